@@ -1,0 +1,104 @@
+import type { JsonValue } from "../json/json-value.js";
+
+/** The element storage of each core data type (DESIGN.md, "Values in JS"). */
+export interface CoreDataTypeArrays {
+  bool: Uint8Array;
+  int8: Int8Array;
+  int16: Int16Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  uint8: Uint8Array;
+  uint16: Uint16Array;
+  uint32: Uint32Array;
+  uint64: BigUint64Array;
+  /** IEEE 754 binary16 bit patterns; see `float16.ts` for conversions. */
+  float16: Uint16Array;
+  float32: Float32Array;
+  float64: Float64Array;
+  /** Interleaved (re, im). */
+  complex64: Float32Array;
+  /** Interleaved (re, im). */
+  complex128: Float64Array;
+}
+
+/** The JS value of one element of each core data type, as `get`/`set` and fill values use it. */
+export interface CoreDataTypeScalars {
+  bool: boolean;
+  int8: number;
+  int16: number;
+  int32: number;
+  int64: bigint;
+  uint8: number;
+  uint16: number;
+  uint32: number;
+  uint64: bigint;
+  /** The numeric value (not the bits). */
+  float16: number;
+  float32: number;
+  float64: number;
+  complex64: readonly [number, number];
+  complex128: readonly [number, number];
+}
+
+export type CoreDataTypeName = keyof CoreDataTypeArrays;
+/** Raw bits types: r8, r16, ... (a multiple of 8 bits). */
+export type RawDataTypeName = `r${number}`;
+export type DataTypeName = CoreDataTypeName | RawDataTypeName;
+
+export type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+export type ArrayFor<D extends string> = D extends CoreDataTypeName
+  ? CoreDataTypeArrays[D]
+  : D extends RawDataTypeName
+    ? Uint8Array
+    : TypedArray;
+
+export type ScalarFor<D extends string> = D extends CoreDataTypeName
+  ? CoreDataTypeScalars[D]
+  : D extends RawDataTypeName
+    ? Uint8Array
+    : unknown;
+
+export type DataTypeKind = "bool" | "int" | "uint" | "float" | "complex" | "raw";
+
+/**
+ * A data type: how one element is stored in JS memory and in JSON. Element values cross
+ * boundaries as *element bytes*: `itemSize` bytes in little-endian order, exactly the bytes the
+ * element occupies in its typed array (zarrkit runs on little-endian hosts only). Working on
+ * bytes keeps NaN payloads and 64-bit integers exact.
+ */
+export interface DataType<D extends string = string> {
+  readonly name: D;
+  readonly kind: DataTypeKind;
+  /** Bytes per element. */
+  readonly itemSize: number;
+  /** Typed-array slots per element: 1, 2 for complex, `itemSize` for raw. */
+  readonly lanes: number;
+  /** Bytes per slot; the unit that the `bytes` codec swaps for big-endian. */
+  readonly laneSize: number;
+  /** A zero-filled array for `count` elements (`count * lanes` slots). */
+  allocate(count: number): ArrayFor<D>;
+  /** A typed array of this type over existing memory: `count` elements from `byteOffset`. */
+  view(buffer: ArrayBufferLike, byteOffset: number, count: number): ArrayFor<D>;
+  /**
+   * Parses a v3 fill value JSON encoding into element bytes. Throws InvalidMetadataError
+   * (naming `fill_value`) for anything the spec does not allow for this type.
+   */
+  decodeFillValue(json: JsonValue): Uint8Array;
+  /** The canonical v3 JSON encoding of element bytes (NaN with a payload becomes "0x..."). */
+  encodeFillValue(element: Uint8Array): JsonValue;
+  /** A JS scalar (see ScalarFor) into element bytes. Throws InvalidValueError if it does not fit. */
+  fromScalar(value: unknown): Uint8Array;
+  /** Element bytes into the JS scalar. */
+  toScalar(element: Uint8Array): ScalarFor<D>;
+}

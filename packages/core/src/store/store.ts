@@ -1,0 +1,52 @@
+/** A byte range: `length` bytes from `offset`, or the last `suffix` bytes. */
+export type ByteRange = { readonly offset: number; readonly length: number } | { readonly suffix: number };
+
+export interface StoreGetOptions {
+  range?: ByteRange;
+  signal?: AbortSignal;
+}
+
+export interface StoreCapabilities {
+  readonly readable: boolean;
+  readonly writable: boolean;
+  readonly listable: boolean;
+  /** True when `range` reads fetch only the requested bytes. */
+  readonly ranges: boolean;
+}
+
+/**
+ * The store interface: small and structural, so a Map wrapper or a fetch call fits.
+ * `get` resolves `undefined` for "not found" and nothing else: every other failure rejects
+ * (with StoreError). Keys are "/"-separated, relative, without a leading "/".
+ */
+export interface ReadableStore {
+  get(key: string, options?: StoreGetOptions): Promise<Uint8Array | undefined>;
+  getRanges?(
+    key: string,
+    ranges: readonly ByteRange[],
+    options?: { signal?: AbortSignal },
+  ): Promise<(Uint8Array | undefined)[]>;
+  readonly capabilities?: StoreCapabilities;
+}
+
+export interface WritableStore extends ReadableStore {
+  set(key: string, value: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface ListableStore extends ReadableStore {
+  /** Every key that starts with `prefix`. */
+  list(prefix: string): AsyncIterable<string>;
+  /** Immediate children of `prefix` ("" or ending in "/"): keys and sub-prefixes ("name/"). */
+  listDir(prefix: string): Promise<{ keys: readonly string[]; prefixes: readonly string[] }>;
+}
+
+export type Store = ReadableStore & Partial<Omit<WritableStore, keyof ReadableStore>> & Partial<Omit<ListableStore, keyof ReadableStore>>;
+
+export function isWritable(store: Store): store is Store & WritableStore {
+  return typeof store.set === "function" && typeof store.delete === "function";
+}
+
+export function isListable(store: Store): store is Store & ListableStore {
+  return typeof store.list === "function" && typeof store.listDir === "function";
+}
