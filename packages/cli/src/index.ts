@@ -1,1 +1,3 @@
-export {};
+export { nestedElements } from "./commands/export.js";
+export { type Io, main } from "./main.js";
+export { parseNpy, serializeNpy } from "./npy/npy-format.js";

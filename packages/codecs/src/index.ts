@@ -1,1 +1,22 @@
-export {};
+import type { Extension } from "@zarrkit/core";
+import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
+import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
+
+export {
+  TransposeCodec,
+  transposeCodecExtension,
+} from "./array-to-array/transpose/transpose-codec.js";
+export {
+  BytesCodec,
+  bytesCodecExtension,
+  type Endian,
+} from "./array-to-bytes/bytes/bytes-codec.js";
+
+/** Every codec of this package, as one bundle to register. */
+export const codecsExtension: Extension = {
+  name: "@zarrkit/codecs",
+  module: import.meta.url,
+  codecs: [bytesCodecExtension, transposeCodecExtension],
+};
+
+export default codecsExtension;

@@ -1,8 +1,74 @@
-export * from "./errors/errors.js";
-export type { JsonObject, JsonValue } from "./json/json-value.js";
+export type * from "./chunk-grids/chunk-grid.js";
+export { regularChunkGrid, regularChunkGridExtension } from "./chunk-grids/regular-chunk-grid.js";
+export type * from "./chunk-key-encodings/chunk-key-encoding.js";
+export {
+  defaultChunkKeyEncoding,
+  defaultChunkKeyEncodingExtension,
+} from "./chunk-key-encodings/default-chunk-key-encoding.js";
+export {
+  v2ChunkKeyEncoding,
+  v2ChunkKeyEncodingExtension,
+} from "./chunk-key-encodings/v2-chunk-key-encoding.js";
+export type * from "./codecs/codec.js";
+export { CodecPipeline } from "./codecs/codec-pipeline.js";
+export {
+  type Context,
+  type ContextOptions,
+  createContext,
+  defaultContext,
+} from "./context/context.js";
+export { coreExtension } from "./core-extension.js";
+export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
+export * from "./data-types/float16.js";
+export * from "./errors/errors.js";
+export {
+  type CreateArrayOptions,
+  type CreateGroupOptions,
+  createArray,
+  createGroup,
+  type OpenOptions,
+  open,
+  openArray,
+  openGroup,
+} from "./hierarchy/create-and-open.js";
+export { defaultChunkShape } from "./hierarchy/default-chunk-shape.js";
+export { normalizeNodePath } from "./hierarchy/node-path.js";
+export {
+  type ArrayOptions,
+  type GetOptions,
+  type SetOptions,
+  type SetValue,
+  ZarrArray,
+} from "./hierarchy/zarr-array.js";
+export { type ChildEntry, ZarrGroup } from "./hierarchy/zarr-group.js";
+export {
+  type DimIndexer,
+  normalizeSelection,
+  parseSelection,
+  type Selection,
+  type SelectionItem,
+  type Slice,
+  slice,
+} from "./indexing/selection.js";
+export { type StridedView, stridedCopy } from "./indexing/strided-copy.js";
+export type { JsonObject, JsonValue } from "./json/json-value.js";
+export { isJsonObject } from "./json/json-value.js";
+export { parseJson, stringifyJson } from "./json/lossless-json.js";
+export type { ArrayMetadata, GroupMetadata, NodeMetadata } from "./metadata/array-metadata.js";
+export { nodeMetadataToJson, parseNodeMetadata } from "./metadata/array-metadata.js";
+export type { NamedConfig, NamedConfigJson } from "./metadata/named-config.js";
+export { namedConfigToJson, parseNamedConfig } from "./metadata/named-config.js";
 export * from "./ndarray.js";
-export * from "./store/store.js";
-export { MemoryStore } from "./store/memory-store.js";
-export { assertValidKey, assertValidPrefix } from "./store/store-key.js";
+export type * from "./registry/extension.js";
+export { extensionObjects } from "./registry/extension.js";
+export {
+  createRegistry,
+  type RegisterOptions,
+  Registry,
+  type Unregister,
+} from "./registry/registry.js";
 export { resolveRange, sliceRange } from "./store/byte-range.js";
+export { MemoryStore } from "./store/memory-store.js";
+export * from "./store/store.js";
+export { assertValidKey, assertValidPrefix } from "./store/store-key.js";

@@ -15,6 +15,7 @@ export type ZarrkitErrorCode =
   | "InvalidSelection"
   | "InvalidValue"
   | "NodeExists"
+  | "ExtensionConflict"
   | "Aborted";
 
 export interface ZarrkitErrorOptions {
@@ -82,6 +83,10 @@ export class InvalidSelectionError extends ZarrkitError {
 export class InvalidValueError extends ZarrkitError {
   readonly code = "InvalidValue";
 }
+/** An extension is already registered under that name (and `override` was not given). */
+export class ExtensionConflictError extends ZarrkitError {
+  readonly code = "ExtensionConflict";
+}
 /** The operation was cancelled through its AbortSignal. */
 export class AbortedError extends ZarrkitError {
   readonly code = "Aborted";
@@ -105,7 +110,10 @@ export function isZarrkitError<C extends ZarrkitErrorCode>(
 }
 
 /** Throws AbortedError if the signal has fired. */
-export function throwIfAborted(signal: AbortSignal | undefined, options: ZarrkitErrorOptions = {}): void {
+export function throwIfAborted(
+  signal: AbortSignal | undefined,
+  options: ZarrkitErrorOptions = {},
+): void {
   if (signal?.aborted) {
     throw new AbortedError("operation aborted", { ...options, cause: signal.reason });
   }

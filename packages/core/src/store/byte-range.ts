@@ -11,7 +11,9 @@ export function resolveRange(range: ByteRange, size: number, key: string): [numb
   }
   const { offset, length } = range;
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
-    throw new StoreError(`invalid byte range {offset: ${offset}, length: ${length}} for ${key}`, { key });
+    throw new StoreError(`invalid byte range {offset: ${offset}, length: ${length}} for ${key}`, {
+      key,
+    });
   }
   if (offset + length > size) {
     throw new StoreError(
@@ -23,7 +25,11 @@ export function resolveRange(range: ByteRange, size: number, key: string): [numb
 }
 
 /** The bytes of `value` in `range` (a view, not a copy); the whole value without a range. */
-export function sliceRange(value: Uint8Array, range: ByteRange | undefined, key: string): Uint8Array {
+export function sliceRange(
+  value: Uint8Array,
+  range: ByteRange | undefined,
+  key: string,
+): Uint8Array {
   if (range === undefined) return value;
   const [start, end] = resolveRange(range, value.byteLength, key);
   return value.subarray(start, end);

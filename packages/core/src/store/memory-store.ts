@@ -1,10 +1,21 @@
-import type { ByteRange, ListableStore, StoreCapabilities, StoreGetOptions, WritableStore } from "./store.js";
-import { assertValidKey, assertValidPrefix } from "./store-key.js";
 import { sliceRange } from "./byte-range.js";
+import type {
+  ByteRange,
+  ListableStore,
+  StoreCapabilities,
+  StoreGetOptions,
+  WritableStore,
+} from "./store.js";
+import { assertValidKey, assertValidPrefix } from "./store-key.js";
 
 /** An in-process store over a Map. Values are copied in and out, so callers cannot alias them. */
 export class MemoryStore implements WritableStore, ListableStore {
-  readonly capabilities: StoreCapabilities = { readable: true, writable: true, listable: true, ranges: true };
+  readonly capabilities: StoreCapabilities = {
+    readable: true,
+    writable: true,
+    listable: true,
+    ranges: true,
+  };
   readonly map: Map<string, Uint8Array>;
 
   constructor(map: Map<string, Uint8Array> = new Map()) {

@@ -7,7 +7,8 @@ import { StoreError } from "../errors/errors.js";
  */
 export function assertValidKey(key: string): void {
   const problem = keyProblem(key);
-  if (problem !== undefined) throw new StoreError(`invalid store key ${JSON.stringify(key)}: ${problem}`, { key });
+  if (problem !== undefined)
+    throw new StoreError(`invalid store key ${JSON.stringify(key)}: ${problem}`, { key });
 }
 
 function keyProblem(key: string): string | undefined {

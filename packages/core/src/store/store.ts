@@ -1,5 +1,7 @@
 /** A byte range: `length` bytes from `offset`, or the last `suffix` bytes. */
-export type ByteRange = { readonly offset: number; readonly length: number } | { readonly suffix: number };
+export type ByteRange =
+  | { readonly offset: number; readonly length: number }
+  | { readonly suffix: number };
 
 export interface StoreGetOptions {
   range?: ByteRange;
@@ -41,7 +43,9 @@ export interface ListableStore extends ReadableStore {
   listDir(prefix: string): Promise<{ keys: readonly string[]; prefixes: readonly string[] }>;
 }
 
-export type Store = ReadableStore & Partial<Omit<WritableStore, keyof ReadableStore>> & Partial<Omit<ListableStore, keyof ReadableStore>>;
+export type Store = ReadableStore &
+  Partial<Omit<WritableStore, keyof ReadableStore>> &
+  Partial<Omit<ListableStore, keyof ReadableStore>>;
 
 export function isWritable(store: Store): store is Store & WritableStore {
   return typeof store.set === "function" && typeof store.delete === "function";

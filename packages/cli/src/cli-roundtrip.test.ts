@@ -1,0 +1,221 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "./main.js";
+import { pythonWith } from "./test-support/python-peer.js";
+
+// numpy writes each data type's .npy (edge values included, some big-endian or Fortran-ordered),
+// the CLI imports it through a codec chain and exports it again, and numpy checks both exports
+// against the original: the .npy bit for bit, the .json through the v3 fill-value encoding.
+const numpy = pythonWith("numpy");
+const dir = mkdtempSync(join(tmpdir(), "zarrkit-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const MAKE = `
+import sys, numpy as np
+d = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read().strip()
+rng = np.random.default_rng(7)
+def save(name, a): np.save(f"{d}/{name}.npy", a)
+save("bool", rng.random((5, 7)) > 0.5)
+for t in ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]:
+    info = np.iinfo(t)
+    a = rng.integers(info.min, info.max, size=(5, 7), dtype=t, endpoint=True)
+    a.flat[0], a.flat[1] = info.min, info.max
+    save(t, a.astype(a.dtype.newbyteorder(">")) if t in ("int32", "uint64") else a)
+for t in ["float16", "float32", "float64"]:
+    a = (rng.standard_normal((5, 7)) * 1000).astype(t)
+    a.flat[:5] = [np.nan, np.inf, -np.inf, -0.0, np.finfo(t).tiny]
+    save(t, np.asfortranarray(a) if t == "float64" else a)
+for t, f in [("complex64", "float32"), ("complex128", "float64")]:
+    a = (rng.standard_normal((5, 7)) + 1j * rng.standard_normal((5, 7))).astype(t)
+    a.flat[0] = complex(np.nan, -np.inf)
+    save(t, a.astype(a.dtype.newbyteorder(">")) if t == "complex128" else a)
+save("r16", rng.integers(0, 255, size=(5, 7, 2), dtype=np.uint8).view("V2").reshape(5, 7))
+`;
+
+const CHECK = `
+import sys, json, numpy as np
+d, name, npy_out, json_out = sys.argv[1:5]
+orig = np.load(f"{d}/{name}.npy")
+got = np.load(npy_out)
+ok_npy = got.shape == orig.shape and np.ascontiguousarray(orig).astype(orig.dtype.newbyteorder("<")).tobytes() == got.tobytes() and got.dtype.byteorder in "<|="
+doc = json.load(open(json_out))
+def dec(v, kind):
+    if kind == "V": return bytes(v)
+    if isinstance(v, list) and kind == "c": return complex(dec(v[0], "f"), dec(v[1], "f"))
+    if isinstance(v, str): return {"NaN": np.nan, "Infinity": np.inf, "-Infinity": -np.inf}[v]
+    return v
+flat = np.ascontiguousarray(orig).ravel()
+vals = []
+def walk(x, depth):
+    if depth == len(orig.shape): vals.append(x)
+    else:
+        for y in x: walk(y, depth + 1)
+walk(doc["data"], 0)
+kind = orig.dtype.kind
+if kind == "V":
+    ok_json = [bytes(v) for v in vals] == [bytes(x) for x in flat]
+elif kind in "fc":
+    dec_vals = np.array([dec(v, kind) for v in vals], dtype=orig.dtype.newbyteorder("<"))
+    ok_json = np.array_equal(dec_vals, flat, equal_nan=True) and np.array_equal(np.signbit(dec_vals.real), np.signbit(flat.real))
+else:
+    ok_json = [int(v) if kind != "b" else bool(v) for v in vals] == flat.tolist()
+print(json.dumps({"npy": bool(ok_npy), "json": bool(ok_json and doc["shape"] == list(orig.shape))}))
+`;
+
+const TYPES = [
+  "bool",
+  "int8",
+  "int16",
+  "int32",
+  "int64",
+  "uint8",
+  "uint16",
+  "uint32",
+  "uint64",
+  "float16",
+  "float32",
+  "float64",
+  "complex64",
+  "complex128",
+  "r16",
+];
+const CHAINS: Record<string, string> = {
+  "bytes little": '[{"name":"bytes","configuration":{"endian":"little"}}]',
+  "transpose + bytes big":
+    '[{"name":"transpose","configuration":{"order":[1,0]}},{"name":"bytes","configuration":{"endian":"big"}}]',
+};
+
+async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(args, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { status, stdout, stderr };
+}
+
+describe.skipIf(numpy === undefined)(
+  "CLI round trip of every data type through bytes/transpose chains",
+  () => {
+    numpy?.(MAKE, dir);
+    for (const type of TYPES) {
+      for (const [chainName, codecs] of Object.entries(CHAINS)) {
+        it(`${type} via ${chainName}`, async () => {
+          const location = join(dir, `${type}-${chainName.replace(/\W+/g, "_")}.zarr`);
+          const imported = await cli(
+            "import",
+            join(dir, `${type}.npy`),
+            location,
+            "--chunks",
+            "2,3",
+            "--codecs",
+            codecs,
+          );
+          expect(imported.stderr).toBe("");
+          expect(imported.status).toBe(0);
+          const meta = await cli("info", location, "--json");
+          expect(JSON.parse(meta.stdout)).toMatchObject({
+            zarr_format: 3,
+            node_type: "array",
+            shape: [5, 7],
+            data_type: type,
+            codecs: JSON.parse(codecs),
+          });
+          const npyOut = `${location}.out.npy`;
+          const jsonOut = `${location}.out.json`;
+          expect((await cli("export", location, npyOut)).status).toBe(0);
+          expect((await cli("export", location, jsonOut)).status).toBe(0);
+          const verdict = JSON.parse(
+            numpy!(
+              `import sys; sys.argv = ["x", ${[dir, type, npyOut, jsonOut].map((s) => JSON.stringify(s)).join(", ")}]\n${CHECK}`,
+            ),
+          );
+          expect(verdict).toEqual({ npy: true, json: true });
+        });
+      }
+    }
+
+    it("exports a selection exactly as numpy slices it", async () => {
+      const location = join(dir, "sel.zarr");
+      expect(
+        (await cli("import", join(dir, "int16.npy"), location, "--chunks", "2,2")).status,
+      ).toBe(0);
+      const out = join(dir, "sel.json");
+      expect((await cli("export", location, out, "--select", "-1:0:-2, ..., 5")).status).toBe(0);
+      const expected = numpy!(
+        `import numpy as np, json; print(json.dumps(np.load(${JSON.stringify(join(dir, "int16.npy"))})[-1:0:-2, ..., 5].tolist()))`,
+      );
+      expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({
+        shape: [2],
+        data_type: "int16",
+        data: JSON.parse(expected),
+      });
+    });
+  },
+);
+
+describe("CLI errors", () => {
+  it("prints one error line and exits non-zero for a missing node", async () => {
+    const result = await cli("info", join(dir, "nothing-here"));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*no Zarr node.*\n$/);
+  });
+
+  it("rejects bad options with exit status 2 and does not touch an existing array", async () => {
+    const npy = join(dir, "small.npy");
+    // A hand-written .npy (format 1.0, '<i4', shape (2,)): independent of the writer under test.
+    const header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }";
+    const padded = `${header.padEnd(128 - 10 - 1, " ")}\n`;
+    const bytes = Buffer.concat([
+      Buffer.from([0x93]),
+      Buffer.from("NUMPY"),
+      Buffer.from([1, 0, padded.length & 255, padded.length >> 8]),
+      Buffer.from(padded),
+      Buffer.from(Int32Array.of(7, 8).buffer),
+    ]);
+    writeFileSync(npy, bytes);
+    const location = join(dir, "keep.zarr");
+    expect((await cli("import", npy, location)).status).toBe(0);
+    const before = readFileSync(join(location, "zarr.json"), "utf8");
+    expect((await cli("import", npy, location, "--codecs", "not json")).status).toBe(2);
+    const again = await cli("import", npy, location);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+    const badCodec = await cli(
+      "import",
+      npy,
+      location,
+      "--overwrite",
+      "--codecs",
+      '[{"name":"bytes","configuration":{"endian":"middle"}}]',
+    );
+    expect(badCodec.status).toBe(1);
+    expect(badCodec.stderr).toMatch(/endian/);
+    expect(readFileSync(join(location, "zarr.json"), "utf8")).toBe(before);
+    const json = join(dir, "keep.json");
+    expect((await cli("export", location, json)).status).toBe(0);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toEqual({
+      shape: [2],
+      data_type: "int32",
+      data: [7, 8],
+    });
+    expect((await cli("frobnicate")).status).toBe(2);
+  });
+
+  it("the installed bin runs", () => {
+    const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "zarrkit.js");
+    expect(existsSync(bin)).toBe(true);
+    expect(execFileSync(process.execPath, [bin, "--help"], { encoding: "utf8" })).toMatch(
+      /usage: zarrkit/,
+    );
+  });
+});

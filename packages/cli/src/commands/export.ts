@@ -1,0 +1,57 @@
+import { writeFile } from "node:fs/promises";
+import { type Context, type JsonValue, type NDArray, openArray, stringifyJson } from "zarrkit";
+import { resolveLocation } from "../location.js";
+import { serializeNpy } from "../npy/npy-format.js";
+import { UsageError } from "../usage-error.js";
+
+export interface ExportOptions {
+  select: string | undefined;
+}
+
+/** `zarrkit export LOCATION OUT [--select SELECTION]`: OUT ends in .npy or .json. */
+export async function exportArray(
+  location: string,
+  out: string,
+  options: ExportOptions,
+  context: Context,
+): Promise<void> {
+  const format = out.endsWith(".npy") ? "npy" : out.endsWith(".json") ? "json" : undefined;
+  if (format === undefined)
+    throw new UsageError(`export: OUT must end in .npy or .json, got ${out}`);
+  const { store, path } = await resolveLocation(location, context.registry, { writable: false });
+  const array = await openArray(store, path, { context });
+  const values = await array.get(options.select ?? null);
+  if (format === "npy") {
+    const { data } = values;
+    await writeFile(
+      out,
+      serializeNpy(
+        array.dataType.name,
+        values.shape,
+        new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      ),
+    );
+  } else {
+    await writeFile(
+      out,
+      `${stringifyJson({ shape: [...values.shape], data_type: array.dataType.name, data: nestedElements(values) }, 0)}\n`,
+    );
+  }
+}
+
+/** The elements as nested lists in C order, each in the v3 fill-value JSON encoding. */
+export function nestedElements(values: NDArray): JsonValue {
+  const { data, dataType, shape } = values;
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const size = dataType.itemSize;
+  let next = values.offset;
+  // `get` returns C-contiguous arrays, so elements are visited in storage order.
+  const build = (d: number): JsonValue => {
+    if (d === shape.length) {
+      const at = next++ * size;
+      return dataType.encodeFillValue(bytes.subarray(at, at + size));
+    }
+    return Array.from({ length: shape[d]! }, () => build(d + 1));
+  };
+  return build(0);
+}

@@ -1,0 +1,150 @@
+import { descrToZarr, NpyError, zarrToDescr } from "./npy-dtype.js";
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
+
+export interface NpyArray {
+  readonly dataType: string;
+  readonly shape: number[];
+  /** Element bytes in C order, little-endian. */
+  readonly data: Uint8Array;
+}
+
+/** Reads a .npy file (format 1.0-3.0, either byte order, C or Fortran order). */
+export function parseNpy(bytes: Uint8Array): NpyArray {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new NpyError("not a .npy file (bad magic)");
+  const major = bytes[6]!;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerLength: number;
+  let headerStart: number;
+  if (major === 1) {
+    headerLength = dv.getUint16(8, true);
+    headerStart = 10;
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw new NpyError("truncated .npy header");
+    headerLength = dv.getUint32(8, true);
+    headerStart = 12;
+  } else {
+    throw new NpyError(`unsupported .npy format version ${major}.${bytes[7]}`);
+  }
+  const dataStart = headerStart + headerLength;
+  if (dataStart > bytes.length) throw new NpyError("truncated .npy header");
+  const headerBytes = bytes.subarray(headerStart, dataStart);
+  // Versions 1 and 2 use latin-1 headers, version 3 UTF-8; the keys we need are ASCII either way.
+  const header =
+    major === 3 ? new TextDecoder().decode(headerBytes) : String.fromCharCode(...headerBytes);
+  const { descr, fortranOrder, shape } = parseHeader(header);
+  const type = descrToZarr(descr);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const size = count * type.itemSize;
+  const payload = bytes.subarray(dataStart);
+  if (payload.length !== size) {
+    throw new NpyError(
+      `.npy payload has ${payload.length} bytes; shape (${shape.join(", ")}) of ${descr} needs ${size}`,
+    );
+  }
+  let data: Uint8Array = payload.slice();
+  if (type.bigEndian) swapLanes(data, type.laneSize);
+  if (fortranOrder && shape.length > 1) data = fortranToC(data, shape, type.itemSize);
+  return { dataType: type.dataType, shape, data };
+}
+
+/** Writes a .npy file: format 1.0 (2.0 if the header needs it), C order, little-endian. */
+export function serializeNpy(
+  dataType: string,
+  shape: readonly number[],
+  data: Uint8Array,
+): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
+  const dict = `{'descr': '${zarrToDescr(dataType)}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  let prefix = 10;
+  let total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
+  let major = 1;
+  if (total - prefix > 0xffff) {
+    major = 2;
+    prefix = 12;
+    total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
+  }
+  const header = `${dict}${" ".repeat(total - prefix - dict.length - 1)}\n`;
+  const out = new Uint8Array(total + data.byteLength);
+  out.set(MAGIC, 0);
+  out[6] = major;
+  out[7] = 0;
+  const dv = new DataView(out.buffer);
+  if (major === 1) dv.setUint16(8, header.length, true);
+  else dv.setUint32(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i);
+  out.set(data, total);
+  return out;
+}
+
+interface Header {
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+}
+
+/** Parses the Python dict literal of a .npy header (only the forms NumPy writes). */
+function parseHeader(text: string): Header {
+  const body = /^\s*\{(.*)\}\s*$/s.exec(text)?.[1];
+  if (body === undefined) throw new NpyError(`malformed .npy header: ${text.trim().slice(0, 80)}`);
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(body)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(body)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(body)?.[1];
+  if (descr === undefined) {
+    if (/'descr'\s*:\s*\[/.test(body))
+      throw new NpyError("structured .npy dtypes are not supported");
+    throw new NpyError("malformed .npy header: no 'descr'");
+  }
+  if (fortran === undefined) throw new NpyError("malformed .npy header: no 'fortran_order'");
+  if (shapeText === undefined) throw new NpyError("malformed .npy header: no 'shape'");
+  const shape = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((s) => {
+      const n = /^\d+L?$/.test(s) ? Number.parseInt(s, 10) : Number.NaN;
+      if (!Number.isSafeInteger(n)) throw new NpyError(`malformed .npy shape (${shapeText})`);
+      return n;
+    });
+  return { descr, fortranOrder: fortran === "True", shape };
+}
+
+function swapLanes(bytes: Uint8Array, lane: number): void {
+  if (lane === 1) return;
+  for (let i = 0; i < bytes.length; i += lane) {
+    for (let a = i, b = i + lane - 1; a < b; a++, b--) {
+      const t = bytes[a]!;
+      bytes[a] = bytes[b]!;
+      bytes[b] = t;
+    }
+  }
+}
+
+/** Reorders Fortran-ordered element bytes into C order. */
+function fortranToC(data: Uint8Array, shape: readonly number[], itemSize: number): Uint8Array {
+  const out = new Uint8Array(data.length);
+  const rank = shape.length;
+  // Fortran strides (in elements): the first index varies fastest.
+  const fStride: number[] = [];
+  let step = 1;
+  for (let d = 0; d < rank; d++) {
+    fStride.push(step);
+    step *= shape[d]!;
+  }
+  const index = new Array<number>(rank).fill(0);
+  const count = step;
+  let src = 0;
+  for (let i = 0; i < count; i++) {
+    out.set(data.subarray(src * itemSize, (src + 1) * itemSize), i * itemSize);
+    // Advance the C-order multi-index (last dimension fastest) and its Fortran offset.
+    for (let d = rank - 1; d >= 0; d--) {
+      index[d]!++;
+      src += fStride[d]!;
+      if (index[d]! < shape[d]!) break;
+      src -= fStride[d]! * shape[d]!;
+      index[d] = 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+import { spawnSync } from "node:child_process";
+
+/**
+ * Runs a peer-implementation Python snippet once. When the interpreter or module is missing the
+ * test says so loudly and is skipped — unless ZARRKIT_REQUIRE_PEERS=1 (CI), where that is a failure.
+ */
+export function pythonWith(
+  module: string,
+  python = process.env.PYTHON ?? "python3",
+): ((script: string, input?: string) => string) | undefined {
+  const probe = spawnSync(python, ["-c", `import ${module}`], { encoding: "utf8" });
+  if (probe.status === 0) {
+    return (script, input = "") => {
+      const result = spawnSync(python, ["-c", script], {
+        input,
+        encoding: "utf8",
+        maxBuffer: 1 << 28,
+      });
+      if (result.status !== 0) throw new Error(`${python} failed: ${result.stderr}`);
+      return result.stdout;
+    };
+  }
+  const reason = `peer missing: ${python} cannot import ${module} (${(probe.stderr || String(probe.error)).trim().split("\n").pop()})`;
+  if (process.env.ZARRKIT_REQUIRE_PEERS === "1")
+    throw new Error(`${reason}; ZARRKIT_REQUIRE_PEERS=1 makes this a failure`);
+  console.warn(`\n*** SKIPPING: ${reason} ***\n`);
+  return undefined;
+}

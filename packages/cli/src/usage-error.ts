@@ -1,0 +1,4 @@
+/** A mistake in the command line itself (exit status 2). */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}

@@ -1,0 +1,103 @@
+import {
+  type ArrayToBytesCodec,
+  type ChunkSpec,
+  type CodecExtension,
+  CorruptChunkError,
+  elementCount,
+  InvalidMetadataError,
+  isCContiguous,
+  type JsonObject,
+  type NDArray,
+  ndarray,
+  stridedCopy,
+} from "@zarrkit/core";
+import { swapLanes } from "./byte-swap.js";
+
+export type Endian = "little" | "big";
+
+/** The v3 `bytes` codec: elements in C order, each lane in the configured byte order. */
+export class BytesCodec implements ArrayToBytesCodec {
+  readonly kind = "array_to_bytes";
+  readonly name = "bytes";
+  readonly endian: Endian | undefined;
+
+  constructor(endian: Endian | undefined) {
+    this.endian = endian;
+  }
+
+  static fromConfig(configuration: JsonObject | undefined, spec: ChunkSpec): BytesCodec {
+    const extra = Object.keys(configuration ?? {}).filter((k) => k !== "endian");
+    if (extra.length > 0)
+      throw new InvalidMetadataError(
+        `codec "bytes": unknown configuration field(s) ${extra.join(", ")}`,
+      );
+    const endian = configuration?.endian;
+    if (endian !== undefined && endian !== "little" && endian !== "big") {
+      throw new InvalidMetadataError(
+        `codec "bytes": configuration.endian must be "little" or "big", got ${JSON.stringify(endian)}`,
+      );
+    }
+    if (endian === undefined && spec.dataType.laneSize > 1) {
+      throw new InvalidMetadataError(
+        `codec "bytes": configuration.endian is required for the multi-byte data type ${spec.dataType.name}`,
+      );
+    }
+    return new BytesCodec(endian);
+  }
+
+  toConfig() {
+    return this.endian === undefined
+      ? { name: "bytes" }
+      : { name: "bytes", configuration: { endian: this.endian } };
+  }
+
+  encodedSize(spec: ChunkSpec): number {
+    return elementCount(spec.shape) * spec.dataType.itemSize;
+  }
+
+  encode(chunk: NDArray): Uint8Array {
+    const { dataType } = chunk;
+    const swap = this.endian === "big" && dataType.laneSize > 1;
+    let data = chunk.data;
+    if (!isCContiguous(chunk)) {
+      const contiguous = ndarray(dataType, chunk.shape);
+      stridedCopy(contiguous, chunk, chunk.shape, dataType.lanes);
+      data = contiguous.data;
+    } else if (swap) {
+      data = data.slice();
+    }
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (swap) swapLanes(bytes, dataType.laneSize);
+    return bytes;
+  }
+
+  decode(bytes: Uint8Array, spec: ChunkSpec): NDArray {
+    const { dataType } = spec;
+    const count = elementCount(spec.shape);
+    const expected = count * dataType.itemSize;
+    if (bytes.byteLength !== expected) {
+      throw new CorruptChunkError(
+        `codec "bytes": expected ${expected} bytes for shape [${spec.shape}] of ${dataType.name}, got ${bytes.byteLength}`,
+      );
+    }
+    const swap = this.endian === "big" && dataType.laneSize > 1;
+    // Typed arrays need aligned offsets; copy when the view is misaligned or must be swapped.
+    const aligned = bytes.byteOffset % dataType.laneSize === 0;
+    const owned = swap || !aligned ? bytes.slice() : bytes;
+    if (swap) swapLanes(owned, dataType.laneSize);
+    return ndarray(
+      spec.dataType,
+      spec.shape,
+      spec.dataType.view(owned.buffer, owned.byteOffset, count),
+    );
+  }
+}
+
+export const bytesCodecExtension: CodecExtension = {
+  kind: "codec",
+  name: "bytes",
+  codecKind: "array_to_bytes",
+  fromConfig: (configuration, { spec }) => BytesCodec.fromConfig(configuration, spec),
+  samples: [{ endian: "little" }, { endian: "big" }],
+  dataTypes: "all",
+};

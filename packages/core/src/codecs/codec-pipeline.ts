@@ -1,0 +1,117 @@
+import { InvalidMetadataError, isZarrkitError } from "../errors/errors.js";
+import type { NamedConfig } from "../metadata/named-config.js";
+import type { NDArray } from "../ndarray.js";
+import type { Registry } from "../registry/registry.js";
+import type {
+  ArrayToArrayCodec,
+  ArrayToBytesCodec,
+  BytesToBytesCodec,
+  ChunkSpec,
+  Codec,
+} from "./codec.js";
+
+/**
+ * A resolved codec chain: array->array codecs, exactly one array->bytes codec, then
+ * bytes->bytes codecs. Built once per array; each codec was checked against the spec it sees.
+ */
+export class CodecPipeline {
+  readonly arrayToArray: readonly ArrayToArrayCodec[];
+  readonly arrayToBytes: ArrayToBytesCodec;
+  readonly bytesToBytes: readonly BytesToBytesCodec[];
+  /** specs[i] is the decoded-side spec of arrayToArray[i]; the last is arrayToBytes's. */
+  readonly #specs: readonly ChunkSpec[];
+
+  private constructor(codecs: readonly Codec[], specs: readonly ChunkSpec[], path?: string) {
+    const a2a: ArrayToArrayCodec[] = [];
+    const b2b: BytesToBytesCodec[] = [];
+    let a2b: ArrayToBytesCodec | undefined;
+    codecs.forEach((codec, i) => {
+      const misplaced = (what: string) =>
+        new InvalidMetadataError(`codecs[${i}] ("${codec.name}", ${codec.kind}) ${what}`, { path });
+      if (codec.kind === "array_to_array") {
+        if (a2b !== undefined) throw misplaced("must come before the array->bytes codec");
+        a2a.push(codec);
+      } else if (codec.kind === "array_to_bytes") {
+        if (a2b !== undefined)
+          throw misplaced(`is a second array->bytes codec (after "${a2b.name}")`);
+        a2b = codec;
+      } else {
+        if (a2b === undefined) throw misplaced("must come after the array->bytes codec");
+        b2b.push(codec);
+      }
+    });
+    if (a2b === undefined)
+      throw new InvalidMetadataError('codecs must include one array->bytes codec (e.g. "bytes")', {
+        path,
+      });
+    this.arrayToArray = a2a;
+    this.arrayToBytes = a2b;
+    this.bytesToBytes = b2b;
+    this.#specs = specs;
+  }
+
+  /** Resolves `configs` through the registry, each codec seeing the spec it will be given. */
+  static async create(
+    configs: readonly NamedConfig[],
+    spec: ChunkSpec,
+    registry: Registry,
+    path?: string,
+  ): Promise<CodecPipeline> {
+    const codecs: Codec[] = [];
+    const specs: ChunkSpec[] = [spec];
+    let current = spec;
+    for (const [i, config] of configs.entries()) {
+      const extension = registry.get("codec", config.name, { path });
+      let codec: Codec;
+      try {
+        codec = await extension.fromConfig(config.configuration, { spec: current, registry });
+      } catch (err) {
+        if (isZarrkitError(err)) throw err;
+        throw new InvalidMetadataError(
+          `codecs[${i}] ("${config.name}"): ${err instanceof Error ? err.message : String(err)}`,
+          { path, cause: err },
+        );
+      }
+      codecs.push(codec);
+      if (codec.kind === "array_to_array") {
+        current = codec.encodedSpec(current);
+        specs.push(current);
+      }
+    }
+    return new CodecPipeline(codecs, specs, path);
+  }
+
+  get codecs(): Codec[] {
+    return [...this.arrayToArray, this.arrayToBytes, ...this.bytesToBytes];
+  }
+
+  /** The metadata entries, with the defaults each codec fills in. */
+  toConfigs(): NamedConfig[] {
+    return this.codecs.map((c) => c.toConfig());
+  }
+
+  async encode(chunk: NDArray): Promise<Uint8Array> {
+    let array = chunk;
+    for (const [i, codec] of this.arrayToArray.entries())
+      array = await codec.encode(array, this.#specs[i]!);
+    let bytes = await this.arrayToBytes.encode(array, this.#specs[this.arrayToArray.length]!);
+    for (const codec of this.bytesToBytes) bytes = await codec.encode(bytes);
+    return bytes;
+  }
+
+  async decode(bytes: Uint8Array): Promise<NDArray> {
+    const innerSpec = this.#specs[this.arrayToArray.length]!;
+    // Sizes known from the spec bound what each decompressor may produce.
+    const sizes: (number | undefined)[] = [this.arrayToBytes.encodedSize?.(innerSpec)];
+    for (const codec of this.bytesToBytes) {
+      const prev = sizes[sizes.length - 1];
+      sizes.push(prev === undefined ? undefined : codec.encodedSize?.(prev));
+    }
+    for (let i = this.bytesToBytes.length - 1; i >= 0; i--)
+      bytes = await this.bytesToBytes[i]!.decode(bytes, sizes[i]);
+    let array = await this.arrayToBytes.decode(bytes, innerSpec);
+    for (let i = this.arrayToArray.length - 1; i >= 0; i--)
+      array = await this.arrayToArray[i]!.decode(array, this.#specs[i]!);
+    return array;
+  }
+}

@@ -1,0 +1,63 @@
+import type { DataType } from "../data-types/data-type.js";
+import type { JsonObject } from "../json/json-value.js";
+import type { NamedConfig } from "../metadata/named-config.js";
+import type { NDArray } from "../ndarray.js";
+import type { Registry } from "../registry/registry.js";
+
+/** What a codec sees on its decoded side: the chunk's shape, data type and fill value. */
+export interface ChunkSpec {
+  readonly shape: readonly number[];
+  readonly dataType: DataType;
+  /** One element, as element bytes (see DataType). */
+  readonly fillValue: Uint8Array;
+}
+
+export type CodecKind = "array_to_array" | "array_to_bytes" | "bytes_to_bytes";
+
+interface CodecBase {
+  /** The name it is stored under in metadata. */
+  readonly name: string;
+  /** The metadata entry for this codec, with spec-required defaults filled in. */
+  toConfig(): NamedConfig;
+}
+
+/** Rearranges or re-types an array (e.g. transpose). `spec` is always the decoded side's. */
+export interface ArrayToArrayCodec extends CodecBase {
+  readonly kind: "array_to_array";
+  encodedSpec(spec: ChunkSpec): ChunkSpec;
+  encode(chunk: NDArray, spec: ChunkSpec): NDArray | Promise<NDArray>;
+  /** `chunk` has the encoded spec's shape; the result has `spec.shape` (a view is fine). */
+  decode(chunk: NDArray, spec: ChunkSpec): NDArray | Promise<NDArray>;
+}
+
+/** Serialises an array (e.g. bytes, sharding_indexed). */
+export interface ArrayToBytesCodec extends CodecBase {
+  readonly kind: "array_to_bytes";
+  encode(chunk: NDArray, spec: ChunkSpec): Uint8Array | Promise<Uint8Array>;
+  /** Must check that `bytes` holds exactly what `spec` needs (CorruptChunkError otherwise). */
+  decode(bytes: Uint8Array, spec: ChunkSpec): NDArray | Promise<NDArray>;
+  /** The encoded size when it depends only on the spec (fixed-size encodings). */
+  encodedSize?(spec: ChunkSpec): number | undefined;
+}
+
+/** Transforms bytes (compression, checksums). */
+export interface BytesToBytesCodec extends CodecBase {
+  readonly kind: "bytes_to_bytes";
+  encode(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** `decodedSize` (when known) bounds what decompression may allocate. */
+  decode(bytes: Uint8Array, decodedSize: number | undefined): Uint8Array | Promise<Uint8Array>;
+  /** The encoded size for a given decoded size, when fixed (e.g. checksums add 4 bytes). */
+  encodedSize?(decodedSize: number): number | undefined;
+}
+
+export type Codec = ArrayToArrayCodec | ArrayToBytesCodec | BytesToBytesCodec;
+
+/** What a codec factory gets besides its configuration. */
+export interface CodecFactoryContext {
+  /** The spec on this codec's decoded side, so configurations are checked against the data type. */
+  readonly spec: ChunkSpec;
+  /** Lets codecs that nest a pipeline (sharding) resolve their inner codecs. */
+  readonly registry: Registry;
+}
+
+export type CodecConfig = JsonObject;

@@ -1,0 +1,50 @@
+import { InvalidMetadataError } from "../errors/errors.js";
+import type { JsonObject, JsonValue } from "../json/json-value.js";
+import type { DataTypeExtension } from "../registry/extension.js";
+import { CORE_DATA_TYPE_NAMES, coreDataType } from "./core-data-types.js";
+import type { DataType } from "./data-type.js";
+
+function resolve(name: string, configuration: JsonObject | undefined): DataType {
+  if (configuration !== undefined && Object.keys(configuration).length > 0) {
+    throw new InvalidMetadataError(`data_type "${name}" takes no configuration`);
+  }
+  const dataType = coreDataType(name);
+  if (dataType === undefined)
+    throw new InvalidMetadataError(`data_type "${name}" is not a valid core data type`);
+  return dataType;
+}
+
+/** Fill values the conformance suite tries for each kind of type. */
+function sampleFillValues(name: string): JsonValue[] {
+  if (name === "bool") return [false, true];
+  if (name.startsWith("complex"))
+    return [
+      [0, 0],
+      ["NaN", -1.5],
+    ];
+  if (name.startsWith("float")) return [0, "NaN", -0.5];
+  if (name.startsWith("int")) return [0, -7];
+  return [0, 7];
+}
+
+/** The v3 core data types as registry entries; `r*` covers the raw types r8, r16, ... */
+export const coreDataTypeExtensions: readonly DataTypeExtension[] = [
+  ...CORE_DATA_TYPE_NAMES.map(
+    (name): DataTypeExtension => ({
+      kind: "data-type",
+      name,
+      fromConfig: resolve,
+      samples: sampleFillValues(name).map((fillValue) => ({ name, fillValue })),
+    }),
+  ),
+  {
+    kind: "data-type",
+    name: "r*",
+    matches: (name) => /^r[1-9][0-9]*$/.test(name) && coreDataType(name) !== undefined,
+    fromConfig: resolve,
+    samples: [
+      { name: "r8", fillValue: [0] },
+      { name: "r24", fillValue: [1, 2, 255] },
+    ],
+  },
+];

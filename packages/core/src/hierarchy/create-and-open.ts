@@ -1,0 +1,264 @@
+import { type Context, defaultContext } from "../context/context.js";
+import type { DataType, ScalarFor } from "../data-types/data-type.js";
+import {
+  InvalidMetadataError,
+  InvalidValueError,
+  isZarrkitError,
+  NodeExistsError,
+  NodeNotFoundError,
+  UnsupportedFeatureError,
+} from "../errors/errors.js";
+import type { JsonObject, JsonValue } from "../json/json-value.js";
+import type { ArrayMetadata, GroupMetadata } from "../metadata/array-metadata.js";
+import {
+  type NamedConfig,
+  type NamedConfigJson,
+  parseNamedConfig,
+} from "../metadata/named-config.js";
+import { isListable, isWritable, type Store, type WritableStore } from "../store/store.js";
+import { defaultChunkShape } from "./default-chunk-shape.js";
+import { readNodeMetadata, writeNodeMetadata } from "./node-metadata-io.js";
+import { normalizeNodePath } from "./node-path.js";
+import { type ArrayOptions, ZarrArray } from "./zarr-array.js";
+import { ZarrGroup } from "./zarr-group.js";
+
+export interface OpenOptions extends ArrayOptions {
+  context?: Context;
+  signal?: AbortSignal;
+}
+
+export interface CreateArrayOptions<D extends string> extends ArrayOptions {
+  shape: readonly number[];
+  dataType: D;
+  /** Chunk shape of the regular grid (default: about 1 MiB per chunk). */
+  chunkShape?: readonly number[];
+  /** The fill value as a JS scalar (default: zero / false). */
+  fillValue?: ScalarFor<D>;
+  /** The fill value in its v3 JSON encoding ("NaN", "0x7fc00001", [re, im], ...); wins over fillValue. */
+  fillValueJson?: JsonValue;
+  /** The codec chain as stored (default: bytes, little-endian). */
+  codecs?: readonly NamedConfigJson[];
+  /** Default: {"name": "default", "configuration": {"separator": "/"}}. */
+  chunkKeyEncoding?: NamedConfigJson;
+  attributes?: JsonObject;
+  dimensionNames?: readonly (string | null)[];
+  /** Replace whatever node exists at the path (its keys are deleted first). */
+  overwrite?: boolean;
+  context?: Context;
+}
+
+export interface CreateGroupOptions {
+  attributes?: JsonObject;
+  overwrite?: boolean;
+  context?: Context;
+}
+
+function contextOf(options: { context?: Context }): Context {
+  return options.context ?? defaultContext();
+}
+
+/** Opens the array or group at `path`. */
+export async function open(
+  store: Store,
+  path = "",
+  options: OpenOptions = {},
+): Promise<ZarrArray | ZarrGroup> {
+  const nodePath = normalizeNodePath(path);
+  const metadata = await readNodeMetadata(store, nodePath, options.signal);
+  if (metadata === undefined)
+    throw new NodeNotFoundError(`no Zarr node at "${nodePath}" (no zarr.json)`, { path: nodePath });
+  const context = contextOf(options);
+  if (metadata.nodeType === "group") return new ZarrGroup(store, nodePath, metadata, context);
+  return ZarrArray.fromMetadata(store, nodePath, metadata, context, options);
+}
+
+/** Opens the array at `path`; with `dataType` the result is typed (and checked) as that type. */
+export async function openArray<D extends string = string>(
+  store: Store,
+  path = "",
+  options: OpenOptions & { dataType?: D } = {},
+): Promise<ZarrArray<D>> {
+  const node = await open(store, path, options);
+  if (node.kind !== "array")
+    throw new NodeNotFoundError(`"${node.path}" is a group, not an array`, { path: node.path });
+  if (!isArrayOf(node, options.dataType)) {
+    throw new InvalidValueError(
+      `array "${node.path}" holds ${node.dataType.name}, not ${options.dataType}`,
+      { path: node.path },
+    );
+  }
+  return node;
+}
+
+function isArrayOf<D extends string>(
+  array: ZarrArray,
+  dataType: D | undefined,
+): array is ZarrArray<D> {
+  return dataType === undefined || array.dataType.name === dataType;
+}
+
+export async function openGroup(
+  store: Store,
+  path = "",
+  options: OpenOptions = {},
+): Promise<ZarrGroup> {
+  const node = await open(store, path, options);
+  if (node.kind !== "group")
+    throw new NodeNotFoundError(`"${node.path}" is an array, not a group`, { path: node.path });
+  return node;
+}
+
+/** Creates an array; fails with NodeExistsError if a node is there, unless `overwrite`. */
+export async function createArray<D extends string>(
+  store: Store,
+  path: string,
+  options: CreateArrayOptions<D>,
+): Promise<ZarrArray<D>> {
+  const nodePath = normalizeNodePath(path);
+  const writable = requireWritable(store, nodePath);
+  const context = contextOf(options);
+  const shape = checkShape(options.shape, "shape", nodePath);
+  const dataTypeConfig: NamedConfig = { name: options.dataType, shorthand: true };
+  const dataType: DataType = context.registry
+    .get("data-type", options.dataType, { path: nodePath })
+    .fromConfig(options.dataType, undefined);
+  const chunkShape = checkShape(
+    options.chunkShape ?? defaultChunkShape(shape, dataType.itemSize),
+    "chunkShape",
+    nodePath,
+  );
+  if (chunkShape.length !== shape.length || chunkShape.some((c) => c < 1)) {
+    throw new InvalidMetadataError(
+      `chunkShape [${chunkShape}] must have ${shape.length} positive sizes for shape [${shape}]`,
+      { path: nodePath },
+    );
+  }
+  const fillValueJson =
+    options.fillValueJson ??
+    dataType.encodeFillValue(
+      options.fillValue === undefined
+        ? zeroElement(dataType)
+        : scalarBytes(dataType, options.fillValue, nodePath),
+    );
+  const codecs = (options.codecs ?? [{ name: "bytes", configuration: { endian: "little" } }]).map(
+    (c, i) => parseNamedConfig(c, `codecs[${i}]`, nodePath),
+  );
+  const draft: ArrayMetadata = {
+    zarrFormat: 3,
+    nodeType: "array",
+    shape,
+    dataType: dataTypeConfig,
+    chunkGrid: { name: "regular", configuration: { chunk_shape: chunkShape } },
+    chunkKeyEncoding: parseNamedConfig(
+      options.chunkKeyEncoding ?? { name: "default", configuration: { separator: "/" } },
+      "chunk_key_encoding",
+      nodePath,
+    ),
+    fillValue: fillValueJson,
+    codecs,
+    attributes: options.attributes ?? {},
+    ...(options.dimensionNames === undefined
+      ? {}
+      : { dimensionNames: [...options.dimensionNames] }),
+  };
+  if (draft.dimensionNames !== undefined && draft.dimensionNames.length !== shape.length) {
+    throw new InvalidMetadataError(
+      `dimensionNames has ${draft.dimensionNames.length} entries for ${shape.length} dimensions`,
+      { path: nodePath },
+    );
+  }
+  // Resolve everything before touching the store, so bad options never clobber existing data.
+  const probe = await ZarrArray.fromMetadata(store, nodePath, draft, context, options);
+  const metadata: ArrayMetadata = { ...draft, codecs: probe.codecPipeline.toConfigs() };
+  await prepareLocation(writable, nodePath, options.overwrite ?? false);
+  await writeNodeMetadata(writable, nodePath, metadata);
+  const array = await ZarrArray.fromMetadata(store, nodePath, metadata, context, options);
+  if (!isArrayOf(array, options.dataType))
+    throw new InvalidMetadataError(`internal: created array has the wrong data type`, {
+      path: nodePath,
+    });
+  return array;
+}
+
+export async function createGroup(
+  store: Store,
+  path = "",
+  options: CreateGroupOptions = {},
+): Promise<ZarrGroup> {
+  const nodePath = normalizeNodePath(path);
+  const writable = requireWritable(store, nodePath);
+  const metadata: GroupMetadata = {
+    zarrFormat: 3,
+    nodeType: "group",
+    attributes: options.attributes ?? {},
+  };
+  await prepareLocation(writable, nodePath, options.overwrite ?? false);
+  await writeNodeMetadata(writable, nodePath, metadata);
+  return new ZarrGroup(store, nodePath, metadata, contextOf(options));
+}
+
+function requireWritable(store: Store, path: string): Store & WritableStore {
+  if (!isWritable(store))
+    throw new UnsupportedFeatureError(`cannot create "${path}": the store is read-only`, { path });
+  return store;
+}
+
+/** Refuses to replace an existing node unless asked; with overwrite, removes its keys. */
+async function prepareLocation(
+  store: Store & WritableStore,
+  path: string,
+  overwrite: boolean,
+): Promise<void> {
+  let existing: Awaited<ReturnType<typeof readNodeMetadata>>;
+  try {
+    existing = await readNodeMetadata(store, path);
+  } catch (err) {
+    // Unreadable metadata is still a node; overwrite may replace it.
+    if (!isZarrkitError(err) || !overwrite) throw err;
+    existing = undefined;
+  }
+  if (existing !== undefined && !overwrite) {
+    throw new NodeExistsError(
+      `a ${existing.nodeType} already exists at "${path}" (use overwrite to replace it)`,
+      { path },
+    );
+  }
+  if (!overwrite) return;
+  if (isListable(store)) {
+    const prefix = path === "" ? "" : `${path}/`;
+    const keys: string[] = [];
+    for await (const key of store.list(prefix)) keys.push(key);
+    await Promise.all(keys.map((key) => store.delete(key)));
+  } else {
+    await store.delete(path === "" ? "zarr.json" : `${path}/zarr.json`);
+  }
+}
+
+function checkShape(shape: readonly number[], field: string, path: string): number[] {
+  if (!Array.isArray(shape))
+    throw new InvalidMetadataError(`${field} must be an array of integers`, { path });
+  return shape.map((n, i) => {
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+      throw new InvalidMetadataError(
+        `${field}[${i}] must be a non-negative integer, got ${String(n)}`,
+        { path },
+      );
+    }
+    return n;
+  });
+}
+
+function zeroElement(dataType: DataType): Uint8Array {
+  return new Uint8Array(dataType.itemSize);
+}
+
+function scalarBytes(dataType: DataType, value: unknown, path: string): Uint8Array {
+  try {
+    return dataType.fromScalar(value);
+  } catch (err) {
+    throw new InvalidValueError(
+      `fillValue for "${path}": ${err instanceof Error ? err.message : String(err)}`,
+      { path, cause: err },
+    );
+  }
+}

@@ -1,0 +1,385 @@
+import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
+import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
+import { CodecPipeline } from "../codecs/codec-pipeline.js";
+import type { Context } from "../context/context.js";
+import { runLimited } from "../context/run-limited.js";
+import type { ArrayFor, DataType, ScalarFor } from "../data-types/data-type.js";
+import {
+  CorruptChunkError,
+  InvalidMetadataError,
+  isZarrkitError,
+  StoreError,
+  throwIfAborted,
+  UnsupportedFeatureError,
+} from "../errors/errors.js";
+import {
+  type ChunkProjection,
+  chunkProjections,
+  projectDimension,
+} from "../indexing/chunk-projection.js";
+import { type DimIndexer, normalizeSelection, type Selection } from "../indexing/selection.js";
+import { type StridedView, stridedCopy } from "../indexing/strided-copy.js";
+import type { JsonObject } from "../json/json-value.js";
+import type { ArrayMetadata } from "../metadata/array-metadata.js";
+import { type NDArray, ndarray } from "../ndarray.js";
+import { isWritable, type Store, type WritableStore } from "../store/store.js";
+import { fillChunk, isAllElement, sourceView } from "./chunk-values.js";
+import { writeNodeMetadata } from "./node-metadata-io.js";
+import { keyIn } from "./node-path.js";
+
+export interface ArrayOptions {
+  /**
+   * Write chunks that end up equal to the fill value (default false: such chunks are not
+   * written, and deleted if they exist).
+   */
+  writeEmptyChunks?: boolean;
+}
+
+export interface GetOptions {
+  signal?: AbortSignal;
+}
+
+export interface SetOptions {
+  signal?: AbortSignal;
+}
+
+/** What `set` accepts: a scalar (broadcast), an NDArray (broadcast NumPy-style), or flat C-order data. */
+export type SetValue<D extends string> = ScalarFor<D> | NDArray<D> | ArrayFor<D>;
+
+/** The metadata of an array resolved through the registry, ready for I/O. */
+interface Resolved<D extends string> {
+  readonly dataType: DataType<D>;
+  readonly fillValue: Uint8Array;
+  readonly grid: ChunkGrid;
+  readonly keyEncoding: ChunkKeyEncoding;
+  readonly pipeline: CodecPipeline;
+}
+
+/** A Zarr v3 array in a store. Create with `createArray`, open with `openArray` or `open`. */
+export class ZarrArray<D extends string = string> {
+  readonly kind = "array";
+  readonly store: Store;
+  readonly path: string;
+  readonly context: Context;
+  readonly options: Readonly<ArrayOptions>;
+  #metadata: ArrayMetadata;
+  readonly #resolved: Resolved<D>;
+
+  private constructor(
+    store: Store,
+    path: string,
+    metadata: ArrayMetadata,
+    resolved: Resolved<D>,
+    context: Context,
+    options: ArrayOptions,
+  ) {
+    this.store = store;
+    this.path = path;
+    this.#metadata = metadata;
+    this.#resolved = resolved;
+    this.context = context;
+    this.options = options;
+  }
+
+  /** Builds an array from validated metadata: every extension point is looked up here, once. */
+  static async fromMetadata(
+    store: Store,
+    path: string,
+    metadata: ArrayMetadata,
+    context: Context,
+    options: ArrayOptions = {},
+  ): Promise<ZarrArray> {
+    const { registry } = context;
+    const where = { path };
+    const wrap = (field: string, err: unknown): never => {
+      if (isZarrkitError(err)) throw err;
+      throw new InvalidMetadataError(
+        `zarr.json of "${path}": ${field}: ${err instanceof Error ? err.message : String(err)}`,
+        { path, cause: err },
+      );
+    };
+    let dataType: DataType;
+    try {
+      dataType = registry
+        .get("data-type", metadata.dataType.name, where)
+        .fromConfig(metadata.dataType.name, metadata.dataType.configuration);
+    } catch (err) {
+      return wrap("data_type", err);
+    }
+    let fillValue: Uint8Array;
+    try {
+      fillValue = dataType.decodeFillValue(metadata.fillValue);
+    } catch (err) {
+      if (isZarrkitError(err))
+        throw new InvalidMetadataError(`zarr.json of "${path}": ${err.message}`, {
+          path,
+          cause: err,
+        });
+      return wrap("fill_value", err);
+    }
+    let grid: ChunkGrid;
+    let keyEncoding: ChunkKeyEncoding;
+    try {
+      grid = registry
+        .get("chunk-grid", metadata.chunkGrid.name, where)
+        .fromConfig(metadata.chunkGrid.configuration, metadata.shape);
+    } catch (err) {
+      return wrap("chunk_grid", err);
+    }
+    try {
+      keyEncoding = registry
+        .get("chunk-key-encoding", metadata.chunkKeyEncoding.name, where)
+        .fromConfig(metadata.chunkKeyEncoding.configuration);
+    } catch (err) {
+      return wrap("chunk_key_encoding", err);
+    }
+    const chunkShape = grid.regularChunkShape;
+    if (chunkShape === undefined) {
+      throw new UnsupportedFeatureError(
+        `array "${path}": chunk grid "${grid.name}" has no regular chunk shape`,
+        where,
+      );
+    }
+    const pipeline = await CodecPipeline.create(
+      metadata.codecs,
+      { shape: chunkShape, dataType, fillValue },
+      registry,
+      path,
+    );
+    return new ZarrArray(
+      store,
+      path,
+      metadata,
+      { dataType, fillValue, grid, keyEncoding, pipeline },
+      context,
+      options,
+    );
+  }
+
+  get metadata(): ArrayMetadata {
+    return this.#metadata;
+  }
+  get shape(): readonly number[] {
+    return this.#metadata.shape;
+  }
+  get ndim(): number {
+    return this.#metadata.shape.length;
+  }
+  get dataType(): DataType<D> {
+    return this.#resolved.dataType;
+  }
+  /** The chunk shape of the regular grid. */
+  get chunkShape(): readonly number[] {
+    return this.#resolved.grid.regularChunkShape ?? [];
+  }
+  get fillValue(): ScalarFor<D> {
+    return this.#resolved.dataType.toScalar(this.#resolved.fillValue);
+  }
+  get attributes(): JsonObject {
+    return this.#metadata.attributes ?? {};
+  }
+  get dimensionNames(): readonly (string | null)[] | undefined {
+    return this.#metadata.dimensionNames;
+  }
+  get codecPipeline(): CodecPipeline {
+    return this.#resolved.pipeline;
+  }
+
+  /** The store key of the chunk at grid coordinates `coords`. */
+  chunkKey(coords: readonly number[]): string {
+    return keyIn(this.path, this.#resolved.keyEncoding.encode(coords));
+  }
+
+  /** Replaces the attributes (rewrites zarr.json; chunks are untouched). */
+  async setAttributes(attributes: JsonObject): Promise<void> {
+    const store = this.#writableStore();
+    const metadata: ArrayMetadata = { ...this.#metadata, attributes };
+    await writeNodeMetadata(store, this.path, metadata);
+    this.#metadata = metadata;
+  }
+
+  /** Reads a selection (NumPy basic indexing); missing chunks read as the fill value. */
+  async get(selection?: Selection, options: GetOptions = {}): Promise<NDArray<D>> {
+    const { signal } = options;
+    throwIfAborted(signal, { path: this.path });
+    const indexers = normalizeSelection(selection, this.shape);
+    const outShape = selectionShape(indexers);
+    const out: NDArray<D> = ndarray(this.dataType, outShape);
+    const outStride = fullRankStride(indexers, out.stride);
+    const { lanes } = this.dataType;
+    const fill = fillSource(this.dataType, this.#resolved.fillValue, indexers.length);
+    await runLimited(
+      this.#projections(indexers),
+      this.context.concurrency,
+      async (projection) => {
+        const chunk = await this.#readChunk(projection.coords, signal);
+        const dst: StridedView = {
+          data: out.data,
+          offset: viewOffset(0, outStride, projection),
+          stride: outStride,
+        };
+        const counts = projection.dims.map((p) => p.count);
+        const src = chunk === undefined ? fill : chunkView(chunk, projection);
+        stridedCopy(dst, src, counts, lanes);
+      },
+      signal,
+    );
+    return out;
+  }
+
+  /** Writes `value` into a selection, read-modify-writing chunks it covers only partly. */
+  async set(selection: Selection, value: SetValue<D>, options: SetOptions = {}): Promise<void> {
+    const { signal } = options;
+    const store = this.#writableStore();
+    throwIfAborted(signal, { path: this.path });
+    const indexers = normalizeSelection(selection, this.shape);
+    const selShape = selectionShape(indexers);
+    const source = sourceView(this.dataType, value, selShape, this.path);
+    const srcStride = fullRankStride(indexers, source.stride);
+    const { lanes } = this.dataType;
+    const chunkShape = this.chunkShape;
+    await runLimited(
+      this.#projections(indexers),
+      this.context.concurrency,
+      async (projection) => {
+        const key = this.chunkKey(projection.coords);
+        const covered = projection.dims.every((p, d) => {
+          const start = p.chunk * chunkShape[d]!;
+          const extent = Math.min(chunkShape[d]!, this.shape[d]! - start);
+          return p.count === extent && (extent === 1 || Math.abs(p.step) === 1);
+        });
+        const existing = covered ? undefined : await this.#readChunk(projection.coords, signal);
+        const chunk = existing ?? fillChunk(this.dataType, chunkShape, this.#resolved.fillValue);
+        const src: StridedView = {
+          data: source.data,
+          offset: viewOffset(source.offset, srcStride, projection),
+          stride: srcStride,
+        };
+        stridedCopy(
+          chunkView(chunk, projection),
+          src,
+          projection.dims.map((p) => p.count),
+          lanes,
+        );
+        throwIfAborted(signal, { path: this.path, key });
+        await this.#writeChunk(store, key, chunk);
+      },
+      signal,
+    );
+  }
+
+  *#projections(indexers: readonly DimIndexer[]): Generator<ChunkProjection> {
+    const perDim = indexers.map((ix, d) =>
+      projectDimension(ix, this.#resolved.grid.dimensions[d]!),
+    );
+    yield* chunkProjections(perDim);
+  }
+
+  async #readChunk(
+    coords: readonly number[],
+    signal: AbortSignal | undefined,
+  ): Promise<NDArray | undefined> {
+    const key = this.chunkKey(coords);
+    const bytes = await this.#storeGet(key, signal);
+    if (bytes === undefined) return undefined;
+    try {
+      const chunk = await this.#resolved.pipeline.decode(bytes);
+      const expected = this.chunkShape;
+      if (chunk.shape.length !== expected.length || chunk.shape.some((n, d) => n !== expected[d])) {
+        throw new CorruptChunkError(
+          `chunk ${key} decoded to shape [${chunk.shape}] instead of [${expected}]`,
+          { path: this.path, key },
+        );
+      }
+      return chunk;
+    } catch (err) {
+      if (isZarrkitError(err)) {
+        if (err.key !== undefined) throw err;
+        // Codecs do not know keys; re-raise the same kind with the key attached.
+        const Kind = (err as Error).constructor as new (
+          message: string,
+          options: { path: string; key: string; cause: unknown },
+        ) => Error;
+        throw new Kind(`chunk ${key}: ${err.message}`, { path: this.path, key, cause: err });
+      }
+      throw new CorruptChunkError(
+        `chunk ${key} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`,
+        { path: this.path, key, cause: err },
+      );
+    }
+  }
+
+  async #writeChunk(store: WritableStore, key: string, chunk: NDArray): Promise<void> {
+    if (!this.options.writeEmptyChunks && isAllElement(chunk, this.#resolved.fillValue)) {
+      await this.#storeCall(key, () => store.delete(key));
+      return;
+    }
+    const bytes = await this.#resolved.pipeline.encode(chunk);
+    await this.#storeCall(key, () => store.set(key, bytes));
+  }
+
+  async #storeGet(key: string, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+    return this.#storeCall(key, () => this.store.get(key, signal === undefined ? {} : { signal }));
+  }
+
+  /** Store failures that are not zarrkit errors become StoreError naming the key. */
+  async #storeCall<T>(key: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (isZarrkitError(err)) throw err;
+      throw new StoreError(
+        `store failed on ${key}: ${err instanceof Error ? err.message : String(err)}`,
+        { path: this.path, key, cause: err },
+      );
+    }
+  }
+
+  #writableStore(): WritableStore {
+    if (!isWritable(this.store)) {
+      throw new UnsupportedFeatureError(`array "${this.path}": the store is read-only`, {
+        path: this.path,
+      });
+    }
+    return this.store;
+  }
+}
+
+/** The output shape: one entry per sliced dimension (indexed dimensions are dropped). */
+function selectionShape(indexers: readonly DimIndexer[]): number[] {
+  return indexers.flatMap((ix) => (ix.kind === "range" ? [ix.count] : []));
+}
+
+/** Strides of an output-shaped view expanded to the array's rank (0 for indexed dimensions). */
+function fullRankStride(indexers: readonly DimIndexer[], outStride: readonly number[]): number[] {
+  let k = 0;
+  return indexers.map((ix) => (ix.kind === "range" ? outStride[k++]! : 0));
+}
+
+/** Offset of a projection's first element in a selection-shaped view. */
+function viewOffset(base: number, stride: readonly number[], projection: ChunkProjection): number {
+  let offset = base;
+  projection.dims.forEach((p, d) => {
+    offset += p.outStart * stride[d]!;
+  });
+  return offset;
+}
+
+/** The part of a decoded chunk that a projection reads or writes. */
+function chunkView(chunk: NDArray, projection: ChunkProjection): StridedView {
+  let offset = chunk.offset;
+  const stride = projection.dims.map((p, d) => {
+    offset += p.chunkStart * chunk.stride[d]!;
+    return chunk.stride[d]! * p.step;
+  });
+  return { data: chunk.data, offset, stride };
+}
+
+/** A view that yields the fill value everywhere (all strides 0). */
+function fillSource(dataType: DataType, fillValue: Uint8Array, rank: number): StridedView {
+  return {
+    data: fillChunk(dataType, [], fillValue).data,
+    offset: 0,
+    stride: new Array<number>(rank).fill(0),
+  };
+}

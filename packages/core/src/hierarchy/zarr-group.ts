@@ -1,0 +1,64 @@
+import type { Context } from "../context/context.js";
+import { UnsupportedFeatureError } from "../errors/errors.js";
+import type { JsonObject } from "../json/json-value.js";
+import type { GroupMetadata } from "../metadata/array-metadata.js";
+import { isListable, isWritable, type Store } from "../store/store.js";
+import { readNodeMetadata, writeNodeMetadata } from "./node-metadata-io.js";
+import { keyIn } from "./node-path.js";
+
+export interface ChildEntry {
+  readonly name: string;
+  readonly kind: "array" | "group";
+}
+
+/** A Zarr v3 group. */
+export class ZarrGroup {
+  readonly kind = "group";
+  readonly store: Store;
+  readonly path: string;
+  readonly context: Context;
+  #metadata: GroupMetadata;
+
+  constructor(store: Store, path: string, metadata: GroupMetadata, context: Context) {
+    this.store = store;
+    this.path = path;
+    this.#metadata = metadata;
+    this.context = context;
+  }
+
+  get metadata(): GroupMetadata {
+    return this.#metadata;
+  }
+  get attributes(): JsonObject {
+    return this.#metadata.attributes ?? {};
+  }
+
+  async setAttributes(attributes: JsonObject): Promise<void> {
+    if (!isWritable(this.store))
+      throw new UnsupportedFeatureError(`group "${this.path}": the store is read-only`, {
+        path: this.path,
+      });
+    const metadata: GroupMetadata = { ...this.#metadata, attributes };
+    await writeNodeMetadata(this.store, this.path, metadata);
+    this.#metadata = metadata;
+  }
+
+  /** The arrays and groups directly below this group (needs a listable store). */
+  async children(): Promise<ChildEntry[]> {
+    if (!isListable(this.store)) {
+      throw new UnsupportedFeatureError(
+        `group "${this.path}": the store cannot list, so children are unknown`,
+        { path: this.path },
+      );
+    }
+    const { prefixes } = await this.store.listDir(this.path === "" ? "" : `${this.path}/`);
+    const entries = await Promise.all(
+      prefixes.map(async (prefix): Promise<ChildEntry | undefined> => {
+        const name = prefix.slice(0, -1);
+        const metadata = await readNodeMetadata(this.store, keyIn(this.path, name));
+        return metadata === undefined ? undefined : { name, kind: metadata.nodeType };
+      }),
+    );
+    return entries.filter((e): e is ChildEntry => e !== undefined);
+  }
+}

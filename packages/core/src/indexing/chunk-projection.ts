@@ -1,0 +1,65 @@
+import type { ChunkGridDimension } from "../chunk-grids/chunk-grid.js";
+import type { DimIndexer } from "./selection.js";
+
+/** The part of one dimension's selection that falls in one chunk. */
+export interface DimProjection {
+  readonly chunk: number;
+  /** First selected index inside the chunk, then `step` apart, `count` of them. */
+  readonly chunkStart: number;
+  readonly step: number;
+  readonly count: number;
+  /** Position of the first of them in the selection's output along this dimension. */
+  readonly outStart: number;
+}
+
+/** Splits one dimension's indexer over the chunks it touches, in output order. */
+export function projectDimension(indexer: DimIndexer, grid: ChunkGridDimension): DimProjection[] {
+  if (indexer.kind === "index") {
+    const chunk = grid.chunkIndexOf(indexer.index);
+    return [
+      { chunk, chunkStart: indexer.index - grid.chunkStart(chunk), step: 1, count: 1, outStart: 0 },
+    ];
+  }
+  const { start, step, count } = indexer;
+  const out: DimProjection[] = [];
+  let k = 0;
+  while (k < count) {
+    const x = start + k * step;
+    const chunk = grid.chunkIndexOf(x);
+    const lo = grid.chunkStart(chunk);
+    const hi = lo + grid.chunkSize(chunk);
+    // The selected indices x + j*step stay in [lo, hi) for j < n.
+    const n = step > 0 ? Math.ceil((hi - x) / step) : Math.floor((x - lo) / -step) + 1;
+    const take = Math.min(n, count - k);
+    out.push({ chunk, chunkStart: x - lo, step, count: take, outStart: k });
+    k += take;
+  }
+  return out;
+}
+
+/** One chunk's share of an n-d selection. */
+export interface ChunkProjection {
+  readonly coords: readonly number[];
+  readonly dims: readonly DimProjection[];
+}
+
+/** The cartesian product of per-dimension projections, in C order of output position. */
+export function* chunkProjections(
+  perDim: readonly (readonly DimProjection[])[],
+): Generator<ChunkProjection> {
+  if (perDim.some((p) => p.length === 0)) return;
+  const rank = perDim.length;
+  const at = new Array<number>(rank).fill(0);
+  while (true) {
+    const dims = at.map((i, d) => perDim[d]![i]!);
+    yield { coords: dims.map((p) => p.chunk), dims };
+    let d = rank - 1;
+    while (d >= 0) {
+      at[d]!++;
+      if (at[d]! < perDim[d]!.length) break;
+      at[d] = 0;
+      d--;
+    }
+    if (d < 0) return;
+  }
+}

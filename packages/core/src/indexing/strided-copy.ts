@@ -1,0 +1,78 @@
+import type { TypedArray } from "../data-types/data-type.js";
+
+/** A strided view of typed-array data, in elements (each element is `lanes` slots). */
+export interface StridedView {
+  readonly data: TypedArray;
+  readonly offset: number;
+  readonly stride: readonly number[];
+}
+
+/**
+ * Copies `shape` elements from `src` to `dst` (both strided, same element type). The innermost
+ * dimension is copied with `TypedArray.set` when both sides are contiguous there, which is where
+ * nearly all the time goes for chunked reads.
+ */
+export function stridedCopy(
+  dst: StridedView,
+  src: StridedView,
+  shape: readonly number[],
+  lanes: number,
+): void {
+  const rank = shape.length;
+  if (shape.some((n) => n === 0)) return;
+  if (rank === 0) {
+    copyElement(dst.data, dst.offset * lanes, src.data, src.offset * lanes, lanes);
+    return;
+  }
+  const inner = shape[rank - 1]!;
+  const dInner = dst.stride[rank - 1]!;
+  const sInner = src.stride[rank - 1]!;
+  const bulk = dInner === 1 && sInner === 1 && inner > 1;
+  const index = new Array<number>(rank - 1).fill(0);
+  let dOff = dst.offset;
+  let sOff = src.offset;
+  const d: Slots = dst.data;
+  const s: Slots = src.data;
+  // Bulk runs go through byte views: a memmove for every element type.
+  const slotBytes = dst.data.BYTES_PER_ELEMENT;
+  const dBytes = bulk ? bytesOf(dst.data) : undefined;
+  const sBytes = bulk ? bytesOf(src.data) : undefined;
+  while (true) {
+    if (dBytes !== undefined && sBytes !== undefined) {
+      const n = inner * lanes * slotBytes;
+      const from = sOff * lanes * slotBytes;
+      dBytes.set(sBytes.subarray(from, from + n), dOff * lanes * slotBytes);
+    } else if (lanes === 1) {
+      for (let i = 0, di = dOff, si = sOff; i < inner; i++, di += dInner, si += sInner)
+        d[di] = s[si]!;
+    } else {
+      for (let i = 0, di = dOff, si = sOff; i < inner; i++, di += dInner, si += sInner) {
+        copyElement(d, di * lanes, s, si * lanes, lanes);
+      }
+    }
+    // Advance the outer multi-index like an odometer.
+    let k = rank - 2;
+    while (k >= 0) {
+      index[k]!++;
+      dOff += dst.stride[k]!;
+      sOff += src.stride[k]!;
+      if (index[k]! < shape[k]!) break;
+      dOff -= dst.stride[k]! * shape[k]!;
+      sOff -= src.stride[k]! * shape[k]!;
+      index[k] = 0;
+      k--;
+    }
+    if (k < 0) return;
+  }
+}
+
+/** Element access shared by every typed array; both sides of a copy always have the same type. */
+type Slots = { [index: number]: number | bigint };
+
+function bytesOf(data: TypedArray): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function copyElement(d: Slots, dAt: number, s: Slots, sAt: number, lanes: number): void {
+  for (let i = 0; i < lanes; i++) d[dAt + i] = s[sAt + i]!;
+}

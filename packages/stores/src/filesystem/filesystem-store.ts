@@ -1,0 +1,226 @@
+import { randomBytes } from "node:crypto";
+import type { Dirent } from "node:fs";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  rm,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  assertValidKey,
+  assertValidPrefix,
+  type ByteRange,
+  isZarrkitError,
+  type ListableStore,
+  resolveRange,
+  type StoreCapabilities,
+  StoreError,
+  type StoreGetOptions,
+  throwIfAborted,
+  type WritableStore,
+} from "@zarrkit/core";
+
+export interface FileSystemStoreOptions {
+  /** Refuse writes and deletes (default false). */
+  readOnly?: boolean;
+}
+
+const TEMP_SUFFIX = ".zarrkit-tmp";
+
+/**
+ * Keys as files under a root directory. Reads of ranges touch only those bytes; writes go to a
+ * temporary file in the same directory and are renamed into place, so readers never see half a
+ * chunk. Deleting a key leaves its (possibly empty) directory: other writers may be using it.
+ */
+export class FileSystemStore implements WritableStore, ListableStore {
+  readonly root: string;
+  readonly capabilities: StoreCapabilities;
+  readonly #readOnly: boolean;
+
+  constructor(root: string | URL, options: FileSystemStoreOptions = {}) {
+    this.root = resolve(
+      root instanceof URL || root.startsWith("file:") ? fileURLToPath(root) : root,
+    );
+    this.#readOnly = options.readOnly ?? false;
+    this.capabilities = { readable: true, writable: !this.#readOnly, listable: true, ranges: true };
+  }
+
+  /** The file of a key, checked to stay below the root. */
+  #path(key: string): string {
+    assertValidKey(key);
+    const path = join(this.root, ...key.split("/"));
+    const rel = relative(this.root, path);
+    if (rel === "" || rel.startsWith("..") || resolve(this.root, rel) !== path) {
+      throw new StoreError(`key ${JSON.stringify(key)} leaves the store root`, { key });
+    }
+    return path;
+  }
+
+  async get(key: string, options: StoreGetOptions = {}): Promise<Uint8Array | undefined> {
+    const [value] = await this.#read(key, [options.range], options.signal);
+    return value;
+  }
+
+  async getRanges(
+    key: string,
+    ranges: readonly ByteRange[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<(Uint8Array | undefined)[]> {
+    return this.#read(key, ranges, options.signal);
+  }
+
+  /** One open file handle for any number of (range) reads. */
+  async #read(
+    key: string,
+    ranges: readonly (ByteRange | undefined)[],
+    signal: AbortSignal | undefined,
+  ): Promise<(Uint8Array | undefined)[]> {
+    const path = this.#path(key);
+    throwIfAborted(signal, { key });
+    let handle: FileHandle;
+    try {
+      handle = await open(path, "r");
+    } catch (err) {
+      if (isMissing(err)) return ranges.map(() => undefined);
+      throw storeError("open", key, err);
+    }
+    try {
+      const info = await handle.stat();
+      if (info.isDirectory()) return ranges.map(() => undefined);
+      const out: Uint8Array[] = [];
+      for (const range of ranges) {
+        const [start, end] =
+          range === undefined ? [0, info.size] : resolveRange(range, info.size, key);
+        const buffer = new Uint8Array(end - start);
+        let done = 0;
+        while (done < buffer.length) {
+          const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
+          if (bytesRead === 0)
+            throw new StoreError(
+              `${key} shrank while being read (${done} of ${buffer.length} bytes)`,
+              { key },
+            );
+          done += bytesRead;
+        }
+        out.push(buffer);
+      }
+      throwIfAborted(signal, { key });
+      return out;
+    } catch (err) {
+      if (isZarrkitError(err)) throw err;
+      if (isErrno(err, "EISDIR")) return ranges.map(() => undefined);
+      throw storeError("read", key, err);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async set(key: string, value: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const path = this.#path(key);
+    this.#assertWritable(key);
+    throwIfAborted(options.signal, { key });
+    const temp = join(dirname(path), `.${randomBytes(8).toString("hex")}${TEMP_SUFFIX}`);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      // Respect the view's window of its buffer.
+      await writeFile(temp, value);
+      await rename(temp, path);
+    } catch (err) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw storeError("write", key, err);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.#path(key);
+    this.#assertWritable(key);
+    try {
+      await unlink(path);
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw storeError("delete", key, err);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    assertValidPrefix(prefix);
+    // Walk only the directory the prefix names (or its parent when it ends mid-name).
+    const slash = prefix.lastIndexOf("/");
+    const base = prefix.slice(0, slash + 1);
+    const keys: string[] = [];
+    await this.#walk(base, keys);
+    for (const key of keys.sort()) if (key.startsWith(prefix)) yield key;
+  }
+
+  async #walk(dirKey: string, into: string[]): Promise<void> {
+    const dir = dirKey === "" ? this.root : this.#path(dirKey.slice(0, -1));
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw storeError("list", dirKey, err);
+    }
+    for (const entry of entries) {
+      if (entry.name.endsWith(TEMP_SUFFIX)) continue;
+      if (entry.isDirectory()) await this.#walk(`${dirKey}${entry.name}/`, into);
+      else if (entry.isFile()) into.push(`${dirKey}${entry.name}`);
+    }
+  }
+
+  async listDir(prefix: string): Promise<{ keys: string[]; prefixes: string[] }> {
+    assertValidPrefix(prefix);
+    if (prefix !== "" && !prefix.endsWith("/"))
+      throw new StoreError(
+        `listDir prefix must be "" or end in "/", got ${JSON.stringify(prefix)}`,
+        { key: prefix },
+      );
+    const dir = prefix === "" ? this.root : this.#path(prefix.slice(0, -1));
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return { keys: [], prefixes: [] };
+      throw storeError("list", prefix, err);
+    }
+    const keys: string[] = [];
+    const prefixes: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.endsWith(TEMP_SUFFIX)) continue;
+      if (entry.isDirectory()) prefixes.push(`${entry.name}/`);
+      else if (entry.isFile()) keys.push(entry.name);
+    }
+    return { keys: keys.sort(), prefixes: prefixes.sort() };
+  }
+
+  #assertWritable(key: string): void {
+    if (this.#readOnly)
+      throw new StoreError(`store at ${this.root} is read-only (writing ${key})`, { key });
+  }
+}
+
+function isErrno(err: unknown, ...codes: string[]): boolean {
+  return (
+    err instanceof Error &&
+    "code" in err &&
+    typeof err.code === "string" &&
+    codes.includes(err.code)
+  );
+}
+
+/** A missing file, or a path through something that is not a directory: "not found". */
+function isMissing(err: unknown): boolean {
+  return isErrno(err, "ENOENT", "ENOTDIR");
+}
+
+function storeError(action: string, key: string, err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new StoreError(`cannot ${action} ${key}: ${why}`, { key, cause: err });
+}

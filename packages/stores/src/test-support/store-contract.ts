@@ -1,0 +1,129 @@
+import { isZarrkitError, type ListableStore, type WritableStore } from "@zarrkit/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+export interface StoreUnderTest {
+  store: WritableStore & ListableStore;
+  teardown(): Promise<void>;
+}
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+const text = (s: string) => new TextEncoder().encode(s);
+
+async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const key of iterable) out.push(key);
+  return out;
+}
+
+/**
+ * The behaviour every writable, listable store must share. Each store's test file calls this
+ * with a factory of fresh, empty instances.
+ */
+export function describeStoreContract(name: string, make: () => Promise<StoreUnderTest>): void {
+  describe(`${name}: store contract`, () => {
+    let subject: StoreUnderTest;
+    beforeEach(async () => {
+      subject = await make();
+    });
+    afterEach(() => subject.teardown());
+
+    it("round-trips values and says undefined for missing keys only", async () => {
+      const { store } = subject;
+      expect(await store.get("a/b/c")).toBeUndefined();
+      await store.set("a/b/c", bytes(1, 2, 3));
+      expect(await store.get("a/b/c")).toEqual(bytes(1, 2, 3));
+      await store.set("a/b/c", bytes(4));
+      expect(await store.get("a/b/c")).toEqual(bytes(4));
+      expect(await store.get("a/b")).toBeUndefined();
+      expect(await store.get("a/b/c/d")).toBeUndefined();
+      await store.set("empty", new Uint8Array(0));
+      expect(await store.get("empty")).toEqual(new Uint8Array(0));
+    });
+
+    it("writes exactly the bytes of a view, honouring its byteOffset", async () => {
+      const { store } = subject;
+      const backing = bytes(9, 9, 1, 2, 3, 9);
+      await store.set("view", backing.subarray(2, 5));
+      expect(await store.get("view")).toEqual(bytes(1, 2, 3));
+    });
+
+    it("hands out bytes the caller owns", async () => {
+      const { store } = subject;
+      await store.set("k", bytes(1, 2));
+      const first = (await store.get("k"))!;
+      first[0] = 42;
+      expect(await store.get("k")).toEqual(bytes(1, 2));
+    });
+
+    it("reads ranges and suffixes", async () => {
+      const { store } = subject;
+      const value = text("0123456789");
+      await store.set("r", value);
+      expect(await store.get("r", { range: { offset: 2, length: 3 } })).toEqual(text("234"));
+      expect(await store.get("r", { range: { offset: 10, length: 0 } })).toEqual(new Uint8Array(0));
+      expect(await store.get("r", { range: { suffix: 4 } })).toEqual(text("6789"));
+      expect(await store.get("r", { range: { suffix: 40 } })).toEqual(value);
+      expect(await store.get("missing", { range: { suffix: 4 } })).toBeUndefined();
+      await expect(store.get("r", { range: { offset: 8, length: 5 } })).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "StoreError") && e.key === "r",
+      );
+      if (store.getRanges) {
+        expect(await store.getRanges("r", [{ offset: 0, length: 1 }, { suffix: 1 }])).toEqual([
+          text("0"),
+          text("9"),
+        ]);
+      }
+    });
+
+    it("lists keys and directories", async () => {
+      const { store } = subject;
+      for (const key of [
+        "g/zarr.json",
+        "g/a/zarr.json",
+        "g/a/c/0/0",
+        "g/a/c/0/1",
+        "g/b/zarr.json",
+        "top",
+      ])
+        await store.set(key, bytes(0));
+      expect(await collect(store.list(""))).toEqual([
+        "g/a/c/0/0",
+        "g/a/c/0/1",
+        "g/a/zarr.json",
+        "g/b/zarr.json",
+        "g/zarr.json",
+        "top",
+      ]);
+      expect(await collect(store.list("g/a/"))).toEqual([
+        "g/a/c/0/0",
+        "g/a/c/0/1",
+        "g/a/zarr.json",
+      ]);
+      expect(await collect(store.list("g/a/c/0/"))).toEqual(["g/a/c/0/0", "g/a/c/0/1"]);
+      expect(await collect(store.list("nothing/"))).toEqual([]);
+      expect(await store.listDir("")).toEqual({ keys: ["top"], prefixes: ["g/"] });
+      expect(await store.listDir("g/")).toEqual({ keys: ["zarr.json"], prefixes: ["a/", "b/"] });
+      expect(await store.listDir("nothing/")).toEqual({ keys: [], prefixes: [] });
+    });
+
+    it("deletes, and deleting a missing key is fine", async () => {
+      const { store } = subject;
+      await store.set("x/y", bytes(1));
+      await store.delete("x/y");
+      expect(await store.get("x/y")).toBeUndefined();
+      await store.delete("x/y");
+      await store.delete("never/was");
+    });
+
+    it.each(["", "/abs", "a//b", "a/./b", "../up", "a/..", "a\\b", "a/", "C:/x"])(
+      "rejects the bad key %j everywhere",
+      async (key) => {
+        const { store } = subject;
+        const isStoreError = (e: unknown) => isZarrkitError(e, "StoreError");
+        await expect(store.get(key)).rejects.toSatisfy(isStoreError);
+        await expect(store.set(key, bytes(1))).rejects.toSatisfy(isStoreError);
+        await expect(store.delete(key)).rejects.toSatisfy(isStoreError);
+      },
+    );
+  });
+}
