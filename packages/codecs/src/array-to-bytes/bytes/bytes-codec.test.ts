@@ -31,7 +31,7 @@ describe("bytes codec", () => {
     const s = spec("uint16", [3]);
     const backing = Uint8Array.of(0xee, 0x00, 0x01, 0x01, 0x00, 0xff, 0xff, 0xee);
     const decoded = BytesCodec.fromConfig({ endian: "big" }, s).decode(backing.subarray(1, 7), s);
-    expect(Array.from(decoded.data)).toEqual([1, 256, 65535]);
+    expect(Array.from<number | bigint>(decoded.data)).toEqual([1, 256, 65535]);
     expect(backing[0]).toBe(0xee);
     expect(backing[7]).toBe(0xee);
   });
@@ -41,7 +41,7 @@ describe("bytes codec", () => {
     const backing = new Uint8Array(9);
     new DataView(backing.buffer).setFloat64(1, 2.5, true);
     expect(
-      Array.from(
+      Array.from<number | bigint>(
         BytesCodec.fromConfig({ endian: "little" }, s).decode(backing.subarray(1), s).data,
       ),
     ).toEqual([2.5]);
@@ -53,9 +53,9 @@ describe("bytes codec", () => {
       ...ndarray(s.dataType, [2, 2], Uint8Array.of(1, 2, 3, 4)),
       stride: [1, 2],
     };
-    expect(Array.from(BytesCodec.fromConfig(undefined, s).encode(transposed))).toEqual([
-      1, 3, 2, 4,
-    ]);
+    expect(
+      Array.from<number | bigint>(BytesCodec.fromConfig(undefined, s).encode(transposed)),
+    ).toEqual([1, 3, 2, 4]);
   });
 
   it("refuses chunks of the wrong size as CorruptChunk", () => {
