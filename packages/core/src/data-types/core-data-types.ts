@@ -203,8 +203,13 @@ const boolCodec: Codec = {
 function rawCodec(size: number): Codec {
   return {
     decode(json, fail) {
+      // tensorstore writes raw fill values as base64; the spec's form is a list of byte values.
+      if (typeof json === "string" && /^[A-Za-z0-9+/]*={0,2}$/.test(json) && json.length % 4 === 0) {
+        const decoded = Uint8Array.from(atob(json), (c) => c.charCodeAt(0));
+        if (decoded.length === size) return decoded;
+      }
       if (!Array.isArray(json) || json.length !== size)
-        return fail(`expected an array of ${size} byte values`);
+        return fail(`expected an array of ${size} byte values (or their base64)`);
       return Uint8Array.from(json, (b) =>
         typeof b === "number" && Number.isInteger(b) && b >= 0 && b <= 255
           ? b

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createArray, FileSystemStore, type JsonValue, type NamedConfigJson, openArray } from "../index.js";
+import { pythonWith, tensorstorePython } from "../test-support/python-peer.js";
+
+// Interop with tensorstore, both ways: tensorstore writes arrays that zarrkit reads, and zarrkit
+// writes arrays that tensorstore reads, for every core data type tensorstore supports (raw r*
+// types crash tensorstore), ragged edges, chunks left unwritten (fill value), both chunk-key
+// encodings with both separators, and bytes/transpose chains. numpy computes every expected
+// element from a formula; zarrkit's results are compared byte for byte.
+const ts = pythonWith("tensorstore", tensorstorePython());
+const dir = mkdtempSync(join(tmpdir(), "zarrkit-ts-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const TYPES: [string, JsonValue][] = [
+  ["bool", true],
+  ["int8", -5],
+  ["int16", 7],
+  ["int32", -2147483648],
+  ["int64", -9223372036854775808n],
+  ["uint8", 255],
+  ["uint16", 3],
+  ["uint32", 4294967295],
+  ["uint64", 18446744073709551615n],
+  ["float16", "NaN"],
+  ["float32", "-Infinity"],
+  ["float64", -0.5],
+  ["complex64", [1.5, "NaN"]],
+  ["complex128", ["Infinity", -2]],
+];
+const KEYS: NamedConfigJson[] = [
+  { name: "default", configuration: { separator: "/" } },
+  { name: "default", configuration: { separator: "." } },
+  { name: "v2", configuration: { separator: "." } },
+  { name: "v2", configuration: { separator: "/" } },
+];
+const CHAINS: NamedConfigJson[][] = [
+  [{ name: "bytes", configuration: { endian: "little" } }],
+  [{ name: "transpose", configuration: { order: [2, 0, 1] } }, { name: "bytes", configuration: { endian: "big" } }],
+];
+
+interface Case {
+  id: string;
+  dataType: string;
+  fill: JsonValue;
+  keys: NamedConfigJson;
+  codecs: NamedConfigJson[];
+}
+// Every type meets every key encoding and every chain at least once, without the full product.
+const CASES: Case[] = TYPES.flatMap(([dataType, fill], t) =>
+  CHAINS.map((codecs, c) => ({ id: `${dataType}-${c}`, dataType, fill, keys: KEYS[(t + c) % KEYS.length]!, codecs })),
+);
+
+// Shape (5, 7, 3) in chunks (2, 3, 2): ragged in every dimension. Only [0:4, 1:7, :] is written,
+// so chunks of row 4 and column 0 stay unwritten (the fill value).
+const SHAPE = [5, 7, 3];
+const CHUNKS = [2, 3, 2];
+const PY_COMMON = `
+import json, sys, os, base64, numpy as np, tensorstore as ts
+def fill_of(case, dt):
+    f = case["fill"]
+    enc = lambda v: {"NaN": np.nan, "Infinity": np.inf, "-Infinity": -np.inf}.get(v, v) if isinstance(v, str) else v
+    if isinstance(f, list): return np.array(complex(enc(f[0]), enc(f[1])), dtype=dt)
+    return np.array(enc(f), dtype=dt)
+def formula(dt, shape):
+    i = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
+    if dt.kind == "b": return (i % 3 == 0)
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        span = int(info.max) - int(info.min) + 1
+        return ((i * 2654435761 + 12345) % span + int(info.min)).astype(dt) if span < 2**63 else (i * 2654435761 - 12345).astype(dt)
+    if dt.kind == "f":
+        a = (i * 0.25 - 7).astype(dt); a.flat[3] = np.nan; a.flat[5] = -0.0; return a
+    a = (i * 0.5 + 1j * (i - 10) / 4).astype(dt); a.flat[2] = complex(np.inf, -0.0); return a
+def expected(case):
+    dt = np.dtype(case["dataType"])
+    full = np.full(${JSON.stringify(SHAPE)}, fill_of(case, dt), dtype=dt)
+    full[0:4, 1:7, :] = formula(dt, (4, 6, 3))
+    return full
+def le(a): return np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<")).tobytes().hex()
+cases = json.load(sys.stdin)
+`;
+
+const TS_WRITES = `${PY_COMMON}
+out = {}
+for case in cases:
+    dt = case["dataType"]
+    spec = {"driver": "zarr3", "kvstore": {"driver": "file", "path": case["path"]}, "create": True, "delete_existing": True,
+        "metadata": {"shape": ${JSON.stringify(SHAPE)}, "data_type": dt, "fill_value": case["fill"],
+            "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": ${JSON.stringify(CHUNKS)}}},
+            "chunk_key_encoding": case["keys"], "codecs": case["codecs"],
+            "dimension_names": ["z", None, "x"], "attributes": {"writer": "tensorstore"}}}
+    t = ts.open(spec).result()
+    t[0:4, 1:7, :].write(formula(np.dtype(dt), (4, 6, 3))).result()
+    out[case["id"]] = {"expected": le(expected(case)), "keys": sorted(os.path.relpath(os.path.join(r, f), case["path"]) for r, _, fs in os.walk(case["path"]) for f in fs)}
+json.dump(out, sys.stdout)
+`;
+
+const TS_READS = `${PY_COMMON}
+out = {}
+for case in cases:
+    t = ts.open({"driver": "zarr3", "kvstore": {"driver": "file", "path": case["path"]}, "open": True}).result()
+    got = t.read().result()
+    want = expected(case)
+    same = got.dtype == want.dtype and got.shape == want.shape and got.tobytes() == want.tobytes()
+    out[case["id"]] = {"same": bool(same), "dims": list(t.domain.labels), "region": le(formula(np.dtype(case["dataType"]), (4, 6, 3)))}
+json.dump(out, sys.stdout)
+`;
+
+/** JSON for Python with 64-bit integers written exactly. */
+const toJson = (value: unknown) =>
+  JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `__bigint__${v}` : v)).replace(/"__bigint__(-?\d+)"/g, "$1");
+
+const hex = (data: ArrayBufferView) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("hex");
+
+describe.skipIf(ts === undefined)("tensorstore interop", () => {
+  const fromTs = CASES.map((c) => ({ ...c, path: join(dir, "ts", c.id) }));
+  const written: Record<string, { expected: string; keys: string[] }> = ts === undefined ? {} : JSON.parse(ts(TS_WRITES, toJson(fromTs)));
+
+  describe("zarrkit reads what tensorstore wrote", () => {
+    for (const c of fromTs) {
+      it(`${c.id} (${JSON.stringify(c.keys)})`, async () => {
+        const array = await openArray(new FileSystemStore(c.path, { readOnly: true }));
+        expect(array.dataType.name).toBe(c.dataType);
+        expect(array.dimensionNames).toEqual(["z", null, "x"]);
+        expect(array.attributes).toEqual({ writer: "tensorstore" });
+        expect(hex((await array.get()).data)).toBe(written[c.id]!.expected);
+        // Every chunk tensorstore stored is where zarrkit's key encoding says it is.
+        const keys = written[c.id]!.keys.filter((k) => k !== "zarr.json");
+        const ours = new Set<string>();
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 2; k++) ours.add(array.chunkKey([i, j, k]));
+        for (const key of keys) expect(ours.has(key), key).toBe(true);
+      });
+    }
+  });
+
+  describe("tensorstore reads what zarrkit wrote", () => {
+    it("every case, values and dimension names", async () => {
+      const fromUs = CASES.map((c) => ({ ...c, path: join(dir, "zk", c.id) }));
+      // The region values come from numpy's formula (via tensorstore's run above).
+      for (const c of fromUs) {
+        const array = await createArray(new FileSystemStore(c.path), "", {
+          shape: SHAPE,
+          chunkShape: CHUNKS,
+          dataType: c.dataType,
+          fillValueJson: c.fill,
+          chunkKeyEncoding: c.keys,
+          codecs: c.codecs,
+          dimensionNames: ["z", null, "x"],
+        });
+        const source = await openArray(new FileSystemStore(join(dir, "ts", c.id), { readOnly: true }));
+        await array.set("0:4, 1:7, :", await source.get("0:4, 1:7, :"));
+      }
+      const verdict: Record<string, { same: boolean; dims: string[] }> = JSON.parse(ts!(TS_READS, toJson(fromUs)));
+      for (const c of fromUs) expect([c.id, verdict[c.id]!.same, verdict[c.id]!.dims], c.id).toEqual([c.id, true, ["z", "", "x"]]);
+    });
+  });
+});
