@@ -12,6 +12,7 @@ export {
 export type * from "./codecs/codec.js";
 export { CodecPipeline } from "./codecs/codec-pipeline.js";
 export {
+  type Allocator,
   type Context,
   type ContextOptions,
   createContext,

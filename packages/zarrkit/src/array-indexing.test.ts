@@ -207,3 +207,87 @@ describe("edge cases", () => {
     expect(store.map).toEqual(before);
   });
 });
+
+/** A small deterministic PRNG (mulberry32), so failures reproduce. */
+function prng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+/** Random shapes, chunk shapes and NumPy basic-indexing selections (text form). */
+function randomCases(
+  count: number,
+  seed: number,
+): { shape: number[]; chunks: number[]; sel: string }[] {
+  const rand = prng(seed);
+  const maybe = (v: number) => (rand(4) === 0 ? "" : String(v));
+  return Array.from({ length: count }, () => {
+    const rank = rand(5);
+    const shape = Array.from({ length: rank }, () => 1 + rand(9));
+    const chunks = shape.map((n) => 1 + rand(n + 2));
+    const items = shape.map((n) => {
+      if (rand(4) === 0) return String(rand(2 * n) - n);
+      const step = (rand(4) + 1) * (rand(2) ? 1 : -1);
+      return `${maybe(rand(2 * n + 4) - n - 2)}:${maybe(rand(2 * n + 4) - n - 2)}:${rand(3) === 0 ? "" : step}`;
+    });
+    // Replace a run of items by an ellipsis now and then.
+    if (rank > 0 && rand(3) === 0) {
+      const at = rand(rank);
+      items.splice(at, rand(rank - at + 1), "...");
+    }
+    return { shape, chunks, sel: items.join(", ") };
+  });
+}
+
+describe.skipIf(numpy === undefined)(
+  "get and set agree with NumPy on 300 random selections",
+  () => {
+    const cases = randomCases(300, 20261124);
+    const expected: Expectation[] =
+      numpy === undefined ? [] : JSON.parse(numpy(ORACLE, JSON.stringify(cases)));
+
+    it("every case", async () => {
+      const failures: string[] = [];
+      for (const [i, c] of cases.entries()) {
+        const want = expected[i]!;
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        const store = new MemoryStore();
+        const a = await createArray(store, "a", {
+          shape: c.shape,
+          chunkShape: c.chunks,
+          dataType: "int32",
+        });
+        await a.set(
+          null,
+          Int32Array.from({ length: n }, (_, k) => k),
+        );
+        const got = await a.get(c.sel);
+        const b = await createArray(store, "b", {
+          shape: c.shape,
+          chunkShape: c.chunks,
+          dataType: "int32",
+        });
+        await b.set(
+          c.sel,
+          Int32Array.from({ length: want.get.length }, (_, k) => k + 1),
+        );
+        const after = Array.from((await b.get()).data);
+        const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+        if (
+          !same(got.shape, want.shape) ||
+          !same(Array.from(got.data), want.get) ||
+          !same(after, want.set)
+        ) {
+          failures.push(`shape [${c.shape}] chunks [${c.chunks}] "${c.sel}"`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  },
+);

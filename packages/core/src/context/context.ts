@@ -1,4 +1,5 @@
 import { coreExtension } from "../core-extension.js";
+import type { ArrayFor, DataType } from "../data-types/data-type.js";
 import { createRegistry, type Registry } from "../registry/registry.js";
 
 export interface ContextOptions {
@@ -6,7 +7,15 @@ export interface ContextOptions {
   registry?: Registry;
   /** Chunks fetched, decoded or written at once per operation (default 16). */
   concurrency?: number;
+  /** Where `get` results land when no `out` is given (default: a new typed array). */
+  allocator?: Allocator;
 }
+
+/**
+ * Decides where results land: returns `count` elements of `dataType` (`count * lanes` slots)
+ * in any memory, e.g. a SharedArrayBuffer or a mapped GPU staging buffer.
+ */
+export type Allocator = <D extends string>(dataType: DataType<D>, count: number) => ArrayFor<D>;
 
 /**
  * The resources a node works with: the registry and the chunk scheduler's limit. Passed when a
@@ -15,6 +24,7 @@ export interface ContextOptions {
 export interface Context {
   readonly registry: Registry;
   readonly concurrency: number;
+  readonly allocator: Allocator | undefined;
 }
 
 export function createContext(options: ContextOptions = {}): Context {
@@ -22,7 +32,11 @@ export function createContext(options: ContextOptions = {}): Context {
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
-  return { registry: options.registry ?? createRegistry(coreExtension), concurrency };
+  return {
+    registry: options.registry ?? createRegistry(coreExtension),
+    concurrency,
+    allocator: options.allocator,
+  };
 }
 
 let fallback: Context | undefined;

@@ -204,7 +204,11 @@ function rawCodec(size: number): Codec {
   return {
     decode(json, fail) {
       // tensorstore writes raw fill values as base64; the spec's form is a list of byte values.
-      if (typeof json === "string" && /^[A-Za-z0-9+/]*={0,2}$/.test(json) && json.length % 4 === 0) {
+      if (
+        typeof json === "string" &&
+        /^[A-Za-z0-9+/]*={0,2}$/.test(json) &&
+        json.length % 4 === 0
+      ) {
         const decoded = Uint8Array.from(atob(json), (c) => c.charCodeAt(0));
         if (decoded.length === size) return decoded;
       }

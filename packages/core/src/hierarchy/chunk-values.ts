@@ -40,6 +40,31 @@ export function isAllElement(chunk: NDArray, element: Uint8Array): boolean {
   return true;
 }
 
+/** Checks that caller-supplied memory is the data type's typed array with room for `count` elements. */
+export function checkedOutput<A extends ArrayBufferView>(
+  dataType: DataType,
+  data: A,
+  count: number,
+  path: string,
+  what: string,
+): A {
+  const like = dataType.allocate(0);
+  if (data.constructor !== like.constructor) {
+    throw new InvalidValueError(
+      `${what} for "${path}" must be a ${like.constructor.name} (${dataType.name}), got a ${data.constructor.name}`,
+      { path },
+    );
+  }
+  const slots = data.byteLength / like.BYTES_PER_ELEMENT;
+  if (slots !== count * dataType.lanes) {
+    throw new InvalidValueError(
+      `${what} for "${path}" must hold ${count} ${dataType.name} elements (${count * dataType.lanes} slots), got ${slots}`,
+      { path },
+    );
+  }
+  return data;
+}
+
 function isNDArray(value: unknown): value is NDArray {
   return (
     typeof value === "object" &&

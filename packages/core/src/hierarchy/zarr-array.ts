@@ -1,12 +1,13 @@
 import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
 import { CodecPipeline } from "../codecs/codec-pipeline.js";
-import type { Context } from "../context/context.js";
+import type { Allocator, Context } from "../context/context.js";
 import { runLimited } from "../context/run-limited.js";
 import type { ArrayFor, DataType, ScalarFor } from "../data-types/data-type.js";
 import {
   CorruptChunkError,
   InvalidMetadataError,
+  InvalidValueError,
   isZarrkitError,
   StoreError,
   throwIfAborted,
@@ -21,9 +22,9 @@ import { type DimIndexer, normalizeSelection, type Selection } from "../indexing
 import { type StridedView, stridedCopy } from "../indexing/strided-copy.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { ArrayMetadata } from "../metadata/array-metadata.js";
-import { type NDArray, ndarray } from "../ndarray.js";
-import { isWritable, type Store, type WritableStore } from "../store/store.js";
-import { fillChunk, isAllElement, sourceView } from "./chunk-values.js";
+import { elementCount, type NDArray, ndarray } from "../ndarray.js";
+import { isListable, isWritable, type Store, type WritableStore } from "../store/store.js";
+import { checkedOutput, fillChunk, isAllElement, sourceView } from "./chunk-values.js";
 import { writeNodeMetadata } from "./node-metadata-io.js";
 import { keyIn } from "./node-path.js";
 
@@ -35,8 +36,15 @@ export interface ArrayOptions {
   writeEmptyChunks?: boolean;
 }
 
-export interface GetOptions {
+export interface GetOptions<D extends string = string> {
   signal?: AbortSignal;
+  /**
+   * Where to write the result: an NDArray view of the selection's shape (any strides, any
+   * memory, e.g. a SharedArrayBuffer), or a typed array holding it in C order. It is returned.
+   */
+  out?: NDArray<D> | ArrayFor<D>;
+  /** Where a new result lands when `out` is not given (overrides the context's allocator). */
+  allocator?: Allocator;
 }
 
 export interface SetOptions {
@@ -63,7 +71,7 @@ export class ZarrArray<D extends string = string> {
   readonly context: Context;
   readonly options: Readonly<ArrayOptions>;
   #metadata: ArrayMetadata;
-  readonly #resolved: Resolved<D>;
+  #resolved: Resolved<D>;
 
   private constructor(
     store: Store,
@@ -198,13 +206,111 @@ export class ZarrArray<D extends string = string> {
     this.#metadata = metadata;
   }
 
+  /**
+   * Changes the shape (same rank). Growing exposes fill values. Shrinking deletes chunks that
+   * fall wholly outside the new shape and resets the cut-off part of edge chunks to the fill
+   * value, so that growing again never brings old values back. Metadata is written last.
+   */
+  async resize(shape: readonly number[], options: SetOptions = {}): Promise<void> {
+    const store = this.#writableStore();
+    const { signal } = options;
+    if (
+      !Array.isArray(shape) ||
+      shape.length !== this.ndim ||
+      shape.some((n) => !Number.isSafeInteger(n) || n < 0)
+    ) {
+      throw new InvalidValueError(
+        `resize of "${this.path}" needs ${this.ndim} non-negative integers, got [${String(shape)}]`,
+        { path: this.path },
+      );
+    }
+    const old = this.shape;
+    const chunkShape = this.chunkShape;
+    const gridOf = (s: readonly number[]) => s.map((n, d) => Math.ceil(n / chunkShape[d]!));
+    const oldGrid = gridOf(old);
+    const newGrid = gridOf(shape);
+    // Chunks wholly outside the new shape go (listing finds them even beyond the old shape);
+    // chunks the new edge cuts through keep their inside and get the fill value outside.
+    const cut = shape.map((n, d) => n < old[d]! && n % chunkShape[d]! !== 0);
+    const doomed: string[] = [];
+    const edges: number[][] = [];
+    for (const coords of await this.#storedChunkCoords(oldGrid)) {
+      if (coords.some((c, d) => c >= newGrid[d]!)) doomed.push(this.chunkKey(coords));
+      else if (coords.some((c, d) => cut[d] && c === newGrid[d]! - 1)) edges.push(coords);
+    }
+    await runLimited(
+      doomed,
+      this.context.concurrency,
+      (key) => this.#storeCall(key, () => store.delete(key)),
+      signal,
+    );
+    const fill = fillChunk(this.dataType, [], this.#resolved.fillValue).data;
+    await runLimited(
+      edges,
+      this.context.concurrency,
+      async (coords) => {
+        const chunk = await this.#readChunk(coords, signal);
+        if (chunk === undefined) return;
+        coords.forEach((c, d) => {
+          const keep = shape[d]! - c * chunkShape[d]!;
+          if (keep >= chunkShape[d]!) return;
+          // The slab [keep, chunk size) along d, whole along the other dimensions.
+          const counts = chunkShape.map((n, k) => (k === d ? n - keep : n));
+          const target = {
+            data: chunk.data,
+            offset: chunk.offset + keep * chunk.stride[d]!,
+            stride: chunk.stride,
+          };
+          stridedCopy(
+            target,
+            { data: fill, offset: 0, stride: counts.map(() => 0) },
+            counts,
+            this.dataType.lanes,
+          );
+        });
+        await this.#writeChunk(store, this.chunkKey(coords), chunk);
+      },
+      signal,
+    );
+    throwIfAborted(signal, { path: this.path });
+    const metadata: ArrayMetadata = { ...this.#metadata, shape: [...shape] };
+    const grid = this.context.registry
+      .get("chunk-grid", metadata.chunkGrid.name, { path: this.path })
+      .fromConfig(metadata.chunkGrid.configuration, metadata.shape);
+    await writeNodeMetadata(store, this.path, metadata);
+    this.#metadata = metadata;
+    this.#resolved = { ...this.#resolved, grid };
+  }
+
+  /** Coordinates of stored chunks: listed when the store can list, else every cell of `grid`. */
+  async #storedChunkCoords(grid: readonly number[]): Promise<number[][]> {
+    const encoding = this.#resolved.keyEncoding;
+    if (isListable(this.store)) {
+      const prefix = this.path === "" ? "" : `${this.path}/`;
+      const found: number[][] = [];
+      for await (const key of this.store.list(prefix)) {
+        const coords = encoding.decode(key.slice(prefix.length), this.ndim);
+        if (coords !== undefined) found.push(coords);
+      }
+      return found;
+    }
+    const all: number[][] = [[]];
+    for (const g of grid)
+      all.splice(
+        0,
+        all.length,
+        ...all.flatMap((p) => Array.from({ length: g }, (_, i) => [...p, i])),
+      );
+    return all;
+  }
+
   /** Reads a selection (NumPy basic indexing); missing chunks read as the fill value. */
-  async get(selection?: Selection, options: GetOptions = {}): Promise<NDArray<D>> {
+  async get(selection?: Selection, options: GetOptions<D> = {}): Promise<NDArray<D>> {
     const { signal } = options;
     throwIfAborted(signal, { path: this.path });
     const indexers = normalizeSelection(selection, this.shape);
     const outShape = selectionShape(indexers);
-    const out: NDArray<D> = ndarray(this.dataType, outShape);
+    const out = this.#output(outShape, options);
     const outStride = fullRankStride(indexers, out.stride);
     const { lanes } = this.dataType;
     const fill = fillSource(this.dataType, this.#resolved.fillValue, indexers.length);
@@ -215,7 +321,7 @@ export class ZarrArray<D extends string = string> {
         const chunk = await this.#readChunk(projection.coords, signal);
         const dst: StridedView = {
           data: out.data,
-          offset: viewOffset(0, outStride, projection),
+          offset: viewOffset(out.offset, outStride, projection),
           stride: outStride,
         };
         const counts = projection.dims.map((p) => p.count);
@@ -266,6 +372,40 @@ export class ZarrArray<D extends string = string> {
       },
       signal,
     );
+  }
+
+  /** The result array: the caller's `out`, checked, or fresh memory from the allocator. */
+  #output(shape: readonly number[], options: GetOptions<D>): NDArray<D> {
+    const { out } = options;
+    if (out === undefined) {
+      const allocator = options.allocator ?? this.context.allocator;
+      const count = elementCount(shape);
+      const data =
+        allocator === undefined ? this.dataType.allocate(count) : allocator(this.dataType, count);
+      return ndarray(
+        this.dataType,
+        shape,
+        checkedOutput(this.dataType, data, count, this.path, "the allocator's array"),
+      );
+    }
+    if (ArrayBuffer.isView(out)) {
+      return ndarray(
+        this.dataType,
+        shape,
+        checkedOutput(this.dataType, out, elementCount(shape), this.path, "out"),
+      );
+    }
+    if (
+      out.dataType.name !== this.dataType.name ||
+      out.shape.length !== shape.length ||
+      out.shape.some((n, d) => n !== shape[d])
+    ) {
+      throw new InvalidValueError(
+        `out must be ${this.dataType.name} of shape [${shape}] for this selection of "${this.path}", got ${out.dataType.name} [${out.shape}]`,
+        { path: this.path },
+      );
+    }
+    return out;
   }
 
   *#projections(indexers: readonly DimIndexer[]): Generator<ChunkProjection> {

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createArray, FileSystemStore, type JsonValue, type NamedConfigJson, openArray } from "../index.js";
+import {
+  createArray,
+  FileSystemStore,
+  type JsonValue,
+  type NamedConfigJson,
+  openArray,
+} from "../index.js";
 import { pythonWith, tensorstorePython } from "../test-support/python-peer.js";
 
 // Interop with tensorstore, both ways: tensorstore writes arrays that zarrkit reads, and zarrkit
@@ -38,7 +44,10 @@ const KEYS: NamedConfigJson[] = [
 ];
 const CHAINS: NamedConfigJson[][] = [
   [{ name: "bytes", configuration: { endian: "little" } }],
-  [{ name: "transpose", configuration: { order: [2, 0, 1] } }, { name: "bytes", configuration: { endian: "big" } }],
+  [
+    { name: "transpose", configuration: { order: [2, 0, 1] } },
+    { name: "bytes", configuration: { endian: "big" } },
+  ],
 ];
 
 interface Case {
@@ -50,7 +59,13 @@ interface Case {
 }
 // Every type meets every key encoding and every chain at least once, without the full product.
 const CASES: Case[] = TYPES.flatMap(([dataType, fill], t) =>
-  CHAINS.map((codecs, c) => ({ id: `${dataType}-${c}`, dataType, fill, keys: KEYS[(t + c) % KEYS.length]!, codecs })),
+  CHAINS.map((codecs, c) => ({
+    id: `${dataType}-${c}`,
+    dataType,
+    fill,
+    keys: KEYS[(t + c) % KEYS.length]!,
+    codecs,
+  })),
 );
 
 // Shape (5, 7, 3) in chunks (2, 3, 2): ragged in every dimension. Only [0:4, 1:7, :] is written,
@@ -111,13 +126,18 @@ json.dump(out, sys.stdout)
 
 /** JSON for Python with 64-bit integers written exactly. */
 const toJson = (value: unknown) =>
-  JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `__bigint__${v}` : v)).replace(/"__bigint__(-?\d+)"/g, "$1");
+  JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `__bigint__${v}` : v)).replace(
+    /"__bigint__(-?\d+)"/g,
+    "$1",
+  );
 
-const hex = (data: ArrayBufferView) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("hex");
+const hex = (data: ArrayBufferView) =>
+  Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("hex");
 
 describe.skipIf(ts === undefined)("tensorstore interop", () => {
   const fromTs = CASES.map((c) => ({ ...c, path: join(dir, "ts", c.id) }));
-  const written: Record<string, { expected: string; keys: string[] }> = ts === undefined ? {} : JSON.parse(ts(TS_WRITES, toJson(fromTs)));
+  const written: Record<string, { expected: string; keys: string[] }> =
+    ts === undefined ? {} : JSON.parse(ts(TS_WRITES, toJson(fromTs)));
 
   describe("zarrkit reads what tensorstore wrote", () => {
     for (const c of fromTs) {
@@ -130,7 +150,9 @@ describe.skipIf(ts === undefined)("tensorstore interop", () => {
         // Every chunk tensorstore stored is where zarrkit's key encoding says it is.
         const keys = written[c.id]!.keys.filter((k) => k !== "zarr.json");
         const ours = new Set<string>();
-        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 2; k++) ours.add(array.chunkKey([i, j, k]));
+        for (let i = 0; i < 3; i++)
+          for (let j = 0; j < 3; j++)
+            for (let k = 0; k < 2; k++) ours.add(array.chunkKey([i, j, k]));
         for (const key of keys) expect(ours.has(key), key).toBe(true);
       });
     }
@@ -150,11 +172,20 @@ describe.skipIf(ts === undefined)("tensorstore interop", () => {
           codecs: c.codecs,
           dimensionNames: ["z", null, "x"],
         });
-        const source = await openArray(new FileSystemStore(join(dir, "ts", c.id), { readOnly: true }));
+        const source = await openArray(
+          new FileSystemStore(join(dir, "ts", c.id), { readOnly: true }),
+        );
         await array.set("0:4, 1:7, :", await source.get("0:4, 1:7, :"));
       }
-      const verdict: Record<string, { same: boolean; dims: string[] }> = JSON.parse(ts!(TS_READS, toJson(fromUs)));
-      for (const c of fromUs) expect([c.id, verdict[c.id]!.same, verdict[c.id]!.dims], c.id).toEqual([c.id, true, ["z", "", "x"]]);
+      const verdict: Record<string, { same: boolean; dims: string[] }> = JSON.parse(
+        ts!(TS_READS, toJson(fromUs)),
+      );
+      for (const c of fromUs)
+        expect([c.id, verdict[c.id]!.same, verdict[c.id]!.dims], c.id).toEqual([
+          c.id,
+          true,
+          ["z", "", "x"],
+        ]);
     });
   });
 });

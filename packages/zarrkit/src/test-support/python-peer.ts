@@ -4,11 +4,22 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository's peer venv (made by .ci/run), if there is one. */
-const repoVenvPython = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", ".venv", "bin", "python");
+const repoVenvPython = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  "..",
+  ".venv",
+  "bin",
+  "python",
+);
 
 /** The interpreter that has tensorstore: $TENSORSTORE_PYTHON, the repo's .venv, or python3. */
 export function tensorstorePython(): string {
-  return process.env.TENSORSTORE_PYTHON ?? (existsSync(repoVenvPython) ? repoVenvPython : "python3");
+  return (
+    process.env.TENSORSTORE_PYTHON ?? (existsSync(repoVenvPython) ? repoVenvPython : "python3")
+  );
 }
 
 /**

@@ -1,0 +1,199 @@
+import { describe, expect, it } from "vitest";
+import {
+  createArray,
+  createDefaultContext,
+  isZarrkitError,
+  MemoryStore,
+  type NDArray,
+  openArray,
+  type ZarrArray,
+} from "./index.js";
+
+const iota = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+
+describe("reading into caller memory", () => {
+  it("fills a caller's typed array in C order, also over a SharedArrayBuffer", async () => {
+    const a = await createArray(new MemoryStore(), "", {
+      shape: [4, 6],
+      chunkShape: [3, 4],
+      dataType: "int32",
+    });
+    await a.set(null, iota(24));
+    const out = new Int32Array(new SharedArrayBuffer(12 * 4)).fill(-1);
+    const got = await a.get("1:3, ::-1", { out });
+    expect(got.data).toBe(out);
+    expect(Array.from(out)).toEqual([11, 10, 9, 8, 7, 6, 17, 16, 15, 14, 13, 12]);
+  });
+
+  it("writes through any strides and offset of an NDArray view, leaving the rest untouched", async () => {
+    const a = await createArray(new MemoryStore(), "", {
+      shape: [2, 3],
+      chunkShape: [1, 2],
+      dataType: "int32",
+    });
+    await a.set(null, iota(6));
+    // A 3x2 view of a 4x5 buffer, column-major, starting at (1, 1): out[i][j] sits at 6 + 4*j + i... see strides.
+    const backing = new Int32Array(20).fill(-1);
+    const view: NDArray<"int32"> = {
+      data: backing,
+      shape: [3, 2],
+      stride: [1, 5],
+      offset: 6,
+      dataType: a.dataType,
+    };
+    await a.get("::-1, :", { out: { ...view, shape: [2, 3], stride: [5, 1] } });
+    // Row r of the result is array row 1 - r.
+    expect(Array.from(backing.subarray(6, 9))).toEqual([3, 4, 5]);
+    expect(Array.from(backing.subarray(11, 14))).toEqual([0, 1, 2]);
+    expect(backing.filter((v) => v === -1).length).toBe(20 - 6);
+    expect(view.shape).toEqual([3, 2]);
+  });
+
+  it("puts results where an allocator says (per call or per context)", async () => {
+    const pool = new SharedArrayBuffer(1024);
+    const seen: string[] = [];
+    const context = createDefaultContext({
+      allocator: (dataType, count) => {
+        seen.push(`${dataType.name}x${count}`);
+        return dataType.view(pool, 0, count);
+      },
+    });
+    const a = await createArray(new MemoryStore(), "", {
+      shape: [10],
+      chunkShape: [4],
+      dataType: "float64",
+      fillValue: 2.5,
+      context,
+    });
+    const got = await a.get("2:7");
+    expect(got.data.buffer).toBe(pool);
+    expect(Array.from(got.data)).toEqual([2.5, 2.5, 2.5, 2.5, 2.5]);
+    expect(seen).toEqual(["float64x5"]);
+  });
+
+  it("rejects out of the wrong type or size", async () => {
+    const a = await createArray(new MemoryStore(), "x", {
+      shape: [4],
+      chunkShape: [2],
+      dataType: "uint16",
+    });
+    // Plain JS callers can pass anything; the check happens at run time.
+    const untyped: ZarrArray = a;
+    await expect(untyped.get(null, { out: new Int16Array(4) })).rejects.toSatisfy(
+      (e: unknown) => isZarrkitError(e, "InvalidValue") && /Uint16Array/.test(e.message),
+    );
+    await expect(a.get(null, { out: new Uint16Array(3) })).rejects.toSatisfy(
+      (e: unknown) => isZarrkitError(e, "InvalidValue") && e.path === "x",
+    );
+  });
+});
+
+describe("resize", () => {
+  it("shrinks (deleting chunks outside, clearing cut edges) and grows with fill values", async () => {
+    const store = new MemoryStore();
+    const a = await createArray(store, "r", {
+      shape: [5, 5],
+      chunkShape: [2, 2],
+      dataType: "int32",
+      fillValue: -1,
+    });
+    await a.set(null, iota(25));
+    await a.resize([3, 2]);
+    expect(a.shape).toEqual([3, 2]);
+    expect(Array.from((await a.get()).data)).toEqual([0, 1, 5, 6, 10, 11]);
+    // Only chunks inside the 2x1 grid remain.
+    expect([...store.map.keys()].filter((k) => k.includes("/c/")).sort()).toEqual([
+      "r/c/0/0",
+      "r/c/1/0",
+    ]);
+    await a.resize([5, 3]);
+    const reopened = await openArray(store, "r", { dataType: "int32" });
+    expect(reopened.shape).toEqual([5, 3]);
+    // Rows 3.. and column 2 were cut away before, so they read as the fill value now.
+    expect(Array.from((await reopened.get()).data)).toEqual([
+      0, 1, -1, 5, 6, -1, 10, 11, -1, -1, -1, -1, -1, -1, -1,
+    ]);
+  });
+
+  it("rejects a shape of the wrong rank without changing anything", async () => {
+    const store = new MemoryStore();
+    const a = await createArray(store, "", { shape: [4], chunkShape: [2], dataType: "uint8" });
+    await a.set(null, 7);
+    const before = new Map(store.map);
+    await expect(a.resize([2, 2])).rejects.toSatisfy((e: unknown) =>
+      isZarrkitError(e, "InvalidValue"),
+    );
+    await expect(a.resize([-1])).rejects.toSatisfy((e: unknown) =>
+      isZarrkitError(e, "InvalidValue"),
+    );
+    expect(store.map).toEqual(before);
+  });
+});
+
+describe("cancellation and concurrency", () => {
+  it("an aborted set writes no partial chunk: every chunk holds all old or all new values", async () => {
+    const store = new MemoryStore();
+    const context = createDefaultContext({ concurrency: 2 });
+    const a = await createArray(store, "", {
+      shape: [64, 64],
+      chunkShape: [8, 8],
+      dataType: "int32",
+      context,
+    });
+    await a.set(null, 1);
+    const controller = new AbortController();
+    // Abort while the writes are under way.
+    const writing = a.set(null, 2, { signal: controller.signal });
+    await Promise.resolve();
+    controller.abort();
+    await expect(writing).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "Aborted"));
+    const got = await a.get();
+    for (let ci = 0; ci < 8; ci++) {
+      for (let cj = 0; cj < 8; cj++) {
+        const values = new Set<number>();
+        for (let i = 0; i < 8; i++)
+          for (let j = 0; j < 8; j++) values.add(got.data[(ci * 8 + i) * 64 + cj * 8 + j]!);
+        expect(values.size, `chunk ${ci},${cj}`).toBe(1);
+      }
+    }
+  });
+
+  it("never has more chunk operations in flight than the context allows", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const inner = new MemoryStore();
+    const store = {
+      get: async (key: string) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        return inner.get(key);
+      },
+      set: (key: string, value: Uint8Array) => inner.set(key, value),
+      delete: (key: string) => inner.delete(key),
+    };
+    const a = await createArray(store, "", {
+      shape: [40, 40],
+      chunkShape: [4, 4],
+      dataType: "uint8",
+      context: createDefaultContext({ concurrency: 3 }),
+    });
+    await a.set(null, 1);
+    await a.get();
+    expect(peak).toBe(3);
+  });
+
+  it("an aborted get rejects with Aborted", async () => {
+    const a = await createArray(new MemoryStore(), "", {
+      shape: [4],
+      chunkShape: [2],
+      dataType: "uint8",
+    });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(a.get(null, { signal: controller.signal })).rejects.toSatisfy((e: unknown) =>
+      isZarrkitError(e, "Aborted"),
+    );
+  });
+});
