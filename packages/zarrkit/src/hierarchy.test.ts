@@ -124,3 +124,100 @@ describe("groups and arrays on the filesystem", () => {
     );
   });
 });
+
+describe("bad metadata gives a typed error naming the node and the field", () => {
+  const base = {
+    zarr_format: 3,
+    node_type: "array",
+    shape: [4],
+    data_type: "int16",
+    chunk_grid: { name: "regular", configuration: { chunk_shape: [2] } },
+    chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+    fill_value: 0,
+    codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+  };
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    [
+      "unknown chunk-key encoding",
+      { chunk_key_encoding: { name: "hilbert" } },
+      "UnknownExtension",
+      /chunk-key-encoding "hilbert"/,
+    ],
+    [
+      "bad separator",
+      { chunk_key_encoding: { name: "default", configuration: { separator: "-" } } },
+      "InvalidMetadata",
+      /separator/,
+    ],
+    [
+      "unknown codec",
+      { codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "lzma" }] },
+      "UnknownExtension",
+      /codec "lzma"/,
+    ],
+    [
+      "codec config of the wrong type",
+      { codecs: [{ name: "bytes", configuration: { endian: 1 } }] },
+      "InvalidMetadata",
+      /bytes.*endian/,
+    ],
+    [
+      "two array->bytes codecs",
+      {
+        codecs: [
+          { name: "bytes", configuration: { endian: "little" } },
+          { name: "bytes", configuration: { endian: "big" } },
+        ],
+      },
+      "InvalidMetadata",
+      /codecs\[1\]/,
+    ],
+    [
+      "transpose after bytes",
+      {
+        codecs: [
+          { name: "bytes", configuration: { endian: "little" } },
+          { name: "transpose", configuration: { order: [0] } },
+        ],
+      },
+      "InvalidMetadata",
+      /codecs\[1\].*transpose/,
+    ],
+    ["fill value of the wrong type", { fill_value: "zero" }, "InvalidMetadata", /fill_value/],
+    ["fill value out of range", { fill_value: 40000 }, "InvalidMetadata", /fill_value.*int16/],
+    [
+      "chunk shape of the wrong rank",
+      { chunk_grid: { name: "regular", configuration: { chunk_shape: [2, 2] } } },
+      "InvalidMetadata",
+      /chunk_shape/,
+    ],
+    [
+      "unknown chunk grid",
+      { chunk_grid: { name: "rectilinear", configuration: {} } },
+      "UnknownExtension",
+      /chunk-grid "rectilinear"/,
+    ],
+    ["data type given as a number", { data_type: 16 }, "InvalidMetadata", /data_type/],
+  ];
+  it.each(cases)("%s", async (_what, change, code, message) => {
+    const root = await mkdtemp(join(tmpdir(), "zarrkit-badmeta-"));
+    try {
+      const store = new FileSystemStore(root);
+      const text = JSON.stringify({ ...base, ...change });
+      await store.set("node/zarr.json", new TextEncoder().encode(text));
+      let error: unknown;
+      try {
+        await open(store, "node");
+      } catch (err) {
+        error = err;
+      }
+      expect(isZarrkitError(error) && error.code).toBe(code);
+      expect((error as Error).message).toMatch(message);
+      expect(isZarrkitError(error) && error.path).toBe("node");
+      // Reading never changes the store.
+      expect(new TextDecoder().decode(await store.get("node/zarr.json"))).toBe(text);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { InvalidMetadataError, isZarrkitError } from "../errors/errors.js";
+import { InvalidMetadataError, isZarrkitError, ZarrkitError } from "../errors/errors.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
@@ -66,9 +66,12 @@ export class CodecPipeline {
       try {
         codec = await extension.fromConfig(config.configuration, { spec: current, registry });
       } catch (err) {
+        const where = `${path === undefined ? "" : `zarr.json of "${path}": `}codecs[${i}]: `;
+        if (err instanceof ZarrkitError && err.path === undefined)
+          throw err.withLocation({ path }, where);
         if (isZarrkitError(err)) throw err;
         throw new InvalidMetadataError(
-          `codecs[${i}] ("${config.name}"): ${err instanceof Error ? err.message : String(err)}`,
+          `${where}${err instanceof Error ? err.message : String(err)}`,
           { path, cause: err },
         );
       }

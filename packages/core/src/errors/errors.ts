@@ -41,6 +41,24 @@ export abstract class ZarrkitError extends Error {
   override get name(): string {
     return `${this.code}Error`;
   }
+
+  /**
+   * The same kind of error with the node path and key filled in where they were missing, and
+   * `prefix` put before the message. Codecs and extensions do not know where they run; the
+   * array that called them does.
+   */
+  withLocation(location: { path?: string; key?: string }, prefix = ""): ZarrkitError {
+    // Every subclass takes (message, options); the constructor is the subclass itself.
+    const Kind = this.constructor as new (
+      message: string,
+      options: ZarrkitErrorOptions,
+    ) => ZarrkitError;
+    return new Kind(`${prefix}${this.message}`, {
+      path: this.path ?? location.path,
+      key: this.key ?? location.key,
+      cause: this,
+    });
+  }
 }
 
 /** No array or group exists at the path. */

@@ -12,6 +12,7 @@ import {
   StoreError,
   throwIfAborted,
   UnsupportedFeatureError,
+  ZarrkitError,
 } from "../errors/errors.js";
 import {
   type ChunkProjection,
@@ -100,9 +101,12 @@ export class ZarrArray<D extends string = string> {
     const { registry } = context;
     const where = { path };
     const wrap = (field: string, err: unknown): never => {
+      const prefix = `zarr.json of "${path}": `;
+      if (err instanceof ZarrkitError)
+        throw err.path === undefined ? err.withLocation({ path }, prefix) : err;
       if (isZarrkitError(err)) throw err;
       throw new InvalidMetadataError(
-        `zarr.json of "${path}": ${field}: ${err instanceof Error ? err.message : String(err)}`,
+        `${prefix}${field}: ${err instanceof Error ? err.message : String(err)}`,
         { path, cause: err },
       );
     };
@@ -433,15 +437,10 @@ export class ZarrArray<D extends string = string> {
       }
       return chunk;
     } catch (err) {
-      if (isZarrkitError(err)) {
-        if (err.key !== undefined) throw err;
-        // Codecs do not know keys; re-raise the same kind with the key attached.
-        const Kind = (err as Error).constructor as new (
-          message: string,
-          options: { path: string; key: string; cause: unknown },
-        ) => Error;
-        throw new Kind(`chunk ${key}: ${err.message}`, { path: this.path, key, cause: err });
-      }
+      // Codecs do not know keys; re-raise the same kind with the key attached.
+      if (err instanceof ZarrkitError && err.key === undefined)
+        throw err.withLocation({ path: this.path, key }, `chunk ${key}: `);
+      if (isZarrkitError(err)) throw err;
       throw new CorruptChunkError(
         `chunk ${key} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`,
         { path: this.path, key, cause: err },
