@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
+  type ChunkSpec,
+  type CodecExtension,
   createArray,
+  createContext,
   createDefaultContext,
+  createDefaultRegistry,
   isZarrkitError,
   MemoryStore,
   type NDArray,
   openArray,
+  type StridedView,
   type ZarrArray,
 } from "./index.js";
 
@@ -195,5 +200,79 @@ describe("cancellation and concurrency", () => {
     await expect(a.get(null, { signal: controller.signal })).rejects.toSatisfy((e: unknown) =>
       isZarrkitError(e, "Aborted"),
     );
+  });
+});
+
+describe("decoding straight into the output", () => {
+  it("whole chunks go through decodeInto (no intermediate array); partial ones through decode", async () => {
+    const registry = createDefaultRegistry();
+    const calls: string[] = [];
+    const bytes = registry.get("codec", "bytes");
+    // A third-party array->bytes codec whose decode refuses, so only decodeInto can succeed.
+    const intoOnly: CodecExtension = {
+      ...bytes,
+      name: "into-only",
+      aliases: [],
+      async fromConfig(_configuration, context) {
+        const inner = await bytes.fromConfig({ endian: "little" }, context);
+        if (inner.kind !== "array_to_bytes" || inner.decodeInto === undefined)
+          throw new Error("unexpected");
+        const decodeInto = inner.decodeInto.bind(inner);
+        return {
+          ...inner,
+          name: "into-only",
+          encode: inner.encode.bind(inner),
+          toConfig: () => ({ name: "into-only" }),
+          decode: () => {
+            calls.push("decode");
+            throw new Error("decode was called");
+          },
+          decodeInto: (b: Uint8Array, spec: ChunkSpec, target: StridedView) => {
+            calls.push("decodeInto");
+            return decodeInto(b, spec, target);
+          },
+        };
+      },
+    };
+    registry.register(intoOnly);
+    const context = createContext({ registry });
+    const a = await createArray(new MemoryStore(), "", {
+      shape: [4, 6],
+      chunkShape: [2, 3],
+      dataType: "int32",
+      context,
+      codecs: [{ name: "transpose", configuration: { order: [1, 0] } }, { name: "into-only" }],
+    });
+    await a.set(null, iota(24));
+    expect(Array.from((await a.get("::-1, 3:6")).data)).toEqual([
+      21, 22, 23, 15, 16, 17, 9, 10, 11, 3, 4, 5,
+    ]);
+    expect(calls).toEqual(["decodeInto", "decodeInto"]);
+    await expect(a.get("0, 0")).rejects.toSatisfy(
+      (e: unknown) => isZarrkitError(e, "CorruptChunk") && e.key === "c/0/0",
+    );
+  });
+
+  it("keeps NaN payloads bit for bit through strided and transposed reads", async () => {
+    const a = await createArray(new MemoryStore(), "", {
+      shape: [3, 4],
+      chunkShape: [2, 3],
+      dataType: "float32",
+      codecs: [
+        { name: "transpose", configuration: { order: [1, 0] } },
+        { name: "bytes", configuration: { endian: "big" } },
+      ],
+    });
+    // Signalling and quiet NaNs with payloads, written as bits.
+    const bits = Uint32Array.from({ length: 12 }, (_, i) =>
+      i % 2 ? 0x7f800001 + i : 0xffc00000 + i,
+    );
+    await a.set(null, new Float32Array(bits.buffer));
+    const got = await a.get("::-1, 1::2");
+    const gotBits = Array.from(
+      new Uint32Array(got.data.buffer, got.data.byteOffset, got.data.length),
+    );
+    const want = [2, 1, 0].flatMap((r) => [1, 3].map((c) => bits[r * 4 + c]!));
+    expect(gotBits).toEqual(want);
   });
 });

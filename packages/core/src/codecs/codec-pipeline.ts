@@ -1,4 +1,5 @@
 import { InvalidMetadataError, isZarrkitError, ZarrkitError } from "../errors/errors.js";
+import type { StridedView } from "../indexing/strided-copy.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
@@ -102,9 +103,36 @@ export class CodecPipeline {
     return bytes;
   }
 
-  async decode(bytes: Uint8Array): Promise<NDArray> {
+  /** Whether `decodeInto` can write into caller memory (every stage supports it). */
+  get canDecodeInto(): boolean {
+    return (
+      this.arrayToBytes.decodeInto !== undefined &&
+      this.arrayToArray.every((c) => c.encodedTarget !== undefined)
+    );
+  }
+
+  /**
+   * Decodes a whole chunk straight into `target` (a strided view of the chunk's shape), with no
+   * intermediate array: array->array codecs re-view the target, the array->bytes codec fills it.
+   */
+  async decodeInto(bytes: Uint8Array, target: StridedView): Promise<void> {
+    const decoder = this.arrayToBytes.decodeInto;
+    if (decoder === undefined || !this.canDecodeInto)
+      throw new Error("decodeInto is not supported by this codec chain");
+    let view = target;
+    for (const [i, codec] of this.arrayToArray.entries())
+      view = codec.encodedTarget!(view, this.#specs[i]!);
+    await decoder.call(
+      this.arrayToBytes,
+      await this.#decodeBytes(bytes),
+      this.#specs[this.arrayToArray.length]!,
+      view,
+    );
+  }
+
+  /** Undoes the bytes->bytes codecs, bounding each output by the size the spec implies. */
+  async #decodeBytes(bytes: Uint8Array): Promise<Uint8Array> {
     const innerSpec = this.#specs[this.arrayToArray.length]!;
-    // Sizes known from the spec bound what each decompressor may produce.
     const sizes: (number | undefined)[] = [this.arrayToBytes.encodedSize?.(innerSpec)];
     for (const codec of this.bytesToBytes) {
       const prev = sizes[sizes.length - 1];
@@ -112,6 +140,12 @@ export class CodecPipeline {
     }
     for (let i = this.bytesToBytes.length - 1; i >= 0; i--)
       bytes = await this.bytesToBytes[i]!.decode(bytes, sizes[i]);
+    return bytes;
+  }
+
+  async decode(bytes: Uint8Array): Promise<NDArray> {
+    const innerSpec = this.#specs[this.arrayToArray.length]!;
+    bytes = await this.#decodeBytes(bytes);
     let array = await this.arrayToBytes.decode(bytes, innerSpec);
     for (let i = this.arrayToArray.length - 1; i >= 0; i--)
       array = await this.arrayToArray[i]!.decode(array, this.#specs[i]!);

@@ -1,4 +1,5 @@
 import type { DataType } from "../data-types/data-type.js";
+import type { StridedView } from "../indexing/strided-copy.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
@@ -28,16 +29,27 @@ export interface ArrayToArrayCodec extends CodecBase {
   encode(chunk: NDArray, spec: ChunkSpec): NDArray | Promise<NDArray>;
   /** `chunk` has the encoded spec's shape; the result has `spec.shape` (a view is fine). */
   decode(chunk: NDArray, spec: ChunkSpec): NDArray | Promise<NDArray>;
+  /**
+   * For codecs that only re-view data (transpose): the view of a decoded-side `target` as the
+   * encoded side sees it, so decoding can write straight into the caller's memory.
+   */
+  encodedTarget?(target: StridedView, spec: ChunkSpec): StridedView;
 }
 
 /** Serialises an array (e.g. bytes, sharding_indexed). */
 export interface ArrayToBytesCodec extends CodecBase {
   readonly kind: "array_to_bytes";
   encode(chunk: NDArray, spec: ChunkSpec): Uint8Array | Promise<Uint8Array>;
-  /** Must check that `bytes` holds exactly what `spec` needs (CorruptChunkError otherwise). */
+  /**
+   * Must check that `bytes` holds exactly what `spec` needs (CorruptChunkError otherwise).
+   * `bytes` belongs to the pipeline (stores hand out bytes the caller owns), so codecs may
+   * decode in place and return views of it.
+   */
   decode(bytes: Uint8Array, spec: ChunkSpec): NDArray | Promise<NDArray>;
   /** The encoded size when it depends only on the spec (fixed-size encodings). */
   encodedSize?(spec: ChunkSpec): number | undefined;
+  /** Decodes straight into `target` (a strided view with `spec.shape`), with no intermediate array. */
+  decodeInto?(bytes: Uint8Array, spec: ChunkSpec, target: StridedView): void | Promise<void>;
 }
 
 /** Transforms bytes (compression, checksums). */

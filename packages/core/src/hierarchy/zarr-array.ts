@@ -322,15 +322,25 @@ export class ZarrArray<D extends string = string> {
       this.#projections(indexers),
       this.context.concurrency,
       async (projection) => {
-        const chunk = await this.#readChunk(projection.coords, signal);
+        const counts = projection.dims.map((p) => p.count);
         const dst: StridedView = {
           data: out.data,
           offset: viewOffset(out.offset, outStride, projection),
           stride: outStride,
         };
-        const counts = projection.dims.map((p) => p.count);
-        const src = chunk === undefined ? fill : chunkView(chunk, projection);
-        stridedCopy(dst, src, counts, lanes);
+        const whole = this.#resolved.pipeline.canDecodeInto
+          ? this.#wholeChunkTarget(projection, dst)
+          : undefined;
+        if (whole !== undefined) {
+          // The selection covers the whole chunk: decode straight into the output.
+          const key = this.chunkKey(projection.coords);
+          const bytes = await this.#storeGet(key, signal);
+          if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
+          else await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
+          return;
+        }
+        const chunk = await this.#readChunk(projection.coords, signal);
+        stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
       },
       signal,
     );
@@ -376,6 +386,26 @@ export class ZarrArray<D extends string = string> {
       },
       signal,
     );
+  }
+
+  /**
+   * When a projection selects every element of a chunk that lies wholly inside the array (steps
+   * of +1 or -1), the view of the output that the whole chunk maps onto; otherwise undefined.
+   */
+  #wholeChunkTarget(projection: ChunkProjection, dst: StridedView): StridedView | undefined {
+    const chunkShape = this.chunkShape;
+    let offset = dst.offset;
+    const stride: number[] = [];
+    for (const [d, p] of projection.dims.entries()) {
+      const size = chunkShape[d]!;
+      if ((p.chunk + 1) * size > this.shape[d]! || p.count !== size) return undefined;
+      if (size > 1 && Math.abs(p.step) !== 1) return undefined;
+      const step = size > 1 ? p.step : 1;
+      // Chunk index i lands at output position outStart + (i - chunkStart) * step.
+      offset -= p.chunkStart * step * dst.stride[d]!;
+      stride.push(step * dst.stride[d]!);
+    }
+    return { data: dst.data, offset, stride };
   }
 
   /** The result array: the caller's `out`, checked, or fresh memory from the allocator. */
@@ -426,16 +456,20 @@ export class ZarrArray<D extends string = string> {
     const key = this.chunkKey(coords);
     const bytes = await this.#storeGet(key, signal);
     if (bytes === undefined) return undefined;
-    try {
+    return this.#decoding(key, async () => {
       const chunk = await this.#resolved.pipeline.decode(bytes);
       const expected = this.chunkShape;
       if (chunk.shape.length !== expected.length || chunk.shape.some((n, d) => n !== expected[d])) {
-        throw new CorruptChunkError(
-          `chunk ${key} decoded to shape [${chunk.shape}] instead of [${expected}]`,
-          { path: this.path, key },
-        );
+        throw new CorruptChunkError(`decoded to shape [${chunk.shape}] instead of [${expected}]`);
       }
       return chunk;
+    });
+  }
+
+  /** Runs a decode; failures name the chunk (CorruptChunk unless the codec said otherwise). */
+  async #decoding<T>(key: string, decode: () => Promise<T>): Promise<T> {
+    try {
+      return await decode();
     } catch (err) {
       // Codecs do not know keys; re-raise the same kind with the key attached.
       if (err instanceof ZarrkitError && err.key === undefined)
@@ -443,7 +477,11 @@ export class ZarrArray<D extends string = string> {
       if (isZarrkitError(err)) throw err;
       throw new CorruptChunkError(
         `chunk ${key} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`,
-        { path: this.path, key, cause: err },
+        {
+          path: this.path,
+          key,
+          cause: err,
+        },
       );
     }
   }

@@ -21,7 +21,7 @@ export function stridedCopy(
   const rank = shape.length;
   if (shape.some((n) => n === 0)) return;
   if (rank === 0) {
-    copyElement(dst.data, dst.offset * lanes, src.data, src.offset * lanes, lanes);
+    copyElement(asBits(dst.data), dst.offset * lanes, asBits(src.data), src.offset * lanes, lanes);
     return;
   }
   const inner = shape[rank - 1]!;
@@ -31,8 +31,8 @@ export function stridedCopy(
   const index = new Array<number>(rank - 1).fill(0);
   let dOff = dst.offset;
   let sOff = src.offset;
-  const d: Slots = dst.data;
-  const s: Slots = src.data;
+  const d: Slots = asBits(dst.data);
+  const s: Slots = asBits(src.data);
   // Bulk runs go through byte views: a memmove for every element type.
   const slotBytes = dst.data.BYTES_PER_ELEMENT;
   const dBytes = bulk ? bytesOf(dst.data) : undefined;
@@ -68,6 +68,16 @@ export function stridedCopy(
 
 /** Element access shared by every typed array; both sides of a copy always have the same type. */
 type Slots = { [index: number]: number | bigint };
+
+/**
+ * float32 loads widen to float64 on the way through JS, which quiets signalling NaNs; moving the
+ * same bits as uint32 keeps every payload exact.
+ */
+function asBits(data: TypedArray): TypedArray {
+  return data instanceof Float32Array
+    ? new Uint32Array(data.buffer, data.byteOffset, data.length)
+    : data;
+}
 
 function bytesOf(data: TypedArray): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -5,6 +5,7 @@ import {
   InvalidMetadataError,
   type JsonObject,
   type NDArray,
+  type StridedView,
 } from "@zarrkit/core";
 
 /**
@@ -61,6 +62,11 @@ export class TransposeCodec implements ArrayToArrayCodec {
       shape: this.order.map((o) => chunk.shape[o]!),
       stride: this.order.map((o) => chunk.stride[o]!),
     };
+  }
+
+  /** Encoded dimension i of the target is its decoded dimension order[i]. */
+  encodedTarget(target: StridedView): StridedView {
+    return { ...target, stride: this.order.map((o) => target.stride[o]!) };
   }
 
   decode(chunk: NDArray): NDArray {

@@ -3,12 +3,14 @@ import {
   type ChunkSpec,
   type CodecExtension,
   CorruptChunkError,
+  cOrderStride,
   elementCount,
   InvalidMetadataError,
   isCContiguous,
   type JsonObject,
   type NDArray,
   ndarray,
+  type StridedView,
   stridedCopy,
 } from "@zarrkit/core";
 import { swapLanes } from "./byte-swap.js";
@@ -72,6 +74,21 @@ export class BytesCodec implements ArrayToBytesCodec {
   }
 
   decode(bytes: Uint8Array, spec: ChunkSpec): NDArray {
+    return ndarray(spec.dataType, spec.shape, this.#elements(bytes, spec));
+  }
+
+  /** Swaps in place (the pipeline owns `bytes`) and copies once, straight into `target`. */
+  decodeInto(bytes: Uint8Array, spec: ChunkSpec, target: StridedView): void {
+    const source = {
+      data: this.#elements(bytes, spec),
+      offset: 0,
+      stride: cOrderStride(spec.shape),
+    };
+    stridedCopy(target, source, spec.shape, spec.dataType.lanes);
+  }
+
+  /** The chunk's elements as a typed array over `bytes` (in native order), checked for size. */
+  #elements(bytes: Uint8Array, spec: ChunkSpec) {
     const { dataType } = spec;
     const count = elementCount(spec.shape);
     const expected = count * dataType.itemSize;
@@ -80,16 +97,10 @@ export class BytesCodec implements ArrayToBytesCodec {
         `codec "bytes": expected ${expected} bytes for shape [${spec.shape}] of ${dataType.name}, got ${bytes.byteLength}`,
       );
     }
-    const swap = this.endian === "big" && dataType.laneSize > 1;
-    // Typed arrays need aligned offsets; copy when the view is misaligned or must be swapped.
-    const aligned = bytes.byteOffset % dataType.laneSize === 0;
-    const owned = swap || !aligned ? bytes.slice() : bytes;
-    if (swap) swapLanes(owned, dataType.laneSize);
-    return ndarray(
-      spec.dataType,
-      spec.shape,
-      spec.dataType.view(owned.buffer, owned.byteOffset, count),
-    );
+    if (this.endian === "big") swapLanes(bytes, dataType.laneSize);
+    // Typed arrays need aligned offsets; copy the rare misaligned view.
+    const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : bytes.slice();
+    return dataType.view(aligned.buffer, aligned.byteOffset, count);
   }
 }
 
