@@ -15,9 +15,11 @@ export {
   type Allocator,
   type Context,
   type ContextOptions,
+  chunkCacheKey,
   createContext,
   defaultContext,
 } from "./context/context.js";
+export { LruCache } from "./context/lru-cache.js";
 export { coreExtension } from "./core-extension.js";
 export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";

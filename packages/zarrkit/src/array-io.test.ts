@@ -276,3 +276,37 @@ describe("decoding straight into the output", () => {
     expect(gotBits).toEqual(want);
   });
 });
+
+describe("the decoded-chunk cache", () => {
+  it("serves repeated reads from memory, stays bounded, and sees this context's writes", async () => {
+    let gets = 0;
+    const inner = new MemoryStore();
+    const store = {
+      get: (key: string) => {
+        gets++;
+        return inner.get(key);
+      },
+      set: (key: string, value: Uint8Array) => inner.set(key, value),
+      delete: (key: string) => inner.delete(key),
+    };
+    // Room for two 4x4 int32 chunks (64 bytes each).
+    const context = createDefaultContext({ chunkCacheBytes: 128 });
+    const a = await createArray(store, "", {
+      shape: [4, 12],
+      chunkShape: [4, 4],
+      dataType: "int32",
+      context,
+    });
+    await a.set(null, iota(48));
+    gets = 0;
+    await a.get(":, 0:8");
+    expect(gets).toBe(2);
+    await a.get("1, 0:8");
+    expect(gets).toBe(2);
+    await a.set("0, 0", 100);
+    expect(Array.from((await a.get("0, 0:2")).data)).toEqual([100, 1]);
+    await a.get(":, 8:12");
+    expect(context.chunkCache.size).toBeLessThanOrEqual(128);
+    expect(context.chunkCache.count).toBe(2);
+  });
+});

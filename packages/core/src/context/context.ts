@@ -1,6 +1,8 @@
 import { coreExtension } from "../core-extension.js";
 import type { ArrayFor, DataType } from "../data-types/data-type.js";
+import type { NDArray } from "../ndarray.js";
 import { createRegistry, type Registry } from "../registry/registry.js";
+import { LruCache } from "./lru-cache.js";
 
 export interface ContextOptions {
   /** Where codecs, data types, grids, key encodings and stores are looked up. */
@@ -9,6 +11,11 @@ export interface ContextOptions {
   concurrency?: number;
   /** Where `get` results land when no `out` is given (default: a new typed array). */
   allocator?: Allocator;
+  /**
+   * Bytes of decoded chunks kept for later reads (default 0: off). Writes through this context
+   * keep it current; writes by anyone else are not seen while a chunk stays cached.
+   */
+  chunkCacheBytes?: number;
 }
 
 /**
@@ -25,6 +32,21 @@ export interface Context {
   readonly registry: Registry;
   readonly concurrency: number;
   readonly allocator: Allocator | undefined;
+  /** Decoded chunks by store and key (see `chunkCacheKey`); bounded by `chunkCacheBytes`. */
+  readonly chunkCache: LruCache<string, NDArray>;
+}
+
+const storeIds = new WeakMap<object, number>();
+let nextStoreId = 0;
+
+/** The cache key of a chunk: stores are told apart by identity. */
+export function chunkCacheKey(store: object, key: string): string {
+  let id = storeIds.get(store);
+  if (id === undefined) {
+    id = nextStoreId++;
+    storeIds.set(store, id);
+  }
+  return `${id}:${key}`;
 }
 
 export function createContext(options: ContextOptions = {}): Context {
@@ -32,10 +54,15 @@ export function createContext(options: ContextOptions = {}): Context {
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
+  const chunkCache = new LruCache<string, NDArray>(
+    options.chunkCacheBytes ?? 0,
+    (chunk) => chunk.data.byteLength,
+  );
   return {
     registry: options.registry ?? createRegistry(coreExtension),
     concurrency,
     allocator: options.allocator,
+    chunkCache,
   };
 }
 

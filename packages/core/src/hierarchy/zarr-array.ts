@@ -1,7 +1,7 @@
 import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
 import { CodecPipeline } from "../codecs/codec-pipeline.js";
-import type { Allocator, Context } from "../context/context.js";
+import { type Allocator, type Context, chunkCacheKey } from "../context/context.js";
 import { runLimited } from "../context/run-limited.js";
 import type { ArrayFor, DataType, ScalarFor } from "../data-types/data-type.js";
 import {
@@ -245,7 +245,10 @@ export class ZarrArray<D extends string = string> {
     await runLimited(
       doomed,
       this.context.concurrency,
-      (key) => this.#storeCall(key, () => store.delete(key)),
+      (key) => {
+        this.context.chunkCache.delete(chunkCacheKey(this.store, key));
+        return this.#storeCall(key, () => store.delete(key));
+      },
       signal,
     );
     const fill = fillChunk(this.dataType, [], this.#resolved.fillValue).data;
@@ -328,9 +331,11 @@ export class ZarrArray<D extends string = string> {
           offset: viewOffset(out.offset, outStride, projection),
           stride: outStride,
         };
-        const whole = this.#resolved.pipeline.canDecodeInto
-          ? this.#wholeChunkTarget(projection, dst)
-          : undefined;
+        const caching = this.context.chunkCache.maxSize > 0;
+        const whole =
+          this.#resolved.pipeline.canDecodeInto && !caching
+            ? this.#wholeChunkTarget(projection, dst)
+            : undefined;
         if (whole !== undefined) {
           // The selection covers the whole chunk: decode straight into the output.
           const key = this.chunkKey(projection.coords);
@@ -339,7 +344,7 @@ export class ZarrArray<D extends string = string> {
           else await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
           return;
         }
-        const chunk = await this.#readChunk(projection.coords, signal);
+        const chunk = await this.#readChunk(projection.coords, signal, caching);
         stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
       },
       signal,
@@ -449,21 +454,36 @@ export class ZarrArray<D extends string = string> {
     yield* chunkProjections(perDim);
   }
 
+  /**
+   * Reads and decodes one chunk. Only `get` passes `cached`: chunks handed to `set` and
+   * `resize` are modified in place, so they must never be the cached objects.
+   */
   async #readChunk(
     coords: readonly number[],
     signal: AbortSignal | undefined,
+    cached = false,
   ): Promise<NDArray | undefined> {
     const key = this.chunkKey(coords);
+    const cacheKey = chunkCacheKey(this.store, key);
+    if (cached) {
+      const hit = this.context.chunkCache.get(cacheKey);
+      if (hit !== undefined) return hit;
+    }
     const bytes = await this.#storeGet(key, signal);
     if (bytes === undefined) return undefined;
-    return this.#decoding(key, async () => {
-      const chunk = await this.#resolved.pipeline.decode(bytes);
+    const chunk = await this.#decoding(key, async () => {
+      const decoded = await this.#resolved.pipeline.decode(bytes);
       const expected = this.chunkShape;
-      if (chunk.shape.length !== expected.length || chunk.shape.some((n, d) => n !== expected[d])) {
-        throw new CorruptChunkError(`decoded to shape [${chunk.shape}] instead of [${expected}]`);
+      if (
+        decoded.shape.length !== expected.length ||
+        decoded.shape.some((n, d) => n !== expected[d])
+      ) {
+        throw new CorruptChunkError(`decoded to shape [${decoded.shape}] instead of [${expected}]`);
       }
-      return chunk;
+      return decoded;
     });
+    if (cached) this.context.chunkCache.set(cacheKey, chunk);
+    return chunk;
   }
 
   /** Runs a decode; failures name the chunk (CorruptChunk unless the codec said otherwise). */
@@ -487,6 +507,8 @@ export class ZarrArray<D extends string = string> {
   }
 
   async #writeChunk(store: WritableStore, key: string, chunk: NDArray): Promise<void> {
+    // Whatever happens next, a cached copy of this chunk is stale.
+    this.context.chunkCache.delete(chunkCacheKey(this.store, key));
     if (!this.options.writeEmptyChunks && isAllElement(chunk, this.#resolved.fillValue)) {
       await this.#storeCall(key, () => store.delete(key));
       return;
