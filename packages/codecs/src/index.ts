@@ -1,6 +1,8 @@
 import type { Extension } from "@zarrkit/core";
 import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
 import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
+import { crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
+import { gzipCodecExtension, zlibCodecExtension } from "./bytes-to-bytes/gzip/gzip-codec.js";
 
 export {
   TransposeCodec,
@@ -16,7 +18,13 @@ export {
 export const codecsExtension: Extension = {
   name: "@zarrkit/codecs",
   module: import.meta.url,
-  codecs: [bytesCodecExtension, transposeCodecExtension],
+  codecs: [
+    bytesCodecExtension,
+    transposeCodecExtension,
+    gzipCodecExtension,
+    zlibCodecExtension,
+    crc32cCodecExtension,
+  ],
 };
 
 export default codecsExtension;

@@ -48,6 +48,11 @@ const CHAINS: NamedConfigJson[][] = [
     { name: "transpose", configuration: { order: [2, 0, 1] } },
     { name: "bytes", configuration: { endian: "big" } },
   ],
+  [
+    { name: "bytes", configuration: { endian: "little" } },
+    { name: "gzip", configuration: { level: 5 } },
+    { name: "crc32c" },
+  ],
 ];
 
 interface Case {

@@ -1,0 +1,63 @@
+import {
+  type BytesToBytesCodec,
+  ChecksumMismatchError,
+  type CodecExtension,
+  CorruptChunkError,
+  InvalidMetadataError,
+  type JsonObject,
+} from "@zarrkit/core";
+import { crc32c } from "./crc32c.js";
+
+/** The v3 `crc32c` codec: appends the CRC-32C of the data as 4 little-endian bytes. */
+export class Crc32cCodec implements BytesToBytesCodec {
+  readonly kind = "bytes_to_bytes";
+  readonly name = "crc32c";
+
+  static fromConfig(configuration: JsonObject | undefined): Crc32cCodec {
+    const extra = Object.keys(configuration ?? {});
+    if (extra.length > 0)
+      throw new InvalidMetadataError(
+        `codec "crc32c": unknown configuration field(s) ${extra.join(", ")}`,
+      );
+    return new Crc32cCodec();
+  }
+
+  toConfig() {
+    return { name: "crc32c" };
+  }
+
+  encodedSize(decodedSize: number): number {
+    return decodedSize + 4;
+  }
+
+  encode(bytes: Uint8Array): Uint8Array {
+    const out = new Uint8Array(bytes.length + 4);
+    out.set(bytes, 0);
+    new DataView(out.buffer).setUint32(bytes.length, crc32c(bytes), true);
+    return out;
+  }
+
+  decode(bytes: Uint8Array): Uint8Array {
+    if (bytes.length < 4)
+      throw new CorruptChunkError(`codec "crc32c": ${bytes.length} bytes cannot hold a checksum`);
+    const data = bytes.subarray(0, bytes.length - 4);
+    const stored = new DataView(bytes.buffer, bytes.byteOffset + data.length, 4).getUint32(0, true);
+    const actual = crc32c(data);
+    if (stored !== actual) {
+      throw new ChecksumMismatchError(
+        `codec "crc32c": stored checksum 0x${stored.toString(16).padStart(8, "0")} does not match the data's 0x${actual.toString(16).padStart(8, "0")}`,
+      );
+    }
+    return data;
+  }
+}
+
+export const crc32cCodecExtension: CodecExtension = {
+  kind: "codec",
+  name: "crc32c",
+  aliases: ["numcodecs.crc32c"],
+  codecKind: "bytes_to_bytes",
+  fromConfig: (configuration) => Crc32cCodec.fromConfig(configuration),
+  samples: [undefined],
+  dataTypes: "all",
+};

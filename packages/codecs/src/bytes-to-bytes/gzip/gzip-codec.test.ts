@@ -1,0 +1,64 @@
+import { gunzipSync, gzipSync, inflateSync } from "node:zlib";
+import {
+  type CodecFactoryContext,
+  coreDataType,
+  createRegistry,
+  isZarrkitError,
+} from "@zarrkit/core";
+import { describe, expect, it } from "vitest";
+import { gzipCodecExtension, zlibCodecExtension } from "./gzip-codec.js";
+
+const data = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) % 251);
+const context = (): CodecFactoryContext => ({
+  registry: createRegistry(),
+  spec: { shape: [data.length], dataType: coreDataType("uint8")!, fillValue: new Uint8Array(1) },
+});
+
+describe("gzip and zlib codecs", () => {
+  it("write gzip/zlib streams any inflater reads, and read any gzip stream", async () => {
+    const gzip = await gzipCodecExtension.fromConfig({ level: 5 }, context());
+    if (gzip.kind !== "bytes_to_bytes") throw new Error("kind");
+    const encoded = await gzip.encode(data);
+    expect(encoded[0]).toBe(0x1f);
+    expect(new Uint8Array(gunzipSync(encoded))).toEqual(data);
+    expect(new Uint8Array(await gzip.decode(gzipSync(data, { level: 9 }), data.length))).toEqual(
+      data,
+    );
+    const zlib = await zlibCodecExtension.fromConfig({ level: 1 }, context());
+    if (zlib.kind !== "bytes_to_bytes") throw new Error("kind");
+    expect(new Uint8Array(inflateSync(await zlib.encode(data)))).toEqual(data);
+  });
+
+  it("refuses to inflate beyond the chunk's size (decompression bombs) and corrupt streams", async () => {
+    const gzip = await gzipCodecExtension.fromConfig({ level: 1 }, context());
+    if (gzip.kind !== "bytes_to_bytes") throw new Error("kind");
+    const bomb = gzipSync(new Uint8Array(64 << 20));
+    expect(bomb.length).toBeLessThan(100_000);
+    await expect(gzip.decode(bomb, 1000)).rejects.toSatisfy((e: unknown) =>
+      isZarrkitError(e, "CorruptChunk"),
+    );
+    await expect(gzip.decode(Uint8Array.of(1, 2, 3), 10)).rejects.toSatisfy((e: unknown) =>
+      isZarrkitError(e, "CorruptChunk"),
+    );
+  });
+
+  it.each([[{}], [{ level: 10 }], [{ level: -1 }], [{ level: "5" }], [{ level: 5, x: 1 }]])(
+    "gzip rejects %j",
+    async (config) => {
+      await expect(async () => gzipCodecExtension.fromConfig(config, context())).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "InvalidMetadata") && /gzip/.test(e.message),
+      );
+    },
+  );
+
+  it("maps numcodecs (v2) configurations", () => {
+    expect(gzipCodecExtension.fromV2!({ id: "gzip", level: 3 })).toEqual({
+      name: "gzip",
+      configuration: { level: 3 },
+    });
+    expect(zlibCodecExtension.fromV2!({ id: "zlib" })).toEqual({
+      name: "numcodecs.zlib",
+      configuration: { level: 1 },
+    });
+  });
+});

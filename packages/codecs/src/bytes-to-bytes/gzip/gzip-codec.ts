@@ -1,0 +1,84 @@
+import {
+  type BytesToBytesCodec,
+  type CodecExtension,
+  InvalidMetadataError,
+  type JsonObject,
+} from "@zarrkit/core";
+import { type ZlibFormat, zlibDecode, zlibEncode } from "./zlib-stream.js";
+
+/** Reads `{level: 0..9}` and nothing else. */
+export function parseLevel(
+  name: string,
+  configuration: JsonObject | undefined,
+  required: boolean,
+): number {
+  const extra = Object.keys(configuration ?? {}).filter((k) => k !== "level");
+  if (extra.length > 0)
+    throw new InvalidMetadataError(
+      `codec "${name}": unknown configuration field(s) ${extra.join(", ")}`,
+    );
+  const level = configuration?.level;
+  if (level === undefined && !required) return 1;
+  if (typeof level !== "number" || !Number.isInteger(level) || level < 0 || level > 9) {
+    throw new InvalidMetadataError(
+      `codec "${name}": configuration.level must be an integer 0..9, got ${JSON.stringify(level ?? null)}`,
+    );
+  }
+  return level;
+}
+
+/** A DEFLATE-family codec through node:zlib: `gzip` (v3 core) or numcodecs' `zlib`. */
+export class DeflateCodec implements BytesToBytesCodec {
+  readonly kind = "bytes_to_bytes";
+  readonly name: string;
+  readonly format: ZlibFormat;
+  readonly level: number;
+
+  constructor(name: string, format: ZlibFormat, level: number) {
+    this.name = name;
+    this.format = format;
+    this.level = level;
+  }
+
+  toConfig() {
+    return { name: this.name, configuration: { level: this.level } };
+  }
+
+  encode(bytes: Uint8Array): Promise<Uint8Array> {
+    return zlibEncode(this.format, bytes, this.level);
+  }
+
+  decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {
+    return zlibDecode(this.format, this.name, bytes, decodedSize);
+  }
+}
+
+export const gzipCodecExtension: CodecExtension = {
+  kind: "codec",
+  name: "gzip",
+  aliases: ["numcodecs.gzip"],
+  codecKind: "bytes_to_bytes",
+  fromConfig: (configuration) =>
+    new DeflateCodec("gzip", "gzip", parseLevel("gzip", configuration, true)),
+  fromV2: ({ id: _id, ...configuration }) => ({
+    name: "gzip",
+    configuration: { level: parseLevel("gzip", configuration, false) },
+  }),
+  samples: [{ level: 0 }, { level: 5 }, { level: 9 }],
+  dataTypes: "all",
+};
+
+export const zlibCodecExtension: CodecExtension = {
+  kind: "codec",
+  name: "numcodecs.zlib",
+  aliases: ["zlib"],
+  codecKind: "bytes_to_bytes",
+  fromConfig: (configuration) =>
+    new DeflateCodec("numcodecs.zlib", "zlib", parseLevel("numcodecs.zlib", configuration, false)),
+  fromV2: ({ id: _id, ...configuration }) => ({
+    name: "numcodecs.zlib",
+    configuration: { level: parseLevel("zlib", configuration, false) },
+  }),
+  samples: [{ level: 1 }, { level: 6 }],
+  dataTypes: "all",
+};
