@@ -3,6 +3,7 @@ import { transposeCodecExtension } from "./array-to-array/transpose/transpose-co
 import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
 import { crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
 import { gzipCodecExtension, zlibCodecExtension } from "./bytes-to-bytes/gzip/gzip-codec.js";
+import { zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
 
 export {
   TransposeCodec,
@@ -23,6 +24,7 @@ export const codecsExtension: Extension = {
     transposeCodecExtension,
     gzipCodecExtension,
     zlibCodecExtension,
+    zstdCodecExtension,
     crc32cCodecExtension,
   ],
 };

@@ -1,0 +1,47 @@
+import { isZarrkitError, type JsonObject } from "@zarrkit/core";
+import { describe, expect, it } from "vitest";
+import { ZstdCodec } from "./zstd-codec.js";
+import { zstdFrameContentSize } from "./zstd-frame.js";
+
+const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 13) % 256);
+
+describe("zstd codec", () => {
+  it("round-trips at positive and negative levels, and records both settings", async () => {
+    for (const level of [-5, 1, 3, 19]) {
+      const codec = ZstdCodec.fromConfig("zstd", { level, checksum: false });
+      const encoded = await codec.encode(data);
+      expect(encoded.length).toBeLessThan(data.length);
+      expect(await codec.decode(encoded, data.length)).toEqual(data);
+      expect(codec.toConfig()).toEqual({ name: "zstd", configuration: { level, checksum: false } });
+    }
+  });
+
+  it("reads the declared content size from the frame header and refuses bombs", async () => {
+    const codec = ZstdCodec.fromConfig("zstd", { level: 3, checksum: false });
+    const encoded = await codec.encode(data);
+    expect(zstdFrameContentSize(encoded)).toBe(data.length);
+    await expect(codec.decode(encoded, 1000)).rejects.toSatisfy(
+      (e: unknown) => isZarrkitError(e, "CorruptChunk") && /200000/.test(e.message),
+    );
+    await expect(
+      codec.decode(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0, 1, 2), 10),
+    ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "CorruptChunk"));
+  });
+
+  it("validates its configuration and does not silently drop checksum: true", async () => {
+    const bads: JsonObject[] = [
+      { level: 23 },
+      { level: 1.5 },
+      { checksum: "yes" },
+      { level: 1, window: 3 },
+    ];
+    for (const bad of bads) {
+      expect(() => ZstdCodec.fromConfig("zstd", bad)).toThrow(
+        expect.objectContaining({ code: "InvalidMetadata" }),
+      );
+    }
+    await expect(
+      ZstdCodec.fromConfig("zstd", { level: 1, checksum: true }).encode(data),
+    ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "UnsupportedFeature"));
+  });
+});
