@@ -82,7 +82,7 @@ describe("groups and arrays on the filesystem", () => {
         shape: [4],
         chunkShape: [2],
         dataType: "uint8",
-        codecs: [{ name: "zstd" }],
+        codecs: [{ name: "lzma" }],
         overwrite: true,
       }),
     ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "UnknownExtension"));

@@ -146,16 +146,18 @@ const hex = (data: ArrayBufferView) =>
 
 describe.skipIf(ts === undefined)("tensorstore interop", () => {
   // Settings zarrkit reads but does not write yet (zstd frame checksums) are tensorstore-only.
-  const readOnly: Case[] = ["float32", "int64"].map((dataType) => ({
-    id: `${dataType}-zstd-checksum`,
-    dataType,
-    fill: 0,
-    keys: KEYS[0]!,
-    codecs: [
-      { name: "bytes", configuration: { endian: "little" } },
-      { name: "zstd", configuration: { level: 1, checksum: true } },
-    ],
-  }));
+  const readOnly = ["float32", "int64"].map(
+    (dataType): Case => ({
+      id: `${dataType}-zstd-checksum`,
+      dataType,
+      fill: 0,
+      keys: KEYS[0]!,
+      codecs: [
+        { name: "bytes", configuration: { endian: "little" } },
+        { name: "zstd", configuration: { level: 1, checksum: true } },
+      ],
+    }),
+  );
   const fromTs = [...CASES, ...readOnly].map((c) => ({ ...c, path: join(dir, "ts", c.id) }));
   const written: Record<string, { expected: string; keys: string[] }> =
     ts === undefined ? {} : JSON.parse(ts(TS_WRITES, toJson(fromTs)));
