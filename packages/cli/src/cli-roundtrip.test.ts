@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startHttpServer } from "@zarrkit/stores/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "./main.js";
 import { pythonWith } from "./test-support/python-peer.js";
@@ -217,5 +218,48 @@ describe("CLI errors", () => {
     expect(execFileSync(process.execPath, [bin, "--help"], { encoding: "utf8" })).toMatch(
       /usage: zarrkit/,
     );
+  });
+});
+
+describe("CLI over HTTP locations", () => {
+  it("info and export read an array served by a real HTTP server", async () => {
+    const served = join(dir, "served");
+    const npy = join(dir, "served.npy");
+    // A hand-written .npy: format 1.0, '<u2', shape (2, 3), values 0..5.
+    const header = `${"{'descr': '<u2', 'fortran_order': False, 'shape': (2, 3), }".padEnd(128 - 10 - 1, " ")}\n`;
+    writeFileSync(
+      npy,
+      Buffer.concat([
+        Buffer.from([0x93]),
+        Buffer.from("NUMPY"),
+        Buffer.from([1, 0, header.length, 0]),
+        Buffer.from(header),
+        Buffer.from(Uint16Array.of(0, 1, 2, 3, 4, 5).buffer),
+      ]),
+    );
+    expect((await cli("import", npy, join(served, "arr.zarr"), "--chunks", "1,2")).status).toBe(0);
+    const server = await startHttpServer(served);
+    try {
+      const info = await cli("info", `${server.url}arr.zarr`, "--json");
+      expect(info.stderr).toBe("");
+      expect(JSON.parse(info.stdout)).toMatchObject({ shape: [2, 3], data_type: "uint16" });
+      const out = join(dir, "served.json");
+      expect(
+        (await cli("export", `${server.url}arr.zarr`, out, "--select", "::-1, 1:")).status,
+      ).toBe(0);
+      expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({
+        shape: [2, 2],
+        data_type: "uint16",
+        data: [
+          [4, 5],
+          [1, 2],
+        ],
+      });
+      const missing = await cli("info", `${server.url}nothing.zarr`);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toMatch(/^error: .*no Zarr node/);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,11 +1,15 @@
 // Browser entry: no node:* imports may be reachable from here.
 import type { Extension } from "@zarrkit/core";
+import { fetchStoreExtension } from "./http/fetch-store-extension.js";
+
+export { FetchStore, type FetchStoreOptions } from "./http/fetch-store.js";
+export { fetchStoreExtension } from "./http/fetch-store-extension.js";
 
 /** The stores of this package that run in browsers. */
 export const storesExtension: Extension = {
   name: "@zarrkit/stores",
   module: import.meta.url,
-  stores: [],
+  stores: [fetchStoreExtension],
 };
 
 export default storesExtension;

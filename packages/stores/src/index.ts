@@ -1,15 +1,18 @@
 // Node entry: everything, including stores built on node:fs. Browsers get ./browser.js.
 import type { Extension } from "@zarrkit/core";
 import { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
+import { fetchStoreExtension } from "./http/fetch-store-extension.js";
 
 export { FileSystemStore, type FileSystemStoreOptions } from "./filesystem/filesystem-store.js";
 export { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
+export { FetchStore, type FetchStoreOptions } from "./http/fetch-store.js";
+export { fetchStoreExtension } from "./http/fetch-store-extension.js";
 
 /** Every store of this package available on this platform, as one bundle to register. */
 export const storesExtension: Extension = {
   name: "@zarrkit/stores",
   module: import.meta.url,
-  stores: [fileSystemStoreExtension],
+  stores: [fileSystemStoreExtension, fetchStoreExtension],
 };
 
 export default storesExtension;

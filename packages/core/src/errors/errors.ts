@@ -39,7 +39,7 @@ export abstract class ZarrkitError extends Error {
   }
 
   override get name(): string {
-    return `${this.code}Error`;
+    return this.code.endsWith("Error") ? this.code : `${this.code}Error`;
   }
 
   /**

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isZarrkitError, MemoryStore } from "@zarrkit/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { describeStoreContract } from "../test-support/store-contract.js";
+import { describeStoreContract } from "../testing/store-contract.js";
 import { FileSystemStore } from "./filesystem-store.js";
 import { fileSystemStoreExtension } from "./filesystem-store-extension.js";
 
