@@ -4,6 +4,8 @@ import { fetchStoreExtension } from "./http/fetch-store-extension.js";
 
 export { FetchStore, type FetchStoreOptions } from "./http/fetch-store.js";
 export { fetchStoreExtension } from "./http/fetch-store-extension.js";
+export { ZipStore } from "./zip/zip-store.js";
+export { ZipWriter } from "./zip/zip-writer.js";
 
 /** The stores of this package that run in browsers. */
 export const storesExtension: Extension = {

@@ -2,17 +2,21 @@
 import type { Extension } from "@zarrkit/core";
 import { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
 import { fetchStoreExtension } from "./http/fetch-store-extension.js";
+import { zipStoreExtension } from "./zip/zip-store-extension.js";
 
 export { FileSystemStore, type FileSystemStoreOptions } from "./filesystem/filesystem-store.js";
 export { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
 export { FetchStore, type FetchStoreOptions } from "./http/fetch-store.js";
 export { fetchStoreExtension } from "./http/fetch-store-extension.js";
+export { ZipStore } from "./zip/zip-store.js";
+export { zipStoreExtension } from "./zip/zip-store-extension.js";
+export { ZipWriter } from "./zip/zip-writer.js";
 
 /** Every store of this package available on this platform, as one bundle to register. */
 export const storesExtension: Extension = {
   name: "@zarrkit/stores",
   module: import.meta.url,
-  stores: [fileSystemStoreExtension, fetchStoreExtension],
+  stores: [fileSystemStoreExtension, fetchStoreExtension, zipStoreExtension],
 };
 
 export default storesExtension;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHttpServer } from "@zarrkit/stores/testing";
@@ -10,6 +10,7 @@ import {
   type JsonValue,
   type NamedConfigJson,
   openArray,
+  ZipWriter,
 } from "../index.js";
 import { pythonWith, tensorstorePython } from "../test-support/python-peer.js";
 
@@ -128,7 +129,8 @@ json.dump(out, sys.stdout)
 const TS_READS = `${PY_COMMON}
 out = {}
 for case in cases:
-    t = ts.open({"driver": "zarr3", "kvstore": {"driver": "file", "path": case["path"]}, "open": True}).result()
+    kv = case.get("kvstore") or {"driver": "file", "path": case["path"]}
+    t = ts.open({"driver": "zarr3", "kvstore": kv, "open": True}).result()
     got = t.read().result()
     want = expected(case)
     same = got.dtype == want.dtype and got.shape == want.shape and got.tobytes() == want.tobytes()
@@ -201,6 +203,66 @@ describe.skipIf(ts === undefined)("tensorstore interop", () => {
       } finally {
         await server.close();
       }
+    });
+  });
+
+  describe("zip archives", () => {
+    it("zarrkit reads tensorstore's arrays from a zip (deflated and stored entries), on disk and over HTTP", async () => {
+      // Python's zipfile packs tensorstore's output, deflating every other entry.
+      ts!(
+        `import zipfile, os, sys
+root = sys.stdin.read().strip()
+with zipfile.ZipFile(root + ".zip", "w") as z:
+    for i, (r, _, fs) in enumerate(sorted(os.walk(root))):
+        for j, f in enumerate(sorted(fs)):
+            full = os.path.join(r, f)
+            z.write(full, os.path.relpath(full, root), zipfile.ZIP_DEFLATED if (i + j) % 2 else zipfile.ZIP_STORED)`,
+        join(dir, "ts"),
+      );
+      const registry = createDefaultRegistry();
+      const server = await startHttpServer(dir);
+      try {
+        for (const c of fromTs) {
+          for (const location of [
+            `zip:${join(dir, "ts.zip")}#${c.id}`,
+            `zip:${server.url}ts.zip#${c.id}`,
+          ]) {
+            const store = await registry.get("store", "zip").open(location, {});
+            const array = await openArray(store);
+            expect(hex((await array.get()).data), location).toBe(written[c.id]!.expected);
+          }
+        }
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("tensorstore reads a zip archive that zarrkit wrote", async () => {
+      const writer = new ZipWriter();
+      const picked = CASES.filter((_, i) => i % 5 === 0);
+      for (const c of picked) {
+        const array = await createArray(writer, c.id, {
+          shape: SHAPE,
+          chunkShape: CHUNKS,
+          dataType: c.dataType,
+          fillValueJson: c.fill,
+          chunkKeyEncoding: c.keys,
+          codecs: c.codecs,
+          dimensionNames: ["z", null, "x"],
+        });
+        const source = await openArray(
+          new FileSystemStore(join(dir, "ts", c.id), { readOnly: true }),
+        );
+        await array.set("0:4, 1:7, :", await source.get("0:4, 1:7, :"));
+      }
+      const archive = join(dir, "zk.zip");
+      writeFileSync(archive, writer.toZip());
+      const cases = picked.map((c) => ({
+        ...c,
+        kvstore: { driver: "zip", base: `file://${archive}`, path: `${c.id}/` },
+      }));
+      const verdict: Record<string, { same: boolean }> = JSON.parse(ts!(TS_READS, toJson(cases)));
+      for (const c of picked) expect([c.id, verdict[c.id]!.same]).toEqual([c.id, true]);
     });
   });
 
