@@ -8,6 +8,9 @@ export { FileSystemStore, type FileSystemStoreOptions } from "./filesystem/files
 export { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
 export { FetchStore, type FetchStoreOptions } from "./http/fetch-store.js";
 export { fetchStoreExtension } from "./http/fetch-store-extension.js";
+export { CachingStore } from "./wrappers/caching-store.js";
+export { type CoalescingOptions, CoalescingStore } from "./wrappers/coalescing-store.js";
+export { ConsolidatedStore, writeConsolidatedMetadata } from "./wrappers/consolidated-store.js";
 export { ZipStore } from "./zip/zip-store.js";
 export { zipStoreExtension } from "./zip/zip-store-extension.js";
 export { ZipWriter } from "./zip/zip-writer.js";

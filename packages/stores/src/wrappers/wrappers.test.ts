@@ -1,0 +1,72 @@
+import { MemoryStore, type StoreGetOptions } from "@zarrkit/core";
+import { describe, expect, it } from "vitest";
+import { CachingStore } from "./caching-store.js";
+import { CoalescingStore } from "./coalescing-store.js";
+
+const data = Uint8Array.from({ length: 100_000 }, (_, i) => i % 251);
+
+function counted() {
+  const inner = new MemoryStore();
+  const calls: string[] = [];
+  const store = {
+    get: (key: string, options?: StoreGetOptions) => {
+      calls.push(`${key} ${JSON.stringify(options?.range ?? null)}`);
+      return inner.get(key, options);
+    },
+    set: (key: string, value: Uint8Array) => inner.set(key, value),
+    delete: (key: string) => inner.delete(key),
+  };
+  return { store, calls, inner };
+}
+
+describe("CoalescingStore", () => {
+  it("merges nearby concurrent ranges into one request and slices each answer", async () => {
+    const { store, calls, inner } = counted();
+    await inner.set("shard", data);
+    const coalescing = new CoalescingStore(store, { maxGap: 100 });
+    const ranges = [
+      { offset: 1000, length: 10 },
+      { offset: 1050, length: 20 },
+      { offset: 1010, length: 5 },
+      { offset: 50_000, length: 4 },
+    ];
+    const got = await Promise.all(ranges.map((range) => coalescing.get("shard", { range })));
+    got.forEach((bytes, i) =>
+      expect(bytes).toEqual(
+        data.subarray(ranges[i]!.offset, ranges[i]!.offset + ranges[i]!.length),
+      ),
+    );
+    expect(calls).toEqual([
+      'shard {"offset":1000,"length":70}',
+      'shard {"offset":50000,"length":4}',
+    ]);
+    expect(await coalescing.get("missing", { range: { offset: 0, length: 1 } })).toBeUndefined();
+    expect(await coalescing.get("shard", { range: { suffix: 2 } })).toEqual(data.subarray(-2));
+  });
+});
+
+describe("CachingStore", () => {
+  it("answers repeated reads from memory, forgets on write, and stays bounded", async () => {
+    const { store, calls, inner } = counted();
+    await inner.set("a", data.subarray(0, 100));
+    const cache = new CachingStore(store, { maxBytes: 250 });
+    expect(await cache.get("a")).toEqual(data.subarray(0, 100));
+    expect(await cache.get("a")).toEqual(data.subarray(0, 100));
+    expect(await cache.get("nope")).toBeUndefined();
+    expect(await cache.get("nope")).toBeUndefined();
+    expect(calls.length).toBe(2);
+    const copy = (await cache.get("a"))!;
+    copy[0] = 99;
+    expect((await cache.get("a"))![0]).toBe(0);
+    await cache.set("a", Uint8Array.of(5));
+    expect(await cache.get("a")).toEqual(Uint8Array.of(5));
+    expect(calls.length).toBe(3);
+    await inner.set("b", data.subarray(0, 200));
+    await inner.set("c", data.subarray(0, 200));
+    await cache.get("b");
+    await cache.get("c");
+    await cache.get("b");
+    // b was evicted by c (250 bytes hold one of them).
+    expect(calls.filter((c) => c.startsWith("b")).length).toBe(2);
+  });
+});
