@@ -31,11 +31,11 @@ describe("CoalescingStore", () => {
       { offset: 50_000, length: 4 },
     ];
     const got = await Promise.all(ranges.map((range) => coalescing.get("shard", { range })));
-    got.forEach((bytes, i) =>
-      expect(bytes).toEqual(
-        data.subarray(ranges[i]!.offset, ranges[i]!.offset + ranges[i]!.length),
-      ),
-    );
+    for (const [i, bytes] of got.entries()) {
+      const { offset, length } = ranges[i]!;
+      expect(bytes).toEqual(data.subarray(offset, offset + length));
+    }
+
     expect(calls).toEqual([
       'shard {"offset":1000,"length":70}',
       'shard {"offset":50000,"length":4}',
