@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FileSystemStore, ZipWriter } from "@zarrkit/stores";
 import { startHttpServer } from "@zarrkit/stores/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "./main.js";
@@ -255,6 +256,20 @@ describe("CLI over HTTP locations", () => {
           [1, 2],
         ],
       });
+      // The same array from a zip archive, on disk and over HTTP.
+      const writer = new ZipWriter();
+      const source = new FileSystemStore(join(served, "arr.zarr"));
+      for await (const key of source.list(""))
+        await writer.set(`arr.zarr/${key}`, (await source.get(key))!);
+      writeFileSync(join(served, "arr.zip"), writer.toZip());
+      for (const location of [
+        `zip:${join(served, "arr.zip")}#arr.zarr`,
+        `zip:${server.url}arr.zip#arr.zarr`,
+      ]) {
+        const zipped = join(dir, "zipped.json");
+        expect((await cli("export", location, zipped, "--select", "1")).status).toBe(0);
+        expect(JSON.parse(readFileSync(zipped, "utf8")).data).toEqual([3, 4, 5]);
+      }
       const missing = await cli("info", `${server.url}nothing.zarr`);
       expect(missing.status).toBe(1);
       expect(missing.stderr).toMatch(/^error: .*no Zarr node/);

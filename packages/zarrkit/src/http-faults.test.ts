@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startHttpServer } from "@zarrkit/stores/testing";
+import { describe, expect, it } from "vitest";
+import { createArray, FetchStore, FileSystemStore, isZarrkitError, openArray } from "./index.js";
+
+describe("arrays over a faulty HTTP server", () => {
+  it("read the right values after retries, or fail with StoreError; never fill values for stored chunks", async () => {
+    const root = await mkdtemp(join(tmpdir(), "zarrkit-faults-"));
+    const server = await startHttpServer(root);
+    try {
+      const files = new FileSystemStore(root);
+      const a = await createArray(files, "a", {
+        shape: [6, 6],
+        chunkShape: [2, 3],
+        dataType: "int32",
+        fillValue: -1,
+        codecs: [
+          { name: "bytes", configuration: { endian: "little" } },
+          { name: "gzip", configuration: { level: 1 } },
+        ],
+      });
+      const values = Int32Array.from({ length: 36 }, (_, i) => i);
+      await a.set(null, values);
+
+      server.mode = "faulty";
+      const remote = await openArray(new FetchStore(server.url, { retryDelayMs: 1 }), "a", {
+        dataType: "int32",
+      });
+      expect(Array.from((await remote.get()).data)).toEqual(Array.from(values));
+
+      server.mode = "broken";
+      const broken = await openArray(
+        new FetchStore(server.url, { retryDelayMs: 1, retries: 1 }),
+        "a",
+        { dataType: "int32" },
+      ).catch((e: unknown) => e);
+      // Metadata fails first: a StoreError, not "no such node".
+      expect(isZarrkitError(broken, "StoreError")).toBe(true);
+      server.mode = "normal";
+      const later = await openArray(
+        new FetchStore(server.url, { retryDelayMs: 1, retries: 1 }),
+        "a",
+        { dataType: "int32" },
+      );
+      server.mode = "broken";
+      await expect(later.get()).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "StoreError") && e.key !== undefined,
+      );
+    } finally {
+      server.mode = "normal";
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
