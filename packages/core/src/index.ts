@@ -25,6 +25,7 @@ export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
 export * from "./data-types/float16.js";
 export * from "./errors/errors.js";
+export { fillChunk, isAllElement } from "./hierarchy/chunk-values.js";
 export {
   type CreateArrayOptions,
   type CreateGroupOptions,

@@ -1,10 +1,19 @@
 import type { Extension } from "@zarrkit/core";
+import { shardingCodecExtension } from "./sharding/sharding-codec.js";
 
-/** The sharding codec's bundle (empty until `sharding_indexed` lands). */
+export { EMPTY, ShardIndex } from "./sharding/shard-index.js";
+export {
+  type IndexLocation,
+  innerCoords,
+  ShardingCodec,
+  shardingCodecExtension,
+} from "./sharding/sharding-codec.js";
+
+/** The sharding codec's bundle. */
 export const shardingExtension: Extension = {
   name: "@zarrkit/sharding",
   module: import.meta.url,
-  codecs: [],
+  codecs: [shardingCodecExtension],
 };
 
 export default shardingExtension;

@@ -7,11 +7,12 @@ import {
   createRegistry,
   type Registry,
 } from "@zarrkit/core";
+import { shardingExtension } from "@zarrkit/sharding";
 import { storesExtension } from "@zarrkit/stores";
 
 /** A registry holding core's extensions and every default extension package's. */
 export function createDefaultRegistry(): Registry {
-  return createRegistry(coreExtension, codecsExtension, storesExtension);
+  return createRegistry(coreExtension, codecsExtension, shardingExtension, storesExtension);
 }
 
 /** A context over a fresh default registry. */

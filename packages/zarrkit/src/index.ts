@@ -15,6 +15,7 @@ import { defaultZarrkitContext } from "./default-registry.js";
 
 export * from "@zarrkit/codecs";
 export * from "@zarrkit/core";
+export * from "@zarrkit/sharding";
 export * from "@zarrkit/stores";
 export {
   createDefaultContext,

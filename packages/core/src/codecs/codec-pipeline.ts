@@ -103,6 +103,14 @@ export class CodecPipeline {
     return bytes;
   }
 
+  /** The encoded size of a chunk when every stage's output size is fixed (else undefined). */
+  encodedSize(): number | undefined {
+    let size = this.arrayToBytes.encodedSize?.(this.#specs[this.arrayToArray.length]!);
+    for (const codec of this.bytesToBytes)
+      size = size === undefined ? undefined : codec.encodedSize?.(size);
+    return size;
+  }
+
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */
   get canDecodeInto(): boolean {
     return (
