@@ -47,6 +47,12 @@ export {
 } from "./hierarchy/zarr-array.js";
 export { type ChildEntry, ZarrGroup } from "./hierarchy/zarr-group.js";
 export {
+  type ChunkProjection,
+  chunkProjections,
+  type DimProjection,
+  projectDimension,
+} from "./indexing/chunk-projection.js";
+export {
   type DimIndexer,
   normalizeSelection,
   parseSelection,

@@ -111,6 +111,21 @@ export class CodecPipeline {
     return size;
   }
 
+  /**
+   * The array->bytes codec's partial decoder, when the chain is that codec alone (other stages
+   * would need the whole chunk anyway).
+   */
+  get partialDecoder(): ArrayToBytesCodec["decodePartialInto"] {
+    const codec = this.arrayToBytes;
+    if (
+      codec.decodePartialInto === undefined ||
+      this.arrayToArray.length > 0 ||
+      this.bytesToBytes.length > 0
+    )
+      return undefined;
+    return codec.decodePartialInto.bind(codec);
+  }
+
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */
   get canDecodeInto(): boolean {
     return (

@@ -1,9 +1,11 @@
+import type { LruCache } from "../context/lru-cache.js";
 import type { DataType } from "../data-types/data-type.js";
 import type { StridedView } from "../indexing/strided-copy.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
+import type { ByteRange } from "../store/store.js";
 
 /** What a codec sees on its decoded side: the chunk's shape, data type and fill value. */
 export interface ChunkSpec {
@@ -50,6 +52,34 @@ export interface ArrayToBytesCodec extends CodecBase {
   encodedSize?(spec: ChunkSpec): number | undefined;
   /** Decodes straight into `target` (a strided view with `spec.shape`), with no intermediate array. */
   decodeInto?(bytes: Uint8Array, spec: ChunkSpec, target: StridedView): void | Promise<void>;
+  /**
+   * Reads only what `region` of the chunk needs (sharding: the index, then just the inner
+   * chunks touched) and writes it into `target` (a view of the region's shape). Resolves false
+   * when the chunk is not stored at all.
+   */
+  decodePartialInto?(
+    source: ChunkSource,
+    spec: ChunkSpec,
+    region: readonly ChunkRegion[],
+    target: StridedView,
+  ): Promise<boolean>;
+}
+
+/** One dimension of a region inside a chunk: `count` indices from `start`, `step` apart. */
+export interface ChunkRegion {
+  readonly start: number;
+  readonly step: number;
+  readonly count: number;
+}
+
+/** Byte access to one stored chunk, for partial decoding. */
+export interface ChunkSource {
+  readonly key: string;
+  /** Identifies the chunk across arrays sharing a context (store identity + key). */
+  readonly cacheKey: string;
+  get(range?: ByteRange): Promise<Uint8Array | undefined>;
+  /** Small, bounded, shared cache of verified bytes (shard indexes) keyed by `cacheKey`. */
+  readonly indexCache: LruCache<string, Uint8Array>;
 }
 
 /** Transforms bytes (compression, checksums). */

@@ -2,6 +2,7 @@ import { coreExtension } from "../core-extension.js";
 import type { ArrayFor, DataType } from "../data-types/data-type.js";
 import type { NDArray } from "../ndarray.js";
 import { createRegistry, type Registry } from "../registry/registry.js";
+import { KeyedLock } from "./keyed-lock.js";
 import { LruCache } from "./lru-cache.js";
 
 export interface ContextOptions {
@@ -16,6 +17,8 @@ export interface ContextOptions {
    * keep it current; writes by anyone else are not seen while a chunk stays cached.
    */
   chunkCacheBytes?: number;
+  /** Bytes of shard indexes kept for partial reads (default 16 MiB). */
+  indexCacheBytes?: number;
 }
 
 /**
@@ -34,6 +37,10 @@ export interface Context {
   readonly allocator: Allocator | undefined;
   /** Decoded chunks by store and key (see `chunkCacheKey`); bounded by `chunkCacheBytes`. */
   readonly chunkCache: LruCache<string, NDArray>;
+  /** Encoded shard indexes by store and key, bounded by `indexCacheBytes`. */
+  readonly indexCache: LruCache<string, Uint8Array>;
+  /** Per-chunk locks (by store and key) for read-modify-write. */
+  readonly chunkLocks: KeyedLock;
 }
 
 const storeIds = new WeakMap<object, number>();
@@ -63,6 +70,11 @@ export function createContext(options: ContextOptions = {}): Context {
     concurrency,
     allocator: options.allocator,
     chunkCache,
+    chunkLocks: new KeyedLock(),
+    indexCache: new LruCache<string, Uint8Array>(
+      options.indexCacheBytes ?? 16 << 20,
+      (bytes) => bytes.byteLength,
+    ),
   };
 }
 

@@ -24,7 +24,13 @@ import { type StridedView, stridedCopy } from "../indexing/strided-copy.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { ArrayMetadata } from "../metadata/array-metadata.js";
 import { elementCount, type NDArray, ndarray } from "../ndarray.js";
-import { isListable, isWritable, type Store, type WritableStore } from "../store/store.js";
+import {
+  type ByteRange,
+  isListable,
+  isWritable,
+  type Store,
+  type WritableStore,
+} from "../store/store.js";
 import { checkedOutput, fillChunk, isAllElement, sourceView } from "./chunk-values.js";
 import { writeNodeMetadata } from "./node-metadata-io.js";
 import { keyIn } from "./node-path.js";
@@ -246,7 +252,7 @@ export class ZarrArray<D extends string = string> {
       doomed,
       this.context.concurrency,
       (key) => {
-        this.context.chunkCache.delete(chunkCacheKey(this.store, key));
+        this.#forgetCached(key);
         return this.#storeCall(key, () => store.delete(key));
       },
       signal,
@@ -255,28 +261,29 @@ export class ZarrArray<D extends string = string> {
     await runLimited(
       edges,
       this.context.concurrency,
-      async (coords) => {
-        const chunk = await this.#readChunk(coords, signal);
-        if (chunk === undefined) return;
-        coords.forEach((c, d) => {
-          const keep = shape[d]! - c * chunkShape[d]!;
-          if (keep >= chunkShape[d]!) return;
-          // The slab [keep, chunk size) along d, whole along the other dimensions.
-          const counts = chunkShape.map((n, k) => (k === d ? n - keep : n));
-          const target = {
-            data: chunk.data,
-            offset: chunk.offset + keep * chunk.stride[d]!,
-            stride: chunk.stride,
-          };
-          stridedCopy(
-            target,
-            { data: fill, offset: 0, stride: counts.map(() => 0) },
-            counts,
-            this.dataType.lanes,
-          );
-        });
-        await this.#writeChunk(store, this.chunkKey(coords), chunk);
-      },
+      (coords) =>
+        this.context.chunkLocks.run(chunkCacheKey(this.store, this.chunkKey(coords)), async () => {
+          const chunk = await this.#readChunk(coords, signal);
+          if (chunk === undefined) return;
+          coords.forEach((c, d) => {
+            const keep = shape[d]! - c * chunkShape[d]!;
+            if (keep >= chunkShape[d]!) return;
+            // The slab [keep, chunk size) along d, whole along the other dimensions.
+            const counts = chunkShape.map((n, k) => (k === d ? n - keep : n));
+            const target = {
+              data: chunk.data,
+              offset: chunk.offset + keep * chunk.stride[d]!,
+              stride: chunk.stride,
+            };
+            stridedCopy(
+              target,
+              { data: fill, offset: 0, stride: counts.map(() => 0) },
+              counts,
+              this.dataType.lanes,
+            );
+          });
+          await this.#writeChunk(store, this.chunkKey(coords), chunk);
+        }),
       signal,
     );
     throwIfAborted(signal, { path: this.path });
@@ -344,6 +351,33 @@ export class ZarrArray<D extends string = string> {
           else await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
           return;
         }
+        const partial = this.#resolved.pipeline.partialDecoder;
+        if (partial !== undefined && !caching) {
+          // Read only what the selection needs of this chunk (sharding).
+          const key = this.chunkKey(projection.coords);
+          const source = {
+            key,
+            cacheKey: chunkCacheKey(this.store, key),
+            get: (range?: ByteRange) =>
+              this.#storeCall(key, () =>
+                this.store.get(key, { ...(range && { range }), ...(signal && { signal }) }),
+              ),
+            indexCache: this.context.indexCache,
+          };
+          const region = projection.dims.map((p) => ({
+            start: p.chunkStart,
+            step: p.step,
+            count: p.count,
+          }));
+          const spec = {
+            shape: this.chunkShape,
+            dataType: this.dataType,
+            fillValue: this.#resolved.fillValue,
+          };
+          const found = await this.#decoding(key, () => partial(source, spec, region, dst));
+          if (!found) stridedCopy(dst, fill, counts, lanes);
+          return;
+        }
         const chunk = await this.#readChunk(projection.coords, signal, caching);
         stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
       },
@@ -373,21 +407,24 @@ export class ZarrArray<D extends string = string> {
           const extent = Math.min(chunkShape[d]!, this.shape[d]! - start);
           return p.count === extent && (extent === 1 || Math.abs(p.step) === 1);
         });
-        const existing = covered ? undefined : await this.#readChunk(projection.coords, signal);
-        const chunk = existing ?? fillChunk(this.dataType, chunkShape, this.#resolved.fillValue);
-        const src: StridedView = {
-          data: source.data,
-          offset: viewOffset(source.offset, srcStride, projection),
-          stride: srcStride,
-        };
-        stridedCopy(
-          chunkView(chunk, projection),
-          src,
-          projection.dims.map((p) => p.count),
-          lanes,
-        );
-        throwIfAborted(signal, { path: this.path, key });
-        await this.#writeChunk(store, key, chunk);
+        // Chunks written only in part are read, modified and written under the chunk's lock.
+        await this.context.chunkLocks.run(chunkCacheKey(this.store, key), async () => {
+          const existing = covered ? undefined : await this.#readChunk(projection.coords, signal);
+          const chunk = existing ?? fillChunk(this.dataType, chunkShape, this.#resolved.fillValue);
+          const src: StridedView = {
+            data: source.data,
+            offset: viewOffset(source.offset, srcStride, projection),
+            stride: srcStride,
+          };
+          stridedCopy(
+            chunkView(chunk, projection),
+            src,
+            projection.dims.map((p) => p.count),
+            lanes,
+          );
+          throwIfAborted(signal, { path: this.path, key });
+          await this.#writeChunk(store, key, chunk);
+        });
       },
       signal,
     );
@@ -506,9 +543,15 @@ export class ZarrArray<D extends string = string> {
     }
   }
 
+  #forgetCached(key: string): void {
+    const cacheKey = chunkCacheKey(this.store, key);
+    this.context.chunkCache.delete(cacheKey);
+    this.context.indexCache.delete(cacheKey);
+  }
+
   async #writeChunk(store: WritableStore, key: string, chunk: NDArray): Promise<void> {
-    // Whatever happens next, a cached copy of this chunk is stale.
-    this.context.chunkCache.delete(chunkCacheKey(this.store, key));
+    // Whatever happens next, cached copies of this chunk (and of its shard index) are stale.
+    this.#forgetCached(key);
     if (!this.options.writeEmptyChunks && isAllElement(chunk, this.#resolved.fillValue)) {
       await this.#storeCall(key, () => store.delete(key));
       return;

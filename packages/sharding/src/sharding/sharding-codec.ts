@@ -1,9 +1,13 @@
 import {
   type ArrayToBytesCodec,
+  type ChunkProjection,
+  type ChunkRegion,
+  type ChunkSource,
   type ChunkSpec,
   type CodecExtension,
   CodecPipeline,
   CorruptChunkError,
+  chunkProjections,
   cOrderStride,
   coreDataType,
   elementCount,
@@ -15,7 +19,10 @@ import {
   type NDArray,
   ndarray,
   parseNamedConfig,
+  projectDimension,
   type Registry,
+  regularChunkGrid,
+  type StridedView,
   stridedCopy,
 } from "@zarrkit/core";
 import { ShardIndex } from "./shard-index.js";
@@ -176,6 +183,124 @@ export class ShardingCodec implements ArrayToBytesCodec {
       1,
     );
     return new ShardIndex(entries);
+  }
+
+  /**
+   * Partial read: the index (from the context's cache, or one prefix/suffix range request,
+   * shared by concurrent readers), then one range request per run of adjacent inner chunks
+   * that the region touches; each inner chunk is decoded and its part copied into `target`.
+   */
+  async decodePartialInto(
+    source: ChunkSource,
+    spec: ChunkSpec,
+    region: readonly ChunkRegion[],
+    target: StridedView,
+  ): Promise<boolean> {
+    const index = await this.#cachedIndex(source);
+    if (index === undefined) return false;
+    const grid = regularChunkGrid(spec.shape, this.chunkShape);
+    const perDim = region.map((r, d) =>
+      projectDimension({ kind: "range", ...r }, grid.dimensions[d]!),
+    );
+    const innerStride = cOrderStride(this.grid);
+    const wanted = [...chunkProjections(perDim)].map((projection) => ({
+      projection,
+      entry: index.get(projection.coords.reduce((at, c, d) => at + c * innerStride[d]!, 0)),
+    }));
+    const fill = fillChunk(spec.dataType, [], spec.fillValue).data;
+    const { lanes } = spec.dataType;
+    const targetOf = (projection: ChunkProjection): StridedView => ({
+      data: target.data,
+      offset: projection.dims.reduce(
+        (at, p, d) => at + p.outStart * target.stride[d]!,
+        target.offset,
+      ),
+      stride: target.stride,
+    });
+    // Stored inner chunks, in file order, fetched in runs of adjacent byte ranges.
+    const stored = wanted
+      .filter((w) => w.entry !== undefined)
+      .sort((a, b) => a.entry![0] - b.entry![0]);
+    const runs: (typeof stored)[] = [];
+    for (const w of stored) {
+      const run = runs[runs.length - 1];
+      const last = run?.[run.length - 1];
+      if (
+        run !== undefined &&
+        last !== undefined &&
+        last.entry![0] + last.entry![1] === w.entry![0]
+      )
+        run.push(w);
+      else runs.push([w]);
+    }
+    await Promise.all([
+      ...wanted
+        .filter((w) => w.entry === undefined)
+        .map(async ({ projection }) =>
+          stridedCopy(
+            targetOf(projection),
+            { data: fill, offset: 0, stride: region.map(() => 0) },
+            projection.dims.map((p) => p.count),
+            lanes,
+          ),
+        ),
+      ...runs.map(async (run) => {
+        const start = run[0]!.entry![0];
+        const end = run[run.length - 1]!.entry![0] + run[run.length - 1]!.entry![1];
+        const bytes = await source.get({ offset: start, length: end - start });
+        if (bytes === undefined)
+          throw new CorruptChunkError("the shard vanished while being read", { key: source.key });
+        await Promise.all(
+          run.map(async ({ projection, entry }) => {
+            const chunk = await this.inner.decode(
+              bytes.subarray(entry![0] - start, entry![0] - start + entry![1]),
+            );
+            let offset = chunk.offset;
+            const stride = projection.dims.map((p, d) => {
+              offset += p.chunkStart * chunk.stride[d]!;
+              return chunk.stride[d]! * p.step;
+            });
+            stridedCopy(
+              targetOf(projection),
+              { data: chunk.data, offset, stride },
+              projection.dims.map((p) => p.count),
+              lanes,
+            );
+          }),
+        );
+      }),
+    ]);
+    return true;
+  }
+
+  /** Index reads in flight, so concurrent readers of one shard fetch its index once. */
+  readonly #pendingIndexes = new Map<string, Promise<Uint8Array | undefined>>();
+
+  async #cachedIndex(source: ChunkSource): Promise<ShardIndex | undefined> {
+    let bytes = source.indexCache.get(source.cacheKey);
+    if (bytes === undefined) {
+      let pending = this.#pendingIndexes.get(source.cacheKey);
+      if (pending === undefined) {
+        const range =
+          this.indexLocation === "start"
+            ? { offset: 0, length: this.indexSize }
+            : { suffix: this.indexSize };
+        pending = source.get(range).finally(() => this.#pendingIndexes.delete(source.cacheKey));
+        this.#pendingIndexes.set(source.cacheKey, pending);
+      }
+      bytes = await pending;
+      if (bytes === undefined) return undefined;
+      const index = await this.decodeIndex(bytes, source.key);
+      // The shard's length is unknown here; still refuse overlapping or half-empty entries.
+      index.validate(
+        this.indexLocation === "start" ? this.indexSize : 0,
+        Number.MAX_SAFE_INTEGER,
+        source.key,
+      );
+      source.indexCache.set(source.cacheKey, bytes);
+      return index;
+    }
+    return this.decodeIndex(bytes, source.key);
   }
 
   async decode(bytes: Uint8Array, spec: ChunkSpec): Promise<NDArray> {

@@ -1,0 +1,253 @@
+import { describe, expect, it } from "vitest";
+import {
+  createArray,
+  createDefaultContext,
+  isZarrkitError,
+  MemoryStore,
+  type NamedConfigJson,
+  openArray,
+  type StoreGetOptions,
+} from "./index.js";
+
+const bytesLE = { name: "bytes", configuration: { endian: "little" } };
+const sharded = (location: "start" | "end", crc = true): NamedConfigJson[] => [
+  {
+    name: "sharding_indexed",
+    configuration: {
+      chunk_shape: [8, 8],
+      codecs: [bytesLE],
+      index_codecs: crc ? [bytesLE, { name: "crc32c" }] : [bytesLE],
+      index_location: location,
+    },
+  },
+];
+
+/** A MemoryStore that records every read. */
+function counting() {
+  const inner = new MemoryStore();
+  const reads: { key: string; range: StoreGetOptions["range"]; bytes: number }[] = [];
+  const store = {
+    get: async (key: string, options?: StoreGetOptions) => {
+      const value = await inner.get(key, options);
+      reads.push({ key, range: options?.range, bytes: value?.length ?? 0 });
+      return value;
+    },
+    set: (key: string, value: Uint8Array) => inner.set(key, value),
+    delete: (key: string) => inner.delete(key),
+  };
+  return { store, inner, reads };
+}
+
+describe("sharded arrays", () => {
+  it("the seed's example: 16x16 int32 in 16x16 shards of 8x8 inner chunks", async () => {
+    const store = new MemoryStore();
+    const a = await createArray(store, "s", {
+      shape: [16, 16],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      codecs: sharded("end"),
+    });
+    await a.set(
+      null,
+      Int32Array.from({ length: 256 }, (_, i) => i),
+    );
+    const b = await openArray(store, "s", { dataType: "int32" });
+    expect(Array.from((await b.get("7:9, 7:9")).data)).toEqual([119, 120, 135, 136]);
+    // One shard: four 8x8 int32 inner chunks and an index of 4 x (offset, nbytes) + crc32c.
+    expect(store.map.get("s/c/0/0")!.length).toBe(4 * 256 + 4 * 16 + 4);
+  });
+
+  it.each(["start", "end"] as const)(
+    "reading one inner chunk of an uncached shard costs 2 range requests (index at %s)",
+    async (location) => {
+      const { store, reads } = counting();
+      const a = await createArray(store, "", {
+        shape: [32, 32],
+        chunkShape: [32, 32],
+        dataType: "int32",
+        codecs: sharded(location),
+      });
+      await a.set(
+        null,
+        Int32Array.from({ length: 1024 }, (_, i) => i),
+      );
+      const b = await openArray(store, "", { dataType: "int32", context: createDefaultContext() });
+      reads.length = 0;
+      expect(Array.from((await b.get("9, 10:12")).data)).toEqual([298, 299]);
+      expect(reads.map((r) => r.range !== undefined)).toEqual([true, true]);
+      // The index (16 entries x 16 bytes + 4) and one 8x8 int32 chunk.
+      expect(reads.reduce((n, r) => n + r.bytes, 0)).toBe(16 * 16 + 4 + 256);
+      // The index is cached now: another inner chunk costs one request.
+      reads.length = 0;
+      await b.get("30, 30");
+      expect(reads.length).toBe(1);
+    },
+  );
+
+  it("concurrent readers fetch a shard's index once; adjacent inner chunks come in one request", async () => {
+    const { store, reads } = counting();
+    const a = await createArray(store, "", {
+      shape: [32, 32],
+      chunkShape: [32, 32],
+      dataType: "uint8",
+      codecs: sharded("end", false),
+    });
+    await a.set(null, 1);
+    const b = await openArray(store, "", { context: createDefaultContext() });
+    reads.length = 0;
+    await Promise.all([b.get("0, 0"), b.get("1, 1"), b.get("2, 2")]);
+    const indexReads = reads.filter((r) => r.range !== undefined && "suffix" in r.range);
+    expect(indexReads.length).toBe(1);
+    // Row 0 spans the four inner chunks of the first row, stored back to back.
+    const c = await openArray(store, "", { context: createDefaultContext() });
+    reads.length = 0;
+    await c.get("0, :");
+    expect(reads.length).toBe(2);
+  });
+
+  it("leaves empty inner chunks out and does not write empty shards", async () => {
+    const store = new MemoryStore();
+    const a = await createArray(store, "", {
+      shape: [16, 32],
+      chunkShape: [16, 16],
+      dataType: "int16",
+      fillValue: 3,
+      codecs: sharded("end"),
+    });
+    await a.set("0:8, 0:8", 9);
+    expect([...store.map.keys()].sort()).toEqual(["c/0/0", "zarr.json"]);
+    expect(store.map.get("c/0/0")!.length).toBe(128 + 4 * 16 + 4);
+    expect(Array.from((await a.get("7:9, 7")).data)).toEqual([9, 3]);
+    await a.set("0:8, 0:8", 3);
+    expect([...store.map.keys()]).toEqual(["zarr.json"]);
+  });
+
+  it("many overlapping concurrent writes into one shard lose no update", async () => {
+    const store = new MemoryStore();
+    const a = await createArray(store, "", {
+      shape: [16, 16],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      codecs: sharded("start"),
+    });
+    await Promise.all(
+      Array.from({ length: 16 }, (_, r) =>
+        a.set(
+          `${r}, :`,
+          Int32Array.from({ length: 16 }, (_, c) => r * 100 + c),
+        ),
+      ),
+    );
+    await Promise.all(
+      Array.from({ length: 16 }, (_, c) =>
+        a.set(
+          `::2, ${c}`,
+          Int32Array.from({ length: 8 }, () => -c),
+        ),
+      ),
+    );
+    const got = await a.get();
+    for (let r = 0; r < 16; r++) {
+      for (let c = 0; c < 16; c++)
+        expect(got.data[r * 16 + c], `${r},${c}`).toBe(r % 2 === 0 ? 0 - c + 0 : r * 100 + c);
+    }
+  });
+
+  it("corrupt indexes are CorruptChunk or ChecksumMismatch naming the shard", async () => {
+    const store = new MemoryStore();
+    const a = await createArray(store, "x", {
+      shape: [16, 16],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      codecs: sharded("end"),
+    });
+    await a.set(null, 1);
+    const shard = store.map.get("x/c/0/0")!;
+    const broken = shard.slice();
+    broken[broken.length - 10] ^= 0xff;
+    store.map.set("x/c/0/0", broken);
+    const fresh = () => openArray(store, "x", { context: createDefaultContext() });
+    await expect((await fresh()).get()).rejects.toSatisfy(
+      (e: unknown) => isZarrkitError(e, "ChecksumMismatch") && e.key === "x/c/0/0",
+    );
+    // A valid checksum over an index that points past the shard's end.
+    const noCrc = await createArray(store, "y", {
+      shape: [16, 16],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      codecs: sharded("end", false),
+    });
+    await noCrc.set(null, 1);
+    const y = store.map.get("y/c/0/0")!.slice();
+    new DataView(y.buffer).setBigUint64(y.length - 64, 1n << 40n, true);
+    store.map.set("y/c/0/0", y);
+    await expect(
+      (await openArray(store, "y", { context: createDefaultContext() })).get("0:2, 0:2"),
+    ).rejects.toSatisfy(
+      (e: unknown) =>
+        (isZarrkitError(e, "CorruptChunk") || isZarrkitError(e, "StoreError")) &&
+        e.key === "y/c/0/0",
+    );
+    await expect(
+      (await openArray(store, "y", { context: createDefaultContext() })).get(),
+    ).rejects.toSatisfy(
+      (e: unknown) =>
+        (isZarrkitError(e, "CorruptChunk") || isZarrkitError(e, "StoreError")) &&
+        e.key === "y/c/0/0",
+    );
+  });
+
+  it("rejects configurations that cannot work, naming the field", async () => {
+    const bad: [NamedConfigJson, RegExp][] = [
+      [
+        {
+          name: "sharding_indexed",
+          configuration: { chunk_shape: [5, 8], codecs: [bytesLE], index_codecs: [bytesLE] },
+        },
+        /chunk_shape\[0\]/,
+      ],
+      [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [8, 8],
+            codecs: [bytesLE],
+            index_codecs: [bytesLE, { name: "gzip", configuration: { level: 1 } }],
+          },
+        },
+        /fixed encoded size/,
+      ],
+      [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [8, 8],
+            codecs: [bytesLE],
+            index_codecs: [bytesLE],
+            index_location: "middle",
+          },
+        },
+        /index_location/,
+      ],
+      [
+        {
+          name: "sharding_indexed",
+          configuration: { chunk_shape: [8, 8], codecs: [], index_codecs: [bytesLE] },
+        },
+        /codecs/,
+      ],
+    ];
+    for (const [codec, message] of bad) {
+      await expect(
+        createArray(new MemoryStore(), "", {
+          shape: [16, 16],
+          chunkShape: [16, 16],
+          dataType: "int32",
+          codecs: [codec],
+        }),
+      ).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "InvalidMetadata") && message.test(e.message),
+      );
+    }
+  });
+});
