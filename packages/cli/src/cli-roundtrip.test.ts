@@ -5,9 +5,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FileSystemStore, ZipWriter } from "@zarrkit/stores";
 import { startHttpServer } from "@zarrkit/stores/testing";
+import { pythonWith } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "./main.js";
-import { pythonWith } from "./test-support/python-peer.js";
 
 // numpy writes each data type's .npy (edge values included, some big-endian or Fortran-ordered),
 // the CLI imports it through a codec chain and exports it again, and numpy checks both exports

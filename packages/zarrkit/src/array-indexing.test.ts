@@ -1,3 +1,4 @@
+import { pythonWith } from "@zarrkit/test-support";
 import { describe, expect, it } from "vitest";
 import {
   createArray,
@@ -8,7 +9,6 @@ import {
   slice,
   type ZarrArray,
 } from "./index.js";
-import { pythonWith } from "./test-support/python-peer.js";
 
 // NumPy is the reference for basic indexing: every selection below is evaluated by numpy on the
 // same arange data, and zarrkit's result (through real chunking and codecs) must match.

@@ -1,5 +1,5 @@
+import { pythonWith } from "@zarrkit/test-support";
 import { describe, expect, it } from "vitest";
-import { pythonWith } from "../test-support/python-peer.js";
 import { float16BitsToFloat64Array, float64ToFloat16Bits, numberToFloat16Bits } from "./float16.js";
 
 // numpy is the reference: it converts float16 <-> float64 directly, as IEEE 754 prescribes.

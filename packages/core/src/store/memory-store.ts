@@ -1,4 +1,5 @@
 import { sliceRange } from "./byte-range.js";
+import { childrenOf } from "./list-dir.js";
 import type {
   ByteRange,
   ListableStore,
@@ -50,15 +51,6 @@ export class MemoryStore implements WritableStore, ListableStore {
 
   async listDir(prefix: string): Promise<{ keys: string[]; prefixes: string[] }> {
     assertValidPrefix(prefix);
-    const keys = new Set<string>();
-    const prefixes = new Set<string>();
-    for (const key of this.map.keys()) {
-      if (!key.startsWith(prefix)) continue;
-      const rest = key.slice(prefix.length);
-      const slash = rest.indexOf("/");
-      if (slash === -1) keys.add(rest);
-      else prefixes.add(rest.slice(0, slash + 1));
-    }
-    return { keys: [...keys].sort(), prefixes: [...prefixes].sort() };
+    return childrenOf(this.map.keys(), prefix);
   }
 }

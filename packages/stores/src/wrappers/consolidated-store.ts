@@ -1,4 +1,5 @@
 import {
+  childrenOf,
   InvalidMetadataError,
   isJsonObject,
   isListable,
@@ -77,15 +78,9 @@ export class ConsolidatedStore {
   }
 
   async listDir(prefix: string): Promise<{ keys: string[]; prefixes: string[] }> {
-    const keys = new Set<string>();
-    const prefixes = new Set<string>();
-    for await (const key of this.list(prefix)) {
-      const rest = key.slice(prefix.length);
-      const slash = rest.indexOf("/");
-      if (slash === -1) keys.add(rest);
-      else prefixes.add(rest.slice(0, slash + 1));
-    }
-    return { keys: [...keys].sort(), prefixes: [...prefixes].sort() };
+    const keys: string[] = [];
+    for await (const key of this.list(prefix)) keys.push(key);
+    return childrenOf(keys, prefix);
   }
 }
 

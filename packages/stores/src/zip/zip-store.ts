@@ -3,6 +3,7 @@ import {
   assertValidPrefix,
   type ByteRange,
   CorruptChunkError,
+  childrenOf,
   type ListableStore,
   type ReadableStore,
   resolveRange,
@@ -134,16 +135,9 @@ export class ZipStore implements ReadableStore, ListableStore {
   }
 
   async listDir(prefix: string): Promise<{ keys: string[]; prefixes: string[] }> {
-    assertValidPrefix(prefix);
-    const keys = new Set<string>();
-    const prefixes = new Set<string>();
-    for await (const key of this.list(prefix)) {
-      const rest = key.slice(prefix.length);
-      const slash = rest.indexOf("/");
-      if (slash === -1) keys.add(rest);
-      else prefixes.add(rest.slice(0, slash + 1));
-    }
-    return { keys: [...keys].sort(), prefixes: [...prefixes].sort() };
+    const keys: string[] = [];
+    for await (const key of this.list(prefix)) keys.push(key);
+    return childrenOf(keys, prefix);
   }
 }
 

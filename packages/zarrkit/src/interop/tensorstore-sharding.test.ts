@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pythonWith, tensorstorePython } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createArray,
@@ -10,7 +11,6 @@ import {
   type NamedConfigJson,
   openArray,
 } from "../index.js";
-import { pythonWith, tensorstorePython } from "../test-support/python-peer.js";
 
 // Sharded arrays between zarrkit and tensorstore, both ways: index at start and end, index
 // codecs with and without crc32c, inner chains of bytes/transpose/gzip/zstd/crc32c, nested

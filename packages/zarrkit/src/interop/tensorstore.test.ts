@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHttpServer } from "@zarrkit/stores/testing";
+import { pythonWith, tensorstorePython } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createArray,
@@ -12,7 +13,6 @@ import {
   openArray,
   ZipWriter,
 } from "../index.js";
-import { pythonWith, tensorstorePython } from "../test-support/python-peer.js";
 
 // Interop with tensorstore, both ways: tensorstore writes arrays that zarrkit reads, and zarrkit
 // writes arrays that tensorstore reads, for every core data type tensorstore supports (raw r*

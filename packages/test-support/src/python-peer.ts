@@ -1,4 +1,25 @@
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository's peer venv (made by .ci/run), if there is one; this file runs from dist/. */
+const repoVenvPython = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  ".venv",
+  "bin",
+  "python",
+);
+
+/** The interpreter that has tensorstore: $TENSORSTORE_PYTHON, the repo's .venv, or python3. */
+export function tensorstorePython(): string {
+  return (
+    process.env.TENSORSTORE_PYTHON ?? (existsSync(repoVenvPython) ? repoVenvPython : "python3")
+  );
+}
 
 /**
  * Runs a peer-implementation Python snippet once. When the interpreter or module is missing the
@@ -21,8 +42,9 @@ export function pythonWith(
     };
   }
   const reason = `peer missing: ${python} cannot import ${module} (${(probe.stderr || String(probe.error)).trim().split("\n").pop()})`;
-  if (process.env.ZARRKIT_REQUIRE_PEERS === "1")
+  if (process.env.ZARRKIT_REQUIRE_PEERS === "1") {
     throw new Error(`${reason}; ZARRKIT_REQUIRE_PEERS=1 makes this a failure`);
+  }
   console.warn(`\n*** SKIPPING: ${reason} ***\n`);
   return undefined;
 }

@@ -1,0 +1,1 @@
+export { pythonWith, tensorstorePython } from "./python-peer.js";
