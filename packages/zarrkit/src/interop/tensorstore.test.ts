@@ -11,6 +11,7 @@ import {
   type JsonValue,
   type NamedConfigJson,
   openArray,
+  type Store,
   ZipWriter,
 } from "../index.js";
 
@@ -145,6 +146,24 @@ const toJson = (value: unknown) =>
     "$1",
   );
 
+/**
+ * zarrkit writes a case: the same metadata, and the region tensorstore wrote (its values came
+ * from numpy's formula), copied from tensorstore's array.
+ */
+async function writeCase(store: Store, path: string, c: Case): Promise<void> {
+  const array = await createArray(store, path, {
+    shape: SHAPE,
+    chunkShape: CHUNKS,
+    dataType: c.dataType,
+    fillValueJson: c.fill,
+    chunkKeyEncoding: c.keys,
+    codecs: c.codecs,
+    dimensionNames: ["z", null, "x"],
+  });
+  const source = await openArray(new FileSystemStore(join(dir, "ts", c.id), { readOnly: true }));
+  await array.set("0:4, 1:7, :", await source.get("0:4, 1:7, :"));
+}
+
 const hex = (data: ArrayBufferView) =>
   Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("hex");
 
@@ -241,19 +260,7 @@ with zipfile.ZipFile(root + ".zip", "w") as z:
       const writer = new ZipWriter();
       const picked = CASES.filter((_, i) => i % 5 === 0);
       for (const c of picked) {
-        const array = await createArray(writer, c.id, {
-          shape: SHAPE,
-          chunkShape: CHUNKS,
-          dataType: c.dataType,
-          fillValueJson: c.fill,
-          chunkKeyEncoding: c.keys,
-          codecs: c.codecs,
-          dimensionNames: ["z", null, "x"],
-        });
-        const source = await openArray(
-          new FileSystemStore(join(dir, "ts", c.id), { readOnly: true }),
-        );
-        await array.set("0:4, 1:7, :", await source.get("0:4, 1:7, :"));
+        await writeCase(writer, c.id, c);
       }
       const archive = join(dir, "zk.zip");
       writeFileSync(archive, writer.toZip());
@@ -269,21 +276,8 @@ with zipfile.ZipFile(root + ".zip", "w") as z:
   describe("tensorstore reads what zarrkit wrote", () => {
     it("every case, values and dimension names", async () => {
       const fromUs = CASES.map((c) => ({ ...c, path: join(dir, "zk", c.id) }));
-      // The region values come from numpy's formula (via tensorstore's run above).
       for (const c of fromUs) {
-        const array = await createArray(new FileSystemStore(c.path), "", {
-          shape: SHAPE,
-          chunkShape: CHUNKS,
-          dataType: c.dataType,
-          fillValueJson: c.fill,
-          chunkKeyEncoding: c.keys,
-          codecs: c.codecs,
-          dimensionNames: ["z", null, "x"],
-        });
-        const source = await openArray(
-          new FileSystemStore(join(dir, "ts", c.id), { readOnly: true }),
-        );
-        await array.set("0:4, 1:7, :", await source.get("0:4, 1:7, :"));
+        await writeCase(new FileSystemStore(c.path), "", c);
       }
       const verdict: Record<string, { same: boolean; dims: string[] }> = JSON.parse(
         ts!(TS_READS, toJson(fromUs)),
