@@ -9,6 +9,7 @@ import {
   createGroup,
   FetchStore,
   FileSystemStore,
+  isZarrkitError,
   openArray,
   openGroup,
   writeConsolidatedMetadata,
@@ -44,6 +45,15 @@ describe("v3 inline consolidated metadata", () => {
         .slice(before)
         .filter((r) => r.path.endsWith("zarr.json"));
       expect(metadataRequests.map((r) => r.path)).toEqual(["/zarr.json"]);
+      // Location strings work in the API too: a URL and plain paths (read-only by default).
+      const viaUrl = await openArray(`${server.url}g/a`, "", { dataType: "int8" });
+      expect(Array.from((await viaUrl.get()).data)).toEqual([1, 2, 3, 4]);
+      expect((await openGroup(join(root, "g"))).attributes).toEqual({});
+      const viaPath = await openArray(root, "g/a", { dataType: "int8" });
+      expect(Array.from((await viaPath.get("::-1")).data)).toEqual([4, 3, 2, 1]);
+      await expect(viaPath.set(null, 0)).rejects.toSatisfy((e: unknown) =>
+        isZarrkitError(e, "StoreError"),
+      );
     } finally {
       await server.close();
       await rm(root, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import {
+  type Context,
   type CreateArrayOptions,
   type CreateGroupOptions,
   createArray as coreCreateArray,
@@ -12,6 +13,7 @@ import {
   type ZarrGroup,
 } from "@zarrkit/core";
 import { defaultZarrkitContext } from "./default-registry.js";
+import { storeForLocation } from "./location.js";
 
 export * from "@zarrkit/codecs";
 export * from "@zarrkit/core";
@@ -22,53 +24,65 @@ export {
   createDefaultRegistry,
   defaultZarrkitContext,
 } from "./default-registry.js";
+export { storeForLocation } from "./location.js";
 
-// The same entry points as core's, but defaulting to a context with every default extension.
+// The same entry points as core's, defaulting to a context with every default extension, and
+// taking a location string ("https://...", "zip:a.zip#g", a path) as well as a store.
 
-export function open(
-  store: Store,
+type Where = Store | string;
+
+async function resolve(
+  where: Where,
+  options: { context?: Context },
+  writable = false,
+): Promise<{ store: Store; context: Context }> {
+  const context = options.context ?? defaultZarrkitContext();
+  const store =
+    typeof where === "string" ? await storeForLocation(where, context, { writable }) : where;
+  return { store, context };
+}
+
+export async function open(
+  where: Where,
   path = "",
   options: OpenOptions = {},
 ): Promise<ZarrArray | ZarrGroup> {
-  return coreOpen(store, path, { ...options, context: options.context ?? defaultZarrkitContext() });
+  const { store, context } = await resolve(where, options);
+  return coreOpen(store, path, { ...options, context });
 }
 
-export function openArray<D extends string = string>(
-  store: Store,
+export async function openArray<D extends string = string>(
+  where: Where,
   path = "",
   options: OpenOptions & { dataType?: D } = {},
 ): Promise<ZarrArray<D>> {
-  return coreOpenArray(store, path, {
-    ...options,
-    context: options.context ?? defaultZarrkitContext(),
-  });
+  const { store, context } = await resolve(where, options);
+  return coreOpenArray(store, path, { ...options, context });
 }
 
-export function openGroup(store: Store, path = "", options: OpenOptions = {}): Promise<ZarrGroup> {
-  return coreOpenGroup(store, path, {
-    ...options,
-    context: options.context ?? defaultZarrkitContext(),
-  });
+export async function openGroup(
+  where: Where,
+  path = "",
+  options: OpenOptions = {},
+): Promise<ZarrGroup> {
+  const { store, context } = await resolve(where, options);
+  return coreOpenGroup(store, path, { ...options, context });
 }
 
-export function createArray<D extends string>(
-  store: Store,
+export async function createArray<D extends string>(
+  where: Where,
   path: string,
   options: CreateArrayOptions<D>,
 ): Promise<ZarrArray<D>> {
-  return coreCreateArray(store, path, {
-    ...options,
-    context: options.context ?? defaultZarrkitContext(),
-  });
+  const { store, context } = await resolve(where, options, true);
+  return coreCreateArray(store, path, { ...options, context });
 }
 
-export function createGroup(
-  store: Store,
+export async function createGroup(
+  where: Where,
   path = "",
   options: CreateGroupOptions = {},
 ): Promise<ZarrGroup> {
-  return coreCreateGroup(store, path, {
-    ...options,
-    context: options.context ?? defaultZarrkitContext(),
-  });
+  const { store, context } = await resolve(where, options, true);
+  return coreCreateGroup(store, path, { ...options, context });
 }

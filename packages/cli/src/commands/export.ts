@@ -18,7 +18,7 @@ export async function exportArray(
   const format = out.endsWith(".npy") ? "npy" : out.endsWith(".json") ? "json" : undefined;
   if (format === undefined)
     throw new UsageError(`export: OUT must end in .npy or .json, got ${out}`);
-  const { store, path } = await resolveLocation(location, context.registry, { writable: false });
+  const { store, path } = await resolveLocation(location, context, { writable: false });
   const array = await openArray(store, path, { context });
   const values = await array.get(options.select ?? null);
   if (format === "npy") {

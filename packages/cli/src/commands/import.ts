@@ -52,7 +52,7 @@ export async function importNpy(
       throw new UsageError(`import: ${flag} applies to --zarr-format 2 only`);
   }
   const npy = parseNpy(await readFile(input));
-  const { store, path } = await resolveLocation(location, context.registry, { writable: true });
+  const { store, path } = await resolveLocation(location, context, { writable: true });
   const dataType = context.registry
     .get("data-type", npy.dataType)
     .fromConfig(npy.dataType, undefined);

@@ -19,7 +19,7 @@ export async function info(
   context: Context,
   write: (text: string) => void,
 ): Promise<void> {
-  const { store, path } = await resolveLocation(location, context.registry, { writable: false });
+  const { store, path } = await resolveLocation(location, context, { writable: false });
   const node = await open(store, path, { context });
   if (options.json) {
     write(`${stringifyJson(nodeMetadataToJson(node.metadata), 2)}\n`);
