@@ -116,41 +116,28 @@ export class ZarrArray<D extends string = string> {
         { path, cause: err },
       );
     };
-    let dataType: DataType;
-    try {
-      dataType = registry
-        .get("data-type", metadata.dataType.name, where)
-        .fromConfig(metadata.dataType.name, metadata.dataType.configuration);
-    } catch (err) {
-      return wrap("data_type", err);
-    }
-    let fillValue: Uint8Array;
-    try {
-      fillValue = dataType.decodeFillValue(metadata.fillValue);
-    } catch (err) {
-      if (isZarrkitError(err))
-        throw new InvalidMetadataError(`zarr.json of "${path}": ${err.message}`, {
-          path,
-          cause: err,
-        });
-      return wrap("fill_value", err);
-    }
-    let grid: ChunkGrid;
-    let keyEncoding: ChunkKeyEncoding;
-    try {
-      grid = registry
-        .get("chunk-grid", metadata.chunkGrid.name, where)
-        .fromConfig(metadata.chunkGrid.configuration, metadata.shape);
-    } catch (err) {
-      return wrap("chunk_grid", err);
-    }
-    try {
-      keyEncoding = registry
-        .get("chunk-key-encoding", metadata.chunkKeyEncoding.name, where)
-        .fromConfig(metadata.chunkKeyEncoding.configuration);
-    } catch (err) {
-      return wrap("chunk_key_encoding", err);
-    }
+    const resolving = <T>(field: string, resolve: () => T): T => {
+      try {
+        return resolve();
+      } catch (err) {
+        return wrap(field, err);
+      }
+    };
+    const { dataType: dt, chunkGrid, chunkKeyEncoding } = metadata;
+    const dataType = resolving("data_type", () =>
+      registry.get("data-type", dt.name, where).fromConfig(dt.name, dt.configuration),
+    );
+    const fillValue = resolving("fill_value", () => dataType.decodeFillValue(metadata.fillValue));
+    const grid = resolving("chunk_grid", () =>
+      registry
+        .get("chunk-grid", chunkGrid.name, where)
+        .fromConfig(chunkGrid.configuration, metadata.shape),
+    );
+    const keyEncoding = resolving("chunk_key_encoding", () =>
+      registry
+        .get("chunk-key-encoding", chunkKeyEncoding.name, where)
+        .fromConfig(chunkKeyEncoding.configuration),
+    );
     const chunkShape = grid.regularChunkShape;
     if (chunkShape === undefined) {
       throw new UnsupportedFeatureError(
