@@ -1,6 +1,7 @@
 import type { Extension } from "@zarrkit/core";
 import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
 import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
+import { bloscCodecExtension } from "./bytes-to-bytes/blosc/blosc-codec.js";
 import { crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
 import { gzipCodecExtension, zlibCodecExtension } from "./bytes-to-bytes/gzip/gzip-codec.js";
 import { zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
@@ -25,6 +26,7 @@ export const codecsExtension: Extension = {
     gzipCodecExtension,
     zlibCodecExtension,
     zstdCodecExtension,
+    bloscCodecExtension,
     crc32cCodecExtension,
   ],
 };

@@ -34,6 +34,13 @@ const INNER: Record<string, JsonObject[]> = {
     { name: "zstd", configuration: { level: 2, checksum: false } },
     { name: "crc32c" },
   ],
+  blosc: [
+    bytesLE,
+    {
+      name: "blosc",
+      configuration: { cname: "zstd", clevel: 3, shuffle: "shuffle", blocksize: 0 },
+    },
+  ],
 };
 const sharding = (
   chunkShape: number[],

@@ -62,6 +62,10 @@ const CHAINS: NamedConfigJson[][] = [
     { name: "bytes", configuration: { endian: "little" } },
     { name: "zstd", configuration: { level: 3, checksum: false } },
   ],
+  [
+    { name: "bytes", configuration: { endian: "little" } },
+    { name: "blosc", configuration: { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 } },
+  ],
 ];
 
 interface Case {
