@@ -1,9 +1,16 @@
 import type { Extension } from "@zarrkit/core";
+import { bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec.js";
 import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
 import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
 import { bloscCodecExtension } from "./bytes-to-bytes/blosc/blosc-codec.js";
+import {
+  adler32CodecExtension,
+  fletcher32CodecExtension,
+} from "./bytes-to-bytes/checksum32/checksum32-codec.js";
 import { crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
 import { gzipCodecExtension, zlibCodecExtension } from "./bytes-to-bytes/gzip/gzip-codec.js";
+import { lz4CodecExtension } from "./bytes-to-bytes/lz4/lz4-codec.js";
+import { shuffleCodecExtension } from "./bytes-to-bytes/shuffle/shuffle-codec.js";
 import { zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
 
 export {
@@ -27,7 +34,12 @@ export const codecsExtension: Extension = {
     zlibCodecExtension,
     zstdCodecExtension,
     bloscCodecExtension,
+    lz4CodecExtension,
+    shuffleCodecExtension,
     crc32cCodecExtension,
+    adler32CodecExtension,
+    fletcher32CodecExtension,
+    bitroundCodecExtension,
   ],
 };
 
