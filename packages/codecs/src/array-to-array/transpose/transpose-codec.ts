@@ -7,6 +7,7 @@ import {
   type NDArray,
   type StridedView,
 } from "@zarrkit/core";
+import { onlyFields } from "../../config-fields.js";
 
 /**
  * The v3 `transpose` codec. Both directions only permute shape and strides: the permuted view
@@ -23,11 +24,7 @@ export class TransposeCodec implements ArrayToArrayCodec {
   }
 
   static fromConfig(configuration: JsonObject | undefined, spec: ChunkSpec): TransposeCodec {
-    const extra = Object.keys(configuration ?? {}).filter((k) => k !== "order");
-    if (extra.length > 0)
-      throw new InvalidMetadataError(
-        `codec "transpose": unknown configuration field(s) ${extra.join(", ")}`,
-      );
+    onlyFields("transpose", configuration, ["order"]);
     const order = configuration?.order;
     const rank = spec.shape.length;
     if (!Array.isArray(order) || order.length !== rank) {

@@ -13,6 +13,7 @@ import {
   type StridedView,
   stridedCopy,
 } from "@zarrkit/core";
+import { onlyFields } from "../../config-fields.js";
 import { swapLanes } from "./byte-swap.js";
 
 export type Endian = "little" | "big";
@@ -28,11 +29,7 @@ export class BytesCodec implements ArrayToBytesCodec {
   }
 
   static fromConfig(configuration: JsonObject | undefined, spec: ChunkSpec): BytesCodec {
-    const extra = Object.keys(configuration ?? {}).filter((k) => k !== "endian");
-    if (extra.length > 0)
-      throw new InvalidMetadataError(
-        `codec "bytes": unknown configuration field(s) ${extra.join(", ")}`,
-      );
+    onlyFields("bytes", configuration, ["endian"]);
     const endian = configuration?.endian;
     if (endian !== undefined && endian !== "little" && endian !== "big") {
       throw new InvalidMetadataError(

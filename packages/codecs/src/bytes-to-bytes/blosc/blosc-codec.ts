@@ -10,6 +10,7 @@ import {
 import Blosc from "numcodecs/blosc";
 import LZ4 from "numcodecs/lz4";
 import Zstd from "numcodecs/zstd";
+import { onlyFields } from "../../config-fields.js";
 import { shuffle as byteShuffle } from "./shuffle.js";
 
 export type BloscShuffle = "noshuffle" | "shuffle" | "bitshuffle";
@@ -68,10 +69,7 @@ export class BloscCodec implements BytesToBytesCodec {
       throw new InvalidMetadataError(`codec "${name}": ${why}`);
     };
     const c = configuration ?? {};
-    const extra = Object.keys(c).filter(
-      (k) => !["cname", "clevel", "shuffle", "typesize", "blocksize"].includes(k),
-    );
-    if (extra.length > 0) fail(`unknown configuration field(s) ${extra.join(", ")}`);
+    onlyFields(name, c, ["cname", "clevel", "shuffle", "typesize", "blocksize"]);
     const cname = c.cname ?? "lz4";
     if (typeof cname !== "string" || !CNAMES.includes(cname as BloscCname))
       fail(`configuration.cname must be one of ${CNAMES.join(", ")}, got ${JSON.stringify(cname)}`);

@@ -3,9 +3,9 @@ import {
   ChecksumMismatchError,
   type CodecExtension,
   CorruptChunkError,
-  InvalidMetadataError,
   type JsonObject,
 } from "@zarrkit/core";
+import { onlyFields } from "../../config-fields.js";
 import { crc32c } from "./crc32c.js";
 
 /** The v3 `crc32c` codec: appends the CRC-32C of the data as 4 little-endian bytes. */
@@ -14,11 +14,7 @@ export class Crc32cCodec implements BytesToBytesCodec {
   readonly name = "crc32c";
 
   static fromConfig(configuration: JsonObject | undefined): Crc32cCodec {
-    const extra = Object.keys(configuration ?? {});
-    if (extra.length > 0)
-      throw new InvalidMetadataError(
-        `codec "crc32c": unknown configuration field(s) ${extra.join(", ")}`,
-      );
+    onlyFields("crc32c", configuration, []);
     return new Crc32cCodec();
   }
 

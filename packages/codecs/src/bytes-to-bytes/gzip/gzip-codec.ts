@@ -4,6 +4,7 @@ import {
   InvalidMetadataError,
   type JsonObject,
 } from "@zarrkit/core";
+import { onlyFields } from "../../config-fields.js";
 import { type ZlibFormat, zlibDecode, zlibEncode } from "./zlib-stream.js";
 
 /** Reads `{level: 0..9}` and nothing else. */
@@ -12,11 +13,7 @@ export function parseLevel(
   configuration: JsonObject | undefined,
   required: boolean,
 ): number {
-  const extra = Object.keys(configuration ?? {}).filter((k) => k !== "level");
-  if (extra.length > 0)
-    throw new InvalidMetadataError(
-      `codec "${name}": unknown configuration field(s) ${extra.join(", ")}`,
-    );
+  onlyFields(name, configuration, ["level"]);
   const level = configuration?.level;
   if (level === undefined && !required) return 1;
   if (typeof level !== "number" || !Number.isInteger(level) || level < 0 || level > 9) {

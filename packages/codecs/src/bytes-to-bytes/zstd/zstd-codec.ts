@@ -7,6 +7,7 @@ import {
   UnsupportedFeatureError,
 } from "@zarrkit/core";
 import Zstd from "numcodecs/zstd";
+import { onlyFields } from "../../config-fields.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
 type Backend = ReturnType<typeof Zstd.fromConfig>;
@@ -30,11 +31,7 @@ export class ZstdCodec implements BytesToBytesCodec {
   }
 
   static fromConfig(name: string, configuration: JsonObject | undefined): ZstdCodec {
-    const extra = Object.keys(configuration ?? {}).filter((k) => k !== "level" && k !== "checksum");
-    if (extra.length > 0)
-      throw new InvalidMetadataError(
-        `codec "${name}": unknown configuration field(s) ${extra.join(", ")}`,
-      );
+    onlyFields(name, configuration, ["level", "checksum"]);
     const level = configuration?.level ?? 0;
     // libzstd accepts negative levels (fast modes) down to -131072, and up to 22.
     if (typeof level !== "number" || !Number.isInteger(level) || level < -131072 || level > 22) {
