@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
-import { type Context, type JsonValue, type NDArray, openArray, stringifyJson } from "zarrkit";
-import { resolveLocation } from "../location.js";
+import { type Context, type JsonValue, type NDArray, stringifyJson } from "zarrkit";
+import { openLocation } from "../location.js";
 import { serializeNpy } from "../npy/npy-format.js";
 import { UsageError } from "../usage-error.js";
 
@@ -18,8 +18,7 @@ export async function exportArray(
   const format = out.endsWith(".npy") ? "npy" : out.endsWith(".json") ? "json" : undefined;
   if (format === undefined)
     throw new UsageError(`export: OUT must end in .npy or .json, got ${out}`);
-  const { store, path } = await resolveLocation(location, context, { writable: false });
-  const array = await openArray(store, path, { context });
+  const array = await openLocation(location, context, "array");
   const values = await array.get(options.select ?? null);
   if (format === "npy") {
     const { data } = values;

@@ -1,12 +1,11 @@
 import {
   type Context,
   nodeMetadataToJson,
-  open,
   stringifyJson,
   ZarrArray,
   type ZarrGroup,
 } from "zarrkit";
-import { resolveLocation } from "../location.js";
+import { openLocation } from "../location.js";
 
 export interface InfoOptions {
   json: boolean;
@@ -19,8 +18,7 @@ export async function info(
   context: Context,
   write: (text: string) => void,
 ): Promise<void> {
-  const { store, path } = await resolveLocation(location, context, { writable: false });
-  const node = await open(store, path, { context });
+  const node = await openLocation(location, context);
   if (options.json) {
     write(`${stringifyJson(nodeMetadataToJson(node.metadata), 2)}\n`);
     return;
