@@ -213,6 +213,69 @@ describe("CLI errors", () => {
     expect((await cli("frobnicate")).status).toBe(2);
   });
 
+  it("import --codecs takes a sharding configuration as it will be stored", async () => {
+    const npy = join(dir, "arange.npy");
+    const header = `${"{'descr': '<i4', 'fortran_order': False, 'shape': (16, 16), }".padEnd(128 - 10 - 1, " ")}\n`;
+    const values = Int32Array.from({ length: 256 }, (_, i) => i);
+    writeFileSync(
+      npy,
+      Buffer.concat([
+        Buffer.from([0x93]),
+        Buffer.from("NUMPY"),
+        Buffer.from([1, 0, header.length, 0]),
+        Buffer.from(header),
+        Buffer.from(values.buffer),
+      ]),
+    );
+    const codecs = [
+      {
+        name: "sharding_indexed",
+        configuration: {
+          chunk_shape: [8, 8],
+          codecs: [
+            { name: "bytes", configuration: { endian: "little" } },
+            {
+              name: "blosc",
+              configuration: {
+                cname: "lz4",
+                clevel: 5,
+                shuffle: "shuffle",
+                typesize: 4,
+                blocksize: 0,
+              },
+            },
+          ],
+          index_codecs: [
+            { name: "bytes", configuration: { endian: "little" } },
+            { name: "crc32c" },
+          ],
+          index_location: "start",
+        },
+      },
+    ];
+    const location = join(dir, "sharded.zarr");
+    const imported = await cli(
+      "import",
+      npy,
+      location,
+      "--chunks",
+      "16,16",
+      "--codecs",
+      JSON.stringify(codecs),
+      "--chunk-key-encoding",
+      '{"name":"v2","configuration":{"separator":"."}}',
+    );
+    expect(imported.stderr).toBe("");
+    expect(JSON.parse((await cli("info", location, "--json")).stdout).codecs).toEqual(codecs);
+    expect(existsSync(join(location, "0.0"))).toBe(true);
+    const out = join(dir, "sharded.json");
+    expect((await cli("export", location, out, "--select", "7:9, 7:9")).status).toBe(0);
+    expect(JSON.parse(readFileSync(out, "utf8")).data).toEqual([
+      [119, 120],
+      [135, 136],
+    ]);
+  });
+
   it("the installed bin runs", () => {
     const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "zarrkit.js");
     expect(existsSync(bin)).toBe(true);
