@@ -1,6 +1,13 @@
 import { readFile, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { join, normalize } from "node:path";
+import { extname, join, normalize } from "node:path";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".html": "text/html",
+  ".json": "application/json",
+};
 
 /**
  * How the test server misbehaves:
@@ -54,6 +61,8 @@ export async function startHttpServer(
     const info = await stat(file).catch(() => undefined);
     if (info === undefined || !info.isFile()) return void res.writeHead(404).end();
     const body = await readFile(file);
+    // Browsers load module scripts only with a JavaScript type.
+    res.setHeader("Content-Type", CONTENT_TYPES[extname(file)] ?? "application/octet-stream");
 
     if (state.mode === "broken") return void res.writeHead(500).end();
     if (state.mode === "faulty") {

@@ -1,0 +1,131 @@
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startHttpServer, type TestHttpServer } from "@zarrkit/stores/testing";
+import { build } from "esbuild";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createArray, FileSystemStore } from "../index.js";
+
+// A real headless Chromium reads a sharded array over HTTP from the loopback server, through a
+// browser bundle of core, codecs, sharding and FetchStore (built for the "browser" condition,
+// with no Node module in it), and makes the same requests as Node does.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const available = existsSync(CHROMIUM);
+if (!available) {
+  const reason = `peer missing: no Chromium at ${CHROMIUM}`;
+  if (process.env.ZARRKIT_REQUIRE_PEERS === "1")
+    throw new Error(`${reason}; ZARRKIT_REQUIRE_PEERS=1 makes this a failure`);
+  console.warn(`\n*** SKIPPING: ${reason} ***\n`);
+}
+
+const ENTRY = `
+export { createContext, createRegistry, coreExtension, openArray } from "@zarrkit/core";
+export { default as codecs } from "@zarrkit/codecs";
+export { default as sharding } from "@zarrkit/sharding";
+export { FetchStore } from "@zarrkit/stores";
+`;
+
+let root: string;
+let server: TestHttpServer;
+let browser: Browser;
+let nodeModules: string[];
+
+describe.skipIf(!available)("headless Chromium", () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "zarrkit-chromium-"));
+    const bundle = await build({
+      stdin: {
+        contents: ENTRY,
+        resolveDir: join(dirname(fileURLToPath(import.meta.url)), ".."),
+        loader: "js",
+      },
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      conditions: ["browser"],
+      write: false,
+      metafile: true,
+    });
+    nodeModules = Object.keys(bundle.metafile.inputs).filter(
+      (input) => input.startsWith("node:") || /\/node:/.test(input),
+    );
+    await mkdir(join(root, "app"));
+    await writeFile(join(root, "app", "zarrkit.js"), bundle.outputFiles[0]!.contents);
+    await writeFile(join(root, "app", "index.html"), "<!doctype html><title>zarrkit</title>");
+    const bytes = { name: "bytes", configuration: { endian: "little" } };
+    const array = await createArray(new FileSystemStore(join(root, "data")), "", {
+      shape: [32, 32],
+      chunkShape: [32, 32],
+      dataType: "int32",
+      codecs: [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [8, 8],
+            codecs: [bytes, { name: "zstd", configuration: { level: 1, checksum: false } }],
+            index_codecs: [bytes, { name: "crc32c" }],
+            index_location: "end",
+          },
+        },
+      ],
+    });
+    await array.set(
+      null,
+      Int32Array.from({ length: 1024 }, (_, i) => i),
+    );
+    server = await startHttpServer(root);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("the browser bundle contains no Node-only module", () => {
+    expect(nodeModules).toEqual([]);
+  });
+
+  it("reads a window of a sharded array with one index and one chunk request", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}app/index.html`);
+    const before = server.requests.length;
+    // The page script is a string: vitest would rewrite a function's dynamic import().
+    const result: unknown = await page.evaluate(`(async () => {
+      const z = await import("${server.url}app/zarrkit.js");
+      const context = z.createContext({ registry: z.createRegistry(z.coreExtension, z.codecs, z.sharding) });
+      const array = await z.openArray(new z.FetchStore("${server.url}data/"), "", { context });
+      return Array.from((await array.get("9, 10:12")).data);
+    })()`);
+    expect(result).toEqual([298, 299]);
+    const gets = server.requests
+      .slice(before)
+      .filter((r) => r.method === "GET" && r.path.startsWith("/data/"));
+    // zarr.json, then the shard's index (a suffix range) and one inner chunk (a range).
+    expect(
+      gets.map((r) => [
+        r.path,
+        r.range?.startsWith("bytes=-") ? "suffix" : r.range === undefined ? "whole" : "range",
+      ]),
+    ).toEqual([
+      ["/data/zarr.json", "whole"],
+      ["/data/c/0/0", "suffix"],
+      ["/data/c/0/0", "range"],
+    ]);
+    await page.close();
+  });
+});
