@@ -7,7 +7,7 @@ import { startHttpServer, type TestHttpServer } from "@zarrkit/stores/testing";
 import { build } from "esbuild";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createArray, FileSystemStore } from "../index.js";
+import { createArray, FileSystemStore, type NamedConfigJson } from "../index.js";
 
 // A real headless Chromium reads a sharded array over HTTP from the loopback server, through a
 // browser bundle of core, codecs, sharding and FetchStore (built for the "browser" condition,
@@ -27,6 +27,45 @@ export { default as codecs } from "@zarrkit/codecs";
 export { default as sharding } from "@zarrkit/sharding";
 export { FetchStore } from "@zarrkit/stores";
 `;
+
+const le = { name: "bytes", configuration: { endian: "little" } };
+const be = { name: "bytes", configuration: { endian: "big" } };
+const transpose = { name: "transpose", configuration: { order: [1, 0] } };
+const PLAIN: [
+  string,
+  string,
+  NamedConfigJson[],
+  Float64Array | BigInt64Array | Uint8Array | Float32Array,
+][] = [
+  [
+    "f64",
+    "float64",
+    [transpose, be, { name: "crc32c" }],
+    Float64Array.from({ length: 12 }, (_, i) => i / 4 - 1),
+  ],
+  [
+    "i64",
+    "int64",
+    [le, { name: "zstd", configuration: { level: 5, checksum: false } }],
+    BigInt64Array.from({ length: 12 }, (_, i) => BigInt(i) * 10n ** 15n),
+  ],
+  [
+    "u8",
+    "uint8",
+    [
+      le,
+      { name: "numcodecs.lz4", configuration: { acceleration: 1 } },
+      { name: "numcodecs.adler32" },
+    ],
+    Uint8Array.from({ length: 12 }, (_, i) => 250 - i),
+  ],
+  [
+    "f32",
+    "float32",
+    [transpose, le, { name: "numcodecs.shuffle", configuration: { elementsize: 4 } }],
+    Float32Array.from({ length: 12 }, (_, i) => -i * 1.5),
+  ],
+];
 
 let root: string;
 let server: TestHttpServer;
@@ -76,6 +115,16 @@ describe.skipIf(!available)("headless Chromium", () => {
       null,
       Int32Array.from({ length: 1024 }, (_, i) => i),
     );
+    // More data types and chains for the browser to read.
+    for (const [name, dataType, codecs, values] of PLAIN) {
+      const plain = await createArray(new FileSystemStore(join(root, name)), "", {
+        shape: [3, 4],
+        chunkShape: [2, 3],
+        dataType,
+        codecs,
+      });
+      await plain.set(null, values);
+    }
     server = await startHttpServer(root);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -126,6 +175,21 @@ describe.skipIf(!available)("headless Chromium", () => {
       ["/data/c/0/0", "suffix"],
       ["/data/c/0/0", "range"],
     ]);
+    await page.close();
+  });
+
+  it("reads several data types through several codec chains", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}app/index.html`);
+    for (const [name, , , values] of PLAIN) {
+      const result: unknown = await page.evaluate(`(async () => {
+        const z = await import("${server.url}app/zarrkit.js");
+        const context = z.createContext({ registry: z.createRegistry(z.coreExtension, z.codecs, z.sharding) });
+        const array = await z.openArray(new z.FetchStore("${server.url}${name}/"), "", { context });
+        return Array.from((await array.get()).data, (v) => String(v));
+      })()`);
+      expect(result, name).toEqual(Array.from<number | bigint, string>(values, (v) => String(v)));
+    }
     await page.close();
   });
 });
