@@ -5,6 +5,10 @@ import { bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec
 import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
 import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
 import {
+  vlenBytesCodecExtension,
+  vlenUtf8CodecExtension,
+} from "./array-to-bytes/vlen/vlen-codec.js";
+import {
   adler32CodecExtension,
   fletcher32CodecExtension,
 } from "./bytes-to-bytes/checksum32/checksum32-codec.js";
@@ -23,6 +27,7 @@ export {
   bytesCodecExtension,
   type Endian,
 } from "./array-to-bytes/bytes/bytes-codec.js";
+export { VlenCodec } from "./array-to-bytes/vlen/vlen-codec.js";
 export { crc32c } from "./bytes-to-bytes/crc32c/crc32c.js";
 export { Crc32cCodec, crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
 export { ZstdCodec, zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
@@ -33,6 +38,8 @@ export const codecsExtension: Extension = {
   module: import.meta.url,
   codecs: [
     bytesCodecExtension,
+    vlenUtf8CodecExtension,
+    vlenBytesCodecExtension,
     transposeCodecExtension,
     zstdCodecExtension,
     lz4CodecExtension,

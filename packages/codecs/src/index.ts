@@ -2,6 +2,10 @@ import type { Extension } from "@zarrkit/core";
 import { bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec.js";
 import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
 import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
+import {
+  vlenBytesCodecExtension,
+  vlenUtf8CodecExtension,
+} from "./array-to-bytes/vlen/vlen-codec.js";
 import { bloscCodecExtension } from "./bytes-to-bytes/blosc/blosc-codec.js";
 import {
   adler32CodecExtension,
@@ -23,12 +27,16 @@ export {
   type Endian,
 } from "./array-to-bytes/bytes/bytes-codec.js";
 
+export { VlenCodec } from "./array-to-bytes/vlen/vlen-codec.js";
+
 /** Every codec of this package, as one bundle to register. */
 export const codecsExtension: Extension = {
   name: "@zarrkit/codecs",
   module: import.meta.url,
   codecs: [
     bytesCodecExtension,
+    vlenUtf8CodecExtension,
+    vlenBytesCodecExtension,
     transposeCodecExtension,
     gzipCodecExtension,
     zlibCodecExtension,

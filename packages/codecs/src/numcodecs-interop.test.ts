@@ -6,6 +6,7 @@ import {
   isZarrkitError,
   type JsonObject,
   ndarray,
+  typedArrayOf,
 } from "@zarrkit/core";
 import { pythonWith, tensorstorePython } from "@zarrkit/test-support";
 import { describe, expect, it } from "vitest";
@@ -111,10 +112,11 @@ print(json.dumps(out))`;
         if (c.kind !== "array_to_array") throw new Error("kind");
         const spec = context(dataType).spec;
         const out = await c.encode(ndarray(spec.dataType, [data.length], data), spec);
+        const bits = typedArrayOf(out.data);
         got[`${dataType}-${keepbits}`] = Buffer.from(
-          out.data.buffer,
-          out.data.byteOffset,
-          out.data.byteLength,
+          bits.buffer,
+          bits.byteOffset,
+          bits.byteLength,
         ).toString("hex");
       }
     }

@@ -24,6 +24,12 @@ export { coreExtension } from "./core-extension.js";
 export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
 export * from "./data-types/float16.js";
+export {
+  bytesDataType,
+  decodeUtf8,
+  encodeUtf8,
+  stringDataType,
+} from "./data-types/variable-length-data-types.js";
 export * from "./errors/errors.js";
 export { fillChunk, isAllElement } from "./hierarchy/chunk-values.js";
 export {

@@ -1,4 +1,5 @@
-import type { ArrayFor, DataType } from "./data-types/data-type.js";
+import type { ArrayFor, DataType, ElementArray, TypedArray } from "./data-types/data-type.js";
+import { UnsupportedFeatureError } from "./errors/errors.js";
 
 /**
  * An n-dimensional view of typed-array data. `stride` and `offset` count elements (not slots
@@ -50,4 +51,11 @@ export function ndarray<D extends string>(
   data: ArrayFor<D> = dataType.allocate(elementCount(shape)),
 ): NDArray<D> {
   return { data, shape: [...shape], stride: cOrderStride(shape), offset: 0, dataType };
+}
+
+/** The typed array behind fixed-size element data; variable-length (JS array) data throws. */
+export function typedArrayOf(data: ElementArray): TypedArray {
+  if (!ArrayBuffer.isView(data))
+    throw new UnsupportedFeatureError("this needs fixed-size elements in a typed array");
+  return data;
 }

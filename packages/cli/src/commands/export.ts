@@ -22,6 +22,10 @@ export async function exportArray(
   const values = await array.get(options.select ?? null);
   if (format === "npy") {
     const { data } = values;
+    if (!ArrayBuffer.isView(data))
+      throw new UsageError(
+        `export: ${array.dataType.name} elements have no fixed size for .npy; export to .json`,
+      );
     await writeFile(
       out,
       serializeNpy(
@@ -41,15 +45,14 @@ export async function exportArray(
 /** The elements as nested lists in C order, each in the v3 fill-value JSON encoding. */
 export function nestedElements(values: NDArray): JsonValue {
   const { data, dataType, shape } = values;
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const size = dataType.itemSize;
+  const element: (i: number) => Uint8Array = ArrayBuffer.isView(data)
+    ? (i) => new Uint8Array(data.buffer, data.byteOffset + i * size, size)
+    : (i) => dataType.fromScalar(data[i]);
   let next = values.offset;
   // `get` returns C-contiguous arrays, so elements are visited in storage order.
   const build = (d: number): JsonValue => {
-    if (d === shape.length) {
-      const at = next++ * size;
-      return dataType.encodeFillValue(bytes.subarray(at, at + size));
-    }
+    if (d === shape.length) return dataType.encodeFillValue(element(next++));
     return Array.from({ length: shape[d]! }, () => build(d + 1));
   };
   return build(0);

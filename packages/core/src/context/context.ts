@@ -1,5 +1,6 @@
 import { coreExtension } from "../core-extension.js";
 import type { ArrayFor, DataType } from "../data-types/data-type.js";
+import { elementArrayBytes } from "../hierarchy/chunk-values.js";
 import type { NDArray } from "../ndarray.js";
 import { createRegistry, type Registry } from "../registry/registry.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -61,9 +62,8 @@ export function createContext(options: ContextOptions = {}): Context {
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
-  const chunkCache = new LruCache<string, NDArray>(
-    options.chunkCacheBytes ?? 0,
-    (chunk) => chunk.data.byteLength,
+  const chunkCache = new LruCache<string, NDArray>(options.chunkCacheBytes ?? 0, (chunk) =>
+    elementArrayBytes(chunk.data),
   );
   return {
     registry: options.registry ?? createRegistry(coreExtension),

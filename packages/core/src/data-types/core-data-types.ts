@@ -254,6 +254,7 @@ function build<D extends string, A extends ArrayFor<D>>(
   return {
     name,
     kind,
+    variableLength: false,
     itemSize,
     lanes,
     laneSize: itemSize / lanes,

@@ -3,6 +3,7 @@ import type { JsonObject, JsonValue } from "../json/json-value.js";
 import type { DataTypeExtension } from "../registry/extension.js";
 import { CORE_DATA_TYPE_NAMES, coreDataType } from "./core-data-types.js";
 import type { DataType } from "./data-type.js";
+import { bytesDataType, stringDataType } from "./variable-length-data-types.js";
 
 function resolve(name: string, configuration: JsonObject | undefined): DataType {
   if (configuration !== undefined && Object.keys(configuration).length > 0) {
@@ -47,4 +48,20 @@ export const coreDataTypeExtensions: readonly DataTypeExtension[] = [
       { name: "r24", fillValue: [1, 2, 255] },
     ],
   },
+  variableLengthExtension(stringDataType, ["", "n/a", "ünïcødé ✓"]),
+  variableLengthExtension(bytesDataType, ["", "AAEC/w=="]),
 ];
+
+/** zarr-extensions `string` and `bytes`; serialised only by the vlen-utf8/vlen-bytes codecs. */
+function variableLengthExtension(dataType: DataType, fillValues: JsonValue[]): DataTypeExtension {
+  return {
+    kind: "data-type",
+    name: dataType.name,
+    fromConfig(name, configuration) {
+      if (configuration !== undefined && Object.keys(configuration).length > 0)
+        throw new InvalidMetadataError(`data_type "${name}" takes no configuration`);
+      return dataType;
+    },
+    samples: fillValues.map((fillValue) => ({ name: dataType.name, fillValue })),
+  };
+}

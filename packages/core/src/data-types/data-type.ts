@@ -40,7 +40,23 @@ export interface CoreDataTypeScalars {
   complex128: readonly [number, number];
 }
 
+/**
+ * Variable-length types (zarr-extensions `string` and `bytes`): one JS value per element.
+ * Elements of a `bytes` array are shared where they are equal (a fill, a broadcast), so treat
+ * them as immutable.
+ */
+export interface VariableLengthDataTypeArrays {
+  string: string[];
+  bytes: Uint8Array[];
+}
+
+export interface VariableLengthDataTypeScalars {
+  string: string;
+  bytes: Uint8Array;
+}
+
 export type CoreDataTypeName = keyof CoreDataTypeArrays;
+export type VariableLengthDataTypeName = keyof VariableLengthDataTypeArrays;
 /** Raw bits types: r8, r16, ... (a multiple of 8 bits). */
 export type RawDataTypeName = `r${number}`;
 export type DataTypeName = CoreDataTypeName | RawDataTypeName;
@@ -57,30 +73,54 @@ export type TypedArray =
   | Float32Array
   | Float64Array;
 
+/** Element storage of a variable-length type: a plain JS array, one value per element. */
+export type VariableLengthArray = string[] | Uint8Array[];
+
+/** Element storage of any data type. */
+export type ElementArray = TypedArray | VariableLengthArray;
+
 export type ArrayFor<D extends string> = D extends CoreDataTypeName
   ? CoreDataTypeArrays[D]
-  : D extends RawDataTypeName
-    ? Uint8Array
-    : TypedArray;
+  : D extends VariableLengthDataTypeName
+    ? VariableLengthDataTypeArrays[D]
+    : D extends RawDataTypeName
+      ? Uint8Array
+      : ElementArray;
 
 export type ScalarFor<D extends string> = D extends CoreDataTypeName
   ? CoreDataTypeScalars[D]
-  : D extends RawDataTypeName
-    ? Uint8Array
-    : unknown;
+  : D extends VariableLengthDataTypeName
+    ? VariableLengthDataTypeScalars[D]
+    : D extends RawDataTypeName
+      ? Uint8Array
+      : unknown;
 
-export type DataTypeKind = "bool" | "int" | "uint" | "float" | "complex" | "raw";
+export type DataTypeKind =
+  | "bool"
+  | "int"
+  | "uint"
+  | "float"
+  | "complex"
+  | "raw"
+  | "string"
+  | "bytes";
 
 /**
  * A data type: how one element is stored in JS memory and in JSON. Element values cross
  * boundaries as *element bytes*: `itemSize` bytes in little-endian order, exactly the bytes the
  * element occupies in its typed array (zarrkit runs on little-endian hosts only). Working on
- * bytes keeps NaN payloads and 64-bit integers exact.
+ * bytes keeps NaN payloads and 64-bit integers exact. A variable-length element's bytes are its
+ * encoding (UTF-8 for `string`, the bytes themselves for `bytes`).
  */
 export interface DataType<D extends string = string> {
   readonly name: D;
   readonly kind: DataTypeKind;
-  /** Bytes per element. */
+  /**
+   * True for types whose elements have no fixed size (`string`, `bytes`): their arrays are JS
+   * arrays, `itemSize` is 0, and only codecs made for them (vlen-utf8, vlen-bytes) serialise them.
+   */
+  readonly variableLength: boolean;
+  /** Bytes per element; 0 for variable-length types. */
   readonly itemSize: number;
   /** Typed-array slots per element: 1, 2 for complex, `itemSize` for raw. */
   readonly lanes: number;
@@ -88,7 +128,10 @@ export interface DataType<D extends string = string> {
   readonly laneSize: number;
   /** A zero-filled array for `count` elements (`count * lanes` slots). */
   allocate(count: number): ArrayFor<D>;
-  /** A typed array of this type over existing memory: `count` elements from `byteOffset`. */
+  /**
+   * A typed array of this type over existing memory: `count` elements from `byteOffset`.
+   * Variable-length types throw UnsupportedFeatureError.
+   */
   view(buffer: ArrayBufferLike, byteOffset: number, count: number): ArrayFor<D>;
   /**
    * Parses a v3 fill value JSON encoding into element bytes. Throws InvalidMetadataError

@@ -1,4 +1,9 @@
-import type { DataType, TypedArray } from "../data-types/data-type.js";
+import type {
+  DataType,
+  ElementArray,
+  TypedArray,
+  VariableLengthArray,
+} from "../data-types/data-type.js";
 import { InvalidValueError } from "../errors/errors.js";
 import type { StridedView } from "../indexing/strided-copy.js";
 import { cOrderStride, elementCount, type NDArray, ndarray } from "../ndarray.js";
@@ -10,6 +15,11 @@ export function fillChunk<D extends string>(
   element: Uint8Array,
 ): NDArray<D> {
   const chunk = ndarray(dataType, shape);
+  if (!ArrayBuffer.isView(chunk.data)) {
+    const value = dataType.toScalar(element);
+    if (chunk.data.length > 0) fillWith(chunk.data, value);
+    return chunk;
+  }
   if (element.some((b) => b !== 0)) {
     const bytes = new Uint8Array(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
     const size = element.byteLength;
@@ -24,9 +34,22 @@ export function fillChunk<D extends string>(
   return chunk;
 }
 
+function fillWith(data: VariableLengthArray, value: unknown): void {
+  if (typeof value === "string" && isStringArray(data)) data.fill(value);
+  else if (value instanceof Uint8Array && !isStringArray(data)) data.fill(value);
+}
+
+function isStringArray(data: VariableLengthArray): data is string[] {
+  return typeof data[0] === "string";
+}
+
 /** True when every element of a chunk (contiguous, any order) equals `element`. */
 export function isAllElement(chunk: NDArray, element: Uint8Array): boolean {
   const { data } = chunk;
+  if (!ArrayBuffer.isView(data)) {
+    const value = chunk.dataType.toScalar(element);
+    return data.every((x: string | Uint8Array) => sameValue(x, value));
+  }
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const size = element.byteLength;
   if (size === 1) {
@@ -40,15 +63,45 @@ export function isAllElement(chunk: NDArray, element: Uint8Array): boolean {
   return true;
 }
 
-/** Checks that caller-supplied memory is the data type's typed array with room for `count` elements. */
-export function checkedOutput<A extends ArrayBufferView>(
+function sameValue(a: string | Uint8Array, b: unknown): boolean {
+  if (typeof a === "string") return a === b;
+  if (!(b instanceof Uint8Array) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The memory an element array holds (an estimate for variable-length ones), for cache budgets. */
+export function elementArrayBytes(data: ElementArray): number {
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  let bytes = 0;
+  for (const x of data) bytes += 16 + (typeof x === "string" ? 2 * x.length : x.byteLength);
+  return bytes;
+}
+
+/** Checks that caller-supplied memory is the data type's element array with room for `count` elements. */
+export function checkedOutput<A extends ElementArray>(
   dataType: DataType,
   data: A,
   count: number,
   path: string,
   what: string,
 ): A {
+  if (dataType.variableLength || !ArrayBuffer.isView(data)) {
+    if (!dataType.variableLength || ArrayBuffer.isView(data) || !Array.isArray(data)) {
+      throw new InvalidValueError(
+        `${what} for "${path}" must be ${dataType.variableLength ? "a JS array" : "a typed array"} of ${dataType.name} elements`,
+        { path },
+      );
+    }
+    if (data.length !== count)
+      throw new InvalidValueError(
+        `${what} for "${path}" must hold ${count} ${dataType.name} elements, got ${data.length}`,
+        { path },
+      );
+    return data;
+  }
   const like = dataType.allocate(0);
+  if (!ArrayBuffer.isView(like)) throw new InvalidValueError(`${dataType.name} has no typed array`);
   if (data.constructor !== like.constructor) {
     throw new InvalidValueError(
       `${what} for "${path}" must be a ${like.constructor.name} (${dataType.name}), got a ${data.constructor.name}`,
@@ -65,7 +118,7 @@ export function checkedOutput<A extends ArrayBufferView>(
   return data;
 }
 
-function isNDArray(value: unknown): value is NDArray {
+export function isNDArray(value: unknown): value is NDArray {
   return (
     typeof value === "object" &&
     value !== null &&
@@ -100,7 +153,19 @@ export function sourceView(
       stride: broadcastStride(value.shape, value.stride, shape, path),
     };
   }
-  if (ArrayBuffer.isView(value)) {
+  if (dataType.variableLength && Array.isArray(value)) {
+    if (value.length !== n)
+      throw new InvalidValueError(
+        `the selection of array "${path}" has ${n} elements of shape [${shape}]; got ${value.length}`,
+        { path },
+      );
+    return {
+      data: variableLengthValues(dataType, value, path),
+      offset: 0,
+      stride: cOrderStride(shape),
+    };
+  }
+  if (ArrayBuffer.isView(value) && !dataType.variableLength) {
     const like = dataType.allocate(0);
     if (value.constructor !== like.constructor) {
       throw new InvalidValueError(
@@ -131,6 +196,28 @@ export function sourceView(
     offset: 0,
     stride: new Array<number>(shape.length).fill(0),
   };
+}
+
+/** Checks every element up front, so that a bad one cannot half-write a chunk. */
+function variableLengthValues(
+  dataType: DataType,
+  values: readonly unknown[],
+  path: string,
+): VariableLengthArray {
+  const bad = (i: number) =>
+    new InvalidValueError(
+      `element ${i} of the value for "${path}" is not a ${dataType.name} element (${dataType.kind === "string" ? "a string" : "a Uint8Array"})`,
+      { path },
+    );
+  if (dataType.kind === "string")
+    return values.map((x, i) => {
+      if (typeof x !== "string") throw bad(i);
+      return x;
+    });
+  return values.map((x, i) => {
+    if (!(x instanceof Uint8Array)) throw bad(i);
+    return x;
+  });
 }
 
 /** NumPy broadcasting of a value's shape onto a target shape (strides 0 where broadcast). */

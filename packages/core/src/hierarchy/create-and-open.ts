@@ -123,7 +123,9 @@ export async function createArray<D extends string>(
     .get("data-type", options.dataType, { path: nodePath })
     .fromConfig(options.dataType, undefined);
   const chunkShape = checkShape(
-    options.chunkShape ?? defaultChunkShape(shape, dataType.itemSize),
+    // Variable-length elements: assume about 16 bytes each.
+    options.chunkShape ??
+      defaultChunkShape(shape, dataType.variableLength ? 16 : dataType.itemSize),
     "chunkShape",
     nodePath,
   );
@@ -140,8 +142,8 @@ export async function createArray<D extends string>(
         ? zeroElement(dataType)
         : scalarBytes(dataType, options.fillValue, nodePath),
     );
-  const codecs = (options.codecs ?? [{ name: "bytes", configuration: { endian: "little" } }]).map(
-    (c, i) => parseNamedConfig(c, `codecs[${i}]`, nodePath),
+  const codecs = (options.codecs ?? defaultCodecs(dataType)).map((c, i) =>
+    parseNamedConfig(c, `codecs[${i}]`, nodePath),
   );
   const draft: ArrayMetadata = {
     zarrFormat: 3,
@@ -246,6 +248,13 @@ function checkShape(shape: readonly number[], field: string, path: string): numb
     }
     return n;
   });
+}
+
+/** The serialiser alone: `bytes`, or the vlen codec of a variable-length type. */
+function defaultCodecs(dataType: DataType): NamedConfigJson[] {
+  if (dataType.kind === "string") return [{ name: "vlen-utf8" }];
+  if (dataType.kind === "bytes") return [{ name: "vlen-bytes" }];
+  return [{ name: "bytes", configuration: { endian: "little" } }];
 }
 
 function zeroElement(dataType: DataType): Uint8Array {

@@ -31,7 +31,7 @@ import {
   type Store,
   type WritableStore,
 } from "../store/store.js";
-import { checkedOutput, fillChunk, isAllElement, sourceView } from "./chunk-values.js";
+import { checkedOutput, fillChunk, isAllElement, isNDArray, sourceView } from "./chunk-values.js";
 import { writeNodeMetadata } from "./node-metadata-io.js";
 import { keyIn } from "./node-path.js";
 
@@ -47,7 +47,8 @@ export interface GetOptions<D extends string = string> {
   signal?: AbortSignal;
   /**
    * Where to write the result: an NDArray view of the selection's shape (any strides, any
-   * memory, e.g. a SharedArrayBuffer), or a typed array holding it in C order. It is returned.
+   * memory, e.g. a SharedArrayBuffer), or a typed array (a JS array for string/bytes) holding it
+   * in C order. It is returned.
    */
   out?: NDArray<D> | ArrayFor<D>;
   /** Where a new result lands when `out` is not given (overrides the context's allocator). */
@@ -451,7 +452,7 @@ export class ZarrArray<D extends string = string> {
         checkedOutput(this.dataType, data, count, this.path, "the allocator's array"),
       );
     }
-    if (ArrayBuffer.isView(out)) {
+    if (!isNDArray(out)) {
       return ndarray(
         this.dataType,
         shape,

@@ -1,8 +1,8 @@
-import type { TypedArray } from "../data-types/data-type.js";
+import type { ElementArray } from "../data-types/data-type.js";
 
-/** A strided view of typed-array data, in elements (each element is `lanes` slots). */
+/** A strided view of element data, in elements (each element is `lanes` slots). */
 export interface StridedView {
-  readonly data: TypedArray;
+  readonly data: ElementArray;
   readonly offset: number;
   readonly stride: readonly number[];
 }
@@ -33,10 +33,11 @@ export function stridedCopy(
   let sOff = src.offset;
   const d: Slots = asBits(dst.data);
   const s: Slots = asBits(src.data);
-  // Bulk runs go through byte views: a memmove for every element type.
-  const slotBytes = dst.data.BYTES_PER_ELEMENT;
-  const dBytes = bulk ? bytesOf(dst.data) : undefined;
-  const sBytes = bulk ? bytesOf(src.data) : undefined;
+  // Bulk runs of typed arrays go through byte views: a memmove for every element type.
+  const typed = ArrayBuffer.isView(dst.data) && ArrayBuffer.isView(src.data);
+  const slotBytes = ArrayBuffer.isView(dst.data) ? dst.data.BYTES_PER_ELEMENT : 1;
+  const dBytes = bulk && typed ? bytesOf(dst.data) : undefined;
+  const sBytes = bulk && typed ? bytesOf(src.data) : undefined;
   while (true) {
     if (dBytes !== undefined && sBytes !== undefined) {
       const n = inner * lanes * slotBytes;
@@ -66,21 +67,23 @@ export function stridedCopy(
   }
 }
 
-/** Element access shared by every typed array; both sides of a copy always have the same type. */
-type Slots = { [index: number]: number | bigint };
+/** Element access shared by every element array; both sides of a copy always have the same type. */
+type Slots = { [index: number]: unknown };
 
 /**
  * float32 loads widen to float64 on the way through JS, which quiets signalling NaNs; moving the
  * same bits as uint32 keeps every payload exact.
  */
-function asBits(data: TypedArray): TypedArray {
+function asBits(data: ElementArray): ElementArray {
   return data instanceof Float32Array
     ? new Uint32Array(data.buffer, data.byteOffset, data.length)
     : data;
 }
 
-function bytesOf(data: TypedArray): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+function bytesOf(data: ElementArray): Uint8Array | undefined {
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : undefined;
 }
 
 function copyElement(d: Slots, dAt: number, s: Slots, sAt: number, lanes: number): void {

@@ -7,6 +7,7 @@ import {
   type NDArray,
   ndarray,
   stridedCopy,
+  typedArrayOf,
 } from "@zarrkit/core";
 import { integerField, onlyFields } from "../../config-fields.js";
 
@@ -48,7 +49,7 @@ export class BitRoundCodec implements ArrayToArrayCodec {
   encode(chunk: NDArray, spec: ChunkSpec): NDArray {
     const out = ndarray(spec.dataType, chunk.shape);
     stridedCopy(out, chunk, chunk.shape, 1);
-    const { data } = out;
+    const data = typedArrayOf(out.data);
     if (spec.dataType.name === "float32") {
       const drop = 23 - this.keepbits;
       if (drop === 0) return out;

@@ -1,4 +1,11 @@
-import { type ChunkSpec, coreDataType, isZarrkitError, type NDArray, ndarray } from "@zarrkit/core";
+import {
+  type ChunkSpec,
+  coreDataType,
+  isZarrkitError,
+  type NDArray,
+  ndarray,
+  typedArrayOf,
+} from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
 import { BytesCodec } from "./bytes-codec.js";
 
@@ -31,7 +38,7 @@ describe("bytes codec", () => {
     const s = spec("uint16", [3]);
     const backing = Uint8Array.of(0xee, 0x00, 0x01, 0x01, 0x00, 0xff, 0xff, 0xee);
     const decoded = BytesCodec.fromConfig({ endian: "big" }, s).decode(backing.subarray(1, 7), s);
-    expect(Array.from<number | bigint>(decoded.data)).toEqual([1, 256, 65535]);
+    expect(Array.from<number | bigint>(typedArrayOf(decoded.data))).toEqual([1, 256, 65535]);
     expect(backing[0]).toBe(0xee);
     expect(backing[7]).toBe(0xee);
   });
@@ -42,7 +49,9 @@ describe("bytes codec", () => {
     new DataView(backing.buffer).setFloat64(1, 2.5, true);
     expect(
       Array.from<number | bigint>(
-        BytesCodec.fromConfig({ endian: "little" }, s).decode(backing.subarray(1), s).data,
+        typedArrayOf(
+          BytesCodec.fromConfig({ endian: "little" }, s).decode(backing.subarray(1), s).data,
+        ),
       ),
     ).toEqual([2.5]);
   });

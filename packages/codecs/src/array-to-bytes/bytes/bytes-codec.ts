@@ -6,6 +6,7 @@ import {
   cOrderStride,
   elementCount,
   InvalidMetadataError,
+  InvalidValueError,
   isCContiguous,
   type JsonObject,
   type NDArray,
@@ -34,6 +35,11 @@ export class BytesCodec implements ArrayToBytesCodec {
     if (endian !== undefined && endian !== "little" && endian !== "big") {
       throw new InvalidMetadataError(
         `codec "bytes": configuration.endian must be "little" or "big", got ${JSON.stringify(endian)}`,
+      );
+    }
+    if (spec.dataType.variableLength) {
+      throw new InvalidMetadataError(
+        `codec "bytes" cannot serialise the variable-length data type ${spec.dataType.name}; use ${spec.dataType.kind === "string" ? "vlen-utf8" : "vlen-bytes"}`,
       );
     }
     if (endian === undefined && spec.dataType.laneSize > 1) {
@@ -65,6 +71,8 @@ export class BytesCodec implements ArrayToBytesCodec {
     } else if (swap) {
       data = data.slice();
     }
+    if (!ArrayBuffer.isView(data))
+      throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (swap) swapLanes(bytes, dataType.laneSize);
     return bytes;
