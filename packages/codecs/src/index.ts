@@ -1,5 +1,7 @@
 import type { Extension } from "@zarrkit/core";
 import { bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec.js";
+import { deltaCodecExtension } from "./array-to-array/delta/delta-codec.js";
+import { fixedScaleOffsetCodecExtension } from "./array-to-array/fixedscaleoffset/fixedscaleoffset-codec.js";
 import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
 import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
 import {
@@ -48,6 +50,8 @@ export const codecsExtension: Extension = {
     adler32CodecExtension,
     fletcher32CodecExtension,
     bitroundCodecExtension,
+    deltaCodecExtension,
+    fixedScaleOffsetCodecExtension,
   ],
 };
 

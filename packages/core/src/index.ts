@@ -24,6 +24,7 @@ export { coreExtension } from "./core-extension.js";
 export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
 export * from "./data-types/float16.js";
+export * from "./data-types/numpy-dtype.js";
 export {
   bytesDataType,
   decodeUtf8,

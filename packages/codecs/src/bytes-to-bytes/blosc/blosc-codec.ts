@@ -11,13 +11,13 @@ import Blosc from "numcodecs/blosc";
 import LZ4 from "numcodecs/lz4";
 import Zstd from "numcodecs/zstd";
 import { onlyFields } from "../../config-fields.js";
-import { shuffle as byteShuffle } from "./shuffle.js";
+import { bitshuffle, shuffle as byteShuffle } from "./shuffle.js";
 
 export type BloscShuffle = "noshuffle" | "shuffle" | "bitshuffle";
 const CNAMES = ["lz4", "lz4hc", "blosclz", "zstd", "snappy", "zlib"] as const;
 export type BloscCname = (typeof CNAMES)[number];
 /** Compressor format codes in the blosc header (flags bits 5-7). */
-const FORMAT: Partial<Record<BloscCname, number>> = { lz4: 1, zlib: 3, zstd: 4 };
+const FORMAT: Partial<Record<BloscCname, number>> = { lz4: 1, lz4hc: 1, zlib: 3, zstd: 4 };
 const SHUFFLE_NUMBERS: Record<number, BloscShuffle> = {
   0: "noshuffle",
   1: "shuffle",
@@ -27,9 +27,10 @@ const SHUFFLE_NUMBERS: Record<number, BloscShuffle> = {
 /**
  * The v3 `blosc` codec. Decoding reads any blosc1 frame (numcodecs' WebAssembly c-blosc: every
  * compressor and shuffle). Encoding writes blosc1 frames itself, so the recorded `typesize` and
- * `shuffle` are the ones actually applied (numcodecs' encoder fixes typesize at 4): byte
- * shuffle per block, blocks not split, each block compressed with lz4, zstd or zlib. Encoding
- * with blosclz, lz4hc, snappy or bitshuffle is refused rather than done differently.
+ * `shuffle` are the ones actually applied (numcodecs' encoder fixes typesize at 4): byte or bit
+ * shuffle per block, blocks not split, each block compressed with lz4, zstd or zlib. lz4hc
+ * frames are LZ4 blocks like lz4's and are written with LZ4's fast matcher (any reader decodes
+ * them; the ratio is lz4's). Encoding blosclz or snappy is refused rather than done differently.
  */
 export class BloscCodec implements BytesToBytesCodec {
   readonly kind = "bytes_to_bytes";
@@ -77,12 +78,13 @@ export class BloscCodec implements BytesToBytesCodec {
     if (typeof clevel !== "number" || !Number.isInteger(clevel) || clevel < 0 || clevel > 9)
       fail(`configuration.clevel must be an integer 0..9, got ${JSON.stringify(clevel)}`);
     const shuffle = c.shuffle ?? (itemSize > 1 ? "shuffle" : "noshuffle");
+    // Variable-length data (itemSize 0) is a plain byte stream to blosc.
     if (shuffle !== "noshuffle" && shuffle !== "shuffle" && shuffle !== "bitshuffle") {
       fail(
         `configuration.shuffle must be "noshuffle", "shuffle" or "bitshuffle", got ${JSON.stringify(shuffle)}`,
       );
     }
-    const typesize = c.typesize ?? itemSize;
+    const typesize = c.typesize ?? Math.max(1, itemSize);
     if (
       typeof typesize !== "number" ||
       !Number.isInteger(typesize) ||
@@ -119,9 +121,9 @@ export class BloscCodec implements BytesToBytesCodec {
 
   async encode(bytes: Uint8Array): Promise<Uint8Array> {
     const format = FORMAT[this.cname];
-    if (format === undefined || this.shuffle === "bitshuffle") {
+    if (format === undefined) {
       throw new UnsupportedFeatureError(
-        `codec "${this.name}": writing cname ${this.cname} with ${this.shuffle} is not supported yet (reading is)`,
+        `codec "${this.name}": writing cname ${this.cname} is not supported (reading is); use lz4, lz4hc, zstd or zlib`,
       );
     }
     const typesize = this.typesize;
@@ -131,13 +133,14 @@ export class BloscCodec implements BytesToBytesCodec {
     const blocksize = Math.max(typesize, Math.min(nbytes, wanted - (wanted % typesize))) || 1;
     const nblocks = nbytes === 0 ? 0 : Math.ceil(nbytes / blocksize);
     const doShuffle = this.shuffle === "shuffle" && typesize > 1;
+    const doBitshuffle = this.shuffle === "bitshuffle";
     const scratch = new Uint8Array(blocksize);
     const blocks: Uint8Array[] = [];
     for (let b = 0; b < nblocks; b++) {
       const block = bytes.subarray(b * blocksize, Math.min(nbytes, (b + 1) * blocksize));
       let input = block;
-      if (doShuffle) {
-        byteShuffle(block, typesize, scratch);
+      if (doShuffle || doBitshuffle) {
+        (doShuffle ? byteShuffle : bitshuffle)(block, typesize, scratch);
         input = scratch.subarray(0, block.length);
       }
       let packed = await this.#compress(input);
@@ -157,7 +160,11 @@ export class BloscCodec implements BytesToBytesCodec {
     out[0] = 2; // blosc1 format version
     out[1] = 1; // compressor format version
     out[2] =
-      (doShuffle ? 0x01 : 0) | (memcpyed ? 0x02 : 0) | 0x10 /* blocks not split */ | (format << 5);
+      (doShuffle ? 0x01 : 0) |
+      (memcpyed ? 0x02 : 0) |
+      (doBitshuffle ? 0x04 : 0) |
+      0x10 /* blocks not split */ |
+      (format << 5);
     out[3] = typesize;
     view.setInt32(4, nbytes, true);
     view.setInt32(8, blocksize, true);
@@ -238,6 +245,7 @@ export const bloscCodecExtension: CodecExtension = {
     { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 },
     { cname: "zstd", clevel: 3, shuffle: "noshuffle", blocksize: 0 },
     { cname: "zlib", clevel: 1, shuffle: "shuffle", blocksize: 0 },
+    { cname: "lz4hc", clevel: 9, shuffle: "bitshuffle", blocksize: 0 },
   ],
   dataTypes: "all",
 };

@@ -52,7 +52,7 @@ export const shuffleCodecExtension: CodecExtension = {
   aliases: ["shuffle"],
   codecKind: "bytes_to_bytes",
   fromConfig: (configuration, { spec }) =>
-    ShuffleCodec.fromConfig(configuration, spec.dataType.itemSize),
+    ShuffleCodec.fromConfig(configuration, Math.max(1, spec.dataType.itemSize)),
   fromV2: ({ id: _id, ...configuration }) => ShuffleCodec.fromConfig(configuration, 4).toConfig(),
   samples: [undefined, { elementsize: 2 }],
   dataTypes: "all",

@@ -28,7 +28,22 @@ describe("zstd codec", () => {
     ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "CorruptChunk"));
   });
 
-  it("validates its configuration and does not silently drop checksum: true", async () => {
+  it("writes the frame checksum with checksum: true, and decoding verifies it", async () => {
+    const codec = ZstdCodec.fromConfig("zstd", { level: 1, checksum: true });
+    const framed = await codec.encode(data);
+    const plain = await ZstdCodec.fromConfig("zstd", { level: 1, checksum: false }).encode(data);
+    // Same frame plus the flag (header descriptor bit 2) and 4 checksum bytes.
+    expect(framed.length).toBe(plain.length + 4);
+    expect(framed[4]! & 0x04).toBe(0x04);
+    expect(await codec.decode(framed.slice(), data.length)).toEqual(data);
+    const broken = framed.slice();
+    broken[broken.length - 1]! ^= 0xff;
+    await expect(codec.decode(broken, data.length)).rejects.toSatisfy((e: unknown) =>
+      isZarrkitError(e, "CorruptChunk"),
+    );
+  });
+
+  it("validates its configuration", async () => {
     const bads: JsonObject[] = [
       { level: 23 },
       { level: 1.5 },
@@ -40,8 +55,5 @@ describe("zstd codec", () => {
         expect.objectContaining({ code: "InvalidMetadata" }),
       );
     }
-    await expect(
-      ZstdCodec.fromConfig("zstd", { level: 1, checksum: true }).encode(data),
-    ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "UnsupportedFeature"));
   });
 });

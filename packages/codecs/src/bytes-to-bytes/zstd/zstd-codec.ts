@@ -4,17 +4,34 @@ import {
   CorruptChunkError,
   InvalidMetadataError,
   type JsonObject,
-  UnsupportedFeatureError,
 } from "@zarrkit/core";
 import Zstd from "numcodecs/zstd";
+import xxhash from "xxhash-wasm";
 import { onlyFields } from "../../config-fields.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
 type Backend = ReturnType<typeof Zstd.fromConfig>;
 
+let hasher: ReturnType<typeof xxhash> | undefined;
+
+/**
+ * Appends the frame checksum (the low 32 bits of XXH64 of the content, seed 0) to a frame
+ * written without one, and sets its Content_Checksum_flag (frame header descriptor bit 2).
+ */
+async function withChecksum(frame: Uint8Array, content: Uint8Array): Promise<Uint8Array> {
+  hasher ??= xxhash();
+  const digest = (await hasher).h64Raw(content, 0n);
+  const out = new Uint8Array(frame.length + 4);
+  out.set(frame);
+  out[4]! |= 0x04;
+  new DataView(out.buffer).setUint32(frame.length, Number(digest & 0xffffffffn), true);
+  return out;
+}
+
 /**
  * The v3 `zstd` codec, on numcodecs' WebAssembly build of libzstd (the baseline backend; see
- * the package README). Decoding verifies a frame's checksum when the frame carries one.
+ * the package README). Decoding verifies a frame's checksum when the frame carries one; encoding
+ * with `checksum: true` appends it (XXH64 from xxhash-wasm).
  */
 export class ZstdCodec implements BytesToBytesCodec {
   readonly kind = "bytes_to_bytes";
@@ -53,13 +70,9 @@ export class ZstdCodec implements BytesToBytesCodec {
   }
 
   async encode(bytes: Uint8Array): Promise<Uint8Array> {
-    if (this.checksum) {
-      // The numcodecs backend cannot write frame checksums; refuse rather than drop the setting.
-      throw new UnsupportedFeatureError(
-        `codec "${this.name}": writing with checksum: true is not supported yet (reading is)`,
-      );
-    }
-    return this.#backend.encode(bytes);
+    const frame = await this.#backend.encode(bytes);
+    // numcodecs' build writes no checksum; add it ourselves, as libzstd would.
+    return this.checksum ? withChecksum(frame, bytes) : frame;
   }
 
   async decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {
@@ -95,12 +108,13 @@ export const zstdCodecExtension: CodecExtension = {
   fromConfig: (configuration) => ZstdCodec.fromConfig("zstd", configuration),
   fromV2: ({ id: _id, ...configuration }) => ({
     name: "zstd",
-    configuration: { level: ZstdCodec.fromConfig("zstd", configuration).level, checksum: false },
+    configuration: ZstdCodec.fromConfig("zstd", configuration).toConfig().configuration,
   }),
   samples: [
     { level: 3, checksum: false },
     { level: -5, checksum: false },
     { level: 19, checksum: false },
+    { level: 3, checksum: true },
   ],
   dataTypes: "all",
 };

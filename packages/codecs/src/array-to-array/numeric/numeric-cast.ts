@@ -1,0 +1,69 @@
+import {
+  type DataType,
+  InvalidMetadataError,
+  isCContiguous,
+  type NDArray,
+  ndarray,
+  parseNumpyDtype,
+  stridedCopy,
+  type TypedArray,
+  typedArrayOf,
+  UnsupportedFeatureError,
+} from "@zarrkit/core";
+
+type BigArray = BigInt64Array | BigUint64Array;
+type NumberArray = Exclude<TypedArray, BigArray>;
+
+export function isBigArray(data: TypedArray): data is BigArray {
+  return data instanceof BigInt64Array || data instanceof BigUint64Array;
+}
+
+/**
+ * Copies `src` into `dst` element by element with NumPy's `astype` semantics for in-range
+ * values: integers wrap to the target width, floats truncate toward zero into integers.
+ */
+export function castInto(src: TypedArray, dst: TypedArray): void {
+  if (isBigArray(src) === isBigArray(dst)) {
+    // Same family: TypedArray.set converts with wrap-around (ToInt8, ToBigInt64, ...).
+    (dst as NumberArray).set(src as NumberArray);
+    return;
+  }
+  if (isBigArray(dst)) {
+    const from = src as NumberArray;
+    for (let i = 0; i < from.length; i++) {
+      const v = from[i]!;
+      dst[i] = Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
+    }
+    return;
+  }
+  const from = src as BigArray;
+  for (let i = 0; i < from.length; i++) (dst as NumberArray)[i] = Number(from[i]!);
+}
+
+/** The chunk's elements in C order as a typed array (a copy only when the view is strided). */
+export function contiguousElements(chunk: NDArray): TypedArray {
+  if (isCContiguous(chunk)) return typedArrayOf(chunk.data);
+  const copy = ndarray(chunk.dataType, chunk.shape);
+  stridedCopy(copy, chunk, chunk.shape, chunk.dataType.lanes);
+  return typedArrayOf(copy.data);
+}
+
+/**
+ * Resolves a numcodecs `dtype`/`astype` field (a little-endian or order-free NumPy dtype of a
+ * real number type) to a data type. Errors name the codec and the field.
+ */
+export function numericDtypeField(codec: string, field: string, value: unknown): DataType {
+  const parsed = typeof value === "string" ? parseNumpyDtype(value) : undefined;
+  const kind = parsed?.dataType.kind;
+  if (parsed === undefined || (kind !== "int" && kind !== "uint" && kind !== "float")) {
+    throw new InvalidMetadataError(
+      `codec "${codec}": configuration.${field} must be a NumPy integer or float dtype such as "<i4" or "<f8", got ${JSON.stringify(value)}`,
+    );
+  }
+  if (parsed.dataType.name === "float16" || parsed.endian === "big") {
+    throw new UnsupportedFeatureError(
+      `codec "${codec}": configuration.${field} ${JSON.stringify(value)} is not supported (float16 and big-endian dtypes are not)`,
+    );
+  }
+  return parsed.dataType;
+}
