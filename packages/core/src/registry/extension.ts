@@ -26,8 +26,11 @@ export interface CodecExtension {
   fromV2?(configuration: JsonObject): NamedConfig;
   /** Configurations the conformance suite round-trips. */
   readonly samples: readonly (JsonObject | undefined)[];
-  /** Data types the codec accepts; "all" when it accepts any. */
-  readonly dataTypes: readonly string[] | "all";
+  /**
+   * Data types the codec accepts: a list, "all", or "fixed-size" (every type but the
+   * variable-length `string` and `bytes`).
+   */
+  readonly dataTypes: readonly string[] | "all" | "fixed-size";
 }
 
 export interface ChunkGridExtension {

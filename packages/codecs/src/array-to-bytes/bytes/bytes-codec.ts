@@ -115,5 +115,5 @@ export const bytesCodecExtension: CodecExtension = {
   codecKind: "array_to_bytes",
   fromConfig: (configuration, { spec }) => BytesCodec.fromConfig(configuration, spec),
   samples: [{ endian: "little" }, { endian: "big" }],
-  dataTypes: "all",
+  dataTypes: "fixed-size",
 };

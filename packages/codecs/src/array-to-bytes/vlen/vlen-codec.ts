@@ -103,11 +103,11 @@ export class VlenCodec implements ArrayToBytesCodec {
     if (at !== bytes.byteLength)
       throw corrupt(`${bytes.byteLength - at} bytes follow the last element`);
     if (this.#flavour === "bytes")
-      // Copies: the pipeline may reuse `bytes`, and elements must not alias each other.
+      // Copies into plain Uint8Arrays (not Buffers): the pipeline may reuse `bytes`.
       return ndarray(
         spec.dataType,
         spec.shape,
-        elements.map((e) => e.slice()),
+        elements.map((e) => new Uint8Array(e)),
       );
     return ndarray(
       spec.dataType,
