@@ -3,7 +3,11 @@
 // Run with `pnpm bench` (after a build). Set ZARRKIT_BENCH_MIB for a smaller buffer.
 import { gunzipSync, gzipSync } from "node:zlib";
 import { coreDataType, createRegistry } from "@zarrkit/core";
+import Blosc from "numcodecs/blosc";
 import GZip from "numcodecs/gzip";
+import LZ4 from "numcodecs/lz4";
+import Zlib from "numcodecs/zlib";
+import Zstd from "numcodecs/zstd";
 import codecsExtension from "../dist/index.js";
 
 const mib = Number(process.env.ZARRKIT_BENCH_MIB ?? 64);
@@ -27,36 +31,66 @@ async function zarrkit(name, configuration) {
   return { encode: (b) => codec.encode(b), decode: (b) => codec.decode(b, data.length) };
 }
 
+// [codec, backend, role, factory]: "zarrkit" is the backend zarrkit uses, "numcodecs" the npm
+// numcodecs default that the ratio columns compare it with, "alt" another candidate.
 const candidates = [
-  ["gzip 5", "node:zlib (zarrkit)", () => zarrkit("gzip", { level: 5 })],
+  ["gzip 5", "node:zlib async (zarrkit)", "zarrkit", () => zarrkit("gzip", { level: 5 })],
   [
     "gzip 5",
     "node:zlib sync",
+    "alt",
     async () => ({ encode: (b) => gzipSync(b, { level: 5 }), decode: (b) => gunzipSync(b) }),
   ],
-  ["gzip 5", "numcodecs (fflate)", async () => GZip.fromConfig({ level: 5 })],
-  ["zstd 3", "numcodecs WASM (zarrkit)", () => zarrkit("zstd", { level: 3, checksum: false })],
+  ["gzip 5", "numcodecs (fflate)", "numcodecs", async () => GZip.fromConfig({ level: 5 })],
+  ["zlib 5", "node:zlib async (zarrkit)", "zarrkit", () => zarrkit("numcodecs.zlib", { level: 5 })],
+  ["zlib 5", "numcodecs (fflate)", "numcodecs", async () => Zlib.fromConfig({ level: 5 })],
+  [
+    "zstd 3",
+    "numcodecs WASM + checks (zarrkit)",
+    "zarrkit",
+    () => zarrkit("zstd", { level: 3, checksum: false }),
+  ],
+  ["zstd 3", "numcodecs WASM", "numcodecs", async () => Zstd.fromConfig({ level: 3 })],
   [
     "blosc lz4 5 shuffle",
     "zarrkit encoder + c-blosc WASM decoder",
+    "zarrkit",
     () => zarrkit("blosc", { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 }),
+  ],
+  [
+    "blosc lz4 5 shuffle",
+    "numcodecs c-blosc WASM",
+    "numcodecs",
+    async () => Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }),
   ],
   [
     "blosc zstd 3 shuffle",
     "zarrkit encoder + c-blosc WASM decoder",
+    "zarrkit",
     () => zarrkit("blosc", { cname: "zstd", clevel: 3, shuffle: "shuffle", blocksize: 0 }),
   ],
-  ["lz4", "numcodecs WASM (zarrkit)", () => zarrkit("numcodecs.lz4", { acceleration: 1 })],
-  ["crc32c", "zarrkit JS", () => zarrkit("crc32c", undefined)],
-  ["shuffle", "zarrkit JS", () => zarrkit("numcodecs.shuffle", { elementsize: 4 })],
+  [
+    "blosc zstd 3 shuffle",
+    "numcodecs c-blosc WASM",
+    "numcodecs",
+    async () => Blosc.fromConfig({ cname: "zstd", clevel: 3, shuffle: 1, blocksize: 0 }),
+  ],
+  [
+    "lz4",
+    "numcodecs WASM (zarrkit)",
+    "zarrkit",
+    () => zarrkit("numcodecs.lz4", { acceleration: 1 }),
+  ],
+  ["lz4", "numcodecs WASM", "numcodecs", async () => LZ4.fromConfig({ acceleration: 1 })],
+  ["crc32c", "zarrkit JS", "zarrkit", () => zarrkit("crc32c", undefined)],
+  ["shuffle", "zarrkit JS", "zarrkit", () => zarrkit("numcodecs.shuffle", { elementsize: 4 })],
 ];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mbps = (ms) => (data.length / 1e6 / (ms / 1000)).toFixed(0);
 
-console.log(`| codec | backend | encode MB/s | decode MB/s | ratio |`);
-console.log(`|---|---|---:|---:|---:|`);
-for (const [codec, backend, make] of candidates) {
+const rows = [];
+for (const [codec, backend, role, make] of candidates) {
   const c = await make();
   const enc = [];
   const dec = [];
@@ -68,13 +102,30 @@ for (const [codec, backend, make] of candidates) {
     t = performance.now();
     const decoded = await c.decode(encoded);
     const td = performance.now() - t;
-    if (decoded.length !== data.length) throw new Error(`${codec} ${backend}: wrong decoded size`);
+    if (Buffer.compare(Buffer.from(decoded), Buffer.from(data)) !== 0)
+      throw new Error(`${codec} ${backend}: decoded bytes differ`);
     if (r > 0) {
       enc.push(te);
       dec.push(td);
     }
   }
+  rows.push({ codec, backend, role, enc: median(enc), dec: median(dec), size: encoded.length });
+}
+
+// Ratios: the numcodecs default's time over this row's (above 1 = faster than numcodecs).
+const vs = (row, key) => {
+  const base = rows.find((r) => r.codec === row.codec && r.role === "numcodecs");
+  return base === undefined || row.role === "numcodecs"
+    ? ""
+    : `${(base[key] / row[key]).toFixed(2)}x`;
+};
+console.log(
+  "| codec | backend | encode MB/s | decode MB/s | compression | encode vs numcodecs | decode vs numcodecs |",
+);
+console.log("|---|---|---:|---:|---:|---:|---:|");
+for (const row of rows) {
+  const name = row.role === "zarrkit" ? `**${row.backend}**` : row.backend;
   console.log(
-    `| ${codec} | ${backend} | ${mbps(median(enc))} | ${mbps(median(dec))} | ${(data.length / encoded.length).toFixed(2)} |`,
+    `| ${row.codec} | ${name} | ${mbps(row.enc)} | ${mbps(row.dec)} | ${(data.length / row.size).toFixed(2)} | ${vs(row, "enc")} | ${vs(row, "dec")} |`,
   );
 }

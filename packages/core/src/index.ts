@@ -42,9 +42,22 @@ export {
   open,
   openArray,
   openGroup,
+  type V2CreateOptions,
 } from "./hierarchy/create-and-open.js";
 export { defaultChunkShape } from "./hierarchy/default-chunk-shape.js";
+export {
+  readStoredNode,
+  type StoredNode,
+  storedNodeType,
+} from "./hierarchy/node-metadata-io.js";
 export { normalizeNodePath } from "./hierarchy/node-path.js";
+export {
+  codecForNumcodecsId,
+  codecFromV2,
+  fillValueToV2,
+  v2DtypeOf,
+  v2ToV3ArrayMetadata,
+} from "./hierarchy/v2-conversion.js";
 export {
   type ArrayOptions,
   type GetOptions,
@@ -76,6 +89,11 @@ export type { ArrayMetadata, GroupMetadata, NodeMetadata } from "./metadata/arra
 export { nodeMetadataToJson, parseNodeMetadata } from "./metadata/array-metadata.js";
 export type { NamedConfig, NamedConfigJson } from "./metadata/named-config.js";
 export { namedConfigToJson, parseNamedConfig } from "./metadata/named-config.js";
+export {
+  parseV2ArrayMetadata,
+  type V2ArrayMetadata,
+  v2ArrayMetadataToJson,
+} from "./metadata/v2-metadata.js";
 export * from "./ndarray.js";
 export type * from "./registry/extension.js";
 export { extensionObjects } from "./registry/extension.js";

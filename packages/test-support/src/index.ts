@@ -1,1 +1,1 @@
-export { pythonWith, tensorstorePython } from "./python-peer.js";
+export { pythonWith, tensorstorePython, zarrPython } from "./python-peer.js";

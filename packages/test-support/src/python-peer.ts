@@ -48,3 +48,8 @@ export function pythonWith(
   console.warn(`\n*** SKIPPING: ${reason} ***\n`);
   return undefined;
 }
+
+/** Debian's zarr-python 2.13 lives under the system interpreter ($ZARR_PYTHON overrides). */
+export function zarrPython(): string {
+  return process.env.ZARR_PYTHON ?? "/usr/bin/python3";
+}

@@ -15,26 +15,53 @@ import {
   type NamedConfigJson,
   parseNamedConfig,
 } from "../metadata/named-config.js";
+import type { V2ArrayMetadata } from "../metadata/v2-metadata.js";
 import { isListable, isWritable, type Store, type WritableStore } from "../store/store.js";
 import { defaultChunkShape } from "./default-chunk-shape.js";
-import { readNodeMetadata, writeNodeMetadata } from "./node-metadata-io.js";
+import {
+  readStoredNode,
+  storedNodeType,
+  writeNodeMetadata,
+  writeV2ArrayMetadata,
+  writeV2Group,
+} from "./node-metadata-io.js";
 import { normalizeNodePath } from "./node-path.js";
+import { fillValueToV2, objectCodecFor, v2DtypeOf, v2ToV3ArrayMetadata } from "./v2-conversion.js";
 import { type ArrayOptions, ZarrArray } from "./zarr-array.js";
 import { ZarrGroup } from "./zarr-group.js";
 
 export interface OpenOptions extends ArrayOptions {
   context?: Context;
   signal?: AbortSignal;
+  /** Which format to look for; by default v3 (`zarr.json`) first, then v2. */
+  zarrFormat?: 2 | 3;
 }
 
-export interface CreateArrayOptions<D extends string> extends ArrayOptions {
+/** Zarr v2 storage settings (used when `zarrFormat` is 2). */
+export interface V2CreateOptions {
+  /** A numcodecs configuration or null (default: blosc lz4, clevel 5, byte shuffle). */
+  compressor?: JsonObject | null;
+  /** numcodecs filters; an object dtype's vlen codec is put first when missing. */
+  filters?: readonly JsonObject[] | null;
+  /** Memory layout of each chunk (default "C"). */
+  order?: "C" | "F";
+  /** Chunk key separator (default "."). */
+  dimensionSeparator?: "." | "/";
+}
+
+export interface CreateArrayOptions<D extends string> extends ArrayOptions, V2CreateOptions {
+  /** 3 (default) or 2. With 2, `codecs` and `chunkKeyEncoding` do not apply (see V2CreateOptions). */
+  zarrFormat?: 2 | 3;
   shape: readonly number[];
   dataType: D;
   /** Chunk shape of the regular grid (default: about 1 MiB per chunk). */
   chunkShape?: readonly number[];
   /** The fill value as a JS scalar (default: zero / false). */
   fillValue?: ScalarFor<D>;
-  /** The fill value in its v3 JSON encoding ("NaN", "0x7fc00001", [re, im], ...); wins over fillValue. */
+  /**
+   * The fill value in its v3 JSON encoding ("NaN", "0x7fc00001", [re, im], ...); wins over
+   * fillValue. For v2, null writes `"fill_value": null`.
+   */
   fillValueJson?: JsonValue;
   /** The codec chain as stored (default: bytes, little-endian). */
   codecs?: readonly NamedConfigJson[];
@@ -48,6 +75,7 @@ export interface CreateArrayOptions<D extends string> extends ArrayOptions {
 }
 
 export interface CreateGroupOptions {
+  zarrFormat?: 2 | 3;
   attributes?: JsonObject;
   overwrite?: boolean;
   context?: Context;
@@ -57,19 +85,39 @@ function contextOf(options: { context?: Context }): Context {
   return options.context ?? defaultContext();
 }
 
-/** Opens the array or group at `path`. */
+/** Opens the array or group at `path`, of either format (v3 first) unless `zarrFormat` says. */
 export async function open(
   store: Store,
   path = "",
   options: OpenOptions = {},
 ): Promise<ZarrArray | ZarrGroup> {
   const nodePath = normalizeNodePath(path);
-  const metadata = await readNodeMetadata(store, nodePath, options.signal);
-  if (metadata === undefined)
-    throw new NodeNotFoundError(`no Zarr node at "${nodePath}" (no zarr.json)`, { path: nodePath });
+  const node = await readStoredNode(store, nodePath, options);
+  if (node === undefined) {
+    const looked =
+      options.zarrFormat === 3
+        ? "zarr.json"
+        : options.zarrFormat === 2
+          ? ".zarray or .zgroup"
+          : "zarr.json, .zarray or .zgroup";
+    throw new NodeNotFoundError(`no Zarr node at "${nodePath}" (no ${looked})`, { path: nodePath });
+  }
   const context = contextOf(options);
-  if (metadata.nodeType === "group") return new ZarrGroup(store, nodePath, metadata, context);
-  return ZarrArray.fromMetadata(store, nodePath, metadata, context, options);
+  if (node.zarrFormat === 3) {
+    const { metadata } = node;
+    if (metadata.nodeType === "group") return new ZarrGroup(store, nodePath, metadata, context);
+    return ZarrArray.fromMetadata(store, nodePath, metadata, context, options);
+  }
+  if (node.nodeType === "group")
+    return new ZarrGroup(
+      store,
+      nodePath,
+      { zarrFormat: 3, nodeType: "group", attributes: node.attributes },
+      context,
+      2,
+    );
+  const metadata = v2ToV3ArrayMetadata(context.registry, node.metadata, node.attributes, nodePath);
+  return ZarrArray.fromMetadata(store, nodePath, metadata, context, options, node.metadata);
 }
 
 /** Opens the array at `path`; with `dataType` the result is typed (and checked) as that type. */
@@ -169,6 +217,8 @@ export async function createArray<D extends string>(
       { path: nodePath },
     );
   }
+  if (options.zarrFormat === 2)
+    return createV2Array(writable, nodePath, draft, chunkShape, dataType, options, context);
   // Resolve everything before touching the store, so bad options never clobber existing data.
   const probe = await ZarrArray.fromMetadata(store, nodePath, draft, context, options);
   const metadata: ArrayMetadata = { ...draft, codecs: probe.codecPipeline.toConfigs() };
@@ -179,6 +229,74 @@ export async function createArray<D extends string>(
     throw new InvalidMetadataError(`internal: created array has the wrong data type`, {
       path: nodePath,
     });
+  return array;
+}
+
+const DEFAULT_V2_COMPRESSOR: JsonObject = {
+  id: "blosc",
+  cname: "lz4",
+  clevel: 5,
+  shuffle: 1,
+  blocksize: 0,
+};
+
+async function createV2Array<D extends string>(
+  store: Store & WritableStore,
+  path: string,
+  draft: ArrayMetadata,
+  chunks: readonly number[],
+  dataType: DataType,
+  options: CreateArrayOptions<D>,
+  context: Context,
+): Promise<ZarrArray<D>> {
+  if (options.codecs !== undefined || options.chunkKeyEncoding !== undefined)
+    throw new InvalidValueError(
+      `array "${path}": Zarr v2 takes compressor, filters, order and dimensionSeparator, not codecs or chunkKeyEncoding`,
+      { path },
+    );
+  const attributes: JsonObject = { ...(draft.attributes ?? {}) };
+  if (draft.dimensionNames !== undefined) {
+    const names = draft.dimensionNames;
+    if (names.some((n) => n === null))
+      throw new InvalidValueError(
+        `array "${path}": Zarr v2 dimension names (_ARRAY_DIMENSIONS) cannot be null`,
+        { path },
+      );
+    attributes._ARRAY_DIMENSIONS = names.map(String);
+  }
+  const objectCodec = objectCodecFor(dataType);
+  let filters =
+    options.filters === undefined || options.filters === null ? [] : [...options.filters];
+  if (objectCodec !== undefined && filters[0]?.id !== objectCodec.id)
+    filters = [objectCodec, ...filters];
+  const v2: V2ArrayMetadata = {
+    zarrFormat: 2,
+    shape: draft.shape,
+    chunks,
+    dtype: v2DtypeOf(dataType),
+    compressor: options.compressor === undefined ? DEFAULT_V2_COMPRESSOR : options.compressor,
+    // null is v2's "no fill value" (read as zeros).
+    fillValue:
+      draft.fillValue === null
+        ? null
+        : fillValueToV2(dataType, dataType.decodeFillValue(draft.fillValue)),
+    order: options.order ?? "C",
+    filters: filters.length > 0 ? filters : null,
+    dimensionSeparator: options.dimensionSeparator ?? ".",
+  };
+  const metadata = v2ToV3ArrayMetadata(context.registry, v2, attributes, path);
+  // Resolve everything before touching the store, so bad options never clobber existing data.
+  await ZarrArray.fromMetadata(store, path, metadata, context, options, v2);
+  await prepareLocation(store, path, options.overwrite ?? false);
+  await writeV2ArrayMetadata(
+    store,
+    path,
+    v2,
+    Object.keys(attributes).length > 0 ? attributes : undefined,
+  );
+  const array = await ZarrArray.fromMetadata(store, path, metadata, context, options, v2);
+  if (!isArrayOf(array, options.dataType))
+    throw new InvalidMetadataError(`internal: created array has the wrong data type`, { path });
   return array;
 }
 
@@ -195,6 +313,15 @@ export async function createGroup(
     attributes: options.attributes ?? {},
   };
   await prepareLocation(writable, nodePath, options.overwrite ?? false);
+  if (options.zarrFormat === 2) {
+    const attributes = options.attributes ?? {};
+    await writeV2Group(
+      writable,
+      nodePath,
+      Object.keys(attributes).length > 0 ? attributes : undefined,
+    );
+    return new ZarrGroup(store, nodePath, metadata, contextOf(options), 2);
+  }
   await writeNodeMetadata(writable, nodePath, metadata);
   return new ZarrGroup(store, nodePath, metadata, contextOf(options));
 }
@@ -211,9 +338,9 @@ async function prepareLocation(
   path: string,
   overwrite: boolean,
 ): Promise<void> {
-  let existing: Awaited<ReturnType<typeof readNodeMetadata>>;
+  let existing: Awaited<ReturnType<typeof readStoredNode>>;
   try {
-    existing = await readNodeMetadata(store, path);
+    existing = await readStoredNode(store, path);
   } catch (err) {
     // Unreadable metadata is still a node; overwrite may replace it.
     if (!isZarrkitError(err) || !overwrite) throw err;
@@ -221,7 +348,7 @@ async function prepareLocation(
   }
   if (existing !== undefined && !overwrite) {
     throw new NodeExistsError(
-      `a ${existing.nodeType} already exists at "${path}" (use overwrite to replace it)`,
+      `a ${storedNodeType(existing)} already exists at "${path}" (use overwrite to replace it)`,
       { path },
     );
   }
@@ -232,7 +359,8 @@ async function prepareLocation(
     for await (const key of store.list(prefix)) keys.push(key);
     await Promise.all(keys.map((key) => store.delete(key)));
   } else {
-    await store.delete(path === "" ? "zarr.json" : `${path}/zarr.json`);
+    for (const name of ["zarr.json", ".zarray", ".zgroup", ".zattrs"])
+      await store.delete(path === "" ? name : `${path}/${name}`);
   }
 }
 

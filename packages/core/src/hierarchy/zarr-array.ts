@@ -23,6 +23,7 @@ import { type DimIndexer, normalizeSelection, type Selection } from "../indexing
 import { type StridedView, stridedCopy } from "../indexing/strided-copy.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { ArrayMetadata } from "../metadata/array-metadata.js";
+import type { V2ArrayMetadata } from "../metadata/v2-metadata.js";
 import { elementCount, type NDArray, ndarray } from "../ndarray.js";
 import {
   type ByteRange,
@@ -32,7 +33,7 @@ import {
   type WritableStore,
 } from "../store/store.js";
 import { checkedOutput, fillChunk, isAllElement, isNDArray, sourceView } from "./chunk-values.js";
-import { writeNodeMetadata } from "./node-metadata-io.js";
+import { writeNodeMetadata, writeV2ArrayMetadata, writeV2Attributes } from "./node-metadata-io.js";
 import { keyIn } from "./node-path.js";
 
 export interface ArrayOptions {
@@ -71,14 +72,20 @@ interface Resolved<D extends string> {
   readonly pipeline: CodecPipeline;
 }
 
-/** A Zarr v3 array in a store. Create with `createArray`, open with `openArray` or `open`. */
+/**
+ * A Zarr array in a store. Create with `createArray`, open with `openArray` or `open`. A v2 array
+ * works through its v3 equivalent (`metadata`); its own `.zarray` is `v2Metadata`, and that is
+ * what changes are written to.
+ */
 export class ZarrArray<D extends string = string> {
   readonly kind = "array";
+  readonly zarrFormat: 2 | 3;
   readonly store: Store;
   readonly path: string;
   readonly context: Context;
   readonly options: Readonly<ArrayOptions>;
   #metadata: ArrayMetadata;
+  #v2: V2ArrayMetadata | undefined;
   #resolved: Resolved<D>;
 
   private constructor(
@@ -88,22 +95,29 @@ export class ZarrArray<D extends string = string> {
     resolved: Resolved<D>,
     context: Context,
     options: ArrayOptions,
+    v2: V2ArrayMetadata | undefined,
   ) {
     this.store = store;
     this.path = path;
+    this.zarrFormat = v2 === undefined ? 3 : 2;
+    this.#v2 = v2;
     this.#metadata = metadata;
     this.#resolved = resolved;
     this.context = context;
     this.options = options;
   }
 
-  /** Builds an array from validated metadata: every extension point is looked up here, once. */
+  /**
+   * Builds an array from validated metadata: every extension point is looked up here, once.
+   * For a v2 array, `metadata` is its v3 equivalent and `v2` the `.zarray` it came from.
+   */
   static async fromMetadata(
     store: Store,
     path: string,
     metadata: ArrayMetadata,
     context: Context,
     options: ArrayOptions = {},
+    v2?: V2ArrayMetadata,
   ): Promise<ZarrArray> {
     const { registry } = context;
     const where = { path };
@@ -159,11 +173,18 @@ export class ZarrArray<D extends string = string> {
       { dataType, fillValue, grid, keyEncoding, pipeline },
       context,
       options,
+      v2,
     );
   }
 
+  /** The v3 metadata (for a v2 array, its v3 equivalent). */
   get metadata(): ArrayMetadata {
     return this.#metadata;
+  }
+
+  /** The `.zarray` of a v2 array; undefined for v3. */
+  get v2Metadata(): V2ArrayMetadata | undefined {
+    return this.#v2;
   }
   get shape(): readonly number[] {
     return this.#metadata.shape;
@@ -196,11 +217,12 @@ export class ZarrArray<D extends string = string> {
     return keyIn(this.path, this.#resolved.keyEncoding.encode(coords));
   }
 
-  /** Replaces the attributes (rewrites zarr.json; chunks are untouched). */
+  /** Replaces the attributes (rewrites zarr.json, or .zattrs for v2; chunks are untouched). */
   async setAttributes(attributes: JsonObject): Promise<void> {
     const store = this.#writableStore();
     const metadata: ArrayMetadata = { ...this.#metadata, attributes };
-    await writeNodeMetadata(store, this.path, metadata);
+    if (this.#v2 === undefined) await writeNodeMetadata(store, this.path, metadata);
+    else await writeV2Attributes(store, this.path, attributes);
     this.#metadata = metadata;
   }
 
@@ -279,7 +301,12 @@ export class ZarrArray<D extends string = string> {
     const grid = this.context.registry
       .get("chunk-grid", metadata.chunkGrid.name, { path: this.path })
       .fromConfig(metadata.chunkGrid.configuration, metadata.shape);
-    await writeNodeMetadata(store, this.path, metadata);
+    if (this.#v2 === undefined) await writeNodeMetadata(store, this.path, metadata);
+    else {
+      const v2: V2ArrayMetadata = { ...this.#v2, shape: [...shape] };
+      await writeV2ArrayMetadata(store, this.path, v2);
+      this.#v2 = v2;
+    }
     this.#metadata = metadata;
     this.#resolved = { ...this.#resolved, grid };
   }

@@ -3,7 +3,12 @@ import { UnsupportedFeatureError } from "../errors/errors.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { GroupMetadata } from "../metadata/array-metadata.js";
 import { isListable, isWritable, type Store } from "../store/store.js";
-import { readNodeMetadata, writeNodeMetadata } from "./node-metadata-io.js";
+import {
+  readStoredNode,
+  storedNodeType,
+  writeNodeMetadata,
+  writeV2Attributes,
+} from "./node-metadata-io.js";
 import { keyIn } from "./node-path.js";
 
 export interface ChildEntry {
@@ -11,15 +16,23 @@ export interface ChildEntry {
   readonly kind: "array" | "group";
 }
 
-/** A Zarr v3 group. */
+/** A Zarr group (v3 `zarr.json`, or v2 `.zgroup` + `.zattrs`). */
 export class ZarrGroup {
   readonly kind = "group";
+  readonly zarrFormat: 2 | 3;
   readonly store: Store;
   readonly path: string;
   readonly context: Context;
   #metadata: GroupMetadata;
 
-  constructor(store: Store, path: string, metadata: GroupMetadata, context: Context) {
+  constructor(
+    store: Store,
+    path: string,
+    metadata: GroupMetadata,
+    context: Context,
+    zarrFormat: 2 | 3 = 3,
+  ) {
+    this.zarrFormat = zarrFormat;
     this.store = store;
     this.path = path;
     this.#metadata = metadata;
@@ -39,7 +52,8 @@ export class ZarrGroup {
         path: this.path,
       });
     const metadata: GroupMetadata = { ...this.#metadata, attributes };
-    await writeNodeMetadata(this.store, this.path, metadata);
+    if (this.zarrFormat === 2) await writeV2Attributes(this.store, this.path, attributes);
+    else await writeNodeMetadata(this.store, this.path, metadata);
     this.#metadata = metadata;
   }
 
@@ -55,8 +69,8 @@ export class ZarrGroup {
     const entries = await Promise.all(
       prefixes.map(async (prefix): Promise<ChildEntry | undefined> => {
         const name = prefix.slice(0, -1);
-        const metadata = await readNodeMetadata(this.store, keyIn(this.path, name));
-        return metadata === undefined ? undefined : { name, kind: metadata.nodeType };
+        const node = await readStoredNode(this.store, keyIn(this.path, name));
+        return node === undefined ? undefined : { name, kind: storedNodeType(node) };
       }),
     );
     return entries.filter((e): e is ChildEntry => e !== undefined);

@@ -14,16 +14,24 @@ import {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+const METADATA_NAMES = ["zarr.json", ".zarray", ".zgroup", ".zattrs", ".zmetadata"];
+
+function isMetadataKey(key: string): boolean {
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  return METADATA_NAMES.includes(name);
+}
+
 /**
- * A read view of a hierarchy whose root `zarr.json` carries v3 inline consolidated metadata
- * (`"consolidated_metadata": {"kind": "inline", "metadata": {path: document}}`): every node's
- * metadata is answered from that one document, and children are listed from it, so even a
- * store that cannot list (HTTP) opens the whole hierarchy with one request. Other keys (chunks)
- * pass through.
+ * A read view of a hierarchy with consolidated metadata: v3 inline (the root `zarr.json`'s
+ * `"consolidated_metadata": {"kind": "inline", "metadata": {path: document}}`) or v2
+ * (`.zmetadata`: `{"zarr_consolidated_format": 1, "metadata": {key: document}}`). Every node's
+ * metadata is answered from that one document, which is taken as complete (a metadata key it
+ * lacks is absent, with no request), and children are listed from it, so even a store that
+ * cannot list (HTTP) opens the whole hierarchy with one or two requests. Chunks pass through.
  */
 export class ConsolidatedStore {
   readonly store: Store;
-  /** Node path -> zarr.json bytes, the root included. */
+  /** Store key -> metadata document bytes. */
   readonly #documents: Map<string, Uint8Array>;
   readonly capabilities;
 
@@ -38,43 +46,66 @@ export class ConsolidatedStore {
     };
   }
 
-  /** Reads the root document once; undefined when it holds no consolidated metadata. */
+  /** Reads the consolidated document; undefined when the hierarchy has none. */
   static async open(store: Store): Promise<ConsolidatedStore | undefined> {
     const root = await store.get("zarr.json");
-    if (root === undefined) return undefined;
+    if (root !== undefined) return ConsolidatedStore.#fromV3(store, root);
+    const zmetadata = await store.get(".zmetadata");
+    return zmetadata === undefined ? undefined : ConsolidatedStore.#fromV2(store, zmetadata);
+  }
+
+  static #fromV3(store: Store, root: Uint8Array): ConsolidatedStore | undefined {
     const doc = parseJson(decoder.decode(root));
     const consolidated = isJsonObject(doc) ? doc.consolidated_metadata : undefined;
     if (!isJsonObject(consolidated)) return undefined;
     if (consolidated.kind !== "inline" || !isJsonObject(consolidated.metadata)) {
       throw new InvalidMetadataError(
         'zarr.json: consolidated_metadata must be {"kind": "inline", "metadata": {...}}',
+        { key: "zarr.json" },
       );
     }
-    const documents = new Map<string, Uint8Array>([["", root]]);
+    const documents = new Map<string, Uint8Array>([["zarr.json", root]]);
     for (const [path, node] of Object.entries(consolidated.metadata)) {
       if (!isJsonObject(node))
         throw new InvalidMetadataError(
           `zarr.json: consolidated_metadata.metadata["${path}"] must be an object`,
+          { key: "zarr.json" },
         );
-      documents.set(path.replace(/^\/+|\/+$/g, ""), encoder.encode(stringifyJson(node, 2)));
+      const trimmed = path.replace(/^\/+|\/+$/g, "");
+      documents.set(
+        trimmed === "" ? "zarr.json" : `${trimmed}/zarr.json`,
+        encoder.encode(stringifyJson(node, 2)),
+      );
+    }
+    return new ConsolidatedStore(store, documents);
+  }
+
+  static #fromV2(store: Store, bytes: Uint8Array): ConsolidatedStore {
+    const doc = parseJson(decoder.decode(bytes));
+    if (!isJsonObject(doc) || !isJsonObject(doc.metadata) || doc.zarr_consolidated_format !== 1)
+      throw new InvalidMetadataError(
+        '.zmetadata must be {"zarr_consolidated_format": 1, "metadata": {...}}',
+        { key: ".zmetadata" },
+      );
+    const documents = new Map<string, Uint8Array>([[".zmetadata", bytes]]);
+    for (const [key, node] of Object.entries(doc.metadata)) {
+      if (!isMetadataKey(key) || !isJsonObject(node))
+        throw new InvalidMetadataError(
+          `.zmetadata: metadata["${key}"] must be a .zarray, .zgroup or .zattrs object`,
+          { key: ".zmetadata" },
+        );
+      documents.set(key, encoder.encode(stringifyJson(node, 2)));
     }
     return new ConsolidatedStore(store, documents);
   }
 
   async get(key: string, options: StoreGetOptions = {}): Promise<Uint8Array | undefined> {
-    if (key === "zarr.json" || key.endsWith("/zarr.json")) {
-      const doc = this.#documents.get(key.slice(0, -"zarr.json".length).replace(/\/$/, ""));
-      if (doc !== undefined)
-        return options.range === undefined ? doc.slice() : this.store.get(key, options);
-    }
+    if (isMetadataKey(key) && options.range === undefined) return this.#documents.get(key)?.slice();
     return this.store.get(key, options);
   }
 
   async *list(prefix: string): AsyncIterable<string> {
-    for (const path of [...this.#documents.keys()].sort()) {
-      const key = path === "" ? "zarr.json" : `${path}/zarr.json`;
-      if (key.startsWith(prefix)) yield key;
-    }
+    for (const key of [...this.#documents.keys()].sort()) if (key.startsWith(prefix)) yield key;
   }
 
   async listDir(prefix: string): Promise<{ keys: string[]; prefixes: string[] }> {
@@ -85,14 +116,29 @@ export class ConsolidatedStore {
 }
 
 /**
- * Gathers every node's `zarr.json` below the root into the root group's inline consolidated
- * metadata (the form zarr-python 3 writes). The store must list.
+ * Gathers every node's metadata below the root into one document: for a v3 root group, its
+ * inline consolidated metadata (the form zarr-python 3 writes); for a v2 root (`.zgroup`),
+ * `.zmetadata` (the form zarr-python 2 writes). The store must list.
  */
 export async function writeConsolidatedMetadata(store: Store): Promise<void> {
   if (!isListable(store) || store.set === undefined) {
     throw new UnsupportedFeatureError(
       "consolidating metadata needs a store that can list and write",
     );
+  }
+  if ((await store.get(".zgroup")) !== undefined && (await store.get("zarr.json")) === undefined) {
+    const metadata: JsonObject = {};
+    const keys: string[] = [];
+    for await (const key of store.list(""))
+      if (isMetadataKey(key) && !key.endsWith(".zmetadata") && !key.endsWith("zarr.json"))
+        keys.push(key);
+    for (const key of keys.sort()) {
+      const bytes = await store.get(key);
+      if (bytes !== undefined) metadata[key] = parseJson(decoder.decode(bytes));
+    }
+    const doc: JsonObject = { metadata, zarr_consolidated_format: 1 };
+    await store.set(".zmetadata", encoder.encode(`${stringifyJson(doc, 4)}\n`));
+    return;
   }
   const rootBytes = await store.get("zarr.json");
   const root = rootBytes === undefined ? undefined : parseJson(decoder.decode(rootBytes));

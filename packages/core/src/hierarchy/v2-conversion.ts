@@ -1,0 +1,190 @@
+import type { DataType } from "../data-types/data-type.js";
+import { numpyDtypeString, parseNumpyDtype } from "../data-types/numpy-dtype.js";
+import {
+  InvalidMetadataError,
+  isZarrkitError,
+  UnknownExtensionError,
+  UnsupportedFeatureError,
+  ZarrkitError,
+} from "../errors/errors.js";
+import type { JsonObject, JsonValue } from "../json/json-value.js";
+import type { ArrayMetadata } from "../metadata/array-metadata.js";
+import type { NamedConfig } from "../metadata/named-config.js";
+import type { V2ArrayMetadata } from "../metadata/v2-metadata.js";
+import type { CodecExtension } from "../registry/extension.js";
+import type { Registry } from "../registry/registry.js";
+
+/** numcodecs ids of the object codecs that serialise `|O` arrays, and the type each holds. */
+const OBJECT_CODECS: Record<string, "string" | "bytes"> = {
+  "vlen-utf8": "string",
+  "vlen-bytes": "bytes",
+};
+
+/** The codec extension for a numcodecs id: `numcodecs.<id>` first, then `<id>` itself. */
+export function codecForNumcodecsId(registry: Registry, id: string, path: string): CodecExtension {
+  const found = registry.find("codec", `numcodecs.${id}`) ?? registry.find("codec", id);
+  if (found === undefined)
+    throw new UnknownExtensionError(
+      `.zarray of "${path}": no codec is registered for numcodecs id "${id}"`,
+      {
+        path,
+      },
+    );
+  return found;
+}
+
+/** A numcodecs configuration as the v3 codec it stands for. */
+export function codecFromV2(
+  registry: Registry,
+  config: JsonObject,
+  path: string,
+): {
+  extension: CodecExtension;
+  codec: NamedConfig;
+} {
+  const { id, ...rest } = config;
+  const extension = codecForNumcodecsId(registry, String(id), path);
+  const codec = extension.fromV2?.(config) ?? { name: extension.name, configuration: rest };
+  return { extension, codec };
+}
+
+/** The data type of a v2 dtype string, with the object codec that `|O` needs. */
+export function dataTypeOfV2(
+  registry: Registry,
+  v2: V2ArrayMetadata,
+  path: string,
+): { dataType: DataType; endian: "little" | "big" | undefined; objectCodec?: string } {
+  if (v2.dtype === "|O") {
+    const first = v2.filters?.[0];
+    const id = typeof first?.id === "string" ? first.id : undefined;
+    const name = id === undefined ? undefined : OBJECT_CODECS[id];
+    if (name === undefined)
+      throw new UnsupportedFeatureError(
+        `.zarray of "${path}": object dtype "|O" needs a vlen-utf8 or vlen-bytes filter first, got ${id === undefined ? "none" : `"${id}"`}`,
+        { path },
+      );
+    const dataType = registry.get("data-type", name, { path }).fromConfig(name, undefined);
+    return { dataType, endian: undefined, objectCodec: id };
+  }
+  const parsed = parseNumpyDtype(v2.dtype);
+  if (parsed === undefined)
+    throw new UnsupportedFeatureError(
+      `.zarray of "${path}": dtype "${v2.dtype}" is not supported (fixed-length strings, datetimes and structured types are not)`,
+      { path },
+    );
+  return parsed;
+}
+
+/**
+ * The v3 form of a v2 array: the same data type, chunk grid and fill value, `v2` chunk keys,
+ * and the codec chain that stores the same bytes (order F as a transpose, filters and
+ * compressor through their numcodecs names). `_ARRAY_DIMENSIONS` becomes `dimensionNames`.
+ */
+export function v2ToV3ArrayMetadata(
+  registry: Registry,
+  v2: V2ArrayMetadata,
+  attributes: JsonObject,
+  path: string,
+): ArrayMetadata {
+  try {
+    return convert(registry, v2, attributes, path);
+  } catch (err) {
+    if (err instanceof ZarrkitError && err.path === undefined)
+      throw err.withLocation({ path }, `.zarray of "${path}": `);
+    if (isZarrkitError(err)) throw err;
+    throw new InvalidMetadataError(
+      `.zarray of "${path}": ${err instanceof Error ? err.message : String(err)}`,
+      { path, cause: err },
+    );
+  }
+}
+
+function convert(
+  registry: Registry,
+  v2: V2ArrayMetadata,
+  attributes: JsonObject,
+  path: string,
+): ArrayMetadata {
+  const { dataType, endian, objectCodec } = dataTypeOfV2(registry, v2, path);
+  const rank = v2.shape.length;
+  const before: NamedConfig[] = [];
+  const after: NamedConfig[] = [];
+  if (v2.order === "F" && rank > 1)
+    before.push({
+      name: "transpose",
+      configuration: { order: Array.from({ length: rank }, (_, i) => rank - 1 - i) },
+    });
+  const filters = (v2.filters ?? []).slice(objectCodec === undefined ? 0 : 1);
+  for (const [i, filter] of filters.entries()) {
+    const { extension, codec } = codecFromV2(registry, filter, path);
+    if (extension.codecKind === "array_to_bytes")
+      throw new UnsupportedFeatureError(
+        `filters: "${filter.id}" serialises arrays; only as the first filter of an object dtype`,
+        { path },
+      );
+    if (extension.codecKind === "array_to_array") {
+      if (after.length > 0)
+        throw new UnsupportedFeatureError(
+          `filters[${i}]: "${filter.id}" works on typed elements but follows a byte filter; zarrkit cannot order them so`,
+          { path },
+        );
+      if (endian === "big")
+        throw new UnsupportedFeatureError(
+          `filters[${i}]: "${filter.id}" on big-endian data is not supported`,
+          { path },
+        );
+      before.push(codec);
+    } else after.push(codec);
+  }
+  if (v2.compressor !== null) after.push(codecFromV2(registry, v2.compressor, path).codec);
+  const serializer: NamedConfig =
+    objectCodec !== undefined
+      ? { name: objectCodec }
+      : { name: "bytes", configuration: { endian: endian ?? "little" } };
+  const names = attributes._ARRAY_DIMENSIONS;
+  const dimensionNames =
+    Array.isArray(names) && names.length === rank && names.every((n) => typeof n === "string")
+      ? names
+      : undefined;
+  return {
+    zarrFormat: 3,
+    nodeType: "array",
+    shape: v2.shape,
+    dataType: { name: dataType.name },
+    chunkGrid: { name: "regular", configuration: { chunk_shape: [...v2.chunks] } },
+    chunkKeyEncoding: { name: "v2", configuration: { separator: v2.dimensionSeparator } },
+    fillValue: fillValueFromV2(dataType, v2.fillValue),
+    codecs: [...before, serializer, ...after],
+    attributes,
+    ...(dimensionNames === undefined ? {} : { dimensionNames }),
+  };
+}
+
+/** v2 fill values: null means "none" (zarrkit reads zeros), raw types use base64. */
+function fillValueFromV2(dataType: DataType, fill: JsonValue): JsonValue {
+  const element =
+    fill === null ? new Uint8Array(dataType.itemSize) : dataType.decodeFillValue(fill);
+  return dataType.encodeFillValue(element);
+}
+
+/** The v2 `fill_value` for element bytes (raw types as base64, as zarr-python writes them). */
+export function fillValueToV2(dataType: DataType, element: Uint8Array): JsonValue {
+  if (dataType.kind === "raw") return btoa(String.fromCharCode(...element));
+  return dataType.encodeFillValue(element);
+}
+
+/** The v2 dtype string of a data type (little-endian unless told). */
+export function v2DtypeOf(dataType: DataType, endian: "little" | "big" = "little"): string {
+  if (dataType.variableLength) return "|O";
+  const dtype = numpyDtypeString(dataType, endian);
+  if (dtype === undefined)
+    throw new UnsupportedFeatureError(`data type ${dataType.name} has no Zarr v2 dtype`);
+  return dtype;
+}
+
+/** The object codec a variable-length type needs as its first v2 filter. */
+export function objectCodecFor(dataType: DataType): JsonObject | undefined {
+  if (dataType.kind === "string") return { id: "vlen-utf8" };
+  if (dataType.kind === "bytes") return { id: "vlen-bytes" };
+  return undefined;
+}
