@@ -11,7 +11,7 @@ const floats = new Float64Array(20_000).map((_, i) => Math.sin(i / 50) * 1000);
 const data = new Uint8Array(floats.buffer);
 const CNAMES = ["lz4", "lz4hc", "zstd", "zlib"] as const;
 const SHUFFLES = ["noshuffle", "shuffle", "bitshuffle"] as const;
-// Ragged on purpose: 3086.25 four-byte elements, in 1000-byte blocks (250 elements, not a
+// Ragged on purpose: 6172.5 two-byte elements, in 1000-byte blocks (500 elements, not a
 // multiple of 8) with a short last block, so every leftover path of the shuffles runs.
 const odd = new Uint8Array(12345).map((_, i) => (Math.sin(i / 90) * 100 + i / 300) & 0xff);
 
@@ -28,8 +28,8 @@ describe("blosc", () => {
         expect(await codec.decode(encoded, data.length), `${cname} ${shuffle}`).toEqual(data);
         const ragged = BloscCodec.fromConfig(
           "blosc",
-          { cname, clevel: 5, shuffle, typesize: 4, blocksize: 1000 },
-          4,
+          { cname, clevel: 5, shuffle, typesize: 2, blocksize: 1000 },
+          2,
         );
         expect(
           await ragged.decode(await ragged.encode(odd), odd.length),
@@ -41,6 +41,16 @@ describe("blosc", () => {
       name: "blosc",
       configuration: { cname: "lz4", clevel: 5, shuffle: "shuffle", typesize: 4, blocksize: 0 },
     });
+  });
+
+  it("typesize 4 goes through c-blosc, with its real blosclz and lz4hc", async () => {
+    for (const cname of ["blosclz", "lz4hc"] as const) {
+      const codec = BloscCodec.fromConfig("blosc", { cname, clevel: 5, shuffle: "bitshuffle" }, 4);
+      const encoded = await codec.encode(data);
+      expect(encoded[3], "typesize").toBe(4);
+      expect(encoded[2]! & 0x04, "bitshuffle flag").toBe(4);
+      expect(await codec.decode(encoded, data.length)).toEqual(data);
+    }
   });
 
   it("shuffling helps: shuffled float64 compresses better than unshuffled", async () => {
@@ -70,8 +80,8 @@ describe("blosc", () => {
           oddOurs[`${cname}-${shuffle}`] = Buffer.from(
             await BloscCodec.fromConfig(
               "blosc",
-              { cname, clevel: 3, shuffle, typesize: 4, blocksize: 1000 },
-              4,
+              { cname, clevel: 3, shuffle, typesize: 2, blocksize: 1000 },
+              2,
             ).encode(odd),
           ).toString("base64");
         }
