@@ -1,8 +1,11 @@
 import { parseArgs } from "node:util";
 import { createDefaultContext, isZarrkitError } from "zarrkit";
+import { cp } from "./commands/cp.js";
 import { exportArray } from "./commands/export.js";
 import { importNpy } from "./commands/import.js";
 import { info } from "./commands/info.js";
+import { tree } from "./commands/tree.js";
+import { zarrFormatOption } from "./location.js";
 import { NpyError } from "./npy/npy-dtype.js";
 import { UsageError } from "./usage-error.js";
 
@@ -10,21 +13,32 @@ const USAGE = `usage: zarrkit <command> [options]
 
 commands:
   info LOCATION [--json]                 summary of an array or group (--json: its metadata)
+  tree LOCATION                          the hierarchy below a group, one line per node
   export LOCATION OUT [--select SEL]     write an array (or a selection) to OUT.npy or OUT.json
   import IN.npy LOCATION [options]       create an array from a .npy file
-    --zarr-format 3 --chunks 32,32 --codecs JSON --chunk-key-encoding JSON
-    --fill-value JSON --dimension-names JSON --attributes JSON --overwrite
+  cp SRC DST [options]                   copy an array or hierarchy, re-encoding on the way
 
-LOCATION: a filesystem path or file:// URL (more schemes come with their store packages).`;
+reading commands take --zarr-format 2|3 (default: detect, v3 first).
+import and cp options:
+  --zarr-format 3|2 --chunks 32,32 --fill-value JSON --dimension-names JSON --attributes JSON
+  --overwrite
+  v3: --codecs JSON --chunk-key-encoding JSON
+  v2: --compressor JSON --filters JSON --order C|F --dimension-separator .|/
+
+LOCATION: a filesystem path, file:// URL, http(s):// URL, s3://bucket/prefix,
+zip:ARCHIVE.zip[#inner/path] or memory:.`;
 
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr is a terminal (progress bars draw only there). */
+  isTTY?: boolean;
 }
 
 const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTTY: process.stderr.isTTY === true,
 };
 
 /** Runs one CLI invocation; resolves to the exit status. */
@@ -67,51 +81,55 @@ async function run(argv: readonly string[], io: Io): Promise<void> {
   const context = createDefaultContext();
   switch (command) {
     case "info": {
-      const { values, positionals } = parse(rest, { json: { type: "boolean" } }, 1);
-      await info(positionals[0]!, { json: values.json === true }, context, io.stdout);
+      const { values, positionals } = parse(
+        rest,
+        { json: { type: "boolean" }, "zarr-format": { type: "string" } },
+        1,
+      );
+      await info(
+        positionals[0]!,
+        { json: values.json === true, ...formatOf(values["zarr-format"]) },
+        context,
+        io.stdout,
+      );
+      return;
+    }
+    case "tree": {
+      const { values, positionals } = parse(rest, { "zarr-format": { type: "string" } }, 1);
+      await tree(positionals[0]!, formatOf(values["zarr-format"]), context, io.stdout);
       return;
     }
     case "export": {
-      const { values, positionals } = parse(rest, { select: { type: "string" } }, 2);
-      await exportArray(positionals[0]!, positionals[1]!, { select: str(values.select) }, context);
+      const { values, positionals } = parse(
+        rest,
+        { select: { type: "string" }, "zarr-format": { type: "string" } },
+        2,
+      );
+      await exportArray(
+        positionals[0]!,
+        positionals[1]!,
+        { select: str(values.select), ...formatOf(values["zarr-format"]) },
+        context,
+      );
+      return;
+    }
+    case "cp": {
+      const { values, positionals } = parse(rest, ENCODING_FLAGS, 2);
+      await cp(
+        positionals[0]!,
+        positionals[1]!,
+        { ...encodingValues(values), overwrite: values.overwrite === true },
+        context,
+        { ...io, isTTY: io.isTTY ?? false },
+      );
       return;
     }
     case "import": {
-      const { values, positionals } = parse(
-        rest,
-        {
-          "zarr-format": { type: "string" },
-          chunks: { type: "string" },
-          codecs: { type: "string" },
-          "chunk-key-encoding": { type: "string" },
-          "fill-value": { type: "string" },
-          "dimension-names": { type: "string" },
-          attributes: { type: "string" },
-          compressor: { type: "string" },
-          filters: { type: "string" },
-          order: { type: "string" },
-          "dimension-separator": { type: "string" },
-          overwrite: { type: "boolean" },
-        },
-        2,
-      );
+      const { values, positionals } = parse(rest, ENCODING_FLAGS, 2);
       await importNpy(
         positionals[0]!,
         positionals[1]!,
-        {
-          zarrFormat: str(values["zarr-format"]),
-          chunks: str(values.chunks),
-          codecs: str(values.codecs),
-          chunkKeyEncoding: str(values["chunk-key-encoding"]),
-          fillValue: str(values["fill-value"]),
-          dimensionNames: str(values["dimension-names"]),
-          attributes: str(values.attributes),
-          compressor: str(values.compressor),
-          filters: str(values.filters),
-          order: str(values.order),
-          dimensionSeparator: str(values["dimension-separator"]),
-          overwrite: values.overwrite === true,
-        },
+        { ...encodingValues(values), overwrite: values.overwrite === true },
         context,
       );
       return;
@@ -122,6 +140,47 @@ async function run(argv: readonly string[], io: Io): Promise<void> {
 }
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
+
+/** The flags import and cp share (CONTRACTS.md section 3). */
+const ENCODING_FLAGS: OptionSpec = {
+  "zarr-format": { type: "string" },
+  chunks: { type: "string" },
+  codecs: { type: "string" },
+  "chunk-key-encoding": { type: "string" },
+  "fill-value": { type: "string" },
+  "dimension-names": { type: "string" },
+  attributes: { type: "string" },
+  compressor: { type: "string" },
+  filters: { type: "string" },
+  order: { type: "string" },
+  "dimension-separator": { type: "string" },
+  overwrite: { type: "boolean" },
+};
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function encodingValues(values: Values) {
+  return {
+    zarrFormat: str(values["zarr-format"]),
+    chunks: str(values.chunks),
+    codecs: str(values.codecs),
+    chunkKeyEncoding: str(values["chunk-key-encoding"]),
+    fillValue: str(values["fill-value"]),
+    dimensionNames: str(values["dimension-names"]),
+    attributes: str(values.attributes),
+    compressor: str(values.compressor),
+    filters: str(values.filters),
+    order: str(values.order),
+    dimensionSeparator: str(values["dimension-separator"]),
+  };
+}
+
+function formatOf(value: string | boolean | (string | boolean)[] | undefined): {
+  zarrFormat?: 2 | 3;
+} {
+  const format = zarrFormatOption(str(value));
+  return format === undefined ? {} : { zarrFormat: format };
+}
 
 function parse(args: readonly string[], options: OptionSpec, positionalCount: number) {
   let parsed: ReturnType<

@@ -20,6 +20,7 @@ export {
   defaultContext,
 } from "./context/context.js";
 export { LruCache } from "./context/lru-cache.js";
+export { runLimited } from "./context/run-limited.js";
 export { coreExtension } from "./core-extension.js";
 export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
@@ -55,8 +56,10 @@ export {
   codecForNumcodecsId,
   codecFromV2,
   fillValueToV2,
+  type V2Encoding,
   v2DtypeOf,
   v2ToV3ArrayMetadata,
+  v3ToV2Encoding,
 } from "./hierarchy/v2-conversion.js";
 export {
   type ArrayOptions,

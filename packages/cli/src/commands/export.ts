@@ -6,6 +6,7 @@ import { UsageError } from "../usage-error.js";
 
 export interface ExportOptions {
   select: string | undefined;
+  zarrFormat?: 2 | 3;
 }
 
 /** `zarrkit export LOCATION OUT [--select SELECTION]`: OUT ends in .npy or .json. */
@@ -18,7 +19,7 @@ export async function exportArray(
   const format = out.endsWith(".npy") ? "npy" : out.endsWith(".json") ? "json" : undefined;
   if (format === undefined)
     throw new UsageError(`export: OUT must end in .npy or .json, got ${out}`);
-  const array = await openLocation(location, context, "array");
+  const array = await openLocation(location, context, "array", options.zarrFormat);
   const values = await array.get(options.select ?? null);
   if (format === "npy") {
     const { data } = values;

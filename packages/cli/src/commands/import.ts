@@ -7,24 +7,17 @@ import {
   type NamedConfigJson,
   parseJson,
   stringifyJson,
-  UnsupportedFeatureError,
+  type V2CreateOptions,
 } from "zarrkit";
 import { resolveLocation } from "../location.js";
 import { parseNpy } from "../npy/npy-format.js";
 import { UsageError } from "../usage-error.js";
 
-export interface ImportOptions {
-  zarrFormat: string | undefined;
+export interface ImportOptions extends EncodingOptions {
   chunks: string | undefined;
-  codecs: string | undefined;
-  chunkKeyEncoding: string | undefined;
   fillValue: string | undefined;
   dimensionNames: string | undefined;
   attributes: string | undefined;
-  compressor: string | undefined;
-  filters: string | undefined;
-  order: string | undefined;
-  dimensionSeparator: string | undefined;
   overwrite: boolean;
 }
 
@@ -35,22 +28,7 @@ export async function importNpy(
   options: ImportOptions,
   context: Context,
 ): Promise<void> {
-  const zarrFormat = options.zarrFormat ?? "3";
-  if (zarrFormat === "2")
-    throw new UnsupportedFeatureError(
-      "import: --zarr-format 2 is not supported yet (Zarr v2 support is planned)",
-    );
-  if (zarrFormat !== "3")
-    throw new UsageError(`import: --zarr-format must be 2 or 3, got ${zarrFormat}`);
-  for (const [flag, value] of [
-    ["--compressor", options.compressor],
-    ["--filters", options.filters],
-    ["--order", options.order],
-    ["--dimension-separator", options.dimensionSeparator],
-  ] as const) {
-    if (value !== undefined)
-      throw new UsageError(`import: ${flag} applies to --zarr-format 2 only`);
-  }
+  const encoding = parseEncodingOptions(options, context);
   const npy = parseNpy(await readFile(input));
   const { store, path } = await resolveLocation(location, context, { writable: true });
   const dataType = context.registry
@@ -64,15 +42,8 @@ export async function importNpy(
     options.dimensionNames === undefined
       ? undefined
       : jsonOption("--dimension-names", options.dimensionNames, isNameList);
-  const codecs = options.codecs === undefined ? defaultCodecs(context) : codecList(options.codecs);
-  const chunkKeyEncoding =
-    options.chunkKeyEncoding === undefined
-      ? undefined
-      : namedConfig(
-          "--chunk-key-encoding",
-          jsonOption("--chunk-key-encoding", options.chunkKeyEncoding, isAny),
-        );
   const array = await createArray(store, path, {
+    ...encoding,
     shape: npy.shape,
     dataType: npy.dataType,
     ...(options.chunks === undefined
@@ -81,8 +52,6 @@ export async function importNpy(
     ...(options.fillValue === undefined
       ? {}
       : { fillValueJson: jsonOption("--fill-value", options.fillValue, isAny) }),
-    codecs,
-    ...(chunkKeyEncoding === undefined ? {} : { chunkKeyEncoding }),
     ...(attributes === undefined ? {} : { attributes }),
     ...(dimensionNames === undefined ? {} : { dimensionNames }),
     overwrite: options.overwrite,
@@ -94,6 +63,87 @@ export async function importNpy(
   await array.set(null, dataType.view(bytes.buffer, bytes.byteOffset, count));
 }
 
+/** How arrays are stored: the format and its codec settings (import and cp share these). */
+export interface EncodingOptions {
+  zarrFormat: string | undefined;
+  codecs: string | undefined;
+  chunkKeyEncoding: string | undefined;
+  compressor: string | undefined;
+  filters: string | undefined;
+  order: string | undefined;
+  dimensionSeparator: string | undefined;
+}
+
+/** The createArray settings the encoding flags ask for; defaults filled in where omitted. */
+export type ParsedEncoding =
+  | { zarrFormat: 3; codecs?: NamedConfigJson[]; chunkKeyEncoding?: NamedConfigJson }
+  | ({ zarrFormat: 2 } & V2CreateOptions);
+
+/**
+ * Validates the encoding flags. `withDefaults` fills in the codecs that CONTRACTS.md names
+ * (bytes + zstd for v3; blosc-lz4 for v2) for what was not given; cp keeps the source's instead.
+ */
+export function parseEncodingOptions(
+  options: EncodingOptions,
+  context: Context,
+  withDefaults = true,
+): ParsedEncoding {
+  const zarrFormat = options.zarrFormat ?? "3";
+  if (zarrFormat !== "2" && zarrFormat !== "3")
+    throw new UsageError(`--zarr-format must be 2 or 3, got ${zarrFormat}`);
+  const v2Flags = [
+    ["--compressor", options.compressor],
+    ["--filters", options.filters],
+    ["--order", options.order],
+    ["--dimension-separator", options.dimensionSeparator],
+  ] as const;
+  const v3Flags = [
+    ["--codecs", options.codecs],
+    ["--chunk-key-encoding", options.chunkKeyEncoding],
+  ] as const;
+  for (const [flag, value] of zarrFormat === "3" ? v2Flags : v3Flags) {
+    if (value !== undefined)
+      throw new UsageError(`${flag} applies to --zarr-format ${zarrFormat === "3" ? 2 : 3} only`);
+  }
+  if (zarrFormat === "3") {
+    const codecs =
+      options.codecs === undefined
+        ? withDefaults
+          ? defaultCodecs(context)
+          : undefined
+        : codecList(options.codecs);
+    const chunkKeyEncoding =
+      options.chunkKeyEncoding === undefined
+        ? undefined
+        : namedConfig(
+            "--chunk-key-encoding",
+            jsonOption("--chunk-key-encoding", options.chunkKeyEncoding, isAny),
+          );
+    return {
+      zarrFormat: 3,
+      ...(codecs === undefined ? {} : { codecs }),
+      ...(chunkKeyEncoding === undefined ? {} : { chunkKeyEncoding }),
+    };
+  }
+  const order = options.order;
+  if (order !== undefined && order !== "C" && order !== "F")
+    throw new UsageError(`--order must be C or F, got ${order}`);
+  const separator = options.dimensionSeparator;
+  if (separator !== undefined && separator !== "." && separator !== "/")
+    throw new UsageError(`--dimension-separator must be . or /, got ${separator}`);
+  return {
+    zarrFormat: 2,
+    ...(options.compressor === undefined
+      ? {}
+      : { compressor: jsonOption("--compressor", options.compressor, isObjectOrNull) }),
+    ...(options.filters === undefined
+      ? {}
+      : { filters: jsonOption("--filters", options.filters, isObjectListOrNull) }),
+    ...(order === undefined ? {} : { order }),
+    ...(separator === undefined ? {} : { dimensionSeparator: separator }),
+  };
+}
+
 /** bytes + zstd when a zstd codec is registered; bytes alone otherwise. */
 function defaultCodecs(context: Context): NamedConfigJson[] {
   const bytes: NamedConfigJson = { name: "bytes", configuration: { endian: "little" } };
@@ -101,7 +151,7 @@ function defaultCodecs(context: Context): NamedConfigJson[] {
   return [bytes, { name: "zstd", configuration: { level: 3, checksum: false } }];
 }
 
-function parseChunks(text: string, rank: number): number[] {
+export function parseChunks(text: string, rank: number): number[] {
   const parts = text.split(",").map((s) => s.trim());
   const chunks = parts.map((p) => (/^[1-9][0-9]*$/.test(p) ? Number(p) : Number.NaN));
   if (chunks.some((c) => !Number.isSafeInteger(c)) || chunks.length !== rank) {
@@ -112,7 +162,7 @@ function parseChunks(text: string, rank: number): number[] {
   return chunks;
 }
 
-function jsonOption<T extends JsonValue>(
+export function jsonOption<T extends JsonValue>(
   flag: string,
   text: string,
   check: (v: JsonValue) => v is T,
@@ -129,11 +179,19 @@ function jsonOption<T extends JsonValue>(
   return value;
 }
 
-function isAny(_v: JsonValue): _v is JsonValue {
+export function isAny(_v: JsonValue): _v is JsonValue {
   return true;
 }
-function isObject(v: JsonValue): v is JsonObject {
+export function isObject(v: JsonValue): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function isObjectOrNull(v: JsonValue): v is JsonObject | null {
+  return v === null || (isObject(v) && typeof v.id === "string");
+}
+function isObjectListOrNull(v: JsonValue): v is JsonObject[] | null {
+  return (
+    v === null || (Array.isArray(v) && v.every((f) => isObject(f) && typeof f.id === "string"))
+  );
 }
 function isList(v: JsonValue): v is JsonValue[] {
   return Array.isArray(v);

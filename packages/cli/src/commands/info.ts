@@ -1,7 +1,9 @@
 import {
   type Context,
+  type JsonObject,
   nodeMetadataToJson,
   stringifyJson,
+  v2ArrayMetadataToJson,
   ZarrArray,
   type ZarrGroup,
 } from "zarrkit";
@@ -9,6 +11,7 @@ import { openLocation } from "../location.js";
 
 export interface InfoOptions {
   json: boolean;
+  zarrFormat?: 2 | 3;
 }
 
 /** `zarrkit info LOCATION [--json]` */
@@ -18,24 +21,42 @@ export async function info(
   context: Context,
   write: (text: string) => void,
 ): Promise<void> {
-  const node = await openLocation(location, context);
+  const node = await openLocation(location, context, "node", options.zarrFormat);
   if (options.json) {
-    write(`${stringifyJson(nodeMetadataToJson(node.metadata), 2)}\n`);
+    write(`${stringifyJson(metadataJson(node), 2)}\n`);
     return;
   }
   write(node instanceof ZarrArray ? describeArray(location, node) : describeGroup(location, node));
 }
 
+/** v3: the zarr.json document; v2: .zarray (or .zgroup) with .zattrs as "attributes". */
+export function metadataJson(node: ZarrArray | ZarrGroup): JsonObject {
+  if (node.zarrFormat === 3) return nodeMetadataToJson(node.metadata);
+  const own =
+    node instanceof ZarrArray && node.v2Metadata !== undefined
+      ? v2ArrayMetadataToJson(node.v2Metadata)
+      : { zarr_format: 2 };
+  return { ...own, attributes: node.attributes };
+}
+
 function describeArray(location: string, array: ZarrArray): string {
   const m = array.metadata;
+  const v2 = array.v2Metadata;
   const lines = [
     `array       ${location}`,
-    `zarr format 3`,
+    `zarr format ${array.zarrFormat}`,
     `shape       (${array.shape.join(", ")})`,
     `data type   ${array.dataType.name}`,
     `chunks      (${array.chunkShape.join(", ")})`,
     `fill value  ${stringifyJson(m.fillValue, 0)}`,
     `codecs      ${m.codecs.map((c) => c.name).join(" -> ")}`,
+    ...(v2 === undefined
+      ? []
+      : [
+          `v2 dtype    ${v2.dtype}  order ${v2.order}`,
+          `compressor  ${stringifyJson(v2.compressor, 0)}`,
+          `filters     ${stringifyJson(v2.filters === null ? null : [...v2.filters], 0)}`,
+        ]),
     `chunk keys  ${stringifyJson(nodeMetadataToJson(m).chunk_key_encoding ?? null, 0)}`,
   ];
   if (m.dimensionNames !== undefined)
@@ -46,7 +67,7 @@ function describeArray(location: string, array: ZarrArray): string {
 }
 
 function describeGroup(location: string, group: ZarrGroup): string {
-  const lines = [`group       ${location}`, `zarr format 3`];
+  const lines = [`group       ${location}`, `zarr format ${group.zarrFormat}`];
   if (Object.keys(group.attributes).length > 0)
     lines.push(`attributes  ${stringifyJson(group.attributes, 0)}`);
   return `${lines.join("\n")}\n`;

@@ -188,3 +188,59 @@ export function objectCodecFor(dataType: DataType): JsonObject | undefined {
   if (dataType.kind === "bytes") return { id: "vlen-bytes" };
   return undefined;
 }
+
+/** The v2 storage settings that store a v3 array's chunks the same way. */
+export interface V2Encoding {
+  readonly compressor: JsonObject | null;
+  readonly filters: JsonObject[];
+  readonly order: "C" | "F";
+  readonly dimensionSeparator: "." | "/";
+}
+
+/**
+ * The v2 form of a v3 array's codecs and key encoding: a reversing transpose becomes order F,
+ * array->array codecs and all but the last bytes->bytes codec become filters, the last the
+ * compressor. Throws UnsupportedFeatureError for what v2 cannot say (sharding, crc32c, ...).
+ */
+export function v3ToV2Encoding(registry: Registry, metadata: ArrayMetadata): V2Encoding {
+  const rank = metadata.shape.length;
+  let order: "C" | "F" = "C";
+  const filters: JsonObject[] = [];
+  const bytesFilters: JsonObject[] = [];
+  for (const [i, codec] of metadata.codecs.entries()) {
+    const extension = registry.get("codec", codec.name);
+    if (codec.name === "transpose") {
+      const perm = codec.configuration?.order;
+      const list = Array.isArray(perm) ? perm : [];
+      const identity = list.every((p, k) => p === k);
+      const reversed = list.every((p, k) => p === rank - 1 - k);
+      if (i === 0 && reversed && !identity) order = "F";
+      else if (!identity)
+        throw new UnsupportedFeatureError(
+          `transpose ${JSON.stringify(perm)} has no Zarr v2 form (only the reversal, order "F")`,
+        );
+      continue;
+    }
+    if (extension.codecKind === "array_to_bytes") {
+      if (codec.name === "bytes" || codec.name in OBJECT_CODECS) continue;
+      throw new UnsupportedFeatureError(`codec "${codec.name}" has no Zarr v2 form`);
+    }
+    const v2 = codecToV2(extension, codec);
+    (extension.codecKind === "array_to_array" ? filters : bytesFilters).push(v2);
+  }
+  const compressor = bytesFilters.pop() ?? null;
+  const separator = metadata.chunkKeyEncoding.configuration?.separator;
+  return {
+    compressor,
+    filters: [...filters, ...bytesFilters],
+    order,
+    dimensionSeparator: separator === "." ? "." : separator === "/" ? "/" : ".",
+  };
+}
+
+function codecToV2(extension: CodecExtension, codec: NamedConfig): JsonObject {
+  if (extension.toV2 !== undefined) return extension.toV2(codec.configuration);
+  if (extension.name.startsWith("numcodecs."))
+    return { id: extension.name.slice("numcodecs.".length), ...(codec.configuration ?? {}) };
+  throw new UnsupportedFeatureError(`codec "${codec.name}" has no Zarr v2 (numcodecs) form`);
+}

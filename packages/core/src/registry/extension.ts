@@ -24,6 +24,11 @@ export interface CodecExtension {
   ): Codec | Promise<Codec>;
   /** Maps a numcodecs (Zarr v2) configuration onto this codec's v3 form. */
   fromV2?(configuration: JsonObject): NamedConfig;
+  /**
+   * The numcodecs (Zarr v2) configuration, with its "id", for this codec's v3 configuration;
+   * absent (or throwing UnsupportedFeatureError) when v2 has no equivalent.
+   */
+  toV2?(configuration: JsonObject | undefined): JsonObject;
   /** Configurations the conformance suite round-trips. */
   readonly samples: readonly (JsonObject | undefined)[];
   /**

@@ -255,6 +255,16 @@ export const bloscCodecExtension: CodecExtension = {
         : {}),
     },
   }),
+  toV2: (configuration) => {
+    const codec = BloscCodec.fromConfig("blosc", configuration, 1);
+    return {
+      id: "blosc",
+      cname: codec.cname,
+      clevel: codec.clevel,
+      shuffle: SHUFFLE_CODES[codec.shuffle],
+      blocksize: codec.blocksize,
+    };
+  },
   samples: [
     { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 },
     { cname: "zstd", clevel: 3, shuffle: "noshuffle", blocksize: 0 },

@@ -61,6 +61,7 @@ export const gzipCodecExtension: CodecExtension = {
     name: "gzip",
     configuration: { level: parseLevel("gzip", configuration, false) },
   }),
+  toV2: (configuration) => ({ id: "gzip", level: parseLevel("gzip", configuration, true) }),
   samples: [{ level: 0 }, { level: 5 }, { level: 9 }],
   dataTypes: "all",
 };

@@ -110,6 +110,13 @@ export const zstdCodecExtension: CodecExtension = {
     name: "zstd",
     configuration: ZstdCodec.fromConfig("zstd", configuration).toConfig().configuration,
   }),
+  toV2: (configuration): JsonObject => {
+    const codec = ZstdCodec.fromConfig("zstd", configuration);
+    // zarr-python 2's numcodecs (0.11) has no checksum option; say so rather than drop it.
+    return codec.checksum
+      ? { id: "zstd", level: codec.level, checksum: true }
+      : { id: "zstd", level: codec.level };
+  },
   samples: [
     { level: 3, checksum: false },
     { level: -5, checksum: false },
