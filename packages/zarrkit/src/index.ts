@@ -12,6 +12,7 @@ import {
   type ZarrArray,
   type ZarrGroup,
 } from "@zarrkit/core";
+import { ConsolidatedStore } from "@zarrkit/stores";
 import { defaultZarrkitContext } from "./default-registry.js";
 import { storeForLocation } from "./location.js";
 
@@ -31,21 +32,31 @@ export { storeForLocation } from "./location.js";
 
 type Where = Store | string;
 
+/** Reading by location: a hierarchy's consolidated metadata is used unless `consolidated: false`. */
+export interface LocationOpenOptions extends OpenOptions {
+  consolidated?: boolean;
+}
+
 async function resolve(
   where: Where,
-  options: { context?: Context },
+  options: LocationOpenOptions,
   writable = false,
 ): Promise<{ store: Store; context: Context }> {
   const context = options.context ?? defaultZarrkitContext();
-  const store =
-    typeof where === "string" ? await storeForLocation(where, context, { writable }) : where;
+  if (typeof where !== "string") return { store: where, context };
+  const store = await storeForLocation(where, context, { writable });
+  // One document (zarr.json's inline metadata or .zmetadata) then answers every node.
+  if (!writable && options.consolidated !== false) {
+    const consolidated = await ConsolidatedStore.open(store);
+    if (consolidated !== undefined) return { store: consolidated, context };
+  }
   return { store, context };
 }
 
 export async function open(
   where: Where,
   path = "",
-  options: OpenOptions = {},
+  options: LocationOpenOptions = {},
 ): Promise<ZarrArray | ZarrGroup> {
   const { store, context } = await resolve(where, options);
   return coreOpen(store, path, { ...options, context });
@@ -54,7 +65,7 @@ export async function open(
 export async function openArray<D extends string = string>(
   where: Where,
   path = "",
-  options: OpenOptions & { dataType?: D } = {},
+  options: LocationOpenOptions & { dataType?: D } = {},
 ): Promise<ZarrArray<D>> {
   const { store, context } = await resolve(where, options);
   return coreOpenArray(store, path, { ...options, context });
@@ -63,7 +74,7 @@ export async function openArray<D extends string = string>(
 export async function openGroup(
   where: Where,
   path = "",
-  options: OpenOptions = {},
+  options: LocationOpenOptions = {},
 ): Promise<ZarrGroup> {
   const { store, context } = await resolve(where, options);
   return coreOpenGroup(store, path, { ...options, context });

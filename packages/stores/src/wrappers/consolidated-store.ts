@@ -4,6 +4,7 @@ import {
   isJsonObject,
   isListable,
   type JsonObject,
+  type JsonValue,
   parseJson,
   type Store,
   type StoreGetOptions,
@@ -15,6 +16,17 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 const METADATA_NAMES = ["zarr.json", ".zarray", ".zgroup", ".zattrs", ".zmetadata"];
+
+function parseDocument(bytes: Uint8Array, key: string): JsonValue {
+  try {
+    return parseJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw new InvalidMetadataError(
+      `${key} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      { key, cause: err },
+    );
+  }
+}
 
 function isMetadataKey(key: string): boolean {
   const name = key.slice(key.lastIndexOf("/") + 1);
@@ -55,7 +67,7 @@ export class ConsolidatedStore {
   }
 
   static #fromV3(store: Store, root: Uint8Array): ConsolidatedStore | undefined {
-    const doc = parseJson(decoder.decode(root));
+    const doc = parseDocument(root, "zarr.json");
     const consolidated = isJsonObject(doc) ? doc.consolidated_metadata : undefined;
     if (!isJsonObject(consolidated)) return undefined;
     if (consolidated.kind !== "inline" || !isJsonObject(consolidated.metadata)) {
@@ -81,7 +93,7 @@ export class ConsolidatedStore {
   }
 
   static #fromV2(store: Store, bytes: Uint8Array): ConsolidatedStore {
-    const doc = parseJson(decoder.decode(bytes));
+    const doc = parseDocument(bytes, ".zmetadata");
     if (!isJsonObject(doc) || !isJsonObject(doc.metadata) || doc.zarr_consolidated_format !== 1)
       throw new InvalidMetadataError(
         '.zmetadata must be {"zarr_consolidated_format": 1, "metadata": {...}}',
