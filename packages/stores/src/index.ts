@@ -2,12 +2,15 @@
 import type { Extension } from "@zarrkit/core";
 import { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
 import { fetchStoreExtension } from "./http/fetch-store-extension.js";
+import { s3StoreExtension } from "./s3/s3-store-extension.js";
 import { zipStoreExtension } from "./zip/zip-store-extension.js";
 
 export { FileSystemStore, type FileSystemStoreOptions } from "./filesystem/filesystem-store.js";
 export { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
 export { FetchStore, type FetchStoreOptions } from "./http/fetch-store.js";
 export { fetchStoreExtension } from "./http/fetch-store-extension.js";
+export { S3Store, type S3StoreOptions } from "./s3/s3-store.js";
+export { s3StoreExtension } from "./s3/s3-store-extension.js";
 export { CachingStore } from "./wrappers/caching-store.js";
 export { type CoalescingOptions, CoalescingStore } from "./wrappers/coalescing-store.js";
 export { ConsolidatedStore, writeConsolidatedMetadata } from "./wrappers/consolidated-store.js";
@@ -19,7 +22,7 @@ export { ZipWriter } from "./zip/zip-writer.js";
 export const storesExtension: Extension = {
   name: "@zarrkit/stores",
   module: import.meta.url,
-  stores: [fileSystemStoreExtension, fetchStoreExtension, zipStoreExtension],
+  stores: [fileSystemStoreExtension, fetchStoreExtension, zipStoreExtension, s3StoreExtension],
 };
 
 export default storesExtension;
