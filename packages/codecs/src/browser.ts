@@ -1,58 +1,13 @@
-// Browser entry: every codec that needs no Node module. gzip, numcodecs zlib and blosc use
-// node:zlib and come to browsers later (CompressionStream can carry gzip).
-import type { Extension } from "@zarrkit/core";
-import { bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec.js";
-import { deltaCodecExtension } from "./array-to-array/delta/delta-codec.js";
-import { fixedScaleOffsetCodecExtension } from "./array-to-array/fixedscaleoffset/fixedscaleoffset-codec.js";
-import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
-import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
-import {
-  vlenBytesCodecExtension,
-  vlenUtf8CodecExtension,
-} from "./array-to-bytes/vlen/vlen-codec.js";
-import {
-  adler32CodecExtension,
-  fletcher32CodecExtension,
-} from "./bytes-to-bytes/checksum32/checksum32-codec.js";
-import { crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
-import { lz4CodecExtension } from "./bytes-to-bytes/lz4/lz4-codec.js";
-import { shuffleCodecExtension } from "./bytes-to-bytes/shuffle/shuffle-codec.js";
-import { zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
+// Browser entry: the same codecs with DEFLATE from Compression Streams (no Node module).
+import { webDeflate } from "./bytes-to-bytes/gzip/web-deflate.js";
+import { createCodecsExtension } from "./codecs-extension.js";
 
-export { BitRoundCodec, bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec.js";
-export {
-  TransposeCodec,
-  transposeCodecExtension,
-} from "./array-to-array/transpose/transpose-codec.js";
-export {
-  BytesCodec,
-  bytesCodecExtension,
-  type Endian,
-} from "./array-to-bytes/bytes/bytes-codec.js";
-export { VlenCodec } from "./array-to-bytes/vlen/vlen-codec.js";
-export { crc32c } from "./bytes-to-bytes/crc32c/crc32c.js";
-export { Crc32cCodec, crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
-export { ZstdCodec, zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
+export * from "./exports.js";
 
-/** The codecs of this package that run in browsers. */
-export const codecsExtension: Extension = {
-  name: "@zarrkit/codecs",
-  module: import.meta.url,
-  codecs: [
-    bytesCodecExtension,
-    vlenUtf8CodecExtension,
-    vlenBytesCodecExtension,
-    transposeCodecExtension,
-    zstdCodecExtension,
-    lz4CodecExtension,
-    shuffleCodecExtension,
-    crc32cCodecExtension,
-    adler32CodecExtension,
-    fletcher32CodecExtension,
-    bitroundCodecExtension,
-    deltaCodecExtension,
-    fixedScaleOffsetCodecExtension,
-  ],
-};
-
+const bundle = createCodecsExtension(webDeflate, import.meta.url);
+/** Every codec of this package, as one bundle to register. */
+export const codecsExtension = bundle.extension;
+export const gzipCodecExtension = bundle.gzip;
+export const zlibCodecExtension = bundle.zlib;
+export const bloscCodecExtension = bundle.blosc;
 export default codecsExtension;

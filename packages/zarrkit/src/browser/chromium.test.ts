@@ -22,7 +22,7 @@ if (!available) {
 }
 
 const ENTRY = `
-export { createContext, createRegistry, coreExtension, openArray } from "@zarrkit/core";
+export { createArray, createContext, createRegistry, coreExtension, MemoryStore, openArray } from "@zarrkit/core";
 export { default as codecs } from "@zarrkit/codecs";
 export { default as sharding } from "@zarrkit/sharding";
 export { FetchStore } from "@zarrkit/stores";
@@ -35,7 +35,7 @@ const PLAIN: [
   string,
   string,
   NamedConfigJson[],
-  Float64Array | BigInt64Array | Uint8Array | Float32Array,
+  Float64Array | BigInt64Array | Uint8Array | Float32Array | Int16Array | Uint32Array | string[],
 ][] = [
   [
     "f64",
@@ -64,6 +64,37 @@ const PLAIN: [
     "float32",
     [transpose, le, { name: "numcodecs.shuffle", configuration: { elementsize: 4 } }],
     Float32Array.from({ length: 12 }, (_, i) => -i * 1.5),
+  ],
+  // DEFLATE in the browser comes from Compression Streams; blosc decodes through c-blosc WASM.
+  [
+    "gz",
+    "int16",
+    [be, { name: "gzip", configuration: { level: 6 } }],
+    Int16Array.from({ length: 12 }, (_, i) => i * 1000 - 5000),
+  ],
+  [
+    "zl",
+    "uint32",
+    [le, { name: "numcodecs.zlib", configuration: { level: 1 } }],
+    Uint32Array.from({ length: 12 }, (_, i) => 4294967295 - i),
+  ],
+  [
+    "bl",
+    "float64",
+    [
+      le,
+      {
+        name: "blosc",
+        configuration: { cname: "zlib", clevel: 5, shuffle: "bitshuffle", blocksize: 0 },
+      },
+    ],
+    Float64Array.from({ length: 12 }, (_, i) => Math.sqrt(i)),
+  ],
+  [
+    "str",
+    "string",
+    [{ name: "vlen-utf8" }, { name: "gzip", configuration: { level: 1 } }],
+    ["", "ünï", "日本", "🧊", "a", "b", "c", "d", "e", "f", "g", "h"],
   ],
 ];
 
@@ -188,8 +219,38 @@ describe.skipIf(!available)("headless Chromium", () => {
         const array = await z.openArray(new z.FetchStore("${server.url}${name}/"), "", { context });
         return Array.from((await array.get()).data, (v) => String(v));
       })()`);
-      expect(result, name).toEqual(Array.from<number | bigint, string>(values, (v) => String(v)));
+      expect(result, name).toEqual(
+        Array.from<number | bigint | string, string>(values, (v) => String(v)),
+      );
     }
+    await page.close();
+  });
+
+  it("writes and reads back gzip, zlib and blosc (zlib, lz4) in the browser", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}app/index.html`);
+    const result: unknown = await page.evaluate(`(async () => {
+      const z = await import("${server.url}app/zarrkit.js");
+      const context = z.createContext({ registry: z.createRegistry(z.coreExtension, z.codecs, z.sharding) });
+      const le = { name: "bytes", configuration: { endian: "little" } };
+      const chains = [
+        [le, { name: "gzip", configuration: { level: 5 } }],
+        [le, { name: "numcodecs.zlib", configuration: { level: 5 } }],
+        [le, { name: "blosc", configuration: { cname: "zlib", clevel: 5, shuffle: "shuffle", blocksize: 0 } }],
+        [le, { name: "blosc", configuration: { cname: "lz4", clevel: 5, shuffle: "bitshuffle", blocksize: 0 } }],
+      ];
+      const out = [];
+      for (const codecs of chains) {
+        const store = new z.MemoryStore();
+        const a = await z.createArray(store, "", { shape: [50, 40], chunkShape: [16, 16], dataType: "float64", codecs, context });
+        const values = Float64Array.from({ length: 2000 }, (_, i) => Math.sin(i / 10) * 100);
+        await a.set(null, values);
+        const back = await (await z.openArray(store, "", { context })).get();
+        out.push(back.data.every((v, i) => v === values[i]) && store.map.size > 1);
+      }
+      return out;
+    })()`);
+    expect(result).toEqual([true, true, true, true]);
     await page.close();
   });
 });

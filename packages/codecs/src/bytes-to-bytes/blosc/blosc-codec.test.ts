@@ -1,7 +1,11 @@
 import { isZarrkitError, type JsonObject } from "@zarrkit/core";
 import { pythonWith, tensorstorePython } from "@zarrkit/test-support";
 import { describe, expect, it } from "vitest";
+import { nodeDeflate } from "../gzip/node-deflate.js";
 import { BloscCodec } from "./blosc-codec.js";
+
+const bloscWith = (name: string, configuration: JsonObject | undefined, itemSize: number) =>
+  BloscCodec.fromConfig(name, configuration, itemSize, nodeDeflate);
 
 // Python's numcodecs (c-blosc) is the reference: it must read every frame zarrkit writes, with
 // the header recording the typesize and shuffle asked for, and zarrkit must read what it writes.
@@ -19,14 +23,14 @@ describe("blosc", () => {
   it("round-trips through its own encoder and the c-blosc decoder", async () => {
     for (const cname of CNAMES) {
       for (const shuffle of SHUFFLES) {
-        const codec = BloscCodec.fromConfig("blosc", { cname, clevel: 5, shuffle }, 8);
+        const codec = bloscWith("blosc", { cname, clevel: 5, shuffle }, 8);
         const encoded = await codec.encode(data);
         expect(encoded[3], "typesize in the header").toBe(8);
         expect(encoded[2]! & 0x05, "shuffle flags").toBe(
           { noshuffle: 0, shuffle: 1, bitshuffle: 4 }[shuffle],
         );
         expect(await codec.decode(encoded, data.length), `${cname} ${shuffle}`).toEqual(data);
-        const ragged = BloscCodec.fromConfig(
+        const ragged = bloscWith(
           "blosc",
           { cname, clevel: 5, shuffle, typesize: 2, blocksize: 1000 },
           2,
@@ -37,7 +41,7 @@ describe("blosc", () => {
         ).toEqual(odd);
       }
     }
-    expect(BloscCodec.fromConfig("blosc", { cname: "lz4" }, 4).toConfig()).toEqual({
+    expect(bloscWith("blosc", { cname: "lz4" }, 4).toConfig()).toEqual({
       name: "blosc",
       configuration: { cname: "lz4", clevel: 5, shuffle: "shuffle", typesize: 4, blocksize: 0 },
     });
@@ -45,7 +49,7 @@ describe("blosc", () => {
 
   it("typesize 4 goes through c-blosc, with its real blosclz and lz4hc", async () => {
     for (const cname of ["blosclz", "lz4hc"] as const) {
-      const codec = BloscCodec.fromConfig("blosc", { cname, clevel: 5, shuffle: "bitshuffle" }, 4);
+      const codec = bloscWith("blosc", { cname, clevel: 5, shuffle: "bitshuffle" }, 4);
       const encoded = await codec.encode(data);
       expect(encoded[3], "typesize").toBe(4);
       expect(encoded[2]! & 0x04, "bitshuffle flag").toBe(4);
@@ -54,12 +58,12 @@ describe("blosc", () => {
   });
 
   it("shuffling helps: shuffled float64 compresses better than unshuffled", async () => {
-    const plain = await BloscCodec.fromConfig(
+    const plain = await bloscWith(
       "blosc",
       { cname: "zstd", clevel: 5, shuffle: "noshuffle" },
       8,
     ).encode(data);
-    const shuffled = await BloscCodec.fromConfig(
+    const shuffled = await bloscWith(
       "blosc",
       { cname: "zstd", clevel: 5, shuffle: "shuffle" },
       8,
@@ -75,10 +79,10 @@ describe("blosc", () => {
       for (const cname of CNAMES) {
         for (const shuffle of SHUFFLES) {
           ours[`${cname}-${shuffle}`] = Buffer.from(
-            await BloscCodec.fromConfig("blosc", { cname, clevel: 3, shuffle }, 8).encode(data),
+            await bloscWith("blosc", { cname, clevel: 3, shuffle }, 8).encode(data),
           ).toString("base64");
           oddOurs[`${cname}-${shuffle}`] = Buffer.from(
-            await BloscCodec.fromConfig(
+            await bloscWith(
               "blosc",
               { cname, clevel: 3, shuffle, typesize: 2, blocksize: 1000 },
               2,
@@ -112,7 +116,7 @@ print(json.dumps({"ok": ok, "theirs": theirs}))`;
       );
       expect(Object.entries(result.ok).filter(([, ok]) => !ok)).toEqual([]);
       expect(Object.keys(result.ok).length).toBe(24);
-      const decoder = BloscCodec.fromConfig("blosc", {}, 8);
+      const decoder = bloscWith("blosc", {}, 8);
       for (const [name, frame] of Object.entries(result.theirs)) {
         expect(
           await decoder.decode(new Uint8Array(Buffer.from(frame, "base64")), data.length),
@@ -123,12 +127,12 @@ print(json.dumps({"ok": ok, "theirs": theirs}))`;
   );
 
   it("refuses what it cannot write, bad configurations and bombs", async () => {
-    await expect(
-      BloscCodec.fromConfig("blosc", { cname: "blosclz" }, 8).encode(data),
-    ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "UnsupportedFeature"));
-    await expect(
-      BloscCodec.fromConfig("blosc", { cname: "snappy" }, 8).encode(data),
-    ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "UnsupportedFeature"));
+    await expect(bloscWith("blosc", { cname: "blosclz" }, 8).encode(data)).rejects.toSatisfy(
+      (e: unknown) => isZarrkitError(e, "UnsupportedFeature"),
+    );
+    await expect(bloscWith("blosc", { cname: "snappy" }, 8).encode(data)).rejects.toSatisfy(
+      (e: unknown) => isZarrkitError(e, "UnsupportedFeature"),
+    );
     const bads: JsonObject[] = [
       { cname: "brotli" },
       { clevel: 10 },
@@ -139,16 +143,16 @@ print(json.dumps({"ok": ok, "theirs": theirs}))`;
       { level: 3 },
     ];
     for (const bad of bads) {
-      expect(() => BloscCodec.fromConfig("blosc", bad, 4)).toThrow(
+      expect(() => bloscWith("blosc", bad, 4)).toThrow(
         expect.objectContaining({ code: "InvalidMetadata" }),
       );
     }
-    const encoded = await BloscCodec.fromConfig("blosc", {}, 8).encode(data);
-    await expect(BloscCodec.fromConfig("blosc", {}, 8).decode(encoded, 100)).rejects.toSatisfy(
-      (e: unknown) => isZarrkitError(e, "CorruptChunk"),
+    const encoded = await bloscWith("blosc", {}, 8).encode(data);
+    await expect(bloscWith("blosc", {}, 8).decode(encoded, 100)).rejects.toSatisfy((e: unknown) =>
+      isZarrkitError(e, "CorruptChunk"),
     );
     await expect(
-      BloscCodec.fromConfig("blosc", {}, 8).decode(encoded.subarray(0, 40), undefined),
+      bloscWith("blosc", {}, 8).decode(encoded.subarray(0, 40), undefined),
     ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "CorruptChunk"));
   });
 });

@@ -1,4 +1,3 @@
-import { deflateSync } from "node:zlib";
 import {
   type BytesToBytesCodec,
   type CodecExtension,
@@ -11,6 +10,7 @@ import Blosc from "numcodecs/blosc";
 import LZ4 from "numcodecs/lz4";
 import Zstd from "numcodecs/zstd";
 import { onlyFields } from "../../config-fields.js";
+import type { DeflateBackend } from "../gzip/deflate-backend.js";
 import { bitshuffle, shuffle as byteShuffle } from "./shuffle.js";
 
 export type BloscShuffle = "noshuffle" | "shuffle" | "bitshuffle";
@@ -44,6 +44,8 @@ export class BloscCodec implements BytesToBytesCodec {
   readonly blocksize: number;
   readonly #decoder = Blosc.fromConfig({});
   #cblosc: ReturnType<typeof Blosc.fromConfig> | undefined;
+  /** DEFLATE for the zlib compressor of our own encoder. */
+  readonly #deflate: DeflateBackend;
 
   constructor(
     name: string,
@@ -54,8 +56,10 @@ export class BloscCodec implements BytesToBytesCodec {
       typesize: number;
       blocksize: number;
     },
+    deflate: DeflateBackend,
   ) {
     this.name = name;
+    this.#deflate = deflate;
     this.cname = fields.cname;
     this.clevel = fields.clevel;
     this.shuffle = fields.shuffle;
@@ -68,6 +72,7 @@ export class BloscCodec implements BytesToBytesCodec {
     name: string,
     configuration: JsonObject | undefined,
     itemSize: number,
+    deflate: DeflateBackend,
   ): BloscCodec {
     const fail = (why: string): never => {
       throw new InvalidMetadataError(`codec "${name}": ${why}`);
@@ -100,13 +105,17 @@ export class BloscCodec implements BytesToBytesCodec {
       fail(
         `configuration.blocksize must be a non-negative integer, got ${JSON.stringify(blocksize)}`,
       );
-    return new BloscCodec(name, {
-      cname: cname as BloscCname,
-      clevel: clevel as number,
-      shuffle: shuffle as BloscShuffle,
-      typesize: typesize as number,
-      blocksize: blocksize as number,
-    });
+    return new BloscCodec(
+      name,
+      {
+        cname: cname as BloscCname,
+        clevel: clevel as number,
+        shuffle: shuffle as BloscShuffle,
+        typesize: typesize as number,
+        blocksize: blocksize as number,
+      },
+      deflate,
+    );
   }
 
   toConfig() {
@@ -199,7 +208,11 @@ export class BloscCodec implements BytesToBytesCodec {
   async #compress(input: Uint8Array): Promise<Uint8Array> {
     switch (this.cname) {
       case "zlib":
-        return deflateSync(input, { level: this.clevel });
+        if (this.#deflate === undefined)
+          throw new UnsupportedFeatureError(
+            `codec "${this.name}": no DEFLATE backend for cname zlib`,
+          );
+        return this.#deflate.encode("zlib", input, this.clevel);
       case "zstd":
         // clevel 0..9 spread over zstd levels -1..22.
         return Zstd.fromConfig({ level: this.clevel < 9 ? this.clevel * 2 - 1 : 22 }).encode(input);
@@ -239,13 +252,14 @@ export class BloscCodec implements BytesToBytesCodec {
   }
 }
 
-export const bloscCodecExtension: CodecExtension = {
+/** `blosc`, whose own encoder takes DEFLATE (cname zlib) from `deflate`. */
+export const bloscCodecExtension = (deflate: DeflateBackend): CodecExtension => ({
   kind: "codec",
   name: "blosc",
   aliases: ["numcodecs.blosc"],
   codecKind: "bytes_to_bytes",
   fromConfig: (configuration, { spec }) =>
-    BloscCodec.fromConfig("blosc", configuration, spec.dataType.itemSize),
+    BloscCodec.fromConfig("blosc", configuration, spec.dataType.itemSize, deflate),
   fromV2: ({ id: _id, shuffle, ...rest }) => ({
     name: "blosc",
     configuration: {
@@ -256,7 +270,7 @@ export const bloscCodecExtension: CodecExtension = {
     },
   }),
   toV2: (configuration) => {
-    const codec = BloscCodec.fromConfig("blosc", configuration, 1);
+    const codec = BloscCodec.fromConfig("blosc", configuration, 1, deflate);
     return {
       id: "blosc",
       cname: codec.cname,
@@ -272,4 +286,4 @@ export const bloscCodecExtension: CodecExtension = {
     { cname: "lz4hc", clevel: 9, shuffle: "bitshuffle", blocksize: 0 },
   ],
   dataTypes: "all",
-};
+});

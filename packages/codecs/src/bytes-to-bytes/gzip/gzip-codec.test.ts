@@ -6,7 +6,12 @@ import {
   isZarrkitError,
 } from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
-import { gzipCodecExtension, zlibCodecExtension } from "./gzip-codec.js";
+import { BloscCodec } from "../blosc/blosc-codec.js";
+import { deflateCodecExtensions } from "./gzip-codec.js";
+import { nodeDeflate } from "./node-deflate.js";
+import { webDeflate } from "./web-deflate.js";
+
+const { gzip: gzipCodecExtension, zlib: zlibCodecExtension } = deflateCodecExtensions(nodeDeflate);
 
 const data = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) % 251);
 const context = (): CodecFactoryContext => ({
@@ -60,5 +65,37 @@ describe("gzip and zlib codecs", () => {
       name: "numcodecs.zlib",
       configuration: { level: 1 },
     });
+  });
+});
+
+describe("Compression Streams backend (the browser entry's DEFLATE)", () => {
+  const data = new Uint8Array(200_000).map((_, i) => (Math.sin(i / 300) * 90 + i / 5000) & 0xff);
+  for (const format of ["gzip", "zlib"] as const) {
+    it(`${format}: what one backend writes the other reads`, async () => {
+      const fromWeb = await webDeflate.encode(format, data, 5);
+      const fromNode = await nodeDeflate.encode(format, data, 5);
+      expect(
+        new Uint8Array(await nodeDeflate.decode(format, format, fromWeb, data.length)),
+      ).toEqual(data);
+      expect(await webDeflate.decode(format, format, fromNode, data.length)).toEqual(data);
+    });
+
+    it(`${format}: refuses to inflate past the chunk's size, and corrupt streams`, async () => {
+      const bomb = await nodeDeflate.encode(format, new Uint8Array(5_000_000), 9);
+      await expect(webDeflate.decode(format, "c", bomb, 1000)).rejects.toSatisfy((e: unknown) =>
+        isZarrkitError(e, "CorruptChunk"),
+      );
+      const broken = (await nodeDeflate.encode(format, data, 5)).slice(0, 100);
+      await expect(webDeflate.decode(format, "c", broken, data.length)).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "CorruptChunk"),
+      );
+    });
+  }
+
+  it("blosc's own encoder takes zlib from it", async () => {
+    const codec = BloscCodec.fromConfig("blosc", { cname: "zlib", clevel: 5 }, 8, webDeflate);
+    const encoded = await codec.encode(data);
+    expect(encoded[2]! >> 5, "zlib format code").toBe(3);
+    expect(await codec.decode(encoded, data.length)).toEqual(data);
   });
 });

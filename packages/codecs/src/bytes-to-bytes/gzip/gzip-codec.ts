@@ -5,7 +5,7 @@ import {
   type JsonObject,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
-import { type ZlibFormat, zlibDecode, zlibEncode } from "./zlib-stream.js";
+import type { DeflateBackend, ZlibFormat } from "./deflate-backend.js";
 
 /** Reads `{level: 0..9}` and nothing else. */
 export function parseLevel(
@@ -24,17 +24,19 @@ export function parseLevel(
   return level;
 }
 
-/** A DEFLATE-family codec through node:zlib: `gzip` (v3 core) or numcodecs' `zlib`. */
+/** A DEFLATE-family codec: `gzip` (v3 core) or numcodecs' `zlib`, on a DeflateBackend. */
 export class DeflateCodec implements BytesToBytesCodec {
   readonly kind = "bytes_to_bytes";
   readonly name: string;
   readonly format: ZlibFormat;
   readonly level: number;
+  readonly #backend: DeflateBackend;
 
-  constructor(name: string, format: ZlibFormat, level: number) {
+  constructor(name: string, format: ZlibFormat, level: number, backend: DeflateBackend) {
     this.name = name;
     this.format = format;
     this.level = level;
+    this.#backend = backend;
   }
 
   toConfig() {
@@ -42,21 +44,29 @@ export class DeflateCodec implements BytesToBytesCodec {
   }
 
   encode(bytes: Uint8Array): Promise<Uint8Array> {
-    return zlibEncode(this.format, bytes, this.level);
+    return this.#backend.encode(this.format, bytes, this.level);
   }
 
   decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {
-    return zlibDecode(this.format, this.name, bytes, decodedSize);
+    return this.#backend.decode(this.format, this.name, bytes, decodedSize);
   }
 }
 
-export const gzipCodecExtension: CodecExtension = {
+/** `gzip` and `numcodecs.zlib` on the given backend. */
+export function deflateCodecExtensions(backend: DeflateBackend): {
+  gzip: CodecExtension;
+  zlib: CodecExtension;
+} {
+  return { gzip: gzipExtension(backend), zlib: zlibExtension(backend) };
+}
+
+const gzipExtension = (backend: DeflateBackend): CodecExtension => ({
   kind: "codec",
   name: "gzip",
   aliases: ["numcodecs.gzip"],
   codecKind: "bytes_to_bytes",
   fromConfig: (configuration) =>
-    new DeflateCodec("gzip", "gzip", parseLevel("gzip", configuration, true)),
+    new DeflateCodec("gzip", "gzip", parseLevel("gzip", configuration, true), backend),
   fromV2: ({ id: _id, ...configuration }) => ({
     name: "gzip",
     configuration: { level: parseLevel("gzip", configuration, false) },
@@ -64,19 +74,24 @@ export const gzipCodecExtension: CodecExtension = {
   toV2: (configuration) => ({ id: "gzip", level: parseLevel("gzip", configuration, true) }),
   samples: [{ level: 0 }, { level: 5 }, { level: 9 }],
   dataTypes: "all",
-};
+});
 
-export const zlibCodecExtension: CodecExtension = {
+const zlibExtension = (backend: DeflateBackend): CodecExtension => ({
   kind: "codec",
   name: "numcodecs.zlib",
   aliases: ["zlib"],
   codecKind: "bytes_to_bytes",
   fromConfig: (configuration) =>
-    new DeflateCodec("numcodecs.zlib", "zlib", parseLevel("numcodecs.zlib", configuration, false)),
+    new DeflateCodec(
+      "numcodecs.zlib",
+      "zlib",
+      parseLevel("numcodecs.zlib", configuration, false),
+      backend,
+    ),
   fromV2: ({ id: _id, ...configuration }) => ({
     name: "numcodecs.zlib",
     configuration: { level: parseLevel("zlib", configuration, false) },
   }),
   samples: [{ level: 1 }, { level: 6 }],
   dataTypes: "all",
-};
+});

@@ -1,0 +1,65 @@
+import type { CodecExtension, Extension } from "@zarrkit/core";
+import { bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec.js";
+import { deltaCodecExtension } from "./array-to-array/delta/delta-codec.js";
+import { fixedScaleOffsetCodecExtension } from "./array-to-array/fixedscaleoffset/fixedscaleoffset-codec.js";
+import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
+import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
+import {
+  vlenBytesCodecExtension,
+  vlenUtf8CodecExtension,
+} from "./array-to-bytes/vlen/vlen-codec.js";
+import { bloscCodecExtension } from "./bytes-to-bytes/blosc/blosc-codec.js";
+import {
+  adler32CodecExtension,
+  fletcher32CodecExtension,
+} from "./bytes-to-bytes/checksum32/checksum32-codec.js";
+import { crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
+import type { DeflateBackend } from "./bytes-to-bytes/gzip/deflate-backend.js";
+import { deflateCodecExtensions } from "./bytes-to-bytes/gzip/gzip-codec.js";
+import { lz4CodecExtension } from "./bytes-to-bytes/lz4/lz4-codec.js";
+import { shuffleCodecExtension } from "./bytes-to-bytes/shuffle/shuffle-codec.js";
+import { zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
+
+/**
+ * Every codec of this package as one bundle, DEFLATE (gzip, zlib, blosc's zlib) coming from the
+ * platform's backend. The Node and browser entries differ only in that backend.
+ */
+export function createCodecsExtension(
+  deflate: DeflateBackend,
+  module: string,
+): {
+  extension: Extension;
+  gzip: CodecExtension;
+  zlib: CodecExtension;
+  blosc: CodecExtension;
+} {
+  const { gzip, zlib } = deflateCodecExtensions(deflate);
+  const blosc = bloscCodecExtension(deflate);
+  return {
+    gzip,
+    zlib,
+    blosc,
+    extension: {
+      name: "@zarrkit/codecs",
+      module,
+      codecs: [
+        bytesCodecExtension,
+        vlenUtf8CodecExtension,
+        vlenBytesCodecExtension,
+        transposeCodecExtension,
+        gzip,
+        zlib,
+        zstdCodecExtension,
+        blosc,
+        lz4CodecExtension,
+        shuffleCodecExtension,
+        crc32cCodecExtension,
+        adler32CodecExtension,
+        fletcher32CodecExtension,
+        bitroundCodecExtension,
+        deltaCodecExtension,
+        fixedScaleOffsetCodecExtension,
+      ],
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// What both entries (Node and browser) export besides the bundle itself.
+export { BitRoundCodec, bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec.js";
+export { DeltaCodec, deltaCodecExtension } from "./array-to-array/delta/delta-codec.js";
+export {
+  FixedScaleOffsetCodec,
+  fixedScaleOffsetCodecExtension,
+} from "./array-to-array/fixedscaleoffset/fixedscaleoffset-codec.js";
+export {
+  TransposeCodec,
+  transposeCodecExtension,
+} from "./array-to-array/transpose/transpose-codec.js";
+export {
+  BytesCodec,
+  bytesCodecExtension,
+  type Endian,
+} from "./array-to-bytes/bytes/bytes-codec.js";
+export {
+  VlenCodec,
+  vlenBytesCodecExtension,
+  vlenUtf8CodecExtension,
+} from "./array-to-bytes/vlen/vlen-codec.js";
+export { BloscCodec } from "./bytes-to-bytes/blosc/blosc-codec.js";
+export { crc32c } from "./bytes-to-bytes/crc32c/crc32c.js";
+export { Crc32cCodec, crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
+export type { DeflateBackend, ZlibFormat } from "./bytes-to-bytes/gzip/deflate-backend.js";
+export { DeflateCodec } from "./bytes-to-bytes/gzip/gzip-codec.js";
+export { webDeflate } from "./bytes-to-bytes/gzip/web-deflate.js";
+export { ZstdCodec, zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
+export { createCodecsExtension } from "./codecs-extension.js";
