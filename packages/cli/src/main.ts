@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { createDefaultContext, isZarrkitError } from "zarrkit";
+import { conformance } from "./commands/conformance.js";
 import { cp } from "./commands/cp.js";
 import { exportArray } from "./commands/export.js";
 import { importNpy } from "./commands/import.js";
@@ -17,6 +18,8 @@ commands:
   export LOCATION OUT [--select SEL]     write an array (or a selection) to OUT.npy or OUT.json
   import IN.npy LOCATION [options]       create an array from a .npy file
   cp SRC DST [options]                   copy an array or hierarchy, re-encoding on the way
+  conformance [--json] [--extension MODULE]... [--stores memory,filesystem,http,zip,s3]
+                                         run the conformance matrix (with third-party extensions)
 
 reading commands take --zarr-format 2|3 (default: detect, v3 first).
 import and cp options:
@@ -113,6 +116,26 @@ async function run(argv: readonly string[], io: Io): Promise<void> {
       );
       return;
     }
+    case "conformance": {
+      const { values } = parse(
+        rest,
+        {
+          json: { type: "boolean" },
+          extension: { type: "string", multiple: true },
+          stores: { type: "string" },
+        },
+        0,
+      );
+      const extensions = Array.isArray(values.extension)
+        ? values.extension.filter((e): e is string => typeof e === "string")
+        : [];
+      const failed = await conformance(
+        { json: values.json === true, extensions, stores: str(values.stores) },
+        io.stdout,
+      );
+      if (failed > 0) throw new Error(`${failed} conformance combination(s) failed`);
+      return;
+    }
     case "cp": {
       const { values, positionals } = parse(rest, ENCODING_FLAGS, 2);
       await cp(
@@ -139,7 +162,7 @@ async function run(argv: readonly string[], io: Io): Promise<void> {
   }
 }
 
-type OptionSpec = Record<string, { type: "string" | "boolean" }>;
+type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
 
 /** The flags import and cp share (CONTRACTS.md section 3). */
 const ENCODING_FLAGS: OptionSpec = {

@@ -1,9 +1,12 @@
-import { codecsExtension } from "@zarrkit/codecs";
-import { coreExtension, type Extension } from "@zarrkit/core";
-import { shardingExtension } from "@zarrkit/sharding";
-import { storesExtension } from "@zarrkit/stores";
-
-/** The extensions the suite exercises by default, plus any given (third parties'). */
-export function conformanceExtensions(extra: readonly Extension[] = []): Extension[] {
-  return [coreExtension, codecsExtension, storesExtension, shardingExtension, ...extra];
-}
+export { firstMismatch, type Tolerance } from "./compare.js";
+export { conformanceExtensions } from "./extensions.js";
+export { formulaElement, formulaScalar } from "./formula.js";
+export { formatReport, reportJson } from "./report.js";
+export {
+  type CombinationResult,
+  type ConformanceOptions,
+  type ConformanceReport,
+  runConformance,
+} from "./run.js";
+export { BUILT_IN_STORE_KINDS, type StoreKind } from "./store-kinds.js";
+export { loadVectors, VECTORS_DIR, type Vector } from "./vectors.js";

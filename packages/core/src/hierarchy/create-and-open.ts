@@ -183,13 +183,15 @@ export async function createArray<D extends string>(
       { path: nodePath },
     );
   }
+  // null is a value here (v2's "no fill value"), not "not given".
   const fillValueJson =
-    options.fillValueJson ??
-    dataType.encodeFillValue(
-      options.fillValue === undefined
-        ? zeroElement(dataType)
-        : scalarBytes(dataType, options.fillValue, nodePath),
-    );
+    options.fillValueJson !== undefined
+      ? options.fillValueJson
+      : dataType.encodeFillValue(
+          options.fillValue === undefined
+            ? zeroElement(dataType)
+            : scalarBytes(dataType, options.fillValue, nodePath),
+        );
   const codecs = (options.codecs ?? defaultCodecs(dataType)).map((c, i) =>
     parseNamedConfig(c, `codecs[${i}]`, nodePath),
   );

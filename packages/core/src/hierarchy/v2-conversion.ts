@@ -170,6 +170,9 @@ function fillValueFromV2(dataType: DataType, fill: JsonValue): JsonValue {
 /** The v2 `fill_value` for element bytes (raw types as base64, as zarr-python writes them). */
 export function fillValueToV2(dataType: DataType, element: Uint8Array): JsonValue {
   if (dataType.kind === "raw") return btoa(String.fromCharCode(...element));
+  // zarr-python keeps object fill values as JSON; empty bytes are its None.
+  if (dataType.kind === "bytes")
+    return element.length === 0 ? null : btoa(String.fromCharCode(...element));
   return dataType.encodeFillValue(element);
 }
 
