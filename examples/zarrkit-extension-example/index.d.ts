@@ -2,9 +2,9 @@ import type {
   ChunkKeyEncodingExtension,
   CodecExtension,
   Extension,
+  ListableStore,
   StoreExtension,
   WritableStore,
-  ListableStore,
 } from "@zarrkit/core";
 
 export declare const xorCodec: CodecExtension;

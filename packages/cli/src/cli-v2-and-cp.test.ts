@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { pythonWith, tensorstorePython, zarrPython } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "./main.js";
@@ -265,4 +266,29 @@ describe("progress reporting", () => {
     );
     expect(formatBytes(1536)).toBe("1.5 kB");
   });
+});
+
+describe("zarrkit conformance", () => {
+  it("--json runs the matrix with a third-party extension and prints the summary", async () => {
+    const example = join(
+      dirname(fileURLToPath(import.meta.url)),
+      "..",
+      "..",
+      "..",
+      "examples",
+      "zarrkit-extension-example",
+      "index.js",
+    );
+    const r = await run("conformance", "--json", "--extension", example, "--stores", "memory");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(Object.keys(summary)).toEqual(["combinations", "passed", "failed", "skipped"]);
+    expect(summary.failed).toEqual([]);
+    expect(summary.passed).toBe(summary.combinations);
+    expect(summary.combinations).toBeGreaterThan(2000);
+    const bad = await run("conformance", "--extension", "./no-such-module.js");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --extension \.\/no-such-module\.js: cannot load it/);
+  }, 120_000);
 });
