@@ -1,0 +1,73 @@
+// One timed zarrkit or zarrita.js operation in its own process: prints {"ms", "hash", "rssMiB"}.
+//   node op-js.mjs zarrkit|zarrita VARIANT read|window|write DATA_DIR OUT_DIR
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [impl, variant, op, data, out] = process.argv.slice(2);
+const spec = JSON.parse(readFileSync(new URL("./datasets.json", import.meta.url), "utf8"));
+const v = spec.variants[variant];
+const [[w0, w1], [v0, v1]] = spec.window;
+const hash = (typed) =>
+  createHash("sha256")
+    .update(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength))
+    .digest("hex");
+const source = () => {
+  const bytes = readFileSync(join(data, "source.f32"));
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+};
+
+async function zarrkit() {
+  const z = await import("zarrkit");
+  if (op === "write") {
+    const values = source();
+    const start = performance.now();
+    const array = await z.createArray(new z.FileSystemStore(out), "", {
+      shape: spec.shape,
+      chunkShape: v.chunks,
+      dataType: "float32",
+      codecs: v.codecs,
+      overwrite: true,
+    });
+    await array.set(null, values);
+    return { ms: performance.now() - start, hash: null };
+  }
+  const start = performance.now();
+  const array = await z.openArray(new z.FileSystemStore(join(data, variant), { readOnly: true }));
+  const result = await array.get(op === "window" ? `${w0}:${w1}, ${v0}:${v1}` : null);
+  const ms = performance.now() - start;
+  return { ms, hash: hash(result.data) };
+}
+
+async function zarrita() {
+  const zarr = await import("zarrita");
+  const { default: FileSystemStore } = await import("@zarrita/storage/fs");
+  if (op === "write") {
+    // zarrita.js cannot write shards and has no gzip encoder.
+    if (variant === "D" || variant === "E") return { ms: null, hash: null, unsupported: true };
+    const values = source();
+    const start = performance.now();
+    const store = new FileSystemStore(out);
+    const array = await zarr.create(zarr.root(store), {
+      shape: spec.shape,
+      chunkShape: v.chunks,
+      dtype: "float32",
+      codecs: v.codecs,
+    });
+    await zarr.set(array, null, { data: values, shape: spec.shape, stride: [spec.shape[1], 1] });
+    return { ms: performance.now() - start, hash: null };
+  }
+  const start = performance.now();
+  const array = await zarr.open(zarr.root(new FileSystemStore(join(data, variant))), {
+    kind: "array",
+  });
+  const result = await zarr.get(
+    array,
+    op === "window" ? [zarr.slice(w0, w1), zarr.slice(v0, v1)] : null,
+  );
+  const ms = performance.now() - start;
+  return { ms, hash: hash(result.data) };
+}
+
+const result = await (impl === "zarrkit" ? zarrkit() : zarrita());
+console.log(JSON.stringify({ ...result, rssMiB: process.resourceUsage().maxRSS / 1024 }));
