@@ -46,7 +46,7 @@ describe.skipIf(server === undefined)("the CLI on s3:// locations", () => {
     const json = join(dir, "in.json");
     // A local array to start from: a tiny .npy written by hand (format 1.0, '<i2', shape (2, 3)).
     const header = "{'descr': '<i2', 'fortran_order': False, 'shape': (2, 3), }";
-    const padded = header.padEnd(64 - 10 - 1, " ") + "\n";
+    const padded = `${header.padEnd(64 - 10 - 1, " ")}\n`;
     const npy = Buffer.concat([
       Buffer.from([0x93]),
       Buffer.from("NUMPY"),

@@ -8,7 +8,7 @@ import GZip from "numcodecs/gzip";
 import LZ4 from "numcodecs/lz4";
 import Zlib from "numcodecs/zlib";
 import Zstd from "numcodecs/zstd";
-import codecsExtension from "../dist/index.js";
+import codecsExtension, { wasmZstd, ZstdCodec } from "../dist/index.js";
 
 const mib = Number(process.env.ZARRKIT_BENCH_MIB ?? 64);
 const runs = Number(process.env.ZARRKIT_BENCH_RUNS ?? 5);
@@ -46,11 +46,20 @@ const candidates = [
   ["zlib 5", "numcodecs (fflate)", "numcodecs", async () => Zlib.fromConfig({ level: 5 })],
   [
     "zstd 3",
-    "numcodecs WASM + checks (zarrkit)",
+    "libzstd native, zstd-napi (zarrkit)",
     "zarrkit",
     () => zarrkit("zstd", { level: 3, checksum: false }),
   ],
   ["zstd 3", "numcodecs WASM", "numcodecs", async () => Zstd.fromConfig({ level: 3 })],
+  [
+    "zstd 3",
+    "numcodecs WASM + checks (without the native addon)",
+    "alt",
+    async () => {
+      const codec = ZstdCodec.fromConfig("zstd", { level: 3, checksum: false }, wasmZstd);
+      return { encode: (b) => codec.encode(b), decode: (b) => codec.decode(b, data.length) };
+    },
+  ],
   [
     "blosc lz4 5 shuffle",
     "zarrkit encoder + c-blosc WASM decoder",

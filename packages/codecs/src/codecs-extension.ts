@@ -18,14 +18,16 @@ import type { DeflateBackend } from "./bytes-to-bytes/gzip/deflate-backend.js";
 import { deflateCodecExtensions } from "./bytes-to-bytes/gzip/gzip-codec.js";
 import { lz4CodecExtension } from "./bytes-to-bytes/lz4/lz4-codec.js";
 import { shuffleCodecExtension } from "./bytes-to-bytes/shuffle/shuffle-codec.js";
+import type { ZstdBackend } from "./bytes-to-bytes/zstd/zstd-backend.js";
 import { zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
 
 /**
- * Every codec of this package as one bundle, DEFLATE (gzip, zlib, blosc's zlib) coming from the
- * platform's backend. The Node and browser entries differ only in that backend.
+ * Every codec of this package as one bundle, DEFLATE (gzip, zlib, blosc's zlib) and zstd coming
+ * from the platform's backends. The Node and browser entries differ only in those.
  */
 export function createCodecsExtension(
   deflate: DeflateBackend,
+  zstd: ZstdBackend,
   module: string,
 ): {
   extension: Extension;
@@ -49,7 +51,7 @@ export function createCodecsExtension(
         transposeCodecExtension,
         gzip,
         zlib,
-        zstdCodecExtension,
+        zstdCodecExtension(zstd),
         blosc,
         lz4CodecExtension,
         shuffleCodecExtension,

@@ -25,5 +25,6 @@ export { Crc32cCodec, crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32
 export type { DeflateBackend, ZlibFormat } from "./bytes-to-bytes/gzip/deflate-backend.js";
 export { DeflateCodec } from "./bytes-to-bytes/gzip/gzip-codec.js";
 export { webDeflate } from "./bytes-to-bytes/gzip/web-deflate.js";
+export { wasmZstd, type ZstdBackend } from "./bytes-to-bytes/zstd/zstd-backend.js";
 export { ZstdCodec, zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
 export { createCodecsExtension } from "./codecs-extension.js";

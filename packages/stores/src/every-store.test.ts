@@ -39,7 +39,10 @@ describeReadableStoreContract("FetchStore", async (files) => {
   const server = await startHttpServer(root);
   return {
     store: new FetchStore(server.url),
-    teardown: async () => (await server.close(), await remove()),
+    teardown: async () => {
+      await server.close();
+      await remove();
+    },
   };
 });
 
@@ -58,6 +61,9 @@ describeReadableStoreContract("ZipStore over HTTP", async (files) => {
   const server = await startHttpServer(root);
   return {
     store: new ZipStore(new FetchStore(server.url), "archive.zip"),
-    teardown: async () => (await server.close(), await remove()),
+    teardown: async () => {
+      await server.close();
+      await remove();
+    },
   };
 });

@@ -72,6 +72,8 @@ export function parseDirectory(directory: Uint8Array, archive: string): Map<stri
     const extraLength = view.getUint16(at + 30, true);
     const commentLength = view.getUint16(at + 32, true);
     let localHeaderOffset = view.getUint32(at + 42, true);
+    if (at + 46 + nameLength + extraLength + commentLength > directory.length)
+      fail(archive, `central directory record ${entries.size} runs past the directory's end`);
     const name = decoder.decode(directory.subarray(at + 46, at + 46 + nameLength));
     // The zip64 extra field holds, in order, whichever of the three values overflowed.
     let extra = at + 46 + nameLength;

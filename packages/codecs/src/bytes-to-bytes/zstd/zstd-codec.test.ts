@@ -1,14 +1,41 @@
 import { isZarrkitError, type JsonObject } from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
+import { wasmZstd, type ZstdBackend } from "./zstd-backend.js";
 import { ZstdCodec } from "./zstd-codec.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
+import { nativeZstd } from "./zstd-native.js";
 
 const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 13) % 256);
 
-describe("zstd codec", () => {
+// The native addon is an optional dependency: built on install where a compiler is (CI).
+const native = nativeZstd();
+if (native === undefined) {
+  const reason = "zstd-napi (optional dependency) is not installed";
+  if (process.env.ZARRKIT_REQUIRE_PEERS === "1")
+    throw new Error(`${reason}; ZARRKIT_REQUIRE_PEERS=1 makes this a failure`);
+  console.warn(`\n*** SKIPPING native zstd tests: ${reason} ***\n`);
+}
+const backends: [string, ZstdBackend | undefined][] = [
+  ["WASM", wasmZstd],
+  ["native", native],
+];
+
+it.skipIf(native === undefined)("native and WASM zstd read each other's frames", async () => {
+  for (const checksum of [false, true]) {
+    const fromNative = await native!.encode(data, 3, checksum);
+    const fromWasm = await wasmZstd.encode(data, 3, checksum);
+    expect(await wasmZstd.decode(fromNative, data.length)).toEqual(data);
+    expect(await native!.decode(fromWasm, data.length)).toEqual(data);
+  }
+});
+
+describe.each(backends)("zstd codec (%s)", (_name, backend) => {
+  const fromConfig = (configuration: JsonObject): ZstdCodec =>
+    ZstdCodec.fromConfig("zstd", configuration, backend ?? wasmZstd);
+  if (backend === undefined) return;
   it("round-trips at positive and negative levels, and records both settings", async () => {
     for (const level of [-5, 1, 3, 19]) {
-      const codec = ZstdCodec.fromConfig("zstd", { level, checksum: false });
+      const codec = fromConfig({ level, checksum: false });
       const encoded = await codec.encode(data);
       expect(encoded.length).toBeLessThan(data.length);
       expect(await codec.decode(encoded, data.length)).toEqual(data);
@@ -17,7 +44,7 @@ describe("zstd codec", () => {
   });
 
   it("reads the declared content size from the frame header and refuses bombs", async () => {
-    const codec = ZstdCodec.fromConfig("zstd", { level: 3, checksum: false });
+    const codec = fromConfig({ level: 3, checksum: false });
     const encoded = await codec.encode(data);
     expect(zstdFrameContentSize(encoded)).toBe(data.length);
     await expect(codec.decode(encoded, 1000)).rejects.toSatisfy(
@@ -29,9 +56,9 @@ describe("zstd codec", () => {
   });
 
   it("writes the frame checksum with checksum: true, and decoding verifies it", async () => {
-    const codec = ZstdCodec.fromConfig("zstd", { level: 1, checksum: true });
+    const codec = fromConfig({ level: 1, checksum: true });
     const framed = await codec.encode(data);
-    const plain = await ZstdCodec.fromConfig("zstd", { level: 1, checksum: false }).encode(data);
+    const plain = await fromConfig({ level: 1, checksum: false }).encode(data);
     // Same frame plus the flag (header descriptor bit 2) and 4 checksum bytes.
     expect(framed.length).toBe(plain.length + 4);
     expect(framed[4]! & 0x04).toBe(0x04);
@@ -51,9 +78,7 @@ describe("zstd codec", () => {
       { level: 1, window: 3 },
     ];
     for (const bad of bads) {
-      expect(() => ZstdCodec.fromConfig("zstd", bad)).toThrow(
-        expect.objectContaining({ code: "InvalidMetadata" }),
-      );
+      expect(() => fromConfig(bad)).toThrow(expect.objectContaining({ code: "InvalidMetadata" }));
     }
   });
 });

@@ -5,49 +5,34 @@ import {
   InvalidMetadataError,
   type JsonObject,
 } from "@zarrkit/core";
-import Zstd from "numcodecs/zstd";
-import xxhash from "xxhash-wasm";
 import { onlyFields } from "../../config-fields.js";
+import type { ZstdBackend } from "./zstd-backend.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
-type Backend = ReturnType<typeof Zstd.fromConfig>;
-
-let hasher: ReturnType<typeof xxhash> | undefined;
-
 /**
- * Appends the frame checksum (the low 32 bits of XXH64 of the content, seed 0) to a frame
- * written without one, and sets its Content_Checksum_flag (frame header descriptor bit 2).
- */
-async function withChecksum(frame: Uint8Array, content: Uint8Array): Promise<Uint8Array> {
-  hasher ??= xxhash();
-  const digest = (await hasher).h64Raw(content, 0n);
-  const out = new Uint8Array(frame.length + 4);
-  out.set(frame);
-  out[4]! |= 0x04;
-  new DataView(out.buffer).setUint32(frame.length, Number(digest & 0xffffffffn), true);
-  return out;
-}
-
-/**
- * The v3 `zstd` codec, on numcodecs' WebAssembly build of libzstd (the baseline backend; see
- * the package README). Decoding verifies a frame's checksum when the frame carries one; encoding
- * with `checksum: true` appends it (XXH64 from xxhash-wasm).
+ * The v3 `zstd` codec on a ZstdBackend (native libzstd in Node when installed, else numcodecs'
+ * WebAssembly build; see the package README). Decoding verifies a frame's checksum when the
+ * frame carries one, and never produces more than the chunk holds.
  */
 export class ZstdCodec implements BytesToBytesCodec {
   readonly kind = "bytes_to_bytes";
   readonly name: string;
   readonly level: number;
   readonly checksum: boolean;
-  readonly #backend: Backend;
+  readonly #backend: ZstdBackend;
 
-  constructor(name: string, level: number, checksum: boolean) {
+  constructor(name: string, level: number, checksum: boolean, backend: ZstdBackend) {
     this.name = name;
     this.level = level;
     this.checksum = checksum;
-    this.#backend = Zstd.fromConfig({ level });
+    this.#backend = backend;
   }
 
-  static fromConfig(name: string, configuration: JsonObject | undefined): ZstdCodec {
+  static fromConfig(
+    name: string,
+    configuration: JsonObject | undefined,
+    backend: ZstdBackend,
+  ): ZstdCodec {
     onlyFields(name, configuration, ["level", "checksum"]);
     const level = configuration?.level ?? 0;
     // libzstd accepts negative levels (fast modes) down to -131072, and up to 22.
@@ -62,7 +47,7 @@ export class ZstdCodec implements BytesToBytesCodec {
         `codec "${name}": configuration.checksum must be a boolean, got ${JSON.stringify(checksum)}`,
       );
     }
-    return new ZstdCodec(name, level, checksum);
+    return new ZstdCodec(name, level, checksum, backend);
   }
 
   toConfig() {
@@ -70,9 +55,7 @@ export class ZstdCodec implements BytesToBytesCodec {
   }
 
   async encode(bytes: Uint8Array): Promise<Uint8Array> {
-    const frame = await this.#backend.encode(bytes);
-    // numcodecs' build writes no checksum; add it ourselves, as libzstd would.
-    return this.checksum ? withChecksum(frame, bytes) : frame;
+    return this.#backend.encode(bytes, this.level, this.checksum);
   }
 
   async decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {
@@ -84,7 +67,7 @@ export class ZstdCodec implements BytesToBytesCodec {
     }
     let out: Uint8Array;
     try {
-      out = await this.#backend.decode(bytes);
+      out = await this.#backend.decode(bytes, declared);
     } catch (err) {
       throw new CorruptChunkError(
         `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,
@@ -100,18 +83,19 @@ export class ZstdCodec implements BytesToBytesCodec {
   }
 }
 
-export const zstdCodecExtension: CodecExtension = {
+/** `zstd` on the given backend. */
+export const zstdCodecExtension = (backend: ZstdBackend): CodecExtension => ({
   kind: "codec",
   name: "zstd",
   aliases: ["numcodecs.zstd"],
   codecKind: "bytes_to_bytes",
-  fromConfig: (configuration) => ZstdCodec.fromConfig("zstd", configuration),
+  fromConfig: (configuration) => ZstdCodec.fromConfig("zstd", configuration, backend),
   fromV2: ({ id: _id, ...configuration }) => ({
     name: "zstd",
-    configuration: ZstdCodec.fromConfig("zstd", configuration).toConfig().configuration,
+    configuration: ZstdCodec.fromConfig("zstd", configuration, backend).toConfig().configuration,
   }),
   toV2: (configuration): JsonObject => {
-    const codec = ZstdCodec.fromConfig("zstd", configuration);
+    const codec = ZstdCodec.fromConfig("zstd", configuration, backend);
     // zarr-python 2's numcodecs (0.11) has no checksum option; say so rather than drop it.
     return codec.checksum
       ? { id: "zstd", level: codec.level, checksum: true }
@@ -124,4 +108,4 @@ export const zstdCodecExtension: CodecExtension = {
     { level: 3, checksum: true },
   ],
   dataTypes: "all",
-};
+});
