@@ -52,6 +52,7 @@ async function zarrita() {
       shape: spec.shape,
       chunkShape: v.chunks,
       dtype: "float32",
+      fillValue: 0,
       codecs: v.codecs,
     });
     await zarr.set(array, null, { data: values, shape: spec.shape, stride: [spec.shape[1], 1] });
