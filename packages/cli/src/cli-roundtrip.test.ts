@@ -7,7 +7,7 @@ import { FileSystemStore, ZipWriter } from "@zarrkit/stores";
 import { startHttpServer } from "@zarrkit/stores/testing";
 import { pythonWith } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "./main.js";
+import { runCli } from "./test-support/run-cli.js";
 
 // numpy writes each data type's .npy (edge values included, some big-endian or Fortran-ordered),
 // the CLI imports it through a codec chain and exports it again, and numpy checks both exports
@@ -91,19 +91,7 @@ const CHAINS: Record<string, string> = {
     '[{"name":"transpose","configuration":{"order":[1,0]}},{"name":"bytes","configuration":{"endian":"big"}}]',
 };
 
-async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { status, stdout, stderr };
-}
+const cli = runCli;
 
 describe.skipIf(numpy === undefined)(
   "CLI round trip of every data type through bytes/transpose chains",

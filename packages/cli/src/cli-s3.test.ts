@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startS3Server } from "@zarrkit/stores/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "./main.js";
+import { runCli } from "./test-support/run-cli.js";
 
 // s3:// locations in every CLI command, against a real loopback S3 server (moto), configured
 // through the standard AWS environment variables.
@@ -14,10 +14,7 @@ let bucket = "";
 beforeAll(async () => {
   if (server === undefined) return;
   bucket = await server.createBucket();
-  process.env.AWS_ENDPOINT_URL = server.endpoint;
-  process.env.AWS_REGION = server.region;
-  process.env.AWS_ACCESS_KEY_ID = server.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = server.credentials.secretAccessKey;
+  Object.assign(process.env, server.environment());
 });
 afterAll(async () => {
   process.env = saved;
@@ -25,20 +22,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  });
-  return { status, stdout, stderr };
-}
+const run = runCli;
 
 describe.skipIf(server === undefined)("the CLI on s3:// locations", () => {
   it("cp local -> s3, then info, tree and export read it back from S3", async () => {

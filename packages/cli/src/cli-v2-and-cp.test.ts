@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pythonWith, tensorstorePython, zarrPython } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "./main.js";
 import { formatBytes, progressLine } from "./progress.js";
+import { runCli } from "./test-support/run-cli.js";
 
 // zarr-python 2.13 writes a v2 hierarchy; the CLI inspects it (tree, info), imports into v2
 // (zarr-python reads it) and copies v2 -> sharded v3 (tensorstore reads the same values) and
@@ -15,20 +15,7 @@ const ts = pythonWith("tensorstore", tensorstorePython());
 const dir = mkdtempSync(join(tmpdir(), "zarrkit-cli-v2-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  });
-  return { status, stdout, stderr };
-}
+const run = runCli;
 
 // The v2 hierarchy: arrays with F order, big-endian, strings, '/' keys, filters, a missing chunk.
 const MAKE_V2 = `

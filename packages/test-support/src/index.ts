@@ -1,1 +1,1 @@
-export { pythonWith, tensorstorePython, zarrPython } from "./python-peer.js";
+export { pythonJson, pythonWith, tensorstorePython, zarrPython } from "./python-peer.js";

@@ -53,3 +53,11 @@ export function pythonWith(
 export function zarrPython(): string {
   return process.env.ZARR_PYTHON ?? "/usr/bin/python3";
 }
+
+/** JSON for a Python peer, with 64-bit integers (bigints) written as exact numbers. */
+export function pythonJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `__bigint__${v}` : v)).replace(
+    /"__bigint__(-?\d+)"/g,
+    "$1",
+  );
+}

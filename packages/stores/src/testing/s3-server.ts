@@ -10,6 +10,8 @@ export interface TestS3Server {
   readonly region: string;
   /** Creates a bucket (a fresh name per call unless given). */
   createBucket(name?: string): Promise<string>;
+  /** The standard AWS environment variables that point SDKs (and s3:// locations) at it. */
+  environment(): Record<string, string>;
   /** Makes every object of `bucket` readable without credentials. */
   makePublic(bucket: string): Promise<void>;
   close(): Promise<void>;
@@ -83,6 +85,12 @@ export async function startS3Server(): Promise<TestS3Server | undefined> {
     endpoint,
     credentials,
     region,
+    environment: () => ({
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    }),
     async createBucket(name) {
       const bucket = name ?? `zarrkit-test-${process.pid}-${++bucketCounter}`;
       await client.send(new sdk.CreateBucketCommand({ Bucket: bucket }));

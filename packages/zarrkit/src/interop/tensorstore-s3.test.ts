@@ -13,10 +13,7 @@ const saved = { ...process.env };
 beforeAll(async () => {
   if (server === undefined) return;
   bucket = await server.createBucket();
-  process.env.AWS_ENDPOINT_URL = server.endpoint;
-  process.env.AWS_REGION = server.region;
-  process.env.AWS_ACCESS_KEY_ID = server.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = server.credentials.secretAccessKey;
+  Object.assign(process.env, server.environment());
 });
 afterAll(async () => {
   process.env = saved;

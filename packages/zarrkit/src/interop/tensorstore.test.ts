@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHttpServer } from "@zarrkit/stores/testing";
-import { pythonWith, tensorstorePython } from "@zarrkit/test-support";
+import { pythonJson, pythonWith, tensorstorePython } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createArray,
@@ -148,12 +148,7 @@ for case in cases:
 json.dump(out, sys.stdout)
 `;
 
-/** JSON for Python with 64-bit integers written exactly. */
-const toJson = (value: unknown) =>
-  JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `__bigint__${v}` : v)).replace(
-    /"__bigint__(-?\d+)"/g,
-    "$1",
-  );
+const toJson = pythonJson;
 
 /**
  * zarrkit writes a case: the same metadata, and the region tensorstore wrote (its values came

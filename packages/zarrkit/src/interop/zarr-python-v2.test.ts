@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { pythonWith, zarrPython } from "@zarrkit/test-support";
+import { pythonJson, pythonWith, zarrPython } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   bytesDataType,
@@ -199,12 +199,7 @@ for case in inp:
 json.dump(out, sys.stdout)
 `;
 
-/** JSON for Python with 64-bit integers written exactly. */
-const toJson = (value: unknown) =>
-  JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `__bigint__${v}` : v)).replace(
-    /"__bigint__(-?\d+)"/g,
-    "$1",
-  );
+const toJson = pythonJson;
 
 function dataTypeOf(c: Case): DataType {
   if (c.dtype === "|O") return c.objectCodec === "vlen-utf8" ? stringDataType : bytesDataType;

@@ -3,19 +3,19 @@ import {
   type ChunkSpec,
   type CodecExtension,
   type DataType,
-  InvalidMetadataError,
   type JsonObject,
   type NDArray,
   ndarray,
-  numpyDtypeString,
   typedArrayOf,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import {
+  astypeSpec,
   castInto,
   contiguousElements,
+  filterTypes,
+  filterTypesConfig,
   isBigArray,
-  numericDtypeField,
 } from "../numeric/numeric-cast.js";
 
 const NAME = "numcodecs.delta";
@@ -37,33 +37,20 @@ export class DeltaCodec implements ArrayToArrayCodec {
   }
 
   static fromConfig(configuration: JsonObject | undefined, spec: ChunkSpec): DeltaCodec {
-    const c = onlyFields(NAME, configuration, ["dtype", "astype"]);
-    const dtype = numericDtypeField(NAME, "dtype", c.dtype ?? numpyDtypeString(spec.dataType));
-    if (dtype.name !== spec.dataType.name) {
-      throw new InvalidMetadataError(
-        `codec "${NAME}": configuration.dtype ${JSON.stringify(c.dtype)} does not match the array's ${spec.dataType.name}`,
-      );
-    }
-    const astype = c.astype === undefined ? dtype : numericDtypeField(NAME, "astype", c.astype);
+    const { dtype, astype } = filterTypes(
+      NAME,
+      onlyFields(NAME, configuration, ["dtype", "astype"]),
+      spec,
+    );
     return new DeltaCodec(dtype, astype);
   }
 
   toConfig() {
-    return {
-      name: NAME,
-      configuration: {
-        dtype: numpyDtypeString(this.dtype) ?? this.dtype.name,
-        astype: numpyDtypeString(this.astype) ?? this.astype.name,
-      },
-    };
+    return { name: NAME, configuration: filterTypesConfig(this) };
   }
 
   encodedSpec(spec: ChunkSpec): ChunkSpec {
-    return {
-      shape: spec.shape,
-      dataType: this.astype,
-      fillValue: new Uint8Array(this.astype.itemSize),
-    };
+    return astypeSpec(spec, this.astype);
   }
 
   encode(chunk: NDArray): NDArray {

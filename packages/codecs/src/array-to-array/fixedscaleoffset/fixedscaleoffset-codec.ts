@@ -7,12 +7,17 @@ import {
   type JsonObject,
   type NDArray,
   ndarray,
-  numpyDtypeString,
   type TypedArray,
   typedArrayOf,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
-import { castInto, contiguousElements, numericDtypeField } from "../numeric/numeric-cast.js";
+import {
+  astypeSpec,
+  castInto,
+  contiguousElements,
+  filterTypes,
+  filterTypesConfig,
+} from "../numeric/numeric-cast.js";
 
 const NAME = "numcodecs.fixedscaleoffset";
 
@@ -42,13 +47,7 @@ export class FixedScaleOffsetCodec implements ArrayToArrayCodec {
         );
       return v;
     };
-    const dtype = numericDtypeField(NAME, "dtype", c.dtype ?? numpyDtypeString(spec.dataType));
-    if (dtype.name !== spec.dataType.name) {
-      throw new InvalidMetadataError(
-        `codec "${NAME}": configuration.dtype ${JSON.stringify(c.dtype)} does not match the array's ${spec.dataType.name}`,
-      );
-    }
-    const astype = c.astype === undefined ? dtype : numericDtypeField(NAME, "astype", c.astype);
+    const { dtype, astype } = filterTypes(NAME, c, spec);
     return new FixedScaleOffsetCodec(number("offset"), number("scale"), dtype, astype);
   }
 
@@ -58,18 +57,13 @@ export class FixedScaleOffsetCodec implements ArrayToArrayCodec {
       configuration: {
         offset: this.offset,
         scale: this.scale,
-        dtype: numpyDtypeString(this.dtype) ?? this.dtype.name,
-        astype: numpyDtypeString(this.astype) ?? this.astype.name,
+        ...filterTypesConfig(this),
       },
     };
   }
 
   encodedSpec(spec: ChunkSpec): ChunkSpec {
-    return {
-      shape: spec.shape,
-      dataType: this.astype,
-      fillValue: new Uint8Array(this.astype.itemSize),
-    };
+    return astypeSpec(spec, this.astype);
   }
 
   encode(chunk: NDArray): NDArray {

@@ -1,9 +1,12 @@
 import {
+  type ChunkSpec,
   type DataType,
   InvalidMetadataError,
   isCContiguous,
+  type JsonObject,
   type NDArray,
   ndarray,
+  numpyDtypeString,
   parseNumpyDtype,
   stridedCopy,
   type TypedArray,
@@ -66,4 +69,37 @@ export function numericDtypeField(codec: string, field: string, value: unknown):
     );
   }
   return parsed.dataType;
+}
+
+/** The `dtype` (the array's type, checked) and `astype` (default: the same) of a numcodecs filter. */
+export interface FilterTypes {
+  readonly dtype: DataType;
+  readonly astype: DataType;
+}
+
+export function filterTypes(codec: string, c: JsonObject, spec: ChunkSpec): FilterTypes {
+  const dtype = numericDtypeField(codec, "dtype", c.dtype ?? numpyDtypeString(spec.dataType));
+  if (dtype.name !== spec.dataType.name) {
+    throw new InvalidMetadataError(
+      `codec "${codec}": configuration.dtype ${JSON.stringify(c.dtype)} does not match the array's ${spec.dataType.name}`,
+    );
+  }
+  const astype = c.astype === undefined ? dtype : numericDtypeField(codec, "astype", c.astype);
+  return { dtype, astype };
+}
+
+/** The two types as numcodecs writes them. */
+export function filterTypesConfig({ dtype, astype }: FilterTypes): {
+  dtype: string;
+  astype: string;
+} {
+  return {
+    dtype: numpyDtypeString(dtype) ?? dtype.name,
+    astype: numpyDtypeString(astype) ?? astype.name,
+  };
+}
+
+/** The chunk as the next codec sees it: same shape, stored as `astype`. */
+export function astypeSpec(spec: ChunkSpec, astype: DataType): ChunkSpec {
+  return { shape: spec.shape, dataType: astype, fillValue: new Uint8Array(astype.itemSize) };
 }
