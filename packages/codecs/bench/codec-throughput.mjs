@@ -62,7 +62,7 @@ const candidates = [
   ],
   [
     "blosc lz4 5 shuffle",
-    "zarrkit encoder + c-blosc WASM decoder",
+    "c-blosc WASM (typesize 4; zarrkit's encoder otherwise)",
     "zarrkit",
     () => zarrkit("blosc", { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 }),
   ],
@@ -74,7 +74,7 @@ const candidates = [
   ],
   [
     "blosc zstd 3 shuffle",
-    "zarrkit encoder + c-blosc WASM decoder",
+    "c-blosc WASM (typesize 4; zarrkit's encoder otherwise)",
     "zarrkit",
     () => zarrkit("blosc", { cname: "zstd", clevel: 3, shuffle: "shuffle", blocksize: 0 }),
   ],
