@@ -11,6 +11,7 @@ export {
 } from "./chunk-key-encodings/v2-chunk-key-encoding.js";
 export type * from "./codecs/codec.js";
 export { CodecPipeline } from "./codecs/codec-pipeline.js";
+export type { BytesChainJob, CodecRunner } from "./codecs/codec-runner.js";
 export {
   type Allocator,
   type Context,

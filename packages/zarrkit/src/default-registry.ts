@@ -9,15 +9,34 @@ import {
 } from "@zarrkit/core";
 import { shardingExtension } from "@zarrkit/sharding";
 import { storesExtension } from "@zarrkit/stores";
+import { WorkerPool, type WorkerPoolOptions } from "./workers/worker-pool.js";
 
 /** A registry holding core's extensions and every default extension package's. */
 export function createDefaultRegistry(): Registry {
   return createRegistry(coreExtension, codecsExtension, shardingExtension, storesExtension);
 }
 
-/** A context over a fresh default registry. */
-export function createDefaultContext(options: Omit<ContextOptions, "registry"> = {}): Context {
-  return createContext({ ...options, registry: createDefaultRegistry() });
+export interface DefaultContextOptions extends Omit<ContextOptions, "registry"> {
+  /**
+   * Decompress chunks on worker threads (default: on, unless ZARRKIT_WORKERS=0): false, or the
+   * pool's options. Chunks under `minBytes` stay on the calling thread.
+   */
+  workers?: boolean | WorkerPoolOptions;
+}
+
+/** A context over a fresh default registry, with a worker pool for codecs unless told not to. */
+export function createDefaultContext(options: DefaultContextOptions = {}): Context {
+  const { workers, ...rest } = options;
+  const registry = createDefaultRegistry();
+  const wanted = workers ?? process.env.ZARRKIT_WORKERS !== "0";
+  const codecRunner =
+    rest.codecRunner ??
+    (wanted === false ? undefined : new WorkerPool(registry, wanted === true ? {} : wanted));
+  return createContext({
+    ...rest,
+    registry,
+    ...(codecRunner === undefined ? {} : { codecRunner }),
+  });
 }
 
 let shared: Context | undefined;

@@ -23,9 +23,11 @@ export * from "@zarrkit/stores";
 export {
   createDefaultContext,
   createDefaultRegistry,
+  type DefaultContextOptions,
   defaultZarrkitContext,
 } from "./default-registry.js";
 export { storeForLocation } from "./location.js";
+export { WorkerPool, type WorkerPoolOptions } from "./workers/worker-pool.js";
 
 // The same entry points as core's, defaulting to a context with every default extension, and
 // taking a location string ("https://...", "zip:a.zip#g", a path) as well as a store.

@@ -10,6 +10,7 @@ import type {
   ChunkSpec,
   Codec,
 } from "./codec.js";
+import type { BytesChainJob, CodecRunner } from "./codec-runner.js";
 
 /**
  * A resolved codec chain: array->array codecs, exactly one array->bytes codec, then
@@ -21,8 +22,16 @@ export class CodecPipeline {
   readonly bytesToBytes: readonly BytesToBytesCodec[];
   /** specs[i] is the decoded-side spec of arrayToArray[i]; the last is arrayToBytes's. */
   readonly #specs: readonly ChunkSpec[];
+  readonly #runner: CodecRunner | undefined;
+  /** The bytes->bytes stage as a runner job (when there is a runner and a stage). */
+  readonly #job: BytesChainJob | undefined;
 
-  private constructor(codecs: readonly Codec[], specs: readonly ChunkSpec[], path?: string) {
+  private constructor(
+    codecs: readonly Codec[],
+    specs: readonly ChunkSpec[],
+    path?: string,
+    runner?: CodecRunner,
+  ) {
     const a2a: ArrayToArrayCodec[] = [];
     const b2b: BytesToBytesCodec[] = [];
     let a2b: ArrayToBytesCodec | undefined;
@@ -49,6 +58,31 @@ export class CodecPipeline {
     this.arrayToBytes = a2b;
     this.bytesToBytes = b2b;
     this.#specs = specs;
+    this.#runner = runner;
+    const innerSpec = specs[a2a.length]!;
+    this.#job =
+      runner === undefined || b2b.length === 0
+        ? undefined
+        : {
+            codecs: b2b.map((c) => c.toConfig()),
+            spec: {
+              shape: innerSpec.shape,
+              dataType: innerSpec.dataType.name,
+              fillValue: innerSpec.fillValue,
+            },
+            sizes: this.#stageSizes(),
+          };
+  }
+
+  /** Decoded size at each bytes->bytes stage, innermost first (undefined where not fixed). */
+  #stageSizes(): (number | undefined)[] {
+    const innerSpec = this.#specs[this.arrayToArray.length]!;
+    const sizes: (number | undefined)[] = [this.arrayToBytes.encodedSize?.(innerSpec)];
+    for (const codec of this.bytesToBytes) {
+      const prev = sizes[sizes.length - 1];
+      sizes.push(prev === undefined ? undefined : codec.encodedSize?.(prev));
+    }
+    return sizes;
   }
 
   /** Resolves `configs` through the registry, each codec seeing the spec it will be given. */
@@ -57,6 +91,7 @@ export class CodecPipeline {
     spec: ChunkSpec,
     registry: Registry,
     path?: string,
+    runner?: CodecRunner,
   ): Promise<CodecPipeline> {
     const codecs: Codec[] = [];
     const specs: ChunkSpec[] = [spec];
@@ -65,7 +100,11 @@ export class CodecPipeline {
       const extension = registry.get("codec", config.name, { path });
       let codec: Codec;
       try {
-        codec = await extension.fromConfig(config.configuration, { spec: current, registry });
+        codec = await extension.fromConfig(config.configuration, {
+          spec: current,
+          registry,
+          ...(runner === undefined ? {} : { runner }),
+        });
       } catch (err) {
         const where = `${path === undefined ? "" : `zarr.json of "${path}": `}codecs[${i}]: `;
         if (err instanceof ZarrkitError && err.path === undefined)
@@ -82,7 +121,7 @@ export class CodecPipeline {
         specs.push(current);
       }
     }
-    return new CodecPipeline(codecs, specs, path);
+    return new CodecPipeline(codecs, specs, path, runner);
   }
 
   get codecs(): Codec[] {
@@ -99,6 +138,15 @@ export class CodecPipeline {
     for (const [i, codec] of this.arrayToArray.entries())
       array = await codec.encode(array, this.#specs[i]!);
     let bytes = await this.arrayToBytes.encode(array, this.#specs[this.arrayToArray.length]!);
+    if (
+      this.#job !== undefined &&
+      this.#runner !== undefined &&
+      bytes.length >= this.#runner.minBytes
+    ) {
+      // The array->bytes output may share memory with the chunk (zero-copy): give away a copy.
+      const done = await this.#runner.encode(this.#job, bytes.slice());
+      if (done !== undefined) return done;
+    }
     for (const codec of this.bytesToBytes) bytes = await codec.encode(bytes);
     return bytes;
   }
@@ -155,11 +203,18 @@ export class CodecPipeline {
 
   /** Undoes the bytes->bytes codecs, bounding each output by the size the spec implies. */
   async #decodeBytes(bytes: Uint8Array): Promise<Uint8Array> {
-    const innerSpec = this.#specs[this.arrayToArray.length]!;
-    const sizes: (number | undefined)[] = [this.arrayToBytes.encodedSize?.(innerSpec)];
-    for (const codec of this.bytesToBytes) {
-      const prev = sizes[sizes.length - 1];
-      sizes.push(prev === undefined ? undefined : codec.encodedSize?.(prev));
+    const sizes = this.#job?.sizes ?? this.#stageSizes();
+    const runner = this.#runner;
+    // Worth a thread hop only for chunks of some size (the decoded size, when fixed).
+    if (
+      this.#job !== undefined &&
+      runner !== undefined &&
+      (sizes[0] ?? bytes.length) >= runner.minBytes
+    ) {
+      // Stores hand out bytes the pipeline owns; a view into a larger buffer (a shard) is copied.
+      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      const done = await runner.decode(this.#job, whole ? bytes : bytes.slice());
+      if (done !== undefined) return done;
     }
     for (let i = this.bytesToBytes.length - 1; i >= 0; i--)
       bytes = await this.bytesToBytes[i]!.decode(bytes, sizes[i]);

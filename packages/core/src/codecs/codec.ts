@@ -6,6 +6,7 @@ import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
 import type { ByteRange } from "../store/store.js";
+import type { CodecRunner } from "./codec-runner.js";
 
 /** What a codec sees on its decoded side: the chunk's shape, data type and fill value. */
 export interface ChunkSpec {
@@ -100,6 +101,8 @@ export interface CodecFactoryContext {
   readonly spec: ChunkSpec;
   /** Lets codecs that nest a pipeline (sharding) resolve their inner codecs. */
   readonly registry: Registry;
+  /** Where nested pipelines run their bytes->bytes stage (the array's context's runner). */
+  readonly runner?: CodecRunner;
 }
 
 export type CodecConfig = JsonObject;

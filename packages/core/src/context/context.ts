@@ -1,3 +1,4 @@
+import type { CodecRunner } from "../codecs/codec-runner.js";
 import { coreExtension } from "../core-extension.js";
 import type { ArrayFor, DataType } from "../data-types/data-type.js";
 import { elementArrayBytes } from "../hierarchy/chunk-values.js";
@@ -20,6 +21,8 @@ export interface ContextOptions {
   chunkCacheBytes?: number;
   /** Bytes of shard indexes kept for partial reads (default 16 MiB). */
   indexCacheBytes?: number;
+  /** Runs chunks' bytes->bytes codecs elsewhere (a worker pool); default: on this thread. */
+  codecRunner?: CodecRunner;
 }
 
 /**
@@ -42,6 +45,7 @@ export interface Context {
   readonly indexCache: LruCache<string, Uint8Array>;
   /** Per-chunk locks (by store and key) for read-modify-write. */
   readonly chunkLocks: KeyedLock;
+  readonly codecRunner: CodecRunner | undefined;
 }
 
 const storeIds = new WeakMap<object, number>();
@@ -71,6 +75,7 @@ export function createContext(options: ContextOptions = {}): Context {
     allocator: options.allocator,
     chunkCache,
     chunkLocks: new KeyedLock(),
+    codecRunner: options.codecRunner,
     indexCache: new LruCache<string, Uint8Array>(
       options.indexCacheBytes ?? 16 << 20,
       (bytes) => bytes.byteLength,

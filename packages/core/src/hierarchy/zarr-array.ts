@@ -165,6 +165,7 @@ export class ZarrArray<D extends string = string> {
       { shape: chunkShape, dataType, fillValue },
       registry,
       path,
+      context.codecRunner,
     );
     return new ZarrArray(
       store,

@@ -6,6 +6,7 @@ import {
   type ChunkSpec,
   type CodecExtension,
   CodecPipeline,
+  type CodecRunner,
   CorruptChunkError,
   chunkProjections,
   cOrderStride,
@@ -72,6 +73,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
     configuration: JsonObject | undefined,
     spec: ChunkSpec,
     registry: Registry,
+    runner?: CodecRunner,
   ): Promise<ShardingCodec> {
     const fail = (why: string): never => {
       throw new InvalidMetadataError(`codec "sharding_indexed": ${why}`);
@@ -110,6 +112,8 @@ export class ShardingCodec implements ArrayToBytesCodec {
       codecList("codecs"),
       { ...spec, shape: inner },
       registry,
+      undefined,
+      runner,
     );
     const indexSpec: ChunkSpec = {
       shape: [...grid, 2],
@@ -380,8 +384,8 @@ export const shardingCodecExtension: CodecExtension = {
   kind: "codec",
   name: "sharding_indexed",
   codecKind: "array_to_bytes",
-  fromConfig: (configuration, { spec, registry }) =>
-    ShardingCodec.fromConfig(configuration, spec, registry),
+  fromConfig: (configuration, { spec, registry, runner }) =>
+    ShardingCodec.fromConfig(configuration, spec, registry, runner),
   samples: [
     {
       chunk_shape: [2, 2],

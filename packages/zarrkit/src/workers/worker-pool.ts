@@ -1,0 +1,162 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import {
+  type BytesChainJob,
+  ChecksumMismatchError,
+  type CodecRunner,
+  CorruptChunkError,
+  InvalidMetadataError,
+  type Registry,
+  UnsupportedFeatureError,
+  type ZarrkitError,
+} from "@zarrkit/core";
+import type { WorkerReply, WorkerRequest, WorkerStatus } from "./codec-worker.js";
+
+export interface WorkerPoolOptions {
+  /** Worker threads (default: the machine's available parallelism). */
+  threads?: number;
+  /** Chunks decoding to fewer bytes stay on the calling thread (default 256 KiB). */
+  minBytes?: number;
+  /**
+   * Bytes of chunks to process on the calling thread before starting the workers (default
+   * 256 MiB): booting them competes for the cores, which a short-lived process never earns back.
+   */
+  startAfterBytes?: number;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  ready: boolean;
+  inFlight: number;
+}
+
+const ERRORS: Record<string, new (message: string) => ZarrkitError> = {
+  CorruptChunk: CorruptChunkError,
+  ChecksumMismatch: ChecksumMismatchError,
+  InvalidMetadata: InvalidMetadataError,
+  UnsupportedFeature: UnsupportedFeatureError,
+};
+
+/**
+ * Runs chunks' bytes->bytes codecs (decompression, checksums) on worker threads, so that they
+ * use every core. Each worker rebuilds the registry from the extensions' module URLs; when one
+ * cannot (an extension made at run time has no importable module), the pool says so and the
+ * pipeline runs the chain itself. Workers start on first use, chains run on the calling thread
+ * until they have booted, and idle workers never keep the process alive.
+ */
+export class WorkerPool implements CodecRunner {
+  readonly minBytes: number;
+  readonly #threads: number;
+  readonly #startAfterBytes: number;
+  #offered = 0;
+  readonly #extensions: { name: string; module: string }[];
+  #slots: Slot[] | undefined;
+  #usable = true;
+  #nextId = 0;
+  #jobs = 0;
+  readonly #pending = new Map<
+    number,
+    { resolve: (b: Uint8Array) => void; reject: (e: unknown) => void }
+  >();
+
+  constructor(registry: Registry, options: WorkerPoolOptions = {}) {
+    this.#threads = Math.max(1, options.threads ?? availableParallelism());
+    this.minBytes = options.minBytes ?? 256 << 10;
+    this.#startAfterBytes = options.startAfterBytes ?? 256 << 20;
+    this.#extensions = registry.bundles().map((e) => ({ name: e.name, module: e.module }));
+  }
+
+  #start(): Slot[] {
+    this.#slots ??= Array.from({ length: this.#threads }, () => {
+      const worker = new Worker(new URL("./codec-worker.js", import.meta.url), {
+        workerData: { extensions: this.#extensions },
+        // Flags about how the main script is read (node --input-type=module -e ...) are not ours.
+        execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
+      });
+      worker.unref();
+      // A worker that dies takes its jobs with it: fail them, and run later chains locally.
+      worker.once("exit", (code) => {
+        this.#usable = false;
+        if (code === 0) return;
+        for (const [id, pending] of this.#pending) {
+          this.#pending.delete(id);
+          pending.reject(new Error(`a codec worker exited with code ${code}`));
+        }
+      });
+      const slot: Slot = { worker, ready: false, inFlight: 0 };
+      worker.once("message", (status: WorkerStatus) => {
+        if (!status.ready) this.#usable = false;
+        slot.ready = status.ready;
+        worker.on("message", (reply: WorkerReply) => this.#settle(slot, reply));
+      });
+      worker.once("error", () => {
+        this.#usable = false;
+      });
+      return slot;
+    });
+    return this.#slots;
+  }
+
+  #settle(slot: Slot, reply: WorkerReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id);
+    if (--slot.inFlight === 0) slot.worker.unref();
+    if ("bytes" in reply) pending.resolve(reply.bytes);
+    else {
+      const ErrorClass = reply.error.code === undefined ? undefined : ERRORS[reply.error.code];
+      pending.reject(
+        ErrorClass === undefined
+          ? new Error(reply.error.message)
+          : new ErrorClass(reply.error.message),
+      );
+    }
+  }
+
+  async #run(
+    op: WorkerRequest["op"],
+    job: BytesChainJob,
+    bytes: Uint8Array,
+  ): Promise<Uint8Array | undefined> {
+    if (!this.#usable) return undefined;
+    if (this.#slots === undefined) {
+      this.#offered += bytes.byteLength;
+      if (this.#offered < this.#startAfterBytes) return undefined;
+    }
+    // Until a worker has booted (imported the extensions), chains run on the calling thread:
+    // short-lived processes never wait for workers.
+    const ready = this.#start().filter((s) => s.ready);
+    if (ready.length === 0) return undefined;
+    const slot = ready.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    slot.inFlight++;
+    this.#jobs++;
+    // A job in flight keeps the process alive until its answer arrives.
+    slot.worker.ref();
+    const id = this.#nextId++;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      const transfer = bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+      slot.worker.postMessage({ id, op, job, bytes } satisfies WorkerRequest, transfer);
+    });
+  }
+
+  /** Chains run on the workers so far. */
+  get jobs(): number {
+    return this.#jobs;
+  }
+
+  decode(job: BytesChainJob, bytes: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.#run("decode", job, bytes);
+  }
+
+  encode(job: BytesChainJob, bytes: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.#run("encode", job, bytes);
+  }
+
+  /** Stops the workers; chains sent afterwards run on the calling thread. */
+  async close(): Promise<void> {
+    const slots = this.#slots ?? [];
+    this.#slots = undefined;
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}
