@@ -28,7 +28,12 @@ function run(code: string): string[] {
   const file = join(here, "..", `.readme-example-${process.pid}.mjs`);
   writeFileSync(file, code);
   try {
-    return execFileSync(process.execPath, [file], { encoding: "utf8", cwd: join(here, "..") })
+    // A timeout, so that an example that never exits fails instead of hanging the suite.
+    return execFileSync(process.execPath, [file], {
+      encoding: "utf8",
+      cwd: join(here, ".."),
+      timeout: 60_000,
+    })
       .trim()
       .split("\n");
   } finally {

@@ -157,5 +157,12 @@ describe("the codec worker pool", () => {
     });
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("2 true");
+    // Done before the workers have even booted: the process still exits at once.
+    const quick = await promisify(execFile)(
+      process.execPath,
+      ["--input-type=module", "-e", script.replace("i < 50 && pool.jobs === 0", "i < 1")],
+      { encoding: "utf8", timeout: 20_000, cwd: new URL("..", import.meta.url).pathname },
+    );
+    expect(quick.stdout.trim()).toBe("2 false");
   });
 });

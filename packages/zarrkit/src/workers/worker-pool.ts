@@ -88,6 +88,8 @@ export class WorkerPool implements CodecRunner {
         if (!status.ready) this.#usable = false;
         slot.ready = status.ready;
         worker.on("message", (reply: WorkerReply) => this.#settle(slot, reply));
+        // Adding a message listener refs the worker again: idle, it must not hold the process.
+        if (slot.inFlight === 0) worker.unref();
       });
       worker.once("error", () => {
         this.#usable = false;
