@@ -1,6 +1,7 @@
 // Codec throughput, encode and decode, on 64 MiB of float32 (smooth values plus noise): the
 // median of several runs, MB/s of decoded data, for each candidate backend available offline.
 // Run with `pnpm bench` (after a build). Set ZARRKIT_BENCH_MIB for a smaller buffer.
+import { createRequire } from "node:module";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { coreDataType, createRegistry } from "@zarrkit/core";
 import Blosc from "numcodecs/blosc";
@@ -33,6 +34,13 @@ async function zarrkit(name, configuration) {
 
 // [codec, backend, role, factory]: "zarrkit" is the backend zarrkit uses, "numcodecs" the npm
 // numcodecs default that the ratio columns compare it with, "alt" another candidate.
+// Other backends on the npm registry that install offline on Node 20 (dev dependencies here).
+const require = createRequire(import.meta.url);
+const pako = require("pako");
+const fzstd = require("fzstd");
+const bokuweb = require("@bokuweb/zstd-wasm");
+await bokuweb.init();
+
 const candidates = [
   ["gzip 5", "node:zlib async (zarrkit)", "zarrkit", () => zarrkit("gzip", { level: 5 })],
   [
@@ -42,6 +50,12 @@ const candidates = [
     async () => ({ encode: (b) => gzipSync(b, { level: 5 }), decode: (b) => gunzipSync(b) }),
   ],
   ["gzip 5", "numcodecs (fflate)", "numcodecs", async () => GZip.fromConfig({ level: 5 })],
+  [
+    "gzip 5",
+    "pako",
+    "alt",
+    async () => ({ encode: (b) => pako.gzip(b, { level: 5 }), decode: (b) => pako.ungzip(b) }),
+  ],
   ["zlib 5", "node:zlib async (zarrkit)", "zarrkit", () => zarrkit("numcodecs.zlib", { level: 5 })],
   ["zlib 5", "numcodecs (fflate)", "numcodecs", async () => Zlib.fromConfig({ level: 5 })],
   [
@@ -51,6 +65,21 @@ const candidates = [
     () => zarrkit("zstd", { level: 3, checksum: false }),
   ],
   ["zstd 3", "numcodecs WASM", "numcodecs", async () => Zstd.fromConfig({ level: 3 })],
+  [
+    "zstd 3",
+    "@bokuweb/zstd-wasm",
+    "alt",
+    async () => ({ encode: (b) => bokuweb.compress(b, 3), decode: (b) => bokuweb.decompress(b) }),
+  ],
+  [
+    "zstd 3",
+    "fzstd (pure JS decoder; numcodecs encodes)",
+    "alt",
+    async () => {
+      const zstd = Zstd.fromConfig({ level: 3 });
+      return { encode: (b) => zstd.encode(b), decode: (b) => fzstd.decompress(b) };
+    },
+  ],
   [
     "zstd 3",
     "numcodecs WASM + checks (without the native addon)",
