@@ -13,12 +13,23 @@ const deflaters = {
 /** node:zlib; inflation is bounded with `maxOutputLength`. */
 export const nodeDeflate: DeflateBackend = {
   name: "node:zlib",
-  encode: (format, bytes, level) => deflaters[format].encode(bytes, { level }),
+  // Output buffers about the input's size: a few callbacks instead of one per 16 KiB.
+  encode: (format, bytes, level) =>
+    deflaters[format].encode(bytes, {
+      level,
+      chunkSize: Math.max(64, Math.min(bytes.length + 1024, 1 << 26)),
+    }),
   async decode(format, codec, bytes, limit) {
     try {
+      // One output chunk of the expected size: no 16 KiB pieces to call back and concatenate.
       return await deflaters[format].decode(
         bytes,
-        limit === undefined ? {} : { maxOutputLength: Math.max(1, limit) },
+        limit === undefined
+          ? {}
+          : {
+              maxOutputLength: Math.max(1, limit),
+              chunkSize: Math.max(64, Math.min(limit, 1 << 26)),
+            },
       );
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
