@@ -141,6 +141,8 @@ export async function runPeerChecks(
       input,
       encoding: "utf8",
       maxBuffer: 1 << 26,
+      // Importing the generator must not write __pycache__ into an installed package.
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
     });
     const verdicts: Record<string, string | null> = run.status === 0 ? JSON.parse(run.stdout) : {};
     for (const c of mine) {
