@@ -33,6 +33,8 @@ g = root.create_group("stations")
 if strings == "yes":
     n = g.create("names", shape=(5,), chunks=(2,), dtype=object, object_codec=numcodecs.VLenUTF8(), fill_value="")
     n[:] = np.array(["Ås", "Bergen", "", "Tromsø", "Oslo"], dtype=object)
+    lab = g.create("labels", shape=(4,), chunks=(3,), dtype=">U4", fill_value="", order="C")
+    lab[:] = np.array(["a", "Ås🧊", "", "long"], dtype=">U4")
 c = g.create("counts", shape=(7, 3), chunks=(3, 2), dtype="<i8", compressor=numcodecs.Zlib(4),
     filters=[numcodecs.Delta("<i8")], dimension_separator="/", fill_value=0)
 c[:5, :] = np.arange(15).reshape(5, 3) * 1000003 - 7
@@ -64,9 +66,12 @@ describe.skipIf(zarr === undefined)("the CLI on Zarr v2", () => {
       /^│ {3}├── counts {2}array v2 \(7, 3\) int64 chunks \(3, 2\) \[numcodecs\.delta -> bytes -> numcodecs\.zlib\]$/,
     );
     expect(lines[3]).toMatch(
-      /^│ {3}└── names {2}array v2 \(5,\) string chunks \(2,\) \[vlen-utf8 -> blosc\]$/,
+      /^│ {3}├── labels {2}array v2 \(4,\) fixed_length_utf32 chunks \(3,\) \[bytes -> blosc\]$/,
     );
     expect(lines[4]).toMatch(
+      /^│ {3}└── names {2}array v2 \(5,\) string chunks \(2,\) \[vlen-utf8 -> blosc\]$/,
+    );
+    expect(lines[5]).toMatch(
       /^└── temperature {2}array v2 \(40, 30\) float32 chunks \(16, 16\) \[transpose -> bytes -> blosc\]$/,
     );
   });
@@ -149,7 +154,7 @@ print(json.dumps({"t": bool(np.array_equal(t, temperature)), "t_dtype": str(t.dt
       // In a hierarchy, the array that cannot take the options is named and nothing is written.
       const tree = await run("cp", v2, refused, "--chunks", "32,32", "--codecs", codecs);
       expect(tree.status).toBe(2);
-      expect(tree.stderr).toMatch(/^error: array "stations\/names": --chunks must be 1 /);
+      expect(tree.stderr).toMatch(/^error: array "stations\/labels": --chunks must be 1 /);
       expect(existsSync(refused)).toBe(false);
     },
   );
@@ -161,7 +166,7 @@ print(json.dumps({"t": bool(np.array_equal(t, temperature)), "t_dtype": str(t.dt
     const back = join(dir, "roundtrip-v2.zarr");
     const r = await run("cp", v3, back, "--zarr-format", "2");
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^copied 3 arrays and 2 groups .* as Zarr v2 /);
+    expect(r.stdout).toMatch(/^copied 4 arrays and 2 groups .* as Zarr v2 /);
     const check = zarr!(
       `${EXPECTED}
 import json, sys, zarr
@@ -169,7 +174,8 @@ root = zarr.open_consolidated(sys.stdin.read().strip(), mode="r")
 t = root["temperature"]
 print(json.dumps({"t": bool(np.array_equal(t[...], temperature)), "order": t.order, "attrs": dict(t.attrs),
   "c": bool(np.array_equal(root["stations/counts"][...], counts)), "names": list(root["stations/names"][...]),
-  "title": root.attrs["title"], "filters": [f.codec_id for f in root["stations/counts"].filters or []]}))`,
+  "title": root.attrs["title"], "filters": [f.codec_id for f in root["stations/counts"].filters or []],
+  "labels": list(root["stations/labels"][...]), "labels_dtype": root["stations/labels"].dtype.str}))`,
       back,
     );
     expect(JSON.parse(check)).toEqual({
@@ -180,6 +186,8 @@ print(json.dumps({"t": bool(np.array_equal(t[...], temperature)), "order": t.ord
       names: ["Ås", "Bergen", "", "Tromsø", "Oslo"],
       title: "survey",
       filters: ["delta"],
+      labels: ["a", "Ås🧊", "", "long"],
+      labels_dtype: "<U4",
     });
   });
 

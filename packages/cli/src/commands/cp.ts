@@ -181,6 +181,9 @@ function arrayOptions(
   const common = {
     shape: from.shape,
     dataType: from.dataType.name,
+    ...(from.dataType.configuration === undefined
+      ? {}
+      : { dataTypeConfiguration: from.dataType.configuration }),
     chunkShape,
     fillValueJson,
     attributes:

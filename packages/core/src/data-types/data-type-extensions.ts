@@ -3,6 +3,7 @@ import type { JsonObject, JsonValue } from "../json/json-value.js";
 import type { DataTypeExtension } from "../registry/extension.js";
 import { CORE_DATA_TYPE_NAMES, coreDataType } from "./core-data-types.js";
 import type { DataType } from "./data-type.js";
+import { FIXED_LENGTH_UTF32, fixedLengthUtf32FromConfig } from "./fixed-length-utf32.js";
 import { bytesDataType, stringDataType } from "./variable-length-data-types.js";
 
 function resolve(name: string, configuration: JsonObject | undefined): DataType {
@@ -49,6 +50,13 @@ export const coreDataTypeExtensions: readonly DataTypeExtension[] = [
     ],
   },
   variableLengthExtension(stringDataType, ["", "n/a", "ünïcødé ✓"]),
+  {
+    kind: "data-type",
+    name: FIXED_LENGTH_UTF32,
+    fromConfig: (_name, configuration) => fixedLengthUtf32FromConfig(configuration),
+    // Parametrised: the suite's samples name types without a configuration.
+    samples: [],
+  },
   variableLengthExtension(bytesDataType, ["", "AAEC/w=="]),
 ];
 

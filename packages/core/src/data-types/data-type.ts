@@ -1,4 +1,4 @@
-import type { JsonValue } from "../json/json-value.js";
+import type { JsonObject, JsonValue } from "../json/json-value.js";
 
 /** The element storage of each core data type (DESIGN.md, "Values in JS"). */
 export interface CoreDataTypeArrays {
@@ -103,7 +103,8 @@ export type DataTypeKind =
   | "complex"
   | "raw"
   | "string"
-  | "bytes";
+  | "bytes"
+  | "fixed_string";
 
 /**
  * A data type: how one element is stored in JS memory and in JSON. Element values cross
@@ -122,6 +123,8 @@ export interface DataType<D extends string = string> {
   readonly variableLength: boolean;
   /** Bytes per element; 0 for variable-length types. */
   readonly itemSize: number;
+  /** The `configuration` of the data type's metadata entry, for parametrised types. */
+  readonly configuration?: JsonObject;
   /** Typed-array slots per element: 1, 2 for complex, `itemSize` for raw. */
   readonly lanes: number;
   /** Bytes per slot; the unit that the `bytes` codec swaps for big-endian. */

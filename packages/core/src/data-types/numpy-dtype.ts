@@ -1,5 +1,6 @@
 import { coreDataType } from "./core-data-types.js";
 import type { DataType } from "./data-type.js";
+import { fixedLengthUtf32 } from "./fixed-length-utf32.js";
 
 /** A NumPy dtype string resolved to a data type and the byte order of its stored elements. */
 export interface NumpyDtype {
@@ -19,9 +20,16 @@ const KIND_NAMES: Record<string, (size: number) => string | undefined> = {
 
 /**
  * Parses the fixed-size NumPy dtype strings that Zarr v2 and numcodecs write: `<i4`, `>f8`,
- * `|b1`, `<c16`, `|V3`, ... ; undefined for anything else (`|O`, `<U8`, structured types).
+ * `|b1`, `<c16`, `|V3`, `<U8` (fixed_length_utf32), ... ; undefined for anything else (`|O`,
+ * `|S8`, structured types).
  */
 export function parseNumpyDtype(text: string): NumpyDtype | undefined {
+  const unicode = /^([<>=|])U([1-9][0-9]*)$/.exec(text);
+  if (unicode !== null)
+    return {
+      dataType: fixedLengthUtf32(Number(unicode[2]) * 4),
+      endian: unicode[1] === ">" ? "big" : "little",
+    };
   const match = /^([<>|=])([biufcV])([1-9][0-9]*)$/.exec(text);
   if (match === null) return undefined;
   const [, order, kind, digits] = match;
@@ -36,6 +44,7 @@ export function parseNumpyDtype(text: string): NumpyDtype | undefined {
 }
 
 const KIND_LETTERS: Partial<Record<DataType["kind"], string>> = {
+  fixed_string: "U",
   bool: "b",
   int: "i",
   uint: "u",
@@ -52,5 +61,6 @@ export function numpyDtypeString(
   const letter = KIND_LETTERS[dataType.kind];
   if (letter === undefined) return undefined;
   const order = dataType.laneSize === 1 || letter === "V" ? "|" : endian === "big" ? ">" : "<";
-  return `${order}${letter}${dataType.itemSize}`;
+  // NumPy counts `U` lengths in code points, everything else in bytes.
+  return `${order}${letter}${letter === "U" ? dataType.itemSize / 4 : dataType.itemSize}`;
 }

@@ -50,6 +50,8 @@ export interface V2CreateOptions {
 }
 
 export interface CreateArrayOptions<D extends string> extends ArrayOptions, V2CreateOptions {
+  /** The data type's configuration, for parametrised types (`{"length_bytes": 40}`). */
+  dataTypeConfiguration?: JsonObject;
   /** 3 (default) or 2. With 2, `codecs` and `chunkKeyEncoding` do not apply (see V2CreateOptions). */
   zarrFormat?: 2 | 3;
   shape: readonly number[];
@@ -166,10 +168,13 @@ export async function createArray<D extends string>(
   const writable = requireWritable(store, nodePath);
   const context = contextOf(options);
   const shape = checkShape(options.shape, "shape", nodePath);
-  const dataTypeConfig: NamedConfig = { name: options.dataType, shorthand: true };
+  const dataTypeConfig: NamedConfig =
+    options.dataTypeConfiguration === undefined
+      ? { name: options.dataType, shorthand: true }
+      : { name: options.dataType, configuration: options.dataTypeConfiguration };
   const dataType: DataType = context.registry
     .get("data-type", options.dataType, { path: nodePath })
-    .fromConfig(options.dataType, undefined);
+    .fromConfig(options.dataType, options.dataTypeConfiguration);
   const chunkShape = checkShape(
     // Variable-length elements: assume about 16 bytes each.
     options.chunkShape ??

@@ -150,7 +150,10 @@ function convert(
     zarrFormat: 3,
     nodeType: "array",
     shape: v2.shape,
-    dataType: { name: dataType.name },
+    dataType:
+      dataType.configuration === undefined
+        ? { name: dataType.name }
+        : { name: dataType.name, configuration: dataType.configuration },
     chunkGrid: { name: "regular", configuration: { chunk_shape: [...v2.chunks] } },
     chunkKeyEncoding: { name: "v2", configuration: { separator: v2.dimensionSeparator } },
     fillValue: fillValueFromV2(dataType, v2.fillValue),

@@ -51,6 +51,8 @@ const TYPES: [string, JsonValue][] = [
   ["<f8", -0.5],
   ["<c8", null],
   [">c16", null],
+  ["<U5", ""],
+  [">U3", "abc"],
   ["|O:vlen-utf8", ""],
   ["|O:vlen-bytes", null],
 ];
@@ -143,6 +145,8 @@ def formula(case, shape):
             return np.array(["" if k % 5 == 0 else f"{k}:ünï{'🧊' * (k % 3)}" for k in i.flat], dtype=object).reshape(shape)
         return np.array([bytes((k * 7 + j) % 256 for j in range(k % 4)) for k in i.flat] + [None], dtype=object)[:-1].reshape(shape)
     dt = np.dtype(case["dtype"])
+    if dt.kind == "U":
+        return np.array([("" if k % 5 == 0 else f"{k}ü🧊")[: dt.itemsize // 4] for k in i.flat], dtype=dt).reshape(shape)
     if dt.kind == "b": return (i % 3 == 0)
     if dt.kind in "iu":
         info = np.iinfo(dt)
@@ -283,6 +287,9 @@ describe.skipIf(zarr === undefined)("zarr-python 2.13 interop (Zarr v2)", () => 
           shape: SHAPE,
           chunkShape: CHUNKS,
           dataType: dataType.name,
+          ...(dataType.configuration === undefined
+            ? {}
+            : { dataTypeConfiguration: dataType.configuration }),
           fillValueJson: c.fill,
           compressor: c.compressor,
           filters: c.filters,
