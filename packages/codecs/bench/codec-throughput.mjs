@@ -1,6 +1,7 @@
 // Codec throughput, encode and decode, on 64 MiB of float32 (smooth values plus noise): the
 // median of several runs, MB/s of decoded data, for each candidate backend available offline.
-// Run with `pnpm bench` (after a build). Set ZARRKIT_BENCH_MIB for a smaller buffer.
+// Run with `pnpm bench` (after a build). Set ZARRKIT_BENCH_MIB for a smaller buffer,
+// ZARRKIT_BENCH_ONLY=blosc (say) for the rows whose codec starts with that.
 import { createRequire } from "node:module";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { coreDataType, createRegistry } from "@zarrkit/core";
@@ -30,6 +31,19 @@ const spec = {
 async function zarrkit(name, configuration) {
   const codec = await registry.get("codec", name).fromConfig(configuration, { spec, registry });
   return { encode: (b) => codec.encode(b), decode: (b) => codec.decode(b, data.length) };
+}
+
+/** The same, decoding into one reused buffer (what the pipeline does with fixed-size chunks). */
+async function zarrkitInto(name, configuration) {
+  const codec = await registry.get("codec", name).fromConfig(configuration, { spec, registry });
+  const target = new Uint8Array(data.length);
+  return {
+    encode: (b) => codec.encode(b),
+    decode: async (b) => {
+      await codec.decodeInto(b, target);
+      return target;
+    },
+  };
 }
 
 // [codec, backend, role, factory]: "zarrkit" is the backend zarrkit uses, "numcodecs" the npm
@@ -91,9 +105,15 @@ const candidates = [
   ],
   [
     "blosc lz4 5 shuffle",
-    "c-blosc WASM (typesize 4; zarrkit's encoder otherwise)",
+    "c-blosc 1.21.3 WASM SIMD (zarrkit)",
     "zarrkit",
     () => zarrkit("blosc", { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 }),
+  ],
+  [
+    "blosc lz4 5 shuffle",
+    "c-blosc 1.21.3 WASM SIMD, decodeInto (no copy of the result)",
+    "alt",
+    () => zarrkitInto("blosc", { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 }),
   ],
   [
     "blosc lz4 5 shuffle",
@@ -102,8 +122,20 @@ const candidates = [
     async () => Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }),
   ],
   [
+    "blosc lz4 5 bitshuffle",
+    "c-blosc 1.21.3 WASM SIMD (zarrkit)",
+    "zarrkit",
+    () => zarrkit("blosc", { cname: "lz4", clevel: 5, shuffle: "bitshuffle", blocksize: 0 }),
+  ],
+  [
+    "blosc lz4 5 bitshuffle",
+    "numcodecs c-blosc WASM",
+    "numcodecs",
+    async () => Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 2, blocksize: 0 }),
+  ],
+  [
     "blosc zstd 3 shuffle",
-    "c-blosc WASM (typesize 4; zarrkit's encoder otherwise)",
+    "c-blosc 1.21.3 WASM SIMD (zarrkit)",
     "zarrkit",
     () => zarrkit("blosc", { cname: "zstd", clevel: 3, shuffle: "shuffle", blocksize: 0 }),
   ],
@@ -128,7 +160,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mbps = (ms) => (data.length / 1e6 / (ms / 1000)).toFixed(0);
 
 const rows = [];
+const only = process.env.ZARRKIT_BENCH_ONLY;
 for (const [codec, backend, role, make] of candidates) {
+  if (only !== undefined && !codec.startsWith(only)) continue;
   const c = await make();
   const enc = [];
   const dec = [];

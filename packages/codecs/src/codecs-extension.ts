@@ -22,8 +22,9 @@ import type { ZstdBackend } from "./bytes-to-bytes/zstd/zstd-backend.js";
 import { zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
 
 /**
- * Every codec of this package as one bundle, DEFLATE (gzip, zlib, blosc's zlib) and zstd coming
- * from the platform's backends. The Node and browser entries differ only in those.
+ * Every codec of this package as one bundle, DEFLATE (gzip, zlib) and zstd coming from the
+ * platform's backends. The Node and browser entries differ only in those (blosc is the same
+ * WebAssembly c-blosc, with its own zlib and zstd, everywhere).
  */
 export function createCodecsExtension(
   deflate: DeflateBackend,
@@ -36,7 +37,7 @@ export function createCodecsExtension(
   blosc: CodecExtension;
 } {
   const { gzip, zlib } = deflateCodecExtensions(deflate);
-  const blosc = bloscCodecExtension(deflate);
+  const blosc = bloscCodecExtension();
   return {
     gzip,
     zlib,

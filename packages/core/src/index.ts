@@ -75,6 +75,7 @@ export {
   chunkProjections,
   type DimProjection,
   projectDimension,
+  wholeChunkView,
 } from "./indexing/chunk-projection.js";
 export {
   type DimIndexer,

@@ -1,4 +1,5 @@
 import { InvalidMetadataError, isZarrkitError, ZarrkitError } from "../errors/errors.js";
+import { contiguousByteRuns } from "../indexing/byte-runs.js";
 import type { StridedView } from "../indexing/strided-copy.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
@@ -11,6 +12,9 @@ import type {
   Codec,
 } from "./codec.js";
 import type { BytesChainJob, CodecRunner } from "./codec-runner.js";
+
+/** Scratch buffers kept per pipeline: about as many as chunks decode at once. */
+const MAX_SCRATCH = 16;
 
 /**
  * A resolved codec chain: array->array codecs, exactly one array->bytes codec, then
@@ -25,6 +29,10 @@ export class CodecPipeline {
   readonly #runner: CodecRunner | undefined;
   /** The bytes->bytes stage as a runner job (when there is a runner and a stage). */
   readonly #job: BytesChainJob | undefined;
+  /** The array->bytes codec's encoded size, when fixed: the innermost decode's output size. */
+  readonly #innermostSize: number | undefined;
+  /** Free buffers of #innermostSize bytes (see #takeScratch). */
+  readonly #scratch: Uint8Array[] = [];
 
   private constructor(
     codecs: readonly Codec[],
@@ -60,6 +68,7 @@ export class CodecPipeline {
     this.#specs = specs;
     this.#runner = runner;
     const innerSpec = specs[a2a.length]!;
+    this.#innermostSize = a2b.encodedSize?.(innerSpec);
     this.#job =
       runner === undefined || b2b.length === 0
         ? undefined
@@ -143,8 +152,8 @@ export class CodecPipeline {
       this.#runner !== undefined &&
       bytes.length >= this.#runner.minBytes
     ) {
-      // The array->bytes output may share memory with the chunk (zero-copy): give away a copy.
-      const done = await this.#runner.encode(this.#job, bytes.slice());
+      // The array->bytes output may share memory with the chunk (zero-copy): not ours to give.
+      const done = await this.#runner.encode(this.#job, bytes, false);
       if (done !== undefined) return done;
     }
     for (const codec of this.bytesToBytes) bytes = await codec.encode(bytes);
@@ -183,6 +192,28 @@ export class CodecPipeline {
   }
 
   /**
+   * When a chunk's stored bytes are exactly its elements in memory order (a lone `bytes` codec
+   * in the host's byte order, after re-viewing codecs such as transpose), the runs of `target`
+   * (a strided view of the chunk's shape) that those bytes fill, in order; else undefined. A
+   * store can then read a chunk into, or write it from, the caller's array directly. Writing
+   * takes a chain without array->array codecs (their encoding may change values: bitround).
+   */
+  memoryRuns(target: StridedView, direction: "read" | "write"): Uint8Array[] | undefined {
+    const spec = this.#specs[this.arrayToArray.length]!;
+    if (
+      this.bytesToBytes.length > 0 ||
+      (direction === "write" && this.arrayToArray.length > 0) ||
+      this.arrayToBytes.storesMemoryLayout?.(spec) !== true ||
+      this.arrayToArray.some((c) => c.encodedTarget === undefined)
+    )
+      return undefined;
+    let view = target;
+    for (const [i, codec] of this.arrayToArray.entries())
+      view = codec.encodedTarget!(view, this.#specs[i]!);
+    return contiguousByteRuns(view, spec.shape, spec.dataType.lanes);
+  }
+
+  /**
    * Decodes a whole chunk straight into `target` (a strided view of the chunk's shape), with no
    * intermediate array: array->array codecs re-view the target, the array->bytes codec fills it.
    */
@@ -193,16 +224,28 @@ export class CodecPipeline {
     let view = target;
     for (const [i, codec] of this.arrayToArray.entries())
       view = codec.encodedTarget!(view, this.#specs[i]!);
-    await decoder.call(
-      this.arrayToBytes,
-      await this.#decodeBytes(bytes),
-      this.#specs[this.arrayToArray.length]!,
-      view,
-    );
+    const spec = this.#specs[this.arrayToArray.length]!;
+    const scratch = this.#takeScratch();
+    try {
+      await decoder.call(this.arrayToBytes, await this.#decodeBytes(bytes, scratch), spec, view);
+    } finally {
+      // The array->bytes codec has copied out of it: the next chunk may decode there.
+      if (scratch !== undefined && this.#scratch.length < MAX_SCRATCH) this.#scratch.push(scratch);
+    }
+  }
+
+  /**
+   * A buffer for the innermost bytes->bytes stage to decode into, when that codec can and its
+   * output size is fixed; decodeInto hands it back, so chunks stop costing an allocation each.
+   */
+  #takeScratch(): Uint8Array | undefined {
+    const size = this.#innermostSize;
+    if (size === undefined || this.bytesToBytes[0]?.decodeInto === undefined) return undefined;
+    return this.#scratch.pop() ?? new Uint8Array(size);
   }
 
   /** Undoes the bytes->bytes codecs, bounding each output by the size the spec implies. */
-  async #decodeBytes(bytes: Uint8Array): Promise<Uint8Array> {
+  async #decodeBytes(bytes: Uint8Array, scratch?: Uint8Array): Promise<Uint8Array> {
     const sizes = this.#job?.sizes ?? this.#stageSizes();
     const runner = this.#runner;
     // Worth a thread hop only for chunks of some size (the decoded size, when fixed).
@@ -211,13 +254,18 @@ export class CodecPipeline {
       runner !== undefined &&
       (sizes[0] ?? bytes.length) >= runner.minBytes
     ) {
-      // Stores hand out bytes the pipeline owns; a view into a larger buffer (a shard) is copied.
-      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      const done = await runner.decode(this.#job, whole ? bytes : bytes.slice());
+      // Stores hand out bytes the pipeline owns (or views of a shard the pipeline owns).
+      const done = await runner.decode(this.#job, bytes, true);
       if (done !== undefined) return done;
     }
-    for (let i = this.bytesToBytes.length - 1; i >= 0; i--)
-      bytes = await this.bytesToBytes[i]!.decode(bytes, sizes[i]);
+    for (let i = this.bytesToBytes.length - 1; i >= 0; i--) {
+      const codec = this.bytesToBytes[i]!;
+      if (i === 0 && scratch !== undefined && codec.decodeInto !== undefined) {
+        await codec.decodeInto(bytes, scratch);
+        return scratch;
+      }
+      bytes = await codec.decode(bytes, sizes[i]);
+    }
     return bytes;
   }
 

@@ -24,9 +24,11 @@ export interface CodecRunner {
   readonly minBytes: number;
   /**
    * The chain's decode (or encode) of `bytes`; undefined when this runner cannot run the chain
-   * (its extension modules do not load there), and the caller runs it itself. `bytes` is the
-   * caller's to give away: a runner may transfer its memory.
+   * (its extension modules do not load there, or it is not worth it yet), and the caller runs
+   * it itself. When `owned`, a runner may transfer the memory of `bytes` if the view spans all
+   * of it; anything else it must copy before handing it to another thread (and only then: the
+   * copy is wasted when the caller runs the chain).
    */
-  decode(job: BytesChainJob, bytes: Uint8Array): Promise<Uint8Array | undefined>;
-  encode(job: BytesChainJob, bytes: Uint8Array): Promise<Uint8Array | undefined>;
+  decode(job: BytesChainJob, bytes: Uint8Array, owned: boolean): Promise<Uint8Array | undefined>;
+  encode(job: BytesChainJob, bytes: Uint8Array, owned: boolean): Promise<Uint8Array | undefined>;
 }

@@ -51,7 +51,16 @@ export interface ArrayToBytesCodec extends CodecBase {
   decode(bytes: Uint8Array, spec: ChunkSpec): NDArray | Promise<NDArray>;
   /** The encoded size when it depends only on the spec (fixed-size encodings). */
   encodedSize?(spec: ChunkSpec): number | undefined;
-  /** Decodes straight into `target` (a strided view with `spec.shape`), with no intermediate array. */
+  /**
+   * True when a chunk's encoding is exactly its elements' bytes as held in memory, in C order
+   * (`bytes` in the host's byte order): stores can then move them straight between the file
+   * and the caller's array.
+   */
+  storesMemoryLayout?(spec: ChunkSpec): boolean;
+  /**
+   * Decodes straight into `target` (a strided view with `spec.shape`), with no intermediate
+   * array. Keeps no reference to `bytes` once done: the pipeline reuses that memory.
+   */
   decodeInto?(bytes: Uint8Array, spec: ChunkSpec, target: StridedView): void | Promise<void>;
   /**
    * Reads only what `region` of the chunk needs (sharding: the index, then just the inner
@@ -89,6 +98,12 @@ export interface BytesToBytesCodec extends CodecBase {
   encode(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /** `decodedSize` (when known) bounds what decompression may allocate. */
   decode(bytes: Uint8Array, decodedSize: number | undefined): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Decodes into `target`, whose length is exactly the decoded size the chunk needs (reused
+   * scratch memory: no allocation per chunk); CorruptChunkError when `bytes` decodes to any
+   * other size.
+   */
+  decodeInto?(bytes: Uint8Array, target: Uint8Array): void | Promise<void>;
   /** The encoded size for a given decoded size, when fixed (e.g. checksums add 4 bytes). */
   encodedSize?(decodedSize: number): number | undefined;
 }

@@ -50,7 +50,11 @@ export function isAllElement(chunk: NDArray, element: Uint8Array): boolean {
     const value = chunk.dataType.toScalar(element);
     return data.every((x: string | Uint8Array) => sameValue(x, value));
   }
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return bytesAllElement(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), element);
+}
+
+/** Whether `bytes` (a whole number of elements) repeats `element` throughout. */
+export function bytesAllElement(bytes: Uint8Array, element: Uint8Array): boolean {
   const size = element.byteLength;
   if (size === 1) {
     const b = element[0]!;

@@ -18,6 +18,7 @@ import {
   type ChunkProjection,
   chunkProjections,
   projectDimension,
+  wholeChunkView,
 } from "../indexing/chunk-projection.js";
 import { type DimIndexer, normalizeSelection, type Selection } from "../indexing/selection.js";
 import { type StridedView, stridedCopy } from "../indexing/strided-copy.js";
@@ -32,7 +33,14 @@ import {
   type Store,
   type WritableStore,
 } from "../store/store.js";
-import { checkedOutput, fillChunk, isAllElement, isNDArray, sourceView } from "./chunk-values.js";
+import {
+  bytesAllElement,
+  checkedOutput,
+  fillChunk,
+  isAllElement,
+  isNDArray,
+  sourceView,
+} from "./chunk-values.js";
 import { writeNodeMetadata, writeV2ArrayMetadata, writeV2Attributes } from "./node-metadata-io.js";
 import { keyIn } from "./node-path.js";
 
@@ -357,11 +365,12 @@ export class ZarrArray<D extends string = string> {
         const caching = this.context.chunkCache.maxSize > 0;
         const whole =
           this.#resolved.pipeline.canDecodeInto && !caching
-            ? this.#wholeChunkTarget(projection, dst)
+            ? wholeChunkView(projection, this.chunkShape, this.shape, dst)
             : undefined;
         if (whole !== undefined) {
           // The selection covers the whole chunk: decode straight into the output.
           const key = this.chunkKey(projection.coords);
+          if (await this.#readRaw(key, whole, signal)) return;
           const bytes = await this.#storeGet(key, signal);
           if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
           else await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
@@ -413,6 +422,8 @@ export class ZarrArray<D extends string = string> {
     const srcStride = fullRankStride(indexers, source.stride);
     const { lanes } = this.dataType;
     const chunkShape = this.chunkShape;
+    // Chunk buffers whose values are stored: this call reuses them instead of allocating more.
+    const spare: NDArray[] = [];
     await runLimited(
       this.#projections(indexers),
       this.context.concurrency,
@@ -423,15 +434,23 @@ export class ZarrArray<D extends string = string> {
           const extent = Math.min(chunkShape[d]!, this.shape[d]! - start);
           return p.count === extent && (extent === 1 || Math.abs(p.step) === 1);
         });
+        const src: StridedView = {
+          data: source.data,
+          offset: viewOffset(source.offset, srcStride, projection),
+          stride: srcStride,
+        };
         // Chunks written only in part are read, modified and written under the chunk's lock.
         await this.context.chunkLocks.run(chunkCacheKey(this.store, key), async () => {
+          if (covered && (await this.#writeRaw(store, key, projection, src, signal))) return;
           const existing = covered ? undefined : await this.#readChunk(projection.coords, signal);
-          const chunk = existing ?? fillChunk(this.dataType, chunkShape, this.#resolved.fillValue);
-          const src: StridedView = {
-            data: source.data,
-            offset: viewOffset(source.offset, srcStride, projection),
-            stride: srcStride,
-          };
+          // A chunk that the value covers inside the array needs no fill: every element is set.
+          const inside =
+            covered &&
+            projection.coords.every((c, d) => (c + 1) * chunkShape[d]! <= this.shape[d]!);
+          const chunk =
+            existing ??
+            (inside ? spare.pop() : undefined) ??
+            fillChunk(this.dataType, chunkShape, this.#resolved.fillValue);
           stridedCopy(
             chunkView(chunk, projection),
             src,
@@ -439,7 +458,14 @@ export class ZarrArray<D extends string = string> {
             lanes,
           );
           throwIfAborted(signal, { path: this.path, key });
-          await this.#writeChunk(store, key, chunk);
+          const encoded = await this.#writeChunk(store, key, chunk);
+          // Once encoded into memory of its own, the chunk can take the next chunk's values.
+          if (
+            ArrayBuffer.isView(chunk.data) &&
+            encoded?.buffer !== chunk.data.buffer &&
+            spare.length < this.context.concurrency
+          )
+            spare.push(chunk);
         });
       },
       signal,
@@ -447,23 +473,67 @@ export class ZarrArray<D extends string = string> {
   }
 
   /**
-   * When a projection selects every element of a chunk that lies wholly inside the array (steps
-   * of +1 or -1), the view of the output that the whole chunk maps onto; otherwise undefined.
+   * Reads a chunk stored as its elements' memory bytes straight into `target` (a whole-chunk
+   * view of the output) when the store can scatter-read: no buffer, no copy. False when this
+   * path does not apply and the caller decodes as usual.
    */
-  #wholeChunkTarget(projection: ChunkProjection, dst: StridedView): StridedView | undefined {
-    const chunkShape = this.chunkShape;
-    let offset = dst.offset;
-    const stride: number[] = [];
-    for (const [d, p] of projection.dims.entries()) {
-      const size = chunkShape[d]!;
-      if ((p.chunk + 1) * size > this.shape[d]! || p.count !== size) return undefined;
-      if (size > 1 && Math.abs(p.step) !== 1) return undefined;
-      const step = size > 1 ? p.step : 1;
-      // Chunk index i lands at output position outStart + (i - chunkStart) * step.
-      offset -= p.chunkStart * step * dst.stride[d]!;
-      stride.push(step * dst.stride[d]!);
+  async #readRaw(
+    key: string,
+    target: StridedView,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const getInto = this.store.getInto;
+    if (getInto === undefined) return false;
+    const runs = this.#resolved.pipeline.memoryRuns(target, "read");
+    if (runs === undefined) return false;
+    const size = await this.#storeCall(key, () =>
+      getInto.call(this.store, key, runs, signal === undefined ? {} : { signal }),
+    );
+    const expected = runs.reduce((n, r) => n + r.byteLength, 0);
+    if (size === undefined) {
+      stridedCopy(
+        target,
+        fillSource(this.dataType, this.#resolved.fillValue, this.chunkShape.length),
+        this.chunkShape,
+        this.dataType.lanes,
+      );
+    } else if (size !== expected) {
+      throw new CorruptChunkError(
+        `chunk ${key} holds ${size} bytes; shape [${this.chunkShape}] of ${this.dataType.name} needs ${expected}`,
+        { path: this.path, key },
+      );
     }
-    return { data: dst.data, offset, stride };
+    return true;
+  }
+
+  /**
+   * Writes a whole chunk straight from the caller's array (`src`, a view of the chunk's
+   * elements) when its encoding is their memory bytes and the store can gather-write. False
+   * when this path does not apply and the caller encodes as usual.
+   */
+  async #writeRaw(
+    store: WritableStore,
+    key: string,
+    projection: ChunkProjection,
+    src: StridedView,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const setParts = store.setParts;
+    if (setParts === undefined) return false;
+    // The chunk's elements in C order, as the source lays them out.
+    const chunkSrc = wholeChunkView(projection, this.chunkShape, this.shape, src);
+    const runs = chunkSrc && this.#resolved.pipeline.memoryRuns(chunkSrc, "write");
+    if (runs === undefined) return false;
+    this.#forgetCached(key);
+    const fill = this.#resolved.fillValue;
+    if (!this.options.writeEmptyChunks && runs.every((r) => bytesAllElement(r, fill))) {
+      await this.#storeCall(key, () => store.delete(key));
+    } else {
+      await this.#storeCall(key, () =>
+        setParts.call(store, key, runs, signal === undefined ? {} : { signal }),
+      );
+    }
+    return true;
   }
 
   /** The result array: the caller's `out`, checked, or fresh memory from the allocator. */
@@ -565,15 +635,21 @@ export class ZarrArray<D extends string = string> {
     this.context.indexCache.delete(cacheKey);
   }
 
-  async #writeChunk(store: WritableStore, key: string, chunk: NDArray): Promise<void> {
+  /** Encodes and stores a chunk (or deletes it when all fill); resolves the bytes stored. */
+  async #writeChunk(
+    store: WritableStore,
+    key: string,
+    chunk: NDArray,
+  ): Promise<Uint8Array | undefined> {
     // Whatever happens next, cached copies of this chunk (and of its shard index) are stale.
     this.#forgetCached(key);
     if (!this.options.writeEmptyChunks && isAllElement(chunk, this.#resolved.fillValue)) {
       await this.#storeCall(key, () => store.delete(key));
-      return;
+      return undefined;
     }
     const bytes = await this.#resolved.pipeline.encode(chunk);
     await this.#storeCall(key, () => store.set(key, bytes));
+    return bytes;
   }
 
   async #storeGet(key: string, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {

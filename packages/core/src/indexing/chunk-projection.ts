@@ -1,5 +1,6 @@
 import type { ChunkGridDimension } from "../chunk-grids/chunk-grid.js";
 import type { DimIndexer } from "./selection.js";
+import type { StridedView } from "./strided-copy.js";
 
 /** The part of one dimension's selection that falls in one chunk. */
 export interface DimProjection {
@@ -62,4 +63,30 @@ export function* chunkProjections(
     }
     if (d < 0) return;
   }
+}
+
+/**
+ * When a projection selects every element of a chunk that lies wholly inside the array (steps
+ * of +1 or -1), the view of `view` that the whole chunk maps onto, indexed like the chunk; else
+ * undefined. `view` is positioned at the projection's first selected element (as the output of
+ * a read or the source of a write is), with the selection's strides.
+ */
+export function wholeChunkView(
+  projection: ChunkProjection,
+  chunkShape: readonly number[],
+  arrayShape: readonly number[],
+  view: StridedView,
+): StridedView | undefined {
+  let offset = view.offset;
+  const stride: number[] = [];
+  for (const [d, p] of projection.dims.entries()) {
+    const size = chunkShape[d]!;
+    if ((p.chunk + 1) * size > arrayShape[d]! || p.count !== size) return undefined;
+    if (size > 1 && Math.abs(p.step) !== 1) return undefined;
+    const step = size > 1 ? p.step : 1;
+    // Chunk index i lands at position start + (i - chunkStart) * step.
+    offset -= p.chunkStart * step * view.stride[d]!;
+    stride.push(step * view.stride[d]!);
+  }
+  return { data: view.data, offset, stride };
 }

@@ -28,11 +28,31 @@ export interface ReadableStore {
     ranges: readonly ByteRange[],
     options?: { signal?: AbortSignal },
   ): Promise<(Uint8Array | undefined)[]>;
+  /**
+   * Reads the whole value of `key` into `targets`, one after the other (a scatter read, so an
+   * uncompressed chunk lands in the caller's array with no buffer in between). Resolves undefined
+   * when there is no such key, else the value's size in bytes; the targets hold the value only
+   * when that size equals their total length (otherwise their content is unspecified).
+   */
+  getInto?(
+    key: string,
+    targets: readonly Uint8Array[],
+    options?: { signal?: AbortSignal },
+  ): Promise<number | undefined>;
   readonly capabilities?: StoreCapabilities;
 }
 
 export interface WritableStore extends ReadableStore {
   set(key: string, value: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Stores the concatenation of `parts` as the value of `key` (a gather write: the parts are
+   * never joined into one buffer), with the same all-or-nothing guarantee as `set`.
+   */
+  setParts?(
+    key: string,
+    parts: readonly Uint8Array[],
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
   delete(key: string): Promise<void>;
 }
 

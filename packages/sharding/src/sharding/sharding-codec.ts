@@ -23,8 +23,10 @@ import {
   projectDimension,
   type Registry,
   regularChunkGrid,
+  runLimited,
   type StridedView,
   stridedCopy,
+  wholeChunkView,
 } from "@zarrkit/core";
 import { ShardIndex } from "./shard-index.js";
 
@@ -256,9 +258,16 @@ export class ShardingCodec implements ArrayToBytesCodec {
           throw new CorruptChunkError("the shard vanished while being read", { key: source.key });
         await Promise.all(
           run.map(async ({ projection, entry }) => {
-            const chunk = await this.inner.decode(
-              bytes.subarray(entry![0] - start, entry![0] - start + entry![1]),
-            );
+            const stored = bytes.subarray(entry![0] - start, entry![0] - start + entry![1]);
+            // An inner chunk wanted whole decodes straight into the target.
+            const whole = this.inner.canDecodeInto
+              ? wholeChunkView(projection, this.chunkShape, spec.shape, targetOf(projection))
+              : undefined;
+            if (whole !== undefined) {
+              await this.inner.decodeInto(stored, whole);
+              return;
+            }
+            const chunk = await this.inner.decode(stored);
             let offset = chunk.offset;
             const stride = projection.dims.map((p, d) => {
               offset += p.chunkStart * chunk.stride[d]!;
@@ -332,22 +341,27 @@ export class ShardingCodec implements ArrayToBytesCodec {
     const index = ShardIndex.empty(elementCount(this.grid));
     const parts: Uint8Array[] = [];
     let offset = this.indexLocation === "start" ? this.indexSize : 0;
-    // Encode inner chunks in parallel; lay them out in C order.
-    const encoded = await Promise.all(
-      innerCoords(this.grid).map(async (coords) => {
-        const view: NDArray = {
-          ...chunk,
-          shape: this.chunkShape,
-          offset: coords.reduce(
-            (o, c, d) => o + c * this.chunkShape[d]! * chunk.stride[d]!,
-            chunk.offset,
-          ),
-        };
-        const copy = ndarray(spec.dataType, this.chunkShape);
-        stridedCopy(copy, view, this.chunkShape, spec.dataType.lanes);
-        return isAllElement(copy, spec.fillValue) ? undefined : this.inner.encode(copy);
-      }),
-    );
+    // Encode inner chunks a few at a time (worker threads may take them); lay them out in C
+    // order. Each inner chunk is gathered into a buffer that is reused once its encoding no
+    // longer needs it.
+    const coordsList = innerCoords(this.grid);
+    const encoded = new Array<Uint8Array | undefined>(coordsList.length);
+    const spare: NDArray[] = [];
+    await runLimited(coordsList.entries(), INNER_ENCODES_IN_FLIGHT, async ([i, coords]) => {
+      const view: NDArray = {
+        ...chunk,
+        shape: this.chunkShape,
+        offset: coords.reduce(
+          (o, c, d) => o + c * this.chunkShape[d]! * chunk.stride[d]!,
+          chunk.offset,
+        ),
+      };
+      const copy = spare.pop() ?? ndarray(spec.dataType, this.chunkShape);
+      stridedCopy(copy, view, this.chunkShape, spec.dataType.lanes);
+      const bytes = isAllElement(copy, spec.fillValue) ? undefined : await this.inner.encode(copy);
+      encoded[i] = bytes;
+      if (ArrayBuffer.isView(copy.data) && bytes?.buffer !== copy.data.buffer) spare.push(copy);
+    });
     encoded.forEach((bytes, i) => {
       if (bytes === undefined) return;
       index.set(i, offset, bytes.length);
@@ -365,6 +379,9 @@ export class ShardingCodec implements ArrayToBytesCodec {
     return out;
   }
 }
+
+/** Inner chunks encoded at once: enough to keep worker threads busy, few buffers. */
+const INNER_ENCODES_IN_FLIGHT = 4;
 
 function toJson(config: NamedConfig): JsonObject {
   const out: JsonObject = { name: config.name };

@@ -12,11 +12,15 @@ describeStoreContract("MemoryStore", async () => ({
   store: new MemoryStore(),
   teardown: async () => undefined,
 }));
-describeStoreContract("FileSystemStore", async () => {
-  const instance = await fileSystemStoreExtension.testInstance!();
-  if (!(instance.store instanceof FileSystemStore)) throw new Error("expected a FileSystemStore");
-  return { store: instance.store, teardown: instance.teardown };
-});
+describeStoreContract(
+  "FileSystemStore",
+  async () => {
+    const instance = await fileSystemStoreExtension.testInstance!();
+    if (!(instance.store instanceof FileSystemStore)) throw new Error("expected a FileSystemStore");
+    return { store: instance.store, teardown: instance.teardown };
+  },
+  { scatterGather: true },
+);
 
 describe("FileSystemStore specifics", () => {
   let root: string;

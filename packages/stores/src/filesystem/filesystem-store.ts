@@ -1,15 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Dirent } from "node:fs";
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  rename,
-  rm,
-  unlink,
-  writeFile,
-} from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -42,6 +33,9 @@ export class FileSystemStore implements WritableStore, ListableStore {
   readonly root: string;
   readonly capabilities: StoreCapabilities;
   readonly #readOnly: boolean;
+  /** Names this instance's temporary files; `#writes` numbers them. */
+  readonly #tempTag = randomBytes(6).toString("hex");
+  #writes = 0;
 
   constructor(root: string | URL, options: FileSystemStoreOptions = {}) {
     this.root = resolve(
@@ -73,6 +67,47 @@ export class FileSystemStore implements WritableStore, ListableStore {
     options: { signal?: AbortSignal } = {},
   ): Promise<(Uint8Array | undefined)[]> {
     return this.#read(key, ranges, options.signal);
+  }
+
+  /** A scatter read (readv) of the whole file, when its size is the targets' total. */
+  async getInto(
+    key: string,
+    targets: readonly Uint8Array[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<number | undefined> {
+    const path = this.#path(key);
+    throwIfAborted(options.signal, { key });
+    let handle: FileHandle;
+    try {
+      handle = await open(path, "r");
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw storeError("open", key, err);
+    }
+    try {
+      const info = await handle.stat();
+      if (info.isDirectory()) return undefined;
+      const total = targets.reduce((n, t) => n + t.byteLength, 0);
+      if (info.size !== total) return info.size;
+      let position = 0;
+      await transferAll(targets, async (views) => {
+        const { bytesRead } = await handle.readv(views, position);
+        if (bytesRead === 0)
+          throw new StoreError(`${key} shrank while being read (${position} of ${total} bytes)`, {
+            key,
+          });
+        position += bytesRead;
+        return bytesRead;
+      });
+      throwIfAborted(options.signal, { key });
+      return total;
+    } catch (err) {
+      if (isZarrkitError(err)) throw err;
+      if (isErrno(err, "EISDIR")) return undefined;
+      throw storeError("read", key, err);
+    } finally {
+      await handle.close();
+    }
   }
 
   /** One open file handle for any number of (range) reads. */
@@ -122,14 +157,39 @@ export class FileSystemStore implements WritableStore, ListableStore {
   }
 
   async set(key: string, value: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.#write(key, [value], options.signal);
+  }
+
+  async setParts(
+    key: string,
+    parts: readonly Uint8Array[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    await this.#write(key, parts, options.signal);
+  }
+
+  /** Gathers `parts` into a temporary file (one writev) that is then renamed into place. */
+  async #write(key: string, parts: readonly Uint8Array[], signal: AbortSignal | undefined) {
     const path = this.#path(key);
     this.#assertWritable(key);
-    throwIfAborted(options.signal, { key });
-    const temp = join(dirname(path), `.${randomBytes(8).toString("hex")}${TEMP_SUFFIX}`);
+    throwIfAborted(signal, { key });
+    // Unique without asking for randomness per write: this store's tag, then a counter.
+    const temp = join(dirname(path), `.${this.#tempTag}-${this.#writes++}${TEMP_SUFFIX}`);
     try {
-      await mkdir(dirname(path), { recursive: true });
-      // Respect the view's window of its buffer.
-      await writeFile(temp, value);
+      let handle: FileHandle;
+      try {
+        handle = await open(temp, "w");
+      } catch (err) {
+        // The directory is made on the first write below it, not checked on every write.
+        if (!isErrno(err, "ENOENT")) throw err;
+        await mkdir(dirname(path), { recursive: true });
+        handle = await open(temp, "w");
+      }
+      try {
+        await transferAll(parts, (views) => handle.writev(views).then((r) => r.bytesWritten));
+      } finally {
+        await handle.close();
+      }
       await rename(temp, path);
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
@@ -202,6 +262,25 @@ export class FileSystemStore implements WritableStore, ListableStore {
   #assertWritable(key: string): void {
     if (this.#readOnly)
       throw new StoreError(`store at ${this.root} is read-only (writing ${key})`, { key });
+  }
+}
+
+/**
+ * Moves every byte of `views` through `move` (one readv/writev), which may move fewer than
+ * asked (the kernel caps the pieces per call): it is called again on what is left.
+ */
+async function transferAll(
+  views: readonly Uint8Array[],
+  move: (views: Uint8Array[]) => Promise<number>,
+): Promise<void> {
+  let rest = views.filter((v) => v.byteLength > 0);
+  while (rest.length > 0) {
+    let moved = await move(rest);
+    if (moved === 0) throw new Error("the file system moved no bytes");
+    let i = 0;
+    while (i < rest.length && moved >= rest[i]!.byteLength) moved -= rest[i++]!.byteLength;
+    rest = rest.slice(i);
+    if (moved > 0) rest[0] = rest[0]!.subarray(moved);
   }
 }
 

@@ -19,7 +19,11 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
  * The behaviour every writable, listable store must share. Each store's test file calls this
  * with a factory of fresh, empty instances.
  */
-export function describeStoreContract(name: string, make: () => Promise<StoreUnderTest>): void {
+export function describeStoreContract(
+  name: string,
+  make: () => Promise<StoreUnderTest>,
+  options: { /** The store offers `getInto` and `setParts`. */ scatterGather?: boolean } = {},
+): void {
   describe(`${name}: store contract`, () => {
     let subject: StoreUnderTest;
     beforeEach(async () => {
@@ -74,6 +78,33 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
         ]);
       }
     });
+
+    // Registered only for stores that offer it: a skipped test would read as a missing peer.
+    if (options.scatterGather)
+      it("scatter-reads and gather-writes whole values", async () => {
+        const { store } = subject;
+        const { getInto, setParts } = store;
+        if (getInto === undefined || setParts === undefined)
+          throw new Error(`${name} was said to offer getInto and setParts`);
+        // More pieces than one readv/writev takes (IOV_MAX is 1024 on Linux).
+        const pieces = Array.from({ length: 3000 }, (_, i) => bytes(i % 251, (i * 7) % 256, 1));
+        await setParts.call(store, "g/parts", [...pieces, new Uint8Array(0)]);
+        const joined = Uint8Array.from(pieces.flatMap((p) => Array.from(p)));
+        expect(await store.get("g/parts")).toEqual(joined);
+        // Targets are views: only their windows of the backing memory change.
+        const backing = new Uint8Array(joined.length + 4).fill(0xee);
+        const targets = Array.from({ length: 3000 }, (_, i) =>
+          backing.subarray(2 + 3 * i, 5 + 3 * i),
+        );
+        expect(await getInto.call(store, "g/parts", targets)).toBe(joined.length);
+        expect(backing.subarray(2, 2 + joined.length)).toEqual(joined);
+        expect([...backing.subarray(0, 2), ...backing.subarray(2 + joined.length)]).toEqual([
+          0xee, 0xee, 0xee, 0xee,
+        ]);
+        // A size that does not match is reported, not read; a missing key is undefined.
+        expect(await getInto.call(store, "g/parts", [new Uint8Array(5)])).toBe(joined.length);
+        expect(await getInto.call(store, "g/missing", [new Uint8Array(5)])).toBeUndefined();
+      });
 
     it("lists keys and directories", async () => {
       const { store } = subject;

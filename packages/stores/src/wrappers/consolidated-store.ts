@@ -116,6 +116,26 @@ export class ConsolidatedStore {
     return this.store.get(key, options);
   }
 
+  /** Chunks are scatter-read by the wrapped store when it can; metadata is copied. */
+  async getInto(
+    key: string,
+    targets: readonly Uint8Array[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<number | undefined> {
+    if (!isMetadataKey(key) && this.store.getInto !== undefined)
+      return this.store.getInto(key, targets, options);
+    const value = await this.get(key, options);
+    if (value === undefined) return undefined;
+    if (value.length === targets.reduce((n, t) => n + t.length, 0)) {
+      let at = 0;
+      for (const target of targets) {
+        target.set(value.subarray(at, at + target.length));
+        at += target.length;
+      }
+    }
+    return value.length;
+  }
+
   async *list(prefix: string): AsyncIterable<string> {
     for (const key of [...this.#documents.keys()].sort()) if (key.startsWith(prefix)) yield key;
   }

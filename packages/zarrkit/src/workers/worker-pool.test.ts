@@ -109,11 +109,13 @@ describe("the codec worker pool", () => {
   });
 
   it("runs chains on the calling thread when an extension cannot be loaded in a worker", async () => {
+    const reg = createDefaultRegistry();
+    // A bundle with a codec (so workers would need it) whose module cannot be imported.
     const made: Extension = {
       name: "made-at-run-time",
       module: "file:///nowhere/made-at-run-time.js",
+      codecs: [{ ...reg.get("codec", "gzip"), name: "made-at-run-time.gzip", aliases: [] }],
     };
-    const reg = createDefaultRegistry();
     reg.register(made);
     const lonely = new WorkerPool(reg, { threads: 1, minBytes: 0, startAfterBytes: 0 });
     try {
@@ -160,7 +162,14 @@ describe("the codec worker pool", () => {
     // Done before the workers have even booted: the process still exits at once.
     const quick = await promisify(execFile)(
       process.execPath,
-      ["--input-type=module", "-e", script.replace("i < 50 && pool.jobs === 0", "i < 1")],
+      [
+        "--input-type=module",
+        "-e",
+        script.replace(
+          "for (let i = 0; i < 50 && pool.jobs === 0; i++) { await a.set(null, 2); await new Promise((r) => setTimeout(r, 100)); }",
+          "await a.set(null, 2);",
+        ),
+      ],
       { encoding: "utf8", timeout: 20_000, cwd: new URL("..", import.meta.url).pathname },
     );
     expect(quick.stdout.trim()).toBe("2 false");

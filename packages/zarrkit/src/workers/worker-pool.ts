@@ -63,7 +63,12 @@ export class WorkerPool implements CodecRunner {
     this.#threads = Math.max(1, options.threads ?? availableParallelism());
     this.minBytes = options.minBytes ?? 256 << 10;
     this.#startAfterBytes = options.startAfterBytes ?? 256 << 20;
-    this.#extensions = registry.bundles().map((e) => ({ name: e.name, module: e.module }));
+    // Workers run codec chains: bundles with neither codecs nor data types (stores) stay out,
+    // since every module imported is boot time.
+    this.#extensions = registry
+      .bundles()
+      .filter((e) => (e.codecs?.length ?? 0) + (e.dataTypes?.length ?? 0) > 0)
+      .map((e) => ({ name: e.name, module: e.module }));
   }
 
   #start(): Slot[] {
@@ -118,11 +123,12 @@ export class WorkerPool implements CodecRunner {
   async #run(
     op: WorkerRequest["op"],
     job: BytesChainJob,
-    bytes: Uint8Array,
+    given: Uint8Array,
+    owned: boolean,
   ): Promise<Uint8Array | undefined> {
     if (!this.#usable) return undefined;
     if (this.#slots === undefined) {
-      this.#offered += bytes.byteLength;
+      this.#offered += given.byteLength;
       if (this.#offered < this.#startAfterBytes) return undefined;
     }
     // Until a worker has booted (imported the extensions), chains run on the calling thread:
@@ -130,6 +136,9 @@ export class WorkerPool implements CodecRunner {
     const ready = this.#start().filter((s) => s.ready);
     if (ready.length === 0) return undefined;
     const slot = ready.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    // Only memory that is ours, whole, is transferred; anything else goes as a copy.
+    const whole = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength;
+    const bytes = owned && whole ? given : given.slice();
     slot.inFlight++;
     this.#jobs++;
     // A job in flight keeps the process alive until its answer arrives.
@@ -147,12 +156,12 @@ export class WorkerPool implements CodecRunner {
     return this.#jobs;
   }
 
-  decode(job: BytesChainJob, bytes: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.#run("decode", job, bytes);
+  decode(job: BytesChainJob, bytes: Uint8Array, owned: boolean): Promise<Uint8Array | undefined> {
+    return this.#run("decode", job, bytes, owned);
   }
 
-  encode(job: BytesChainJob, bytes: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.#run("encode", job, bytes);
+  encode(job: BytesChainJob, bytes: Uint8Array, owned: boolean): Promise<Uint8Array | undefined> {
+    return this.#run("encode", job, bytes, owned);
   }
 
   /** Stops the workers; chains sent afterwards run on the calling thread. */

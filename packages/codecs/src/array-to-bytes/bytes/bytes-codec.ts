@@ -82,6 +82,11 @@ export class BytesCodec implements ArrayToBytesCodec {
     return ndarray(spec.dataType, spec.shape, this.#elements(bytes, spec));
   }
 
+  /** Little-endian (or single-byte) elements are stored exactly as they sit in memory. */
+  storesMemoryLayout(spec: ChunkSpec): boolean {
+    return !spec.dataType.variableLength && (this.endian !== "big" || spec.dataType.laneSize === 1);
+  }
+
   /** Swaps in place (the pipeline owns `bytes`) and copies once, straight into `target`. */
   decodeInto(bytes: Uint8Array, spec: ChunkSpec, target: StridedView): void {
     const source = {

@@ -6,33 +6,33 @@ import {
   type JsonObject,
   UnsupportedFeatureError,
 } from "@zarrkit/core";
-import Blosc from "numcodecs/blosc";
-import LZ4 from "numcodecs/lz4";
-import Zstd from "numcodecs/zstd";
 import { onlyFields } from "../../config-fields.js";
 import type { DeflateBackend } from "../gzip/deflate-backend.js";
-import { bitshuffle, shuffle as byteShuffle } from "./shuffle.js";
+import { type BloscHeader, loadCBlosc, readBloscHeader } from "./cblosc.js";
 
 export type BloscShuffle = "noshuffle" | "shuffle" | "bitshuffle";
 const CNAMES = ["lz4", "lz4hc", "blosclz", "zstd", "snappy", "zlib"] as const;
 export type BloscCname = (typeof CNAMES)[number];
-/** Compressor format codes in the blosc header (flags bits 5-7). */
-const FORMAT: Partial<Record<BloscCname, number>> = { lz4: 1, lz4hc: 1, zlib: 3, zstd: 4 };
-const SHUFFLE_CODES: Record<BloscShuffle, number> = { noshuffle: 0, shuffle: 1, bitshuffle: 2 };
+const SHUFFLE_CODES: Record<BloscShuffle, 0 | 1 | 2> = { noshuffle: 0, shuffle: 1, bitshuffle: 2 };
 const SHUFFLE_NUMBERS: Record<number, BloscShuffle> = {
   0: "noshuffle",
   1: "shuffle",
   2: "bitshuffle",
 };
+/** The snappy format code in a frame's flags (bits 5-7). */
+const SNAPPY_FORMAT = 2;
+/** numcodecs' WebAssembly c-blosc, loaded only to read a snappy frame. */
+let numcodecsBlosc: Promise<typeof import("numcodecs/blosc")["default"]> | undefined;
 
 /**
- * The v3 `blosc` codec. Decoding reads any blosc1 frame (numcodecs' WebAssembly c-blosc: every
- * compressor and shuffle). Encoding writes blosc1 frames itself, so the recorded `typesize` and
- * `shuffle` are the ones actually applied (numcodecs' encoder fixes typesize at 4): byte or bit
- * shuffle per block, blocks not split, each block compressed with lz4, zstd or zlib. lz4hc
- * frames are LZ4 blocks like lz4's and are written with LZ4's fast matcher (any reader decodes
- * them; the ratio is lz4's). Encoding blosclz or snappy is refused rather than done differently.
- * With typesize 4 (float32, int32, ...) numcodecs' c-blosc encoder is exact, so it is used.
+ * The v3 `blosc` codec, on c-blosc 1.21.3 built into WebAssembly with SIMD by this package
+ * (cblosc.ts; sources and build in vendor/): both ways, every compressor but snappy (blosclz,
+ * lz4, lz4hc, zlib, zstd), every shuffle, with the configured typesize and blocksize, one
+ * thread. The frames are c-blosc's own, so numcodecs and every other c-blosc reader read them.
+ * Decoding checks the frame's declared size against the stored bytes and the chunk's size
+ * before anything is allocated, and can decode straight into the caller's buffer (`decodeInto`).
+ * Snappy is not built in: writing it is refused (UnsupportedFeatureError); frames compressed
+ * with it are read through numcodecs' WebAssembly c-blosc, loaded for them only.
  */
 export class BloscCodec implements BytesToBytesCodec {
   readonly kind = "bytes_to_bytes";
@@ -42,10 +42,6 @@ export class BloscCodec implements BytesToBytesCodec {
   readonly shuffle: BloscShuffle;
   readonly typesize: number;
   readonly blocksize: number;
-  readonly #decoder = Blosc.fromConfig({});
-  #cblosc: ReturnType<typeof Blosc.fromConfig> | undefined;
-  /** DEFLATE for the zlib compressor of our own encoder. */
-  readonly #deflate: DeflateBackend;
 
   constructor(
     name: string,
@@ -56,10 +52,10 @@ export class BloscCodec implements BytesToBytesCodec {
       typesize: number;
       blocksize: number;
     },
-    deflate: DeflateBackend,
+    /** Unused: c-blosc has its own zlib (the parameter stays for existing callers). */
+    _deflate?: DeflateBackend,
   ) {
     this.name = name;
-    this.#deflate = deflate;
     this.cname = fields.cname;
     this.clevel = fields.clevel;
     this.shuffle = fields.shuffle;
@@ -67,12 +63,15 @@ export class BloscCodec implements BytesToBytesCodec {
     this.blocksize = fields.blocksize;
   }
 
-  /** `itemSize` is the element size the codec sees (the spec fills typesize in from it). */
+  /**
+   * `itemSize` is the element size the codec sees (the spec fills typesize in from it);
+   * `deflate` is unused (c-blosc has its own zlib).
+   */
   static fromConfig(
     name: string,
     configuration: JsonObject | undefined,
     itemSize: number,
-    deflate: DeflateBackend,
+    deflate?: DeflateBackend,
   ): BloscCodec {
     const fail = (why: string): never => {
       throw new InvalidMetadataError(`codec "${name}": ${why}`);
@@ -132,128 +131,104 @@ export class BloscCodec implements BytesToBytesCodec {
   }
 
   async encode(bytes: Uint8Array): Promise<Uint8Array> {
-    // numcodecs' c-blosc encoder fixes typesize at 4; when that is the typesize asked for, it is
-    // exact and faster (and has the real blosclz and lz4hc compressors).
-    if (this.typesize === 4 && this.cname !== "snappy") {
-      this.#cblosc ??= Blosc.fromConfig({
-        cname: this.cname,
-        clevel: this.clevel,
-        shuffle: SHUFFLE_CODES[this.shuffle],
-        blocksize: this.blocksize,
-      });
-      return this.#cblosc.encode(bytes);
-    }
-    const format = FORMAT[this.cname];
-    if (format === undefined) {
+    if (this.cname === "snappy") {
       throw new UnsupportedFeatureError(
-        `codec "${this.name}": writing cname ${this.cname} is not supported (reading is); use lz4, lz4hc, zstd or zlib`,
+        `codec "${this.name}": writing cname snappy is not supported (zarrkit's c-blosc is built without snappy; reading works); use lz4, lz4hc, blosclz, zstd or zlib`,
       );
     }
-    const typesize = this.typesize;
-    const nbytes = bytes.length;
-    // About 256 KiB blocks (a multiple of typesize), or the whole buffer when smaller.
-    const wanted = this.blocksize > 0 ? this.blocksize : 1 << 18;
-    const blocksize = Math.max(typesize, Math.min(nbytes, wanted - (wanted % typesize))) || 1;
-    const nblocks = nbytes === 0 ? 0 : Math.ceil(nbytes / blocksize);
-    const doShuffle = this.shuffle === "shuffle" && typesize > 1;
-    const doBitshuffle = this.shuffle === "bitshuffle";
-    const scratch = new Uint8Array(blocksize);
-    const blocks: Uint8Array[] = [];
-    for (let b = 0; b < nblocks; b++) {
-      const block = bytes.subarray(b * blocksize, Math.min(nbytes, (b + 1) * blocksize));
-      let input = block;
-      if (doShuffle || doBitshuffle) {
-        (doShuffle ? byteShuffle : bitshuffle)(block, typesize, scratch);
-        input = scratch.subarray(0, block.length);
-      }
-      let packed = await this.#compress(input);
-      // A stream that does not shrink is stored as is (its size then equals the block's).
-      if (packed.length >= block.length) packed = input.slice();
-      const out = new Uint8Array(4 + packed.length);
-      new DataView(out.buffer).setInt32(0, packed.length, true);
-      out.set(packed, 4);
-      blocks.push(out);
-    }
-    const headerSize = 16 + 4 * nblocks;
-    const cbytes = headerSize + blocks.reduce((n, b) => n + b.length, 0);
-    // Data that does not compress is written "memcpyed": header then the raw bytes.
-    const memcpyed = cbytes >= 16 + nbytes;
-    const out = new Uint8Array(memcpyed ? 16 + nbytes : cbytes);
-    const view = new DataView(out.buffer);
-    out[0] = 2; // blosc1 format version
-    out[1] = 1; // compressor format version
-    out[2] =
-      (doShuffle ? 0x01 : 0) |
-      (memcpyed ? 0x02 : 0) |
-      (doBitshuffle ? 0x04 : 0) |
-      0x10 /* blocks not split */ |
-      (format << 5);
-    out[3] = typesize;
-    view.setInt32(4, nbytes, true);
-    view.setInt32(8, blocksize, true);
-    view.setInt32(12, out.length, true);
-    if (memcpyed) {
-      out.set(bytes, 16);
-      return out;
-    }
-    let at = headerSize;
-    blocks.forEach((block, b) => {
-      view.setInt32(16 + 4 * b, at, true);
-      out.set(block, at);
-      at += block.length;
+    const cblosc = await loadCBlosc();
+    return cblosc.compress(bytes, {
+      cname: this.cname,
+      clevel: this.clevel,
+      shuffle: SHUFFLE_CODES[this.shuffle],
+      typesize: this.typesize,
+      blocksize: this.blocksize,
     });
-    return out;
-  }
-
-  async #compress(input: Uint8Array): Promise<Uint8Array> {
-    switch (this.cname) {
-      case "zlib":
-        if (this.#deflate === undefined)
-          throw new UnsupportedFeatureError(
-            `codec "${this.name}": no DEFLATE backend for cname zlib`,
-          );
-        return this.#deflate.encode("zlib", input, this.clevel);
-      case "zstd":
-        // clevel 0..9 spread over zstd levels -1..22.
-        return Zstd.fromConfig({ level: this.clevel < 9 ? this.clevel * 2 - 1 : 22 }).encode(input);
-      default: {
-        // numcodecs' LZ4 prefixes the block with its uncompressed size; blosc wants the bare block.
-        const framed = await LZ4.fromConfig({ acceleration: 1 }).encode(input);
-        return framed.subarray(4);
-      }
-    }
   }
 
   async decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {
-    if (bytes.length < 16)
+    const header = this.#header(bytes, decodedSize);
+    // Loading a module is outside the try: a module that cannot load is no corrupt chunk.
+    if (isSnappy(header)) {
+      const snappy = await snappyDecoder();
+      try {
+        return await snappy.decode(bytes);
+      } catch (err) {
+        throw this.#corrupt(err);
+      }
+    }
+    const cblosc = await loadCBlosc();
+    try {
+      return cblosc.decompress(bytes, decodedSize);
+    } catch (err) {
+      throw this.#corrupt(err);
+    }
+  }
+
+  /** Decodes straight into `target` (no copy of the result), which must be the frame's size. */
+  async decodeInto(bytes: Uint8Array, target: Uint8Array): Promise<void> {
+    const header = this.#header(bytes, target.length);
+    if (header.nbytes !== target.length) {
+      throw new CorruptChunkError(
+        `codec "${this.name}": the frame declares ${header.nbytes} bytes, the chunk holds ${target.length}`,
+      );
+    }
+    if (isSnappy(header)) {
+      const decoded = await this.decode(bytes, target.length);
+      if (decoded.length !== target.length)
+        throw new CorruptChunkError(
+          `codec "${this.name}": decompressed to ${decoded.length} bytes, the chunk holds ${target.length}`,
+        );
+      target.set(decoded);
+      return;
+    }
+    const cblosc = await loadCBlosc();
+    try {
+      cblosc.decompressInto(bytes, target);
+    } catch (err) {
+      throw this.#corrupt(err);
+    }
+  }
+
+  /** The frame's header, checked against the stored size and the chunk's size. */
+  #header(bytes: Uint8Array, decodedSize: number | undefined): BloscHeader {
+    const header = readBloscHeader(bytes);
+    if (header === undefined)
       throw new CorruptChunkError(
         `codec "${this.name}": ${bytes.length} bytes cannot hold a blosc header`,
       );
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const nbytes = view.getInt32(4, true);
-    const cbytes = view.getInt32(12, true);
-    if (nbytes < 0 || (decodedSize !== undefined && nbytes > decodedSize)) {
+    if (header.nbytes < 0 || (decodedSize !== undefined && header.nbytes > decodedSize)) {
       throw new CorruptChunkError(
-        `codec "${this.name}": the frame declares ${nbytes} bytes, the chunk holds ${decodedSize}`,
+        `codec "${this.name}": the frame declares ${header.nbytes} bytes, the chunk holds ${decodedSize}`,
       );
     }
-    if (cbytes !== bytes.length)
+    if (header.cbytes !== bytes.length)
       throw new CorruptChunkError(
-        `codec "${this.name}": the frame says ${cbytes} bytes, ${bytes.length} are stored`,
+        `codec "${this.name}": the frame says ${header.cbytes} bytes, ${bytes.length} are stored`,
       );
-    try {
-      return await this.#decoder.decode(bytes);
-    } catch (err) {
-      throw new CorruptChunkError(
-        `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,
-        { cause: err },
-      );
-    }
+    return header;
+  }
+
+  #corrupt(err: unknown): CorruptChunkError {
+    if (err instanceof CorruptChunkError) return err;
+    return new CorruptChunkError(
+      `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
+    );
   }
 }
 
-/** `blosc`, whose own encoder takes DEFLATE (cname zlib) from `deflate`. */
-export const bloscCodecExtension = (deflate: DeflateBackend): CodecExtension => ({
+/** A frame whose blocks are snappy-compressed (not one stored as is). */
+const isSnappy = (header: BloscHeader): boolean =>
+  (header.flags & 0x02) === 0 && header.flags >> 5 === SNAPPY_FORMAT;
+
+async function snappyDecoder() {
+  numcodecsBlosc ??= import("numcodecs/blosc").then((m) => m.default);
+  return (await numcodecsBlosc).fromConfig({});
+}
+
+/** `blosc` (`deflate` is unused: c-blosc has its own zlib; the parameter stays for callers). */
+export const bloscCodecExtension = (deflate?: DeflateBackend): CodecExtension => ({
   kind: "codec",
   name: "blosc",
   aliases: ["numcodecs.blosc"],
@@ -284,6 +259,7 @@ export const bloscCodecExtension = (deflate: DeflateBackend): CodecExtension => 
     { cname: "zstd", clevel: 3, shuffle: "noshuffle", blocksize: 0 },
     { cname: "zlib", clevel: 1, shuffle: "shuffle", blocksize: 0 },
     { cname: "lz4hc", clevel: 9, shuffle: "bitshuffle", blocksize: 0 },
+    { cname: "blosclz", clevel: 5, shuffle: "shuffle", blocksize: 0 },
   ],
   dataTypes: "all",
 });

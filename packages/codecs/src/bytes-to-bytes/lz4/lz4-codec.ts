@@ -4,19 +4,29 @@ import {
   CorruptChunkError,
   type JsonObject,
 } from "@zarrkit/core";
-import LZ4 from "numcodecs/lz4";
 import { integerField, onlyFields } from "../../config-fields.js";
+
+type Lz4Backend = ReturnType<typeof import("numcodecs/lz4")["default"]["fromConfig"]>;
+/** numcodecs' WebAssembly LZ4, loaded on first use: importing it costs start-up time. */
+let numcodecsLz4: Promise<typeof import("numcodecs/lz4")["default"]> | undefined;
 
 /** numcodecs' `lz4`: a 4-byte little-endian decoded size, then one LZ4 block. */
 export class Lz4Codec implements BytesToBytesCodec {
   readonly kind = "bytes_to_bytes";
   readonly name = "numcodecs.lz4";
   readonly acceleration: number;
-  readonly #backend: ReturnType<typeof LZ4.fromConfig>;
+  #backend: Promise<Lz4Backend> | undefined;
 
   constructor(acceleration: number) {
     this.acceleration = acceleration;
-    this.#backend = LZ4.fromConfig({ acceleration });
+  }
+
+  #lz4(): Promise<Lz4Backend> {
+    numcodecsLz4 ??= import("numcodecs/lz4").then((m) => m.default);
+    this.#backend ??= numcodecsLz4.then((LZ4) =>
+      LZ4.fromConfig({ acceleration: this.acceleration }),
+    );
+    return this.#backend;
   }
 
   static fromConfig(configuration: JsonObject | undefined): Lz4Codec {
@@ -28,8 +38,8 @@ export class Lz4Codec implements BytesToBytesCodec {
     return { name: this.name, configuration: { acceleration: this.acceleration } };
   }
 
-  encode(bytes: Uint8Array): Promise<Uint8Array> {
-    return this.#backend.encode(bytes);
+  async encode(bytes: Uint8Array): Promise<Uint8Array> {
+    return (await this.#lz4()).encode(bytes);
   }
 
   async decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {
@@ -44,7 +54,7 @@ export class Lz4Codec implements BytesToBytesCodec {
       );
     }
     try {
-      return await this.#backend.decode(bytes);
+      return await (await this.#lz4()).decode(bytes);
     } catch (err) {
       throw new CorruptChunkError(
         `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,

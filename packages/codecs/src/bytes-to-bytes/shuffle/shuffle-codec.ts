@@ -1,8 +1,10 @@
 import type { BytesToBytesCodec, CodecExtension, JsonObject } from "@zarrkit/core";
 import { integerField, onlyFields } from "../../config-fields.js";
-import { shuffle } from "../blosc/shuffle.js";
 
-/** numcodecs' `shuffle`: byte j of every element together, over the whole buffer. */
+/**
+ * numcodecs' `shuffle`: byte j of every element together, over the whole buffer (bytes after
+ * the last whole element stay where they are).
+ */
 export class ShuffleCodec implements BytesToBytesCodec {
   readonly kind = "bytes_to_bytes";
   readonly name = "numcodecs.shuffle";
@@ -28,8 +30,14 @@ export class ShuffleCodec implements BytesToBytesCodec {
   }
 
   encode(bytes: Uint8Array): Uint8Array {
+    const size = this.elementsize;
+    const n = Math.floor(bytes.length / size);
     const out = new Uint8Array(bytes.length);
-    shuffle(bytes, this.elementsize, out);
+    for (let j = 0; j < size; j++) {
+      const base = j * n;
+      for (let i = 0, s = j; i < n; i++, s += size) out[base + i] = bytes[s]!;
+    }
+    out.set(bytes.subarray(n * size), n * size);
     return out;
   }
 

@@ -1,5 +1,5 @@
-import Zstd from "numcodecs/zstd";
-import xxhash from "xxhash-wasm";
+type NumcodecsZstd = typeof import("numcodecs/zstd")["default"];
+type XxHash = Awaited<ReturnType<typeof import("xxhash-wasm")["default"]>>;
 
 /**
  * Where libzstd comes from: a native addon in Node when it is installed (zstd-napi), else
@@ -14,16 +14,20 @@ export interface ZstdBackend {
    * chunk's size by the caller), undefined when the header does not say.
    */
   decode(bytes: Uint8Array, declared: number | undefined): Promise<Uint8Array>;
+  /** A frame that declares exactly `target.length` bytes, decoded into `target`. */
+  decodeInto?(bytes: Uint8Array, target: Uint8Array): Promise<void>;
 }
 
-let hasher: ReturnType<typeof xxhash> | undefined;
+/** Loaded on first use (WebAssembly modules cost start-up time, also in every worker). */
+let hasher: Promise<XxHash> | undefined;
+let numcodecsZstd: Promise<NumcodecsZstd> | undefined;
 
 /**
  * Appends the frame checksum (the low 32 bits of XXH64 of the content, seed 0) to a frame
  * written without one, and sets its Content_Checksum_flag (frame header descriptor bit 2).
  */
 async function withChecksum(frame: Uint8Array, content: Uint8Array): Promise<Uint8Array> {
-  hasher ??= xxhash();
+  hasher ??= import("xxhash-wasm").then((m) => m.default());
   const digest = (await hasher).h64Raw(content, 0n);
   const out = new Uint8Array(frame.length + 4);
   out.set(frame);
@@ -32,8 +36,10 @@ async function withChecksum(frame: Uint8Array, content: Uint8Array): Promise<Uin
   return out;
 }
 
-const wasmCodecs = new Map<number, ReturnType<typeof Zstd.fromConfig>>();
-const wasmCodec = (level: number) => {
+const wasmCodecs = new Map<number, ReturnType<NumcodecsZstd["fromConfig"]>>();
+const wasmCodec = async (level: number) => {
+  numcodecsZstd ??= import("numcodecs/zstd").then((m) => m.default);
+  const Zstd = await numcodecsZstd;
   let codec = wasmCodecs.get(level);
   if (codec === undefined) {
     codec = Zstd.fromConfig({ level });
@@ -46,8 +52,8 @@ const wasmCodec = (level: number) => {
 export const wasmZstd: ZstdBackend = {
   name: "numcodecs WASM",
   async encode(bytes, level, checksum) {
-    const frame = await wasmCodec(level).encode(bytes);
+    const frame = await (await wasmCodec(level)).encode(bytes);
     return checksum ? withChecksum(frame, bytes) : frame;
   },
-  decode: (bytes) => wasmCodec(0).decode(bytes),
+  decode: async (bytes) => (await wasmCodec(0)).decode(bytes),
 };

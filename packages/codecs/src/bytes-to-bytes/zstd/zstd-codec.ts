@@ -58,6 +58,34 @@ export class ZstdCodec implements BytesToBytesCodec {
     return this.#backend.encode(bytes, this.level, this.checksum);
   }
 
+  /** Straight into `target` when the backend can (native libzstd), else decoded and copied. */
+  async decodeInto(bytes: Uint8Array, target: Uint8Array): Promise<void> {
+    const declared = zstdFrameContentSize(bytes);
+    if (declared !== undefined && declared !== target.length) {
+      throw new CorruptChunkError(
+        `codec "${this.name}": the frame declares ${declared} bytes, the chunk holds ${target.length}`,
+      );
+    }
+    const into = this.#backend.decodeInto;
+    if (into === undefined || declared === undefined) {
+      const out = await this.decode(bytes, target.length);
+      if (out.length !== target.length)
+        throw new CorruptChunkError(
+          `codec "${this.name}": decompressed to ${out.length} bytes, the chunk holds ${target.length}`,
+        );
+      target.set(out);
+      return;
+    }
+    try {
+      await into.call(this.#backend, bytes, target);
+    } catch (err) {
+      throw new CorruptChunkError(
+        `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,
+        { cause: err },
+      );
+    }
+  }
+
   async decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {
     const declared = zstdFrameContentSize(bytes);
     if (decodedSize !== undefined && declared !== undefined && declared > decodedSize) {

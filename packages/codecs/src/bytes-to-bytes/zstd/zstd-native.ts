@@ -34,6 +34,11 @@ export function nativeZstd(): ZstdBackend | undefined {
   if (binding === undefined) return undefined;
   const cctx = new binding.CCtx();
   const dctx = new binding.DCtx();
+  const decodeInto = async (bytes: Uint8Array, target: Uint8Array): Promise<void> => {
+    const written = dctx.decompress(target, bytes);
+    if (written !== target.length)
+      throw new RangeError(`the frame declares ${target.length} bytes and holds ${written}`);
+  };
   return {
     name: "libzstd (zstd-napi)",
     async encode(bytes, level, checksum) {
@@ -46,10 +51,9 @@ export function nativeZstd(): ZstdBackend | undefined {
       // Unknown (streamed) or implausibly large sizes go the bounded WebAssembly way.
       if (declared === undefined || declared > MAX_DIRECT) return wasmZstd.decode(bytes, declared);
       const out = new Uint8Array(declared);
-      const written = dctx.decompress(out, bytes);
-      if (written !== declared)
-        throw new RangeError(`the frame declares ${declared} bytes and holds ${written}`);
+      await decodeInto(bytes, out);
       return out;
     },
+    decodeInto,
   };
 }

@@ -1,0 +1,66 @@
+/*
+ * zarrkit's stand-in for c-blosc's blosc/shuffle.c in the WebAssembly build (MIT, like zarrkit).
+ *
+ * Upstream shuffle.c picks the shuffle routines at run time with the x86 `cpuid` instruction,
+ * which WebAssembly has no equivalent of (and which clang cannot even assemble for wasm32). Here
+ * the same four entry points (shuffle.h) are bound when compiling instead: to c-blosc's SSE2
+ * routines when built with -msse2 (emscripten turns SSE2 intrinsics into WebAssembly SIMD), to
+ * the generic ones otherwise. The bitshuffle wrappers do what upstream's do: only whole groups
+ * of 8 elements are bit-transposed, the rest of the block is copied.
+ */
+#include <string.h>
+
+#include "shuffle.h"
+#include "shuffle-generic.h"
+#include "bitshuffle-generic.h"
+#if defined(__SSE2__)
+#include "shuffle-sse2.h"
+#include "bitshuffle-sse2.h"
+#define SHUFFLE blosc_internal_shuffle_sse2
+#define UNSHUFFLE blosc_internal_unshuffle_sse2
+#define BITSHUFFLE blosc_internal_bshuf_trans_bit_elem_sse2
+#define BITUNSHUFFLE blosc_internal_bshuf_untrans_bit_elem_sse2
+#else
+#define SHUFFLE blosc_internal_shuffle_generic
+#define UNSHUFFLE blosc_internal_unshuffle_generic
+#define BITSHUFFLE blosc_internal_bshuf_trans_bit_elem_scal
+#define BITUNSHUFFLE blosc_internal_bshuf_untrans_bit_elem_scal
+#endif
+
+void blosc_internal_shuffle(const size_t bytesoftype, const size_t blocksize,
+                            const uint8_t* _src, const uint8_t* _dest) {
+  SHUFFLE(bytesoftype, blocksize, _src, (uint8_t*)_dest);
+}
+
+void blosc_internal_unshuffle(const size_t bytesoftype, const size_t blocksize,
+                              const uint8_t* _src, const uint8_t* _dest) {
+  UNSHUFFLE(bytesoftype, blocksize, _src, (uint8_t*)_dest);
+}
+
+int blosc_internal_bitshuffle(const size_t bytesoftype, const size_t blocksize,
+                              const uint8_t* const _src, const uint8_t* _dest,
+                              const uint8_t* _tmp) {
+  size_t size = blocksize / bytesoftype;
+  if (size % 8 == 0) {
+    int ret = (int)BITSHUFFLE((void*)_src, (void*)_dest, size, bytesoftype, (void*)_tmp);
+    size_t offset = size * bytesoftype;
+    memcpy((void*)(_dest + offset), _src + offset, blocksize - offset);
+    return ret;
+  }
+  memcpy((void*)_dest, _src, blocksize);
+  return (int)size;
+}
+
+int blosc_internal_bitunshuffle(const size_t bytesoftype, const size_t blocksize,
+                                const uint8_t* const _src, const uint8_t* _dest,
+                                const uint8_t* _tmp) {
+  size_t size = blocksize / bytesoftype;
+  if (size % 8 == 0) {
+    int ret = (int)BITUNSHUFFLE((void*)_src, (void*)_dest, size, bytesoftype, (void*)_tmp);
+    size_t offset = size * bytesoftype;
+    memcpy((void*)(_dest + offset), _src + offset, blocksize - offset);
+    return ret;
+  }
+  memcpy((void*)_dest, _src, blocksize);
+  return (int)size;
+}

@@ -1,0 +1,189 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  ConsolidatedStore,
+  createArray,
+  createGroup,
+  FileSystemStore,
+  isZarrkitError,
+  openArray,
+  writeConsolidatedMetadata,
+} from "./index.js";
+
+/** Counts the scatter reads and gather writes a FileSystemStore is asked for. */
+class CountingFileSystemStore extends FileSystemStore {
+  getIntos = 0;
+  setPartsCalls = 0;
+
+  override getInto(...args: Parameters<FileSystemStore["getInto"]>) {
+    this.getIntos++;
+    return super.getInto(...args);
+  }
+
+  override setParts(...args: Parameters<FileSystemStore["setParts"]>) {
+    this.setPartsCalls++;
+    return super.setParts(...args);
+  }
+}
+
+const iota = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+
+/** The little-endian int32 bytes of rows r0..r0+rows, columns c0..c0+cols of iota(shape). */
+function chunkBytes(width: number, r0: number, rows: number, c0: number, cols: number): Buffer {
+  const out = Buffer.alloc(rows * cols * 4);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out.writeInt32LE((r0 + r) * width + c0 + c, (r * cols + c) * 4);
+  return out;
+}
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "zarrkit-memory-layout-"));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+describe("chunks stored as memory bytes move between file and array without a copy", () => {
+  it("writes whole chunks with one gather write each and reads them with one scatter read", async () => {
+    const store = new CountingFileSystemStore(root);
+    // Rows of 640 int32: runs long enough to be worth handing to the kernel one by one.
+    const a = await createArray(store, "", {
+      shape: [6, 1280],
+      chunkShape: [2, 640],
+      dataType: "int32",
+    });
+    await a.set(null, iota(6 * 1280));
+    expect(store.setPartsCalls).toBe(6);
+    // Each chunk file holds exactly its elements, little-endian, in C order.
+    expect(await readFile(join(root, "c", "1", "1"))).toEqual(chunkBytes(1280, 2, 2, 640, 640));
+    expect(await readFile(join(root, "c", "2", "0"))).toEqual(chunkBytes(1280, 4, 2, 0, 640));
+
+    const reader = new CountingFileSystemStore(root, { readOnly: true });
+    const b = await openArray(reader, "", { dataType: "int32" });
+    expect(Array.from((await b.get(null)).data)).toEqual(Array.from(iota(6 * 1280)));
+    expect(reader.getIntos).toBe(6);
+    // A window covers chunk (1, 0) whole and cuts the rest: those take the usual path.
+    const window = await b.get("1:5, 0:700");
+    const columns = Array.from({ length: 700 }, (_, c) => c);
+    const expected = [1, 2, 3, 4].flatMap((r) => columns.map((c) => r * 1280 + c));
+    expect(Array.from(window.data)).toEqual(expected);
+    expect(reader.getIntos).toBe(7);
+  });
+
+  it("reads into a caller's SharedArrayBuffer and a strided window of it", async () => {
+    const store = new CountingFileSystemStore(root);
+    const a = await createArray(store, "", {
+      shape: [4, 256],
+      chunkShape: [2, 256],
+      dataType: "int32",
+    });
+    await a.set(null, iota(4 * 256));
+    // The 4x256 result placed in the middle columns of a 4x260 shared buffer.
+    const backing = new Int32Array(new SharedArrayBuffer(4 * 260 * 4)).fill(-1);
+    await a.get(null, {
+      out: { data: backing, shape: [4, 256], stride: [260, 1], offset: 2, dataType: a.dataType },
+    });
+    expect(store.getIntos).toBe(2);
+    for (let r = 0; r < 4; r++) {
+      const row = Array.from(backing.subarray(r * 260, r * 260 + 260));
+      expect(row.slice(0, 2)).toEqual([-1, -1]);
+      expect(row.slice(2, 258)).toEqual(Array.from({ length: 256 }, (_, c) => r * 256 + c));
+      expect(row.slice(258)).toEqual([-1, -1]);
+    }
+  });
+
+  it("scatter-reads through a consolidated view of the directory", async () => {
+    const store = new CountingFileSystemStore(root);
+    await createGroup(store, "");
+    const a = await createArray(store, "a", {
+      shape: [2, 256],
+      chunkShape: [1, 256],
+      dataType: "int32",
+    });
+    await a.set(null, iota(512));
+    await writeConsolidatedMetadata(store);
+    const consolidated = await ConsolidatedStore.open(store);
+    const b = await openArray(consolidated!, "a", { dataType: "int32" });
+    expect(Array.from((await b.get(null)).data)).toEqual(Array.from(iota(512)));
+    expect(store.getIntos).toBe(2);
+    // Metadata comes from the consolidated document, copied into the targets.
+    const doc = (await consolidated!.get("a/zarr.json"))!;
+    const target = new Uint8Array(doc.length);
+    expect(await consolidated!.getInto("a/zarr.json", [target])).toBe(doc.length);
+    expect(target).toEqual(doc);
+  });
+
+  it("keeps float32 NaN payloads bit for bit", async () => {
+    const a = await createArray(new FileSystemStore(root), "", {
+      shape: [2, 128],
+      chunkShape: [1, 128],
+      dataType: "float32",
+    });
+    const bits = Uint32Array.from({ length: 256 }, (_, i) => 0x7f800001 + i * 4099);
+    await a.set(null, new Float32Array(bits.buffer));
+    const got = (await a.get(null)).data;
+    expect(Array.from(new Uint32Array(got.buffer, got.byteOffset, 256))).toEqual(Array.from(bits));
+  });
+
+  it("leaves big-endian chunks, edge chunks and missing chunks to the usual path, correctly", async () => {
+    const store = new CountingFileSystemStore(root);
+    const big = await createArray(store, "big", {
+      shape: [2, 256],
+      chunkShape: [1, 256],
+      dataType: "int32",
+      codecs: [{ name: "bytes", configuration: { endian: "big" } }],
+    });
+    await big.set(null, iota(512));
+    expect(store.setPartsCalls).toBe(0);
+    expect(await readFile(join(root, "big", "c", "1", "0"))).toEqual(
+      Buffer.from(chunkBytes(256, 1, 1, 0, 256).swap32()),
+    );
+    expect(Array.from((await big.get(null)).data)).toEqual(Array.from(iota(512)));
+    expect(store.getIntos).toBe(0);
+
+    // Chunks of 200 columns: the last one sticks out of the array's 500.
+    const edged = await createArray(store, "edged", {
+      shape: [2, 500],
+      chunkShape: [1, 200],
+      dataType: "int32",
+      fillValue: 7,
+    });
+    await edged.set("0, :", iota(500));
+    const got = Array.from((await edged.get(null)).data);
+    expect(got.slice(0, 500)).toEqual(Array.from(iota(500)));
+    // Row 1 was never written: its chunks are missing and read as the fill value.
+    expect(got.slice(500)).toEqual(new Array(500).fill(7));
+    expect(existsSync(join(root, "edged", "c", "1", "0"))).toBe(false);
+  });
+
+  it("deletes a chunk written as all fill values instead of storing it", async () => {
+    const a = await createArray(new FileSystemStore(root), "", {
+      shape: [2, 256],
+      chunkShape: [1, 256],
+      dataType: "int32",
+      fillValue: 5,
+    });
+    await a.set(null, iota(512));
+    expect(existsSync(join(root, "c", "0", "0"))).toBe(true);
+    await a.set("0, :", new Int32Array(256).fill(5));
+    expect(existsSync(join(root, "c", "0", "0"))).toBe(false);
+    expect(existsSync(join(root, "c", "1", "0"))).toBe(true);
+  });
+
+  it("refuses a chunk file of the wrong size, naming its key, and leaves it as it was", async () => {
+    const a = await createArray(new FileSystemStore(root), "", {
+      shape: [2, 256],
+      chunkShape: [1, 256],
+      dataType: "int32",
+    });
+    await a.set(null, iota(512));
+    const file = join(root, "c", "1", "0");
+    await writeFile(file, Buffer.alloc(1000, 1));
+    const error = await a.get(null).catch((e: unknown) => e);
+    expect(isZarrkitError(error, "CorruptChunk") && error.key).toBe("c/1/0");
+    expect(String(error)).toContain("holds 1000 bytes");
+    expect(await readFile(file)).toEqual(Buffer.alloc(1000, 1));
+  });
+});
