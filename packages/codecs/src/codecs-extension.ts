@@ -37,7 +37,7 @@ export function createCodecsExtension(
   blosc: CodecExtension;
 } {
   const { gzip, zlib } = deflateCodecExtensions(deflate);
-  const blosc = bloscCodecExtension();
+  const blosc = bloscCodecExtension;
   return {
     gzip,
     zlib,

@@ -115,6 +115,38 @@ describe("chunks stored as memory bytes move between file and array without a co
     expect(target).toEqual(doc);
   });
 
+  it("reads a window of partly covered chunks as one byte range per chunk", async () => {
+    const a = await createArray(new FileSystemStore(root), "", {
+      shape: [8, 1024],
+      chunkShape: [4, 512],
+      dataType: "int32",
+    });
+    await a.set(null, iota(8 * 1024));
+    const asked: { key: string; bytes: number }[] = [];
+    class RangeCountingStore extends FileSystemStore {
+      override async get(...args: Parameters<FileSystemStore["get"]>) {
+        const value = await super.get(...args);
+        asked.push({ key: args[0], bytes: value?.byteLength ?? 0 });
+        return value;
+      }
+    }
+    const b = await openArray(new RangeCountingStore(root, { readOnly: true }), "", {
+      dataType: "int32",
+    });
+    asked.length = 0;
+    // Rows 2..5 (backwards), columns 500..529: four chunks, each touched in part.
+    const window = await b.get("5:1:-1, 500:530");
+    const expected = [5, 4, 3, 2].flatMap((r) =>
+      Array.from({ length: 30 }, (_, c) => r * 1024 + 500 + c),
+    );
+    expect(Array.from(window.data)).toEqual(expected);
+    expect(asked.map((r) => r.key).sort()).toEqual(["c/0/0", "c/0/1", "c/1/0", "c/1/1"]);
+    // From the first to the last selected element of each chunk: 2 rows + 12 elements in
+    // chunk (0, 0), not its 8 KiB.
+    expect(asked.find((r) => r.key === "c/0/0")!.bytes).toBe((512 + 12) * 4);
+    expect(asked.every((r) => r.bytes < 4 * 512 * 4)).toBe(true);
+  });
+
   it("keeps float32 NaN payloads bit for bit", async () => {
     const a = await createArray(new FileSystemStore(root), "", {
       shape: [2, 128],

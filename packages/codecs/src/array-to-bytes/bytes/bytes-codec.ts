@@ -1,5 +1,7 @@
 import {
   type ArrayToBytesCodec,
+  type ChunkRegion,
+  type ChunkSource,
   type ChunkSpec,
   type CodecExtension,
   CorruptChunkError,
@@ -95,6 +97,51 @@ export class BytesCodec implements ArrayToBytesCodec {
       stride: cOrderStride(spec.shape),
     };
     stridedCopy(target, source, spec.shape, spec.dataType.lanes);
+  }
+
+  /**
+   * A selection of part of a chunk reads just the bytes from its first to its last element
+   * (one range request) and copies the selection out of them: a window of an uncompressed
+   * array never reads whole chunks.
+   */
+  async decodePartialInto(
+    source: ChunkSource,
+    spec: ChunkSpec,
+    region: readonly ChunkRegion[],
+    target: StridedView,
+  ): Promise<boolean> {
+    const { dataType } = spec;
+    if (dataType.variableLength)
+      throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
+    const stride = cOrderStride(spec.shape);
+    // The selection's first and last elements in storage order.
+    let first = 0;
+    let last = 0;
+    region.forEach((r, d) => {
+      const end = r.start + (r.count - 1) * r.step;
+      first += Math.min(r.start, end) * stride[d]!;
+      last += Math.max(r.start, end) * stride[d]!;
+    });
+    const size = dataType.itemSize;
+    const bytes = await source.get({ offset: first * size, length: (last - first + 1) * size });
+    if (bytes === undefined) return false;
+    if (bytes.byteLength !== (last - first + 1) * size)
+      throw new CorruptChunkError(`codec "bytes": the chunk is shorter than its shape needs`);
+    if (this.endian === "big") swapLanes(bytes, dataType.laneSize);
+    const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : bytes.slice();
+    const elements = dataType.view(aligned.buffer, aligned.byteOffset, last - first + 1);
+    const from = {
+      data: elements,
+      offset: region.reduce((o, r, d) => o + r.start * stride[d]!, 0) - first,
+      stride: region.map((r, d) => r.step * stride[d]!),
+    };
+    stridedCopy(
+      target,
+      from,
+      region.map((r) => r.count),
+      dataType.lanes,
+    );
+    return true;
   }
 
   /** The chunk's elements as a typed array over `bytes` (in native order), checked for size. */

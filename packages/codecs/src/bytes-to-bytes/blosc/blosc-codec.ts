@@ -7,7 +7,6 @@ import {
   UnsupportedFeatureError,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
-import type { DeflateBackend } from "../gzip/deflate-backend.js";
 import { type BloscHeader, loadCBlosc, readBloscHeader } from "./cblosc.js";
 
 export type BloscShuffle = "noshuffle" | "shuffle" | "bitshuffle";
@@ -52,8 +51,6 @@ export class BloscCodec implements BytesToBytesCodec {
       typesize: number;
       blocksize: number;
     },
-    /** Unused: c-blosc has its own zlib (the parameter stays for existing callers). */
-    _deflate?: DeflateBackend,
   ) {
     this.name = name;
     this.cname = fields.cname;
@@ -64,14 +61,13 @@ export class BloscCodec implements BytesToBytesCodec {
   }
 
   /**
-   * `itemSize` is the element size the codec sees (the spec fills typesize in from it);
-   * `deflate` is unused (c-blosc has its own zlib).
+   * `itemSize` is the element size the codec sees (the spec fills typesize in from it). The
+   * WebAssembly module starts loading here, so that it compiles while the first chunk is read.
    */
   static fromConfig(
     name: string,
     configuration: JsonObject | undefined,
     itemSize: number,
-    deflate?: DeflateBackend,
   ): BloscCodec {
     const fail = (why: string): never => {
       throw new InvalidMetadataError(`codec "${name}": ${why}`);
@@ -104,17 +100,15 @@ export class BloscCodec implements BytesToBytesCodec {
       fail(
         `configuration.blocksize must be a non-negative integer, got ${JSON.stringify(blocksize)}`,
       );
-    return new BloscCodec(
-      name,
-      {
-        cname: cname as BloscCname,
-        clevel: clevel as number,
-        shuffle: shuffle as BloscShuffle,
-        typesize: typesize as number,
-        blocksize: blocksize as number,
-      },
-      deflate,
-    );
+    // A failed load is reported by the first encode or decode that needs the module.
+    loadCBlosc().catch(() => undefined);
+    return new BloscCodec(name, {
+      cname: cname as BloscCname,
+      clevel: clevel as number,
+      shuffle: shuffle as BloscShuffle,
+      typesize: typesize as number,
+      blocksize: blocksize as number,
+    });
   }
 
   toConfig() {
@@ -227,14 +221,14 @@ async function snappyDecoder() {
   return (await numcodecsBlosc).fromConfig({});
 }
 
-/** `blosc` (`deflate` is unused: c-blosc has its own zlib; the parameter stays for callers). */
-export const bloscCodecExtension = (deflate?: DeflateBackend): CodecExtension => ({
+/** `blosc` (c-blosc brings its own zlib, lz4 and zstd). */
+export const bloscCodecExtension: CodecExtension = {
   kind: "codec",
   name: "blosc",
   aliases: ["numcodecs.blosc"],
   codecKind: "bytes_to_bytes",
   fromConfig: (configuration, { spec }) =>
-    BloscCodec.fromConfig("blosc", configuration, spec.dataType.itemSize, deflate),
+    BloscCodec.fromConfig("blosc", configuration, spec.dataType.itemSize),
   fromV2: ({ id: _id, shuffle, ...rest }) => ({
     name: "blosc",
     configuration: {
@@ -245,7 +239,7 @@ export const bloscCodecExtension = (deflate?: DeflateBackend): CodecExtension =>
     },
   }),
   toV2: (configuration) => {
-    const codec = BloscCodec.fromConfig("blosc", configuration, 1, deflate);
+    const codec = BloscCodec.fromConfig("blosc", configuration, 1);
     return {
       id: "blosc",
       cname: codec.cname,
@@ -262,4 +256,4 @@ export const bloscCodecExtension = (deflate?: DeflateBackend): CodecExtension =>
     { cname: "blosclz", clevel: 5, shuffle: "shuffle", blocksize: 0 },
   ],
   dataTypes: "all",
-});
+};

@@ -6,7 +6,6 @@ import {
   isZarrkitError,
 } from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
-import { BloscCodec } from "../blosc/blosc-codec.js";
 import { deflateCodecExtensions } from "./gzip-codec.js";
 import { nodeDeflate } from "./node-deflate.js";
 import { webDeflate } from "./web-deflate.js";
@@ -91,11 +90,4 @@ describe("Compression Streams backend (the browser entry's DEFLATE)", () => {
       );
     });
   }
-
-  it("blosc's zlib frames need no DEFLATE backend (c-blosc brings zlib) and read anywhere", async () => {
-    const codec = BloscCodec.fromConfig("blosc", { cname: "zlib", clevel: 5 }, 8, webDeflate);
-    const encoded = await codec.encode(data);
-    expect(encoded[2]! >> 5, "zlib format code").toBe(3);
-    expect(await codec.decode(encoded, data.length)).toEqual(data);
-  });
 });
