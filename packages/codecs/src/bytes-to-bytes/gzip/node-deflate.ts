@@ -21,14 +21,15 @@ export const nodeDeflate: DeflateBackend = {
     }),
   async decode(format, codec, bytes, limit) {
     try {
-      // One output chunk of the expected size: no 16 KiB pieces to call back and concatenate.
+      // One output chunk a little larger than the expected size: no 16 KiB pieces to call back
+      // and concatenate, and room to reach the stream's end without a second (wasted) buffer.
       return await deflaters[format].decode(
         bytes,
         limit === undefined
           ? {}
           : {
               maxOutputLength: Math.max(1, limit),
-              chunkSize: Math.max(64, Math.min(limit, 1 << 26)),
+              chunkSize: Math.max(64, Math.min(limit + 1024, 1 << 26)),
             },
       );
     } catch (err) {
