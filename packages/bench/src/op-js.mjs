@@ -1,10 +1,12 @@
-// One timed zarrkit or zarrita.js operation in its own process: prints {"ms", "hash", "rssMiB"}.
+// One timed zarrkit or zarrita.js operation in its own process: prints {"ms", "hash", "rssMiB",
+// "baseMiB"} (peak resident memory, and the resident memory just before the timed operation).
 //   node op-js.mjs zarrkit|zarrita VARIANT read|window|write DATA_DIR OUT_DIR
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [impl, variant, op, data, out] = process.argv.slice(2);
+let baseMiB = 0;
 const spec = JSON.parse(readFileSync(new URL("./datasets.json", import.meta.url), "utf8"));
 const v = spec.variants[variant];
 const [[w0, w1], [v0, v1]] = spec.window;
@@ -32,6 +34,7 @@ async function zarrkit() {
     await array.set(null, values);
     return { ms: performance.now() - start, hash: null };
   }
+  baseMiB = process.memoryUsage().rss / 1048576;
   const start = performance.now();
   const array = await z.openArray(new z.FileSystemStore(join(data, variant), { readOnly: true }));
   const result = await array.get(op === "window" ? `${w0}:${w1}, ${v0}:${v1}` : null);
@@ -71,4 +74,6 @@ async function zarrita() {
 }
 
 const result = await (impl === "zarrkit" ? zarrkit() : zarrita());
-console.log(JSON.stringify({ ...result, rssMiB: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({ ...result, rssMiB: process.resourceUsage().maxRSS / 1024, baseMiB }),
+);

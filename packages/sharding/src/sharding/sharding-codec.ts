@@ -234,7 +234,8 @@ export class ShardingCodec implements ArrayToBytesCodec {
       if (
         run !== undefined &&
         last !== undefined &&
-        last.entry![0] + last.entry![1] === w.entry![0]
+        last.entry![0] + last.entry![1] === w.entry![0] &&
+        w.entry![0] + w.entry![1] - run[0]!.entry![0] <= MAX_RUN_BYTES
       )
         run.push(w);
       else runs.push([w]);
@@ -250,7 +251,8 @@ export class ShardingCodec implements ArrayToBytesCodec {
             lanes,
           ),
         ),
-      ...runs.map(async (run) => {
+      // A few runs at a time: a whole shard read at once would hold all its bytes in memory.
+      runLimited(runs, RUNS_IN_FLIGHT, async (run) => {
         const start = run[0]!.entry![0];
         const end = run[run.length - 1]!.entry![0] + run[run.length - 1]!.entry![1];
         const bytes = await source.get({ offset: start, length: end - start });
@@ -379,6 +381,14 @@ export class ShardingCodec implements ArrayToBytesCodec {
     return out;
   }
 }
+
+/**
+ * Reading part of a shard fetches adjacent inner chunks with one range request of at most
+ * this many bytes (more when one inner chunk is larger), RUNS_IN_FLIGHT at a time per shard:
+ * few requests, and a bounded amount of the shard in memory.
+ */
+const MAX_RUN_BYTES = 2 << 20;
+const RUNS_IN_FLIGHT = 2;
 
 /** Inner chunks encoded at once: enough to keep worker threads busy, few buffers. */
 const INNER_ENCODES_IN_FLIGHT = 4;
