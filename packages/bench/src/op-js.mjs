@@ -74,6 +74,4 @@ async function zarrita() {
 }
 
 const result = await (impl === "zarrkit" ? zarrkit() : zarrita());
-console.log(
-  JSON.stringify({ ...result, rssMiB: process.resourceUsage().maxRSS / 1024, baseMiB }),
-);
+console.log(JSON.stringify({ ...result, rssMiB: process.resourceUsage().maxRSS / 1024, baseMiB }));

@@ -1,6 +1,7 @@
 import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
 import { CodecPipeline } from "../codecs/codec-pipeline.js";
+import { ByteBufferPool } from "../context/byte-buffer-pool.js";
 import { type Allocator, type Context, chunkCacheKey } from "../context/context.js";
 import { runLimited } from "../context/run-limited.js";
 import type { ArrayFor, DataType, ScalarFor } from "../data-types/data-type.js";
@@ -352,6 +353,7 @@ export class ZarrArray<D extends string = string> {
     const outStride = fullRankStride(indexers, out.stride);
     const { lanes } = this.dataType;
     const fill = fillSource(this.dataType, this.#resolved.fillValue, indexers.length);
+    const buffers = new ByteBufferPool(this.context.concurrency);
     await runLimited(
       this.#projections(indexers),
       this.context.concurrency,
@@ -371,9 +373,13 @@ export class ZarrArray<D extends string = string> {
           // The selection covers the whole chunk: decode straight into the output.
           const key = this.chunkKey(projection.coords);
           if (await this.#readRaw(key, whole, signal)) return;
-          const bytes = await this.#storeGet(key, signal);
+          const bytes = await this.#storeGetLent(key, signal, buffers);
           if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
-          else await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
+          else {
+            await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
+            // decodeInto keeps nothing of the bytes: the next chunk may be read into them.
+            buffers.giveBack(bytes);
+          }
           return;
         }
         const partial = this.#resolved.pipeline.partialDecoder;
@@ -650,6 +656,24 @@ export class ZarrArray<D extends string = string> {
     const bytes = await this.#resolved.pipeline.encode(chunk);
     await this.#storeCall(key, () => store.set(key, bytes));
     return bytes;
+  }
+
+  /** A chunk's bytes, in memory lent by `buffers` when the store can read into it. */
+  async #storeGetLent(
+    key: string,
+    signal: AbortSignal | undefined,
+    buffers: ByteBufferPool,
+  ): Promise<Uint8Array | undefined> {
+    const getWith = this.store.getWith;
+    if (getWith === undefined) return this.#storeGet(key, signal);
+    return this.#storeCall(key, () =>
+      getWith.call(
+        this.store,
+        key,
+        (size) => buffers.lend(size),
+        signal === undefined ? {} : { signal },
+      ),
+    );
   }
 
   async #storeGet(key: string, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {

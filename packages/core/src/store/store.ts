@@ -39,6 +39,16 @@ export interface ReadableStore {
     targets: readonly Uint8Array[],
     options?: { signal?: AbortSignal },
   ): Promise<number | undefined>;
+  /**
+   * Reads the whole value of `key` into memory the caller lends: `lend(size)` returns a view
+   * of exactly `size` bytes, which is filled and resolved (undefined when there is no such key).
+   * Lets readers recycle one set of buffers instead of allocating one per chunk.
+   */
+  getWith?(
+    key: string,
+    lend: (size: number) => Uint8Array,
+    options?: { signal?: AbortSignal },
+  ): Promise<Uint8Array | undefined>;
   readonly capabilities?: StoreCapabilities;
 }
 

@@ -69,6 +69,15 @@ export class FileSystemStore implements WritableStore, ListableStore {
     return this.#read(key, ranges, options.signal);
   }
 
+  async getWith(
+    key: string,
+    lend: (size: number) => Uint8Array,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Uint8Array | undefined> {
+    const [value] = await this.#read(key, [undefined], options.signal, lend);
+    return value;
+  }
+
   /** A scatter read (readv) of the whole file, when its size is the targets' total. */
   async getInto(
     key: string,
@@ -115,6 +124,7 @@ export class FileSystemStore implements WritableStore, ListableStore {
     key: string,
     ranges: readonly (ByteRange | undefined)[],
     signal: AbortSignal | undefined,
+    lend: (size: number) => Uint8Array = (size) => new Uint8Array(size),
   ): Promise<(Uint8Array | undefined)[]> {
     const path = this.#path(key);
     throwIfAborted(signal, { key });
@@ -132,7 +142,9 @@ export class FileSystemStore implements WritableStore, ListableStore {
       for (const range of ranges) {
         const [start, end] =
           range === undefined ? [0, info.size] : resolveRange(range, info.size, key);
-        const buffer = new Uint8Array(end - start);
+        const buffer = lend(end - start);
+        if (buffer.length !== end - start)
+          throw new RangeError(`lent ${buffer.length} bytes for a value of ${end - start}`);
         let done = 0;
         while (done < buffer.length) {
           const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);

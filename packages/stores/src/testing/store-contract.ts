@@ -101,6 +101,14 @@ export function describeStoreContract(
         expect([...backing.subarray(0, 2), ...backing.subarray(2 + joined.length)]).toEqual([
           0xee, 0xee, 0xee, 0xee,
         ]);
+        // Whole values read into lent memory, when the store offers that too.
+        if (store.getWith !== undefined) {
+          const lentFrom = new Uint8Array(joined.length + 10).fill(0xee);
+          const got = await store.getWith("g/parts", (size) => lentFrom.subarray(3, 3 + size));
+          expect(got?.buffer).toBe(lentFrom.buffer);
+          expect(got).toEqual(joined);
+          expect(await store.getWith("g/missing", (size) => new Uint8Array(size))).toBeUndefined();
+        }
         // A size that does not match is reported, not read; a missing key is undefined.
         expect(await getInto.call(store, "g/parts", [new Uint8Array(5)])).toBe(joined.length);
         expect(await getInto.call(store, "g/missing", [new Uint8Array(5)])).toBeUndefined();

@@ -116,6 +116,21 @@ export class ConsolidatedStore {
     return this.store.get(key, options);
   }
 
+  /** Chunks are read into lent memory by the wrapped store when it can; metadata is copied. */
+  async getWith(
+    key: string,
+    lend: (size: number) => Uint8Array,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Uint8Array | undefined> {
+    if (!isMetadataKey(key) && this.store.getWith !== undefined)
+      return this.store.getWith(key, lend, options);
+    const value = await this.get(key, options);
+    if (value === undefined) return undefined;
+    const into = lend(value.length);
+    into.set(value);
+    return into;
+  }
+
   /** Chunks are scatter-read by the wrapped store when it can; metadata is copied. */
   async getInto(
     key: string,
