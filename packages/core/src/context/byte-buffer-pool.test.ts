@@ -30,7 +30,9 @@ describe("ByteBufferPool", () => {
   it("ignores a buffer that was transferred away", () => {
     const pool = new ByteBufferPool(4);
     const lent = pool.lend(64);
-    structuredClone(lent.buffer, { transfer: [lent.buffer] });
+    const { buffer } = lent;
+    if (!(buffer instanceof ArrayBuffer)) throw new Error("lent memory is an ArrayBuffer");
+    structuredClone(buffer, { transfer: [buffer] });
     pool.giveBack(lent);
     expect(pool.lend(64).buffer.byteLength).toBeGreaterThan(0);
   });
