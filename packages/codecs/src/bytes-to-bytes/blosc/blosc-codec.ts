@@ -7,6 +7,7 @@ import {
   UnsupportedFeatureError,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
+import { decodeIntoByCopy } from "../decode-into-by-copy.js";
 import { type BloscHeader, loadCBlosc, readBloscHeader } from "./cblosc.js";
 
 export type BloscShuffle = "noshuffle" | "shuffle" | "bitshuffle";
@@ -167,15 +168,7 @@ export class BloscCodec implements BytesToBytesCodec {
         `codec "${this.name}": the frame declares ${header.nbytes} bytes, the chunk holds ${target.length}`,
       );
     }
-    if (isSnappy(header)) {
-      const decoded = await this.decode(bytes, target.length);
-      if (decoded.length !== target.length)
-        throw new CorruptChunkError(
-          `codec "${this.name}": decompressed to ${decoded.length} bytes, the chunk holds ${target.length}`,
-        );
-      target.set(decoded);
-      return;
-    }
+    if (isSnappy(header)) return decodeIntoByCopy(this, bytes, target);
     const cblosc = await loadCBlosc();
     try {
       cblosc.decompressInto(bytes, target);

@@ -55,6 +55,24 @@ describe.each(backends)("zstd codec (%s)", (_name, backend) => {
     ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "CorruptChunk"));
   });
 
+  it("decodes into a target of exactly the chunk's size, and refuses any other", async () => {
+    const codec = fromConfig({ level: 3, checksum: false });
+    const encoded = await codec.encode(data);
+    const backing = new Uint8Array(data.length + 8).fill(0xee);
+    await codec.decodeInto(encoded, backing.subarray(4, 4 + data.length));
+    expect(backing.subarray(4, 4 + data.length)).toEqual(data);
+    expect([...backing.subarray(0, 4), ...backing.subarray(4 + data.length)]).toEqual(
+      new Array(8).fill(0xee),
+    );
+    for (const size of [data.length - 1, data.length + 1])
+      await expect(codec.decodeInto(encoded, new Uint8Array(size))).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "CorruptChunk"),
+      );
+    await expect(
+      codec.decodeInto(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0, 1, 2), new Uint8Array(10)),
+    ).rejects.toSatisfy((e: unknown) => isZarrkitError(e, "CorruptChunk"));
+  });
+
   it("writes the frame checksum with checksum: true, and decoding verifies it", async () => {
     const codec = fromConfig({ level: 1, checksum: true });
     const framed = await codec.encode(data);

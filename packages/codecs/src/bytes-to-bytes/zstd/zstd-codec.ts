@@ -6,6 +6,7 @@ import {
   type JsonObject,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
+import { decodeIntoByCopy } from "../decode-into-by-copy.js";
 import type { ZstdBackend } from "./zstd-backend.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
@@ -67,15 +68,7 @@ export class ZstdCodec implements BytesToBytesCodec {
       );
     }
     const into = this.#backend.decodeInto;
-    if (into === undefined || declared === undefined) {
-      const out = await this.decode(bytes, target.length);
-      if (out.length !== target.length)
-        throw new CorruptChunkError(
-          `codec "${this.name}": decompressed to ${out.length} bytes, the chunk holds ${target.length}`,
-        );
-      target.set(out);
-      return;
-    }
+    if (into === undefined || declared === undefined) return decodeIntoByCopy(this, bytes, target);
     try {
       await into.call(this.#backend, bytes, target);
     } catch (err) {
