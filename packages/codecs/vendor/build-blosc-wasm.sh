@@ -68,7 +68,7 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 # A reactor (no main); its few WASI imports (stdio, environ) are stubbed by cblosc.ts.
 "$EMCC" -O3 "${COMMON[@]}" "$WORK"/*.o -o "$WORK/cblosc.wasm" \
   --no-entry -sSTANDALONE_WASM=1 \
-  -sEXPORTED_FUNCTIONS=_malloc,_free,_blosc_compress_ctx,_blosc_decompress_ctx \
+  -sEXPORTED_FUNCTIONS=_malloc,_free,_blosc_compress_ctx,_blosc_decompress_ctx,_blosc_getitem \
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=2MB -sMAXIMUM_MEMORY=4GB -sTOTAL_STACK=256KB \
   -sFILESYSTEM=0 -sASSERTIONS=0 -sSUPPORT_ERRNO=0
 

@@ -82,8 +82,9 @@ describe.skipIf(numpy === undefined)("get and set follow NumPy basic indexing", 
       const want = expected[i]!;
       const n = c.shape.reduce((a, b) => a * b, 1);
       const store = new MemoryStore();
-      // Three chains in turn: transposed big-endian (decoded whole), and plain little- or
-      // big-endian bytes (partial chunks read as one byte range each).
+      // Three chains in turn: transposed big-endian (decoded whole), little-endian bytes
+      // (partial chunks read as one byte range each) and big-endian bytes + blosc (partial
+      // chunks decode only the blosc blocks they need).
       const codecs: NamedConfigJson[] = [
         ...(i % 3 === 0
           ? [
@@ -94,6 +95,9 @@ describe.skipIf(numpy === undefined)("get and set follow NumPy basic indexing", 
             ]
           : []),
         { name: "bytes", configuration: { endian: i % 3 === 1 ? "little" : "big" } },
+        ...(i % 3 === 2
+          ? [{ name: "blosc", configuration: { cname: "lz4", shuffle: "shuffle", blocksize: 16 } }]
+          : []),
       ];
       const source = await createArray(store, "src", {
         shape: c.shape,

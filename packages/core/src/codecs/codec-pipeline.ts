@@ -4,10 +4,12 @@ import type { StridedView } from "../indexing/strided-copy.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
+import { resolveRange } from "../store/byte-range.js";
 import type {
   ArrayToArrayCodec,
   ArrayToBytesCodec,
   BytesToBytesCodec,
+  ChunkSource,
   ChunkSpec,
   Codec,
 } from "./codec.js";
@@ -169,18 +171,36 @@ export class CodecPipeline {
   }
 
   /**
-   * The array->bytes codec's partial decoder, when the chain is that codec alone (other stages
-   * would need the whole chunk anyway).
+   * The array->bytes codec's partial decoder, when the chain is that codec alone, or that codec
+   * (of a fixed encoded size) and one bytes->bytes codec that decodes byte ranges (blosc): its
+   * range reads then fetch the stored chunk once and decode only the ranges asked. Other chains
+   * need the whole chunk anyway.
    */
   get partialDecoder(): ArrayToBytesCodec["decodePartialInto"] {
     const codec = this.arrayToBytes;
-    if (
-      codec.decodePartialInto === undefined ||
-      this.arrayToArray.length > 0 ||
-      this.bytesToBytes.length > 0
-    )
+    if (codec.decodePartialInto === undefined || this.arrayToArray.length > 0) return undefined;
+    const partial = codec.decodePartialInto.bind(codec);
+    if (this.bytesToBytes.length === 0) return partial;
+    const [ranged] = this.bytesToBytes;
+    const size = this.#innermostSize;
+    const decodeRange = ranged?.decodeRange;
+    if (this.bytesToBytes.length > 1 || size === undefined || decodeRange === undefined)
       return undefined;
-    return codec.decodePartialInto.bind(codec);
+    return (source, spec, region, target) => {
+      let stored: Promise<Uint8Array | undefined> | undefined;
+      const decoded: ChunkSource = {
+        ...source,
+        get: async (range) => {
+          stored ??= source.get();
+          const bytes = await stored;
+          if (bytes === undefined) return undefined;
+          const [start, end] =
+            range === undefined ? [0, size] : resolveRange(range, size, source.key);
+          return decodeRange.call(ranged, bytes, start, end - start, size);
+        },
+      };
+      return partial(decoded, spec, region, target);
+    };
   }
 
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */

@@ -104,6 +104,16 @@ export interface BytesToBytesCodec extends CodecBase {
    * other size.
    */
   decodeInto?(bytes: Uint8Array, target: Uint8Array): void | Promise<void>;
+  /**
+   * Bytes `offset` to `offset + length` of the decoded chunk, decoding as little as the format
+   * allows (blosc: just the blocks that hold them); CorruptChunkError when they lie past its end.
+   */
+  decodeRange?(
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    decodedSize: number | undefined,
+  ): Uint8Array | Promise<Uint8Array>;
   /** The encoded size for a given decoded size, when fixed (e.g. checksums add 4 bytes). */
   encodedSize?(decodedSize: number): number | undefined;
 }

@@ -91,6 +91,39 @@ describe("blosc", () => {
     expect(await codec.decode(empty, 0)).toEqual(new Uint8Array(0));
   });
 
+  it("decodes byte ranges: whole items through getitem, anything else by cutting", async () => {
+    for (const [shuffle, typesize] of [
+      ["shuffle", 8],
+      ["bitshuffle", 4],
+      ["noshuffle", 1],
+    ] as const) {
+      const codec = bloscWith("blosc", { cname: "lz4", shuffle, blocksize: 4096 }, typesize);
+      const encoded = await codec.encode(data);
+      for (const [offset, length] of [
+        [0, data.length],
+        [0, 8],
+        [4096 * 3 - 8, 64],
+        [data.length - 16, 16],
+        [12_344, 40_000],
+        [5, 3],
+        [data.length, 0],
+      ] as const) {
+        const got = await codec.decodeRange(encoded, offset, length, data.length);
+        expect(
+          same(got, data.subarray(offset, offset + length)),
+          `${shuffle} ${offset}+${length}`,
+        ).toBe(true);
+      }
+      await expect(codec.decodeRange(encoded, data.length - 4, 8, data.length)).rejects.toSatisfy(
+        isCorrupt,
+      );
+      const truncated = encoded.subarray(0, encoded.length - 1);
+      await expect(codec.decodeRange(truncated, 4096, 4096, data.length)).rejects.toSatisfy(
+        isCorrupt,
+      );
+    }
+  });
+
   it("keeps working across WebAssembly memory growth (a large chunk between small ones)", async () => {
     const codec = bloscWith("blosc", { cname: "lz4", clevel: 5, shuffle: "shuffle" }, 4);
     const small = await codec.encode(mixed);

@@ -160,6 +160,29 @@ export class BloscCodec implements BytesToBytesCodec {
     }
   }
 
+  /** A byte range of the content, decoding only the blocks that hold it (c-blosc's getitem). */
+  async decodeRange(
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    decodedSize: number | undefined,
+  ): Promise<Uint8Array> {
+    const header = this.#header(bytes, decodedSize);
+    if (offset + length > header.nbytes) {
+      throw new CorruptChunkError(
+        `codec "${this.name}": bytes ${offset}..${offset + length} lie past the frame's ${header.nbytes}`,
+      );
+    }
+    if (isSnappy(header))
+      return (await this.decode(bytes, decodedSize)).slice(offset, offset + length);
+    const cblosc = await loadCBlosc();
+    try {
+      return cblosc.decompressRange(bytes, offset, length);
+    } catch (err) {
+      throw this.#corrupt(err);
+    }
+  }
+
   /** Decodes straight into `target` (no copy of the result), which must be the frame's size. */
   async decodeInto(bytes: Uint8Array, target: Uint8Array): Promise<void> {
     const header = this.#header(bytes, target.length);

@@ -34,6 +34,11 @@ export interface CBlosc {
   decompress(src: Uint8Array, maxSize?: number): Uint8Array;
   /** Decompresses a frame that declares exactly `target.length` bytes into `target`. */
   decompressInto(src: Uint8Array, target: Uint8Array): void;
+  /**
+   * Bytes `offset` to `offset + length` of the frame's content, decompressing only the blocks
+   * that hold them (c-blosc's getitem) when the range is whole items of the frame's typesize.
+   */
+  decompressRange(src: Uint8Array, offset: number, length: number): Uint8Array;
 }
 
 /** The blosc1 frame header: 16 bytes. */
@@ -93,6 +98,7 @@ interface Functions {
   free: WasmFunction;
   compress: WasmFunction;
   decompress: WasmFunction;
+  getitem: WasmFunction;
 }
 
 let compiled: Promise<WasmModule> | undefined;
@@ -182,6 +188,7 @@ async function instantiate(): Promise<CBlosc> {
       free: fn("free"),
       compress: fn("blosc_compress_ctx"),
       decompress: fn("blosc_decompress_ctx"),
+      getitem: fn("blosc_getitem"),
     },
     () => {
       const message = stderr.trim();
@@ -259,6 +266,31 @@ class CBloscInstance implements CBlosc {
     if (nbytes === 0) return new Uint8Array(0);
     const output = this.#decompress(src, nbytes);
     return new Uint8Array(this.#memory.buffer, output, nbytes).slice();
+  }
+
+  decompressRange(src: Uint8Array, offset: number, length: number): Uint8Array {
+    const nbytes = this.#checkFrame(src);
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0)
+      throw new Error(`bytes ${offset}+${length} is not a range`);
+    if (offset + length > nbytes)
+      throw new Error(`bytes ${offset}..${offset + length} lie past the frame's ${nbytes}`);
+    if (length === 0) return new Uint8Array(0);
+    const typesize = src[3]! || 1;
+    if (offset % typesize !== 0 || length % typesize !== 0) {
+      // Not whole items: getitem cannot say it; decode everything and cut.
+      const output = this.#decompress(src, nbytes);
+      return new Uint8Array(this.#memory.buffer, output + offset, length).slice();
+    }
+    const output = this.#run(() => {
+      const input = this.#reserve(this.#input, src.length);
+      const out = this.#reserve(this.#output, length);
+      new Uint8Array(this.#memory.buffer).set(src, input);
+      const size = this.#f.getitem(input, offset / typesize, length / typesize, out);
+      if (size < 0) throw this.#error(`corrupt frame (c-blosc getitem error ${size})`);
+      if (size !== length) throw this.#error(`getitem gave ${size} bytes for a range of ${length}`);
+      return out;
+    });
+    return new Uint8Array(this.#memory.buffer, output, length).slice();
   }
 
   decompressInto(src: Uint8Array, target: Uint8Array): void {
