@@ -13,6 +13,21 @@ export type * from "./codecs/codec.js";
 export { CodecPipeline } from "./codecs/codec-pipeline.js";
 export type { BytesChainJob, CodecRunner } from "./codecs/codec-runner.js";
 export {
+  answerCodecRequest,
+  BytesChainExecutor,
+  type CodecWorkerReply,
+  type CodecWorkerRequest,
+  type CodecWorkerStatus,
+  errorFromReply,
+} from "./codecs/codec-worker-protocol.js";
+export {
+  serveCodecWorker,
+  type WebWorkerLike,
+  WebWorkerPool,
+  type WebWorkerPoolOptions,
+  type WorkerScopeLike,
+} from "./codecs/web-worker-pool.js";
+export {
   type Allocator,
   type Context,
   type ContextOptions,

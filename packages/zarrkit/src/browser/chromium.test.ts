@@ -22,10 +22,18 @@ if (!available) {
 }
 
 const ENTRY = `
-export { createArray, createContext, createRegistry, coreExtension, MemoryStore, openArray } from "@zarrkit/core";
+export { createArray, createContext, createRegistry, coreExtension, MemoryStore, openArray, WebWorkerPool } from "@zarrkit/core";
 export { default as codecs } from "@zarrkit/codecs";
 export { default as sharding } from "@zarrkit/sharding";
 export { FetchStore } from "@zarrkit/stores";
+`;
+
+// The codec worker a page would bundle for WebWorkerPool.
+const WORKER_ENTRY = `
+import { serveCodecWorker } from "@zarrkit/core";
+import codecs from "@zarrkit/codecs";
+import sharding from "@zarrkit/sharding";
+serveCodecWorker(self, [codecs, sharding]);
 `;
 
 const le = { name: "bytes", configuration: { endian: "little" } };
@@ -122,8 +130,21 @@ describe.skipIf(!available)("headless Chromium", () => {
     nodeModules = Object.keys(bundle.metafile.inputs).filter(
       (input) => input.startsWith("node:") || /\/node:/.test(input),
     );
+    const workerBundle = await build({
+      stdin: {
+        contents: WORKER_ENTRY,
+        resolveDir: join(dirname(fileURLToPath(import.meta.url)), ".."),
+        loader: "js",
+      },
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      conditions: ["browser"],
+      write: false,
+    });
     await mkdir(join(root, "app"));
     await writeFile(join(root, "app", "zarrkit.js"), bundle.outputFiles[0]!.contents);
+    await writeFile(join(root, "app", "codec-worker.js"), workerBundle.outputFiles[0]!.contents);
     await writeFile(join(root, "app", "index.html"), "<!doctype html><title>zarrkit</title>");
     const bytes = { name: "bytes", configuration: { endian: "little" } };
     const array = await createArray(new FileSystemStore(join(root, "data")), "", {
@@ -223,6 +244,57 @@ describe.skipIf(!available)("headless Chromium", () => {
         Array.from<number | bigint | string, string>(values, (v) => String(v)),
       );
     }
+    await page.close();
+  });
+
+  it("decodes and encodes on Web Workers (WebWorkerPool), off the page's thread", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}app/index.html`);
+    const result: unknown = await page.evaluate(`(async () => {
+      const z = await import("${server.url}app/zarrkit.js");
+      const pool = new z.WebWorkerPool(
+        () => new Worker("${server.url}app/codec-worker.js", { type: "module" }),
+        { threads: 2, minBytes: 0 },
+      );
+      await pool.ready();
+      const context = z.createContext({
+        registry: z.createRegistry(z.coreExtension, z.codecs, z.sharding),
+        codecRunner: pool,
+      });
+      const le = { name: "bytes", configuration: { endian: "little" } };
+      const chains = [
+        [le, { name: "gzip", configuration: { level: 5 } }],
+        [le, { name: "zstd", configuration: { level: 3, checksum: true } }, { name: "crc32c" }],
+        [le, { name: "blosc", configuration: { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 } }],
+        [{ name: "sharding_indexed", configuration: { chunk_shape: [8, 8], codecs: [le, { name: "zstd", configuration: { level: 1, checksum: false } }], index_codecs: [le, { name: "crc32c" }] } }],
+      ];
+      const out = [];
+      for (const codecs of chains) {
+        const store = new z.MemoryStore();
+        const a = await z.createArray(store, "", { shape: [50, 40], chunkShape: [16, 16], dataType: "float64", codecs, context });
+        const values = Float64Array.from({ length: 2000 }, (_, i) => Math.sin(i / 10) * 100);
+        const before = pool.jobs;
+        await a.set(null, values);
+        const back = await (await z.openArray(store, "", { context })).get();
+        out.push([back.data.every((v, i) => v === values[i]), pool.jobs > before]);
+      }
+      // A chunk the workers cannot decode fails as zarrkit's CorruptChunk, naming the chunk.
+      const store = new z.MemoryStore();
+      const a = await z.createArray(store, "", { shape: [16], chunkShape: [16], dataType: "float64", codecs: chains[0], context });
+      await a.set(null, 1.5);
+      store.map.set("c/0", Uint8Array.of(31, 139, 8, 0, 1, 2, 3));
+      const error = await a.get().catch((e) => e);
+      out.push([error.code, String(error).includes("c/0")]);
+      pool.close();
+      return out;
+    })()`);
+    expect(result).toEqual([
+      [true, true],
+      [true, true],
+      [true, true],
+      [true, true],
+      ["CorruptChunk", true],
+    ]);
     await page.close();
   });
 

@@ -2,15 +2,13 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
   type BytesChainJob,
-  ChecksumMismatchError,
   type CodecRunner,
-  CorruptChunkError,
-  InvalidMetadataError,
+  type CodecWorkerReply,
+  type CodecWorkerRequest,
+  type CodecWorkerStatus,
+  errorFromReply,
   type Registry,
-  UnsupportedFeatureError,
-  type ZarrkitError,
 } from "@zarrkit/core";
-import type { WorkerReply, WorkerRequest, WorkerStatus } from "./codec-worker.js";
 
 export interface WorkerPoolOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -29,13 +27,6 @@ interface Slot {
   ready: boolean;
   inFlight: number;
 }
-
-const ERRORS: Record<string, new (message: string) => ZarrkitError> = {
-  CorruptChunk: CorruptChunkError,
-  ChecksumMismatch: ChecksumMismatchError,
-  InvalidMetadata: InvalidMetadataError,
-  UnsupportedFeature: UnsupportedFeatureError,
-};
 
 /**
  * Runs chunks' bytes->bytes codecs (decompression, checksums) on worker threads, so that they
@@ -89,10 +80,10 @@ export class WorkerPool implements CodecRunner {
         }
       });
       const slot: Slot = { worker, ready: false, inFlight: 0 };
-      worker.once("message", (status: WorkerStatus) => {
+      worker.once("message", (status: CodecWorkerStatus) => {
         if (!status.ready) this.#usable = false;
         slot.ready = status.ready;
-        worker.on("message", (reply: WorkerReply) => this.#settle(slot, reply));
+        worker.on("message", (reply: CodecWorkerReply) => this.#settle(slot, reply));
         // Adding a message listener refs the worker again: idle, it must not hold the process.
         if (slot.inFlight === 0) worker.unref();
       });
@@ -104,24 +95,17 @@ export class WorkerPool implements CodecRunner {
     return this.#slots;
   }
 
-  #settle(slot: Slot, reply: WorkerReply): void {
+  #settle(slot: Slot, reply: CodecWorkerReply): void {
     const pending = this.#pending.get(reply.id);
     if (pending === undefined) return;
     this.#pending.delete(reply.id);
     if (--slot.inFlight === 0) slot.worker.unref();
     if ("bytes" in reply) pending.resolve(reply.bytes);
-    else {
-      const ErrorClass = reply.error.code === undefined ? undefined : ERRORS[reply.error.code];
-      pending.reject(
-        ErrorClass === undefined
-          ? new Error(reply.error.message)
-          : new ErrorClass(reply.error.message),
-      );
-    }
+    else pending.reject(errorFromReply(reply.error));
   }
 
   async #run(
-    op: WorkerRequest["op"],
+    op: CodecWorkerRequest["op"],
     job: BytesChainJob,
     given: Uint8Array,
     owned: boolean,
@@ -147,7 +131,7 @@ export class WorkerPool implements CodecRunner {
     return new Promise<Uint8Array>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       const transfer = bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
-      slot.worker.postMessage({ id, op, job, bytes } satisfies WorkerRequest, transfer);
+      slot.worker.postMessage({ id, op, job, bytes } satisfies CodecWorkerRequest, transfer);
     });
   }
 
