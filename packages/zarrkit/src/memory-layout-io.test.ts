@@ -108,11 +108,18 @@ describe("chunk I/O without intermediate buffers", () => {
     const b = await openArray(consolidated!, "a", { dataType: "int32" });
     expect(Array.from((await b.get(null)).data)).toEqual(Array.from(iota(512)));
     expect(store.getIntos).toBe(2);
-    // Metadata comes from the consolidated document, copied into the targets.
+    // Metadata comes from the consolidated document, copied into the targets or lent memory.
     const doc = (await consolidated!.get("a/zarr.json"))!;
     const target = new Uint8Array(doc.length);
     expect(await consolidated!.getInto("a/zarr.json", [target])).toBe(doc.length);
     expect(target).toEqual(doc);
+    const lent = new Uint8Array(doc.length + 5);
+    const got = await consolidated!.getWith("a/zarr.json", (size) => lent.subarray(5, 5 + size));
+    expect(got?.buffer).toBe(lent.buffer);
+    expect(got).toEqual(doc);
+    // Chunks are read by the directory store into the lent memory.
+    const chunk = await consolidated!.getWith("a/c/1/0", (size) => new Uint8Array(size));
+    expect(chunk).toEqual(new Uint8Array(iota(512).buffer, 256 * 4, 256 * 4));
   });
 
   it("reads a window of partly covered chunks as one byte range per chunk", async () => {
