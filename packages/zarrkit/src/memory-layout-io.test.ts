@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   ConsolidatedStore,
   createArray,
+  createDefaultContext,
   createGroup,
   FileSystemStore,
   isZarrkitError,
@@ -190,6 +191,37 @@ describe("chunk I/O without intermediate buffers", () => {
     const error = await a.get(null).catch((e: unknown) => e);
     expect(isZarrkitError(error, "CorruptChunk") && error.key).toBe("c/2/2");
     expect(Array.from((await a.get("0:8, :")).data)).toEqual(Array.from(iota(8 * 64)));
+  });
+
+  it("writes at most the store's writeConcurrency chunks at once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    class WatchedStore extends FileSystemStore {
+      override async set(...args: Parameters<FileSystemStore["set"]>) {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        try {
+          return await super.set(...args);
+        } finally {
+          inFlight--;
+        }
+      }
+    }
+    const store = new WatchedStore(root);
+    expect(store.capabilities.writeConcurrency).toBe(4);
+    const a = await createArray(store, "", {
+      shape: [32, 32],
+      chunkShape: [4, 4],
+      dataType: "int32",
+      codecs: [
+        { name: "bytes", configuration: { endian: "little" } },
+        { name: "zstd", configuration: { level: 1 } },
+      ],
+      context: createDefaultContext({ concurrency: 16 }),
+    });
+    await a.set(null, iota(32 * 32));
+    expect(most).toBe(4);
+    expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(32 * 32)));
   });
 
   it("keeps float32 NaN payloads bit for bit", async () => {

@@ -430,9 +430,13 @@ export class ZarrArray<D extends string = string> {
     const chunkShape = this.chunkShape;
     // Chunk buffers whose values are stored: this call reuses them instead of allocating more.
     const spare: NDArray[] = [];
+    const concurrency = Math.min(
+      this.context.concurrency,
+      store.capabilities?.writeConcurrency ?? this.context.concurrency,
+    );
     await runLimited(
       this.#projections(indexers),
-      this.context.concurrency,
+      concurrency,
       async (projection) => {
         const key = this.chunkKey(projection.coords);
         const covered = projection.dims.every((p, d) => {
@@ -469,7 +473,7 @@ export class ZarrArray<D extends string = string> {
           if (
             ArrayBuffer.isView(chunk.data) &&
             encoded?.buffer !== chunk.data.buffer &&
-            spare.length < this.context.concurrency
+            spare.length < concurrency
           )
             spare.push(chunk);
         });

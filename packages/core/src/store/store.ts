@@ -14,6 +14,12 @@ export interface StoreCapabilities {
   readonly listable: boolean;
   /** True when `range` reads fetch only the requested bytes. */
   readonly ranges: boolean;
+  /**
+   * How many chunks `set` should write at once at most (else the context's concurrency): a
+   * local disk is fastest with few, as each chunk's encoding then overlaps the others' writes
+   * instead of all of them finishing together.
+   */
+  readonly writeConcurrency?: number;
 }
 
 /**

@@ -42,7 +42,15 @@ export class FileSystemStore implements WritableStore, ListableStore {
       root instanceof URL || root.startsWith("file:") ? fileURLToPath(root) : root,
     );
     this.#readOnly = options.readOnly ?? false;
-    this.capabilities = { readable: true, writable: !this.#readOnly, listable: true, ranges: true };
+    // Four chunk writes at once measured fastest here (128 MiB of zstd or sharded zstd chunks:
+    // 10-15% faster than 16), reads keep the context's concurrency.
+    this.capabilities = {
+      readable: true,
+      writable: !this.#readOnly,
+      listable: true,
+      ranges: true,
+      writeConcurrency: 4,
+    };
   }
 
   /** The file of a key, checked to stay below the root. */
