@@ -147,11 +147,16 @@ export class WebWorkerPool implements CodecRunner {
     return this.#run("encode", job, bytes, owned);
   }
 
-  /** Stops the workers; chains sent afterwards run on the calling thread. */
+  /** Stops the workers (chains still on them fail); chains sent afterwards run on the caller. */
   close(): void {
     for (const slot of this.#slots ?? []) slot.worker.terminate();
     this.#slots = undefined;
     this.#usable = false;
+    this.#boot();
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      pending.reject(new Error("the codec worker pool was closed"));
+    }
   }
 }
 
