@@ -15,10 +15,12 @@ export type { BytesChainJob, CodecRunner } from "./codecs/codec-runner.js";
 export {
   answerCodecRequest,
   BytesChainExecutor,
+  bytesToPost,
   type CodecWorkerReply,
   type CodecWorkerRequest,
   type CodecWorkerStatus,
   errorFromReply,
+  PendingReplies,
 } from "./codecs/codec-worker-protocol.js";
 export {
   serveCodecWorker,

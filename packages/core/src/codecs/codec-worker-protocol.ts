@@ -118,3 +118,50 @@ export function errorFromReply(error: { message: string; code?: string }): Error
   const ErrorClass = error.code === undefined ? undefined : ERRORS[error.code];
   return ErrorClass === undefined ? new Error(error.message) : new ErrorClass(error.message);
 }
+
+/**
+ * The runner's side: requests sent and not yet answered, by id. `track` numbers a request and
+ * gives the promise of its answer; `settle` resolves or rejects it from the reply.
+ */
+export class PendingReplies {
+  readonly #pending = new Map<
+    number,
+    { resolve: (bytes: Uint8Array) => void; reject: (error: unknown) => void }
+  >();
+  #nextId = 0;
+
+  track(): { id: number; answer: Promise<Uint8Array> } {
+    const id = this.#nextId++;
+    const answer = new Promise<Uint8Array>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+    });
+    return { id, answer };
+  }
+
+  /** False when the reply answers no request still waiting. */
+  settle(reply: CodecWorkerReply): boolean {
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return false;
+    this.#pending.delete(reply.id);
+    if ("bytes" in reply) pending.resolve(reply.bytes);
+    else pending.reject(errorFromReply(reply.error));
+    return true;
+  }
+
+  /** Rejects every request still waiting (its worker is gone). */
+  failAll(error: Error): void {
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      pending.reject(error);
+    }
+  }
+}
+
+/**
+ * What to post for a job: `given` itself when the caller gave it away (`owned`) and it spans
+ * its whole buffer, which is then transferred; otherwise a copy.
+ */
+export function bytesToPost(given: Uint8Array, owned: boolean): Uint8Array {
+  const whole = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength;
+  return owned && whole ? given : given.slice();
+}

@@ -5,10 +5,11 @@ import type { BytesChainJob, CodecRunner } from "./codec-runner.js";
 import {
   answerCodecRequest,
   BytesChainExecutor,
+  bytesToPost,
   type CodecWorkerReply,
   type CodecWorkerRequest,
   type CodecWorkerStatus,
-  errorFromReply,
+  PendingReplies,
 } from "./codec-worker-protocol.js";
 
 /** The part of a browser `Worker` (or anything shaped like one) the pool uses. */
@@ -46,14 +47,10 @@ export class WebWorkerPool implements CodecRunner {
   readonly #createWorker: () => WebWorkerLike;
   #slots: Slot[] | undefined;
   #usable = true;
-  #nextId = 0;
   #jobs = 0;
   readonly #booted: Promise<void>;
   #boot: () => void = () => undefined;
-  readonly #pending = new Map<
-    number,
-    { resolve: (b: Uint8Array) => void; reject: (e: unknown) => void }
-  >();
+  readonly #pending = new PendingReplies();
 
   constructor(createWorker: () => WebWorkerLike, options: WebWorkerPoolOptions = {}) {
     const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
@@ -97,10 +94,7 @@ export class WebWorkerPool implements CodecRunner {
         // A worker that fails takes its jobs with it: fail them, and run later chains locally.
         this.#usable = false;
         this.#boot();
-        for (const [id, pending] of this.#pending) {
-          this.#pending.delete(id);
-          pending.reject(new Error("a codec worker failed"));
-        }
+        this.#pending.failAll(new Error("a codec worker failed"));
       });
       return slot;
     });
@@ -108,12 +102,7 @@ export class WebWorkerPool implements CodecRunner {
   }
 
   #settle(slot: Slot, reply: CodecWorkerReply): void {
-    const pending = this.#pending.get(reply.id);
-    if (pending === undefined) return;
-    this.#pending.delete(reply.id);
-    slot.inFlight--;
-    if ("bytes" in reply) pending.resolve(reply.bytes);
-    else pending.reject(errorFromReply(reply.error));
+    if (this.#pending.settle(reply)) slot.inFlight--;
   }
 
   async #run(
@@ -126,17 +115,13 @@ export class WebWorkerPool implements CodecRunner {
     const ready = this.#start().filter((s) => s.ready);
     if (ready.length === 0) return undefined;
     const slot = ready.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-    // Only memory that is ours, whole, is transferred; anything else goes as a copy.
-    const whole = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength;
-    const bytes = owned && whole ? given : given.slice();
+    const bytes = bytesToPost(given, owned);
     slot.inFlight++;
     this.#jobs++;
-    const id = this.#nextId++;
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      const request: CodecWorkerRequest = { id, op, job, bytes };
-      slot.worker.postMessage(request, bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
-    });
+    const { id, answer } = this.#pending.track();
+    const request: CodecWorkerRequest = { id, op, job, bytes };
+    slot.worker.postMessage(request, bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
+    return answer;
   }
 
   decode(job: BytesChainJob, bytes: Uint8Array, owned: boolean): Promise<Uint8Array | undefined> {
@@ -153,10 +138,7 @@ export class WebWorkerPool implements CodecRunner {
     this.#slots = undefined;
     this.#usable = false;
     this.#boot();
-    for (const [id, pending] of this.#pending) {
-      this.#pending.delete(id);
-      pending.reject(new Error("the codec worker pool was closed"));
-    }
+    this.#pending.failAll(new Error("the codec worker pool was closed"));
   }
 }
 

@@ -2,11 +2,12 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
   type BytesChainJob,
+  bytesToPost,
   type CodecRunner,
   type CodecWorkerReply,
   type CodecWorkerRequest,
   type CodecWorkerStatus,
-  errorFromReply,
+  PendingReplies,
   type Registry,
 } from "@zarrkit/core";
 
@@ -43,12 +44,8 @@ export class WorkerPool implements CodecRunner {
   readonly #extensions: { name: string; module: string }[];
   #slots: Slot[] | undefined;
   #usable = true;
-  #nextId = 0;
   #jobs = 0;
-  readonly #pending = new Map<
-    number,
-    { resolve: (b: Uint8Array) => void; reject: (e: unknown) => void }
-  >();
+  readonly #pending = new PendingReplies();
 
   constructor(registry: Registry, options: WorkerPoolOptions = {}) {
     this.#threads = Math.max(1, options.threads ?? availableParallelism());
@@ -74,10 +71,7 @@ export class WorkerPool implements CodecRunner {
       worker.once("exit", (code) => {
         this.#usable = false;
         if (code === 0) return;
-        for (const [id, pending] of this.#pending) {
-          this.#pending.delete(id);
-          pending.reject(new Error(`a codec worker exited with code ${code}`));
-        }
+        this.#pending.failAll(new Error(`a codec worker exited with code ${code}`));
       });
       const slot: Slot = { worker, ready: false, inFlight: 0 };
       worker.once("message", (status: CodecWorkerStatus) => {
@@ -96,12 +90,7 @@ export class WorkerPool implements CodecRunner {
   }
 
   #settle(slot: Slot, reply: CodecWorkerReply): void {
-    const pending = this.#pending.get(reply.id);
-    if (pending === undefined) return;
-    this.#pending.delete(reply.id);
-    if (--slot.inFlight === 0) slot.worker.unref();
-    if ("bytes" in reply) pending.resolve(reply.bytes);
-    else pending.reject(errorFromReply(reply.error));
+    if (this.#pending.settle(reply) && --slot.inFlight === 0) slot.worker.unref();
   }
 
   async #run(
@@ -120,19 +109,15 @@ export class WorkerPool implements CodecRunner {
     const ready = this.#start().filter((s) => s.ready);
     if (ready.length === 0) return undefined;
     const slot = ready.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-    // Only memory that is ours, whole, is transferred; anything else goes as a copy.
-    const whole = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength;
-    const bytes = owned && whole ? given : given.slice();
+    const bytes = bytesToPost(given, owned);
     slot.inFlight++;
     this.#jobs++;
     // A job in flight keeps the process alive until its answer arrives.
     slot.worker.ref();
-    const id = this.#nextId++;
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      const transfer = bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
-      slot.worker.postMessage({ id, op, job, bytes } satisfies CodecWorkerRequest, transfer);
-    });
+    const { id, answer } = this.#pending.track();
+    const transfer = bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+    slot.worker.postMessage({ id, op, job, bytes } satisfies CodecWorkerRequest, transfer);
+    return answer;
   }
 
   /** Chains run on the workers so far. */
