@@ -111,37 +111,34 @@ let server: TestHttpServer;
 let browser: Browser;
 let nodeModules: string[];
 
+/** An ES module bundle of `entry` for browsers (the packages' "browser" entries). */
+function browserBundle(entry: string) {
+  return build({
+    stdin: {
+      contents: entry,
+      resolveDir: join(dirname(fileURLToPath(import.meta.url)), ".."),
+      loader: "js",
+    },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["browser"],
+    write: false,
+    metafile: true,
+  });
+}
+
 describe.skipIf(!available)("headless Chromium", () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "zarrkit-chromium-"));
-    const bundle = await build({
-      stdin: {
-        contents: ENTRY,
-        resolveDir: join(dirname(fileURLToPath(import.meta.url)), ".."),
-        loader: "js",
-      },
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      conditions: ["browser"],
-      write: false,
-      metafile: true,
-    });
-    nodeModules = Object.keys(bundle.metafile.inputs).filter(
-      (input) => input.startsWith("node:") || /\/node:/.test(input),
+    const bundle = await browserBundle(ENTRY);
+    const workerBundle = await browserBundle(WORKER_ENTRY);
+    // Both bundles must be free of Node modules.
+    nodeModules = [bundle, workerBundle].flatMap((b) =>
+      Object.keys(b.metafile.inputs).filter(
+        (input) => input.startsWith("node:") || /\/node:/.test(input),
+      ),
     );
-    const workerBundle = await build({
-      stdin: {
-        contents: WORKER_ENTRY,
-        resolveDir: join(dirname(fileURLToPath(import.meta.url)), ".."),
-        loader: "js",
-      },
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      conditions: ["browser"],
-      write: false,
-    });
     await mkdir(join(root, "app"));
     await writeFile(join(root, "app", "zarrkit.js"), bundle.outputFiles[0]!.contents);
     await writeFile(join(root, "app", "codec-worker.js"), workerBundle.outputFiles[0]!.contents);
@@ -197,7 +194,7 @@ describe.skipIf(!available)("headless Chromium", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("the browser bundle contains no Node-only module", () => {
+  it("the browser bundles (page and codec worker) contain no Node-only module", () => {
     expect(nodeModules).toEqual([]);
   });
 
