@@ -8,7 +8,8 @@ import {
   vlenBytesCodecExtension,
   vlenUtf8CodecExtension,
 } from "./array-to-bytes/vlen/vlen-codec.js";
-import { bloscCodecExtension } from "./bytes-to-bytes/blosc/blosc-codec.js";
+import type { BloscBackend } from "./bytes-to-bytes/blosc/blosc-backend.js";
+import { createBloscCodecExtension } from "./bytes-to-bytes/blosc/blosc-codec.js";
 import {
   adler32CodecExtension,
   fletcher32CodecExtension,
@@ -21,14 +22,19 @@ import { shuffleCodecExtension } from "./bytes-to-bytes/shuffle/shuffle-codec.js
 import type { ZstdBackend } from "./bytes-to-bytes/zstd/zstd-backend.js";
 import { zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
 
+/** Where the compressors come from: each entry point picks the platform's best. */
+export interface CodecBackends {
+  deflate: DeflateBackend;
+  zstd: ZstdBackend;
+  blosc: BloscBackend;
+}
+
 /**
- * Every codec of this package as one bundle, DEFLATE (gzip, zlib) and zstd coming from the
- * platform's backends. The Node and browser entries differ only in those (blosc is the same
- * WebAssembly c-blosc, with its own zlib and zstd, everywhere).
+ * Every codec of this package as one bundle, DEFLATE (gzip, zlib), zstd and blosc coming from
+ * the given backends. The Node and browser entries differ only in those.
  */
 export function createCodecsExtension(
-  deflate: DeflateBackend,
-  zstd: ZstdBackend,
+  { deflate, zstd, blosc: bloscBackend }: CodecBackends,
   module: string,
 ): {
   extension: Extension;
@@ -37,7 +43,7 @@ export function createCodecsExtension(
   blosc: CodecExtension;
 } {
   const { gzip, zlib } = deflateCodecExtensions(deflate);
-  const blosc = bloscCodecExtension;
+  const blosc = createBloscCodecExtension(bloscBackend);
   return {
     gzip,
     zlib,

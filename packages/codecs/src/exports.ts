@@ -19,7 +19,9 @@ export {
   vlenBytesCodecExtension,
   vlenUtf8CodecExtension,
 } from "./array-to-bytes/vlen/vlen-codec.js";
-export { BloscCodec } from "./bytes-to-bytes/blosc/blosc-codec.js";
+export { type BloscBackend, wasmBlosc } from "./bytes-to-bytes/blosc/blosc-backend.js";
+export { BloscCodec, createBloscCodecExtension } from "./bytes-to-bytes/blosc/blosc-codec.js";
+export type { CBloscCompressOptions, CBloscCompressor } from "./bytes-to-bytes/blosc/cblosc.js";
 export { crc32c } from "./bytes-to-bytes/crc32c/crc32c.js";
 export { Crc32cCodec, crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
 export type { DeflateBackend, ZlibFormat } from "./bytes-to-bytes/gzip/deflate-backend.js";
@@ -27,4 +29,4 @@ export { DeflateCodec } from "./bytes-to-bytes/gzip/gzip-codec.js";
 export { webDeflate } from "./bytes-to-bytes/gzip/web-deflate.js";
 export { wasmZstd, type ZstdBackend } from "./bytes-to-bytes/zstd/zstd-backend.js";
 export { ZstdCodec, zstdCodecExtension } from "./bytes-to-bytes/zstd/zstd-codec.js";
-export { createCodecsExtension } from "./codecs-extension.js";
+export { type CodecBackends, createCodecsExtension } from "./codecs-extension.js";

@@ -185,7 +185,10 @@ describe("chunk I/O without intermediate buffers", () => {
     const got = Array.from((await a.get(null)).data);
     expect(got.slice(0, 56 * 64)).toEqual(Array.from(iota(56 * 64)));
     expect(got.slice(56 * 64)).toEqual(new Array(8 * 64).fill(3));
-    expect(lentSizes.length).toBe(56);
+    // Every stored chunk was read into lent memory (a store may borrow before it knows a chunk
+    // is missing: native reads do, for the 8 missing ones).
+    expect(lentSizes.length).toBeGreaterThanOrEqual(56);
+    expect(lentSizes.length).toBeLessThanOrEqual(64);
     // A chunk that does not decode fails naming it, and the read after it is still right.
     await writeFile(join(root, "c", "2", "2"), Buffer.alloc(40, 7));
     const error = await a.get(null).catch((e: unknown) => e);

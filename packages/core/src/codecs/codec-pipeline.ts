@@ -145,6 +145,18 @@ export class CodecPipeline {
   }
 
   async encode(chunk: NDArray): Promise<Uint8Array> {
+    const innermost = this.bytesToBytes[0];
+    if (innermost?.encodeRuns !== undefined) {
+      // The chunk's rows, gathered by the codec itself (off the calling thread).
+      const runs = this.#layoutRuns(chunk, "write");
+      if (runs !== undefined) {
+        let bytes = await (runs.length === 1
+          ? innermost.encode(runs[0]!)
+          : innermost.encodeRuns(runs));
+        for (const codec of this.bytesToBytes.slice(1)) bytes = await codec.encode(bytes);
+        return bytes;
+      }
+    }
     let array = chunk;
     for (const [i, codec] of this.arrayToArray.entries())
       array = await codec.encode(array, this.#specs[i]!);
@@ -219,9 +231,13 @@ export class CodecPipeline {
    * takes a chain without array->array codecs (their encoding may change values: bitround).
    */
   memoryRuns(target: StridedView, direction: "read" | "write"): Uint8Array[] | undefined {
+    return this.bytesToBytes.length > 0 ? undefined : this.#layoutRuns(target, direction);
+  }
+
+  /** The runs of `target` that the array->bytes codec's output fills, when it is memory order. */
+  #layoutRuns(target: StridedView, direction: "read" | "write"): Uint8Array[] | undefined {
     const spec = this.#specs[this.arrayToArray.length]!;
     if (
-      this.bytesToBytes.length > 0 ||
       (direction === "write" && this.arrayToArray.length > 0) ||
       this.arrayToBytes.storesMemoryLayout?.(spec) !== true ||
       this.arrayToArray.some((c) => c.encodedTarget === undefined)
@@ -245,6 +261,18 @@ export class CodecPipeline {
     for (const [i, codec] of this.arrayToArray.entries())
       view = codec.encodedTarget!(view, this.#specs[i]!);
     const spec = this.#specs[this.arrayToArray.length]!;
+    const innermost = this.bytesToBytes[0];
+    if (innermost?.decodeIntoRuns !== undefined) {
+      // Decoded straight into the target's rows (off the calling thread: no worker hop needed).
+      const runs = this.#layoutRuns(target, "read");
+      if (runs !== undefined) {
+        const bytesOfChunk = await this.#decodeBytes(bytes, undefined, 1);
+        if (runs.length === 1 && innermost.decodeInto !== undefined)
+          await innermost.decodeInto(bytesOfChunk, runs[0]!);
+        else await innermost.decodeIntoRuns(bytesOfChunk, runs);
+        return;
+      }
+    }
     const scratch = this.#takeScratch();
     try {
       await decoder.call(this.arrayToBytes, await this.#decodeBytes(bytes, scratch), spec, view);
@@ -264,12 +292,16 @@ export class CodecPipeline {
     return this.#scratch.pop() ?? new Uint8Array(size);
   }
 
-  /** Undoes the bytes->bytes codecs, bounding each output by the size the spec implies. */
-  async #decodeBytes(bytes: Uint8Array, scratch?: Uint8Array): Promise<Uint8Array> {
+  /**
+   * Undoes the bytes->bytes codecs down to (not including) stage `until`, bounding each output
+   * by the size the spec implies.
+   */
+  async #decodeBytes(bytes: Uint8Array, scratch?: Uint8Array, until = 0): Promise<Uint8Array> {
     const sizes = this.#job?.sizes ?? this.#stageSizes();
     const runner = this.#runner;
     // Worth a thread hop only for chunks of some size (the decoded size, when fixed).
     if (
+      until === 0 &&
       this.#job !== undefined &&
       runner !== undefined &&
       (sizes[0] ?? bytes.length) >= runner.minBytes
@@ -278,7 +310,7 @@ export class CodecPipeline {
       const done = await runner.decode(this.#job, bytes, true);
       if (done !== undefined) return done;
     }
-    for (let i = this.bytesToBytes.length - 1; i >= 0; i--) {
+    for (let i = this.bytesToBytes.length - 1; i >= until; i--) {
       const codec = this.bytesToBytes[i]!;
       if (i === 0 && scratch !== undefined && codec.decodeInto !== undefined) {
         await codec.decodeInto(bytes, scratch);

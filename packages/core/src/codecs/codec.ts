@@ -105,6 +105,15 @@ export interface BytesToBytesCodec extends CodecBase {
    */
   decodeInto?(bytes: Uint8Array, target: Uint8Array): void | Promise<void>;
   /**
+   * Decodes into `runs`, one after another, whose total is exactly the decoded size
+   * (CorruptChunkError otherwise): a chunk lands in the rows of the caller's array with no
+   * buffer in between. Worth offering where decoding leaves the calling thread anyway (a native
+   * thread pool), so the scatter costs the calling thread nothing.
+   */
+  decodeIntoRuns?(bytes: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
+  /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
+  encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
+  /**
    * Bytes `offset` to `offset + length` of the decoded chunk, decoding as little as the format
    * allows (blosc: just the blocks that hold them); CorruptChunkError when they lie past its end.
    */

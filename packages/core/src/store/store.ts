@@ -48,7 +48,9 @@ export interface ReadableStore {
   /**
    * Reads the whole value of `key` into memory the caller lends: `lend(size)` returns a view
    * of exactly `size` bytes, which is filled and resolved (undefined when there is no such key).
-   * Lets readers recycle one set of buffers instead of allocating one per chunk.
+   * Lets readers recycle one set of buffers instead of allocating one per chunk. A store may
+   * resolve memory of its own instead, without calling `lend` (one that reads into memory it
+   * allocates off the main thread, say); the caller owns it either way.
    */
   getWith?(
     key: string,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isZarrkitError, MemoryStore } from "@zarrkit/core";
+import { nativeFileIO, nativeLoadFailure } from "@zarrkit/native";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeStoreContract } from "../testing/store-contract.js";
 import { FileSystemStore } from "./filesystem-store.js";
@@ -21,8 +22,30 @@ describeStoreContract(
   },
   { scatterGather: true },
 );
+describeStoreContract(
+  "FileSystemStore on node:fs",
+  async () => {
+    const root = await mkdtemp(join(tmpdir(), "zarrkit-fs-contract-"));
+    return {
+      store: new FileSystemStore(root, { native: false }),
+      teardown: () => rm(root, { recursive: true, force: true }),
+    };
+  },
+  { scatterGather: true },
+);
 
-describe("FileSystemStore specifics", () => {
+// The native file I/O is @zarrkit/native's (an optional dependency, built where a compiler is).
+if (nativeFileIO === undefined) {
+  const reason = `@zarrkit/native did not load (${nativeLoadFailure})`;
+  if (process.env.ZARRKIT_REQUIRE_PEERS === "1")
+    throw new Error(`${reason}; ZARRKIT_REQUIRE_PEERS=1 makes this a failure`);
+  console.warn(`\n*** FileSystemStore tests run on node:fs only: ${reason} ***\n`);
+}
+
+describe.each([
+  ["native file I/O", true],
+  ["node:fs", false],
+])("FileSystemStore specifics (%s)", (_name, native) => {
   let root: string;
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), "zarrkit-fs-test-"));
@@ -30,7 +53,7 @@ describe("FileSystemStore specifics", () => {
   afterEach(() => rm(root, { recursive: true, force: true }));
 
   it("maps keys to files below the root", async () => {
-    const store = new FileSystemStore(pathToFileURL(root));
+    const store = new FileSystemStore(pathToFileURL(root), { native });
     await store.set("a/c/0/1", Uint8Array.of(7));
     expect(await readFile(join(root, "a", "c", "0", "1"))).toEqual(Buffer.of(7));
   });
@@ -39,7 +62,7 @@ describe("FileSystemStore specifics", () => {
     const big = new Uint8Array(8 << 20);
     big[big.length - 1] = 5;
     await writeFile(join(root, "big"), big);
-    const store = new FileSystemStore(root);
+    const store = new FileSystemStore(root, { native });
     expect(await store.get("big", { range: { suffix: 2 } })).toEqual(Uint8Array.of(0, 5));
     expect(await store.get("big", { range: { offset: (8 << 20) - 1, length: 1 } })).toEqual(
       Uint8Array.of(5),
@@ -47,7 +70,7 @@ describe("FileSystemStore specifics", () => {
   });
 
   it("replaces values atomically and leaves no temporary files", async () => {
-    const store = new FileSystemStore(root);
+    const store = new FileSystemStore(root, { native });
     await store.set("k", Uint8Array.of(1));
     const values = Array.from({ length: 20 }, (_, i) => new Uint8Array(10000).fill(i));
     await Promise.all(values.map((v) => store.set("k", v)));
@@ -58,7 +81,7 @@ describe("FileSystemStore specifics", () => {
   });
 
   it("keeps the old value when a write fails", async () => {
-    const store = new FileSystemStore(root);
+    const store = new FileSystemStore(root, { native });
     await store.set("a/b", Uint8Array.of(1));
     // "a/b" is a file, so "a/b/c" cannot be created under it.
     await expect(store.set("a/b/c", Uint8Array.of(2))).rejects.toSatisfy(
@@ -69,8 +92,8 @@ describe("FileSystemStore specifics", () => {
   });
 
   it("refuses writes when read-only", async () => {
-    await new FileSystemStore(root).set("k", Uint8Array.of(1));
-    const store = new FileSystemStore(root, { readOnly: true });
+    await new FileSystemStore(root, { native }).set("k", Uint8Array.of(1));
+    const store = new FileSystemStore(root, { readOnly: true, native });
     expect(store.capabilities.writable).toBe(false);
     expect(await store.get("k")).toEqual(Uint8Array.of(1));
     await expect(store.set("k", Uint8Array.of(2))).rejects.toSatisfy((e: unknown) =>
@@ -83,7 +106,7 @@ describe("FileSystemStore specifics", () => {
   });
 
   it("stops on an aborted signal", async () => {
-    const store = new FileSystemStore(root);
+    const store = new FileSystemStore(root, { native });
     await store.set("k", Uint8Array.of(1));
     const controller = new AbortController();
     controller.abort();

@@ -16,13 +16,21 @@ import {
   throwIfAborted,
   type WritableStore,
 } from "@zarrkit/core";
+import type { NativeFileIO } from "@zarrkit/native";
+import { loadNativeFileIO } from "./native-file-io.js";
 
 export interface FileSystemStoreOptions {
   /** Refuse writes and deletes (default false). */
   readOnly?: boolean;
+  /**
+   * Read and write whole values through @zarrkit/native when it is installed (default true):
+   * one thread-pool job per value instead of node:fs's one per system call.
+   */
+  native?: boolean;
 }
 
 const TEMP_SUFFIX = ".zarrkit-tmp";
+const nativeIO = await loadNativeFileIO();
 
 /**
  * Keys as files under a root directory. Reads of ranges touch only those bytes; writes go to a
@@ -33,6 +41,9 @@ export class FileSystemStore implements WritableStore, ListableStore {
   readonly root: string;
   readonly capabilities: StoreCapabilities;
   readonly #readOnly: boolean;
+  readonly #native: NativeFileIO | undefined;
+  /** The largest value getWith has read: what it borrows before knowing a value's size. */
+  #largestLent = 0;
   /** Names this instance's temporary files; `#writes` numbers them. */
   readonly #tempTag = randomBytes(6).toString("hex");
   #writes = 0;
@@ -42,6 +53,7 @@ export class FileSystemStore implements WritableStore, ListableStore {
       root instanceof URL || root.startsWith("file:") ? fileURLToPath(root) : root,
     );
     this.#readOnly = options.readOnly ?? false;
+    this.#native = options.native === false ? undefined : nativeIO;
     // Four chunk writes at once measured fastest here (128 MiB of zstd or sharded zstd chunks:
     // 10-15% faster than 16), reads keep the context's concurrency.
     this.capabilities = {
@@ -65,6 +77,8 @@ export class FileSystemStore implements WritableStore, ListableStore {
   }
 
   async get(key: string, options: StoreGetOptions = {}): Promise<Uint8Array | undefined> {
+    if (options.range === undefined && this.#native !== undefined)
+      return this.#readNative(key, this.#native, options.signal);
     const [value] = await this.#read(key, [options.range], options.signal);
     return value;
   }
@@ -77,12 +91,55 @@ export class FileSystemStore implements WritableStore, ListableStore {
     return this.#read(key, ranges, options.signal);
   }
 
+  /**
+   * Natively, one job reads the value into memory lent for the largest value read so far (no
+   * size asked first); a larger value is read again into memory of its size.
+   */
   async getWith(
     key: string,
     lend: (size: number) => Uint8Array,
     options: { signal?: AbortSignal } = {},
   ): Promise<Uint8Array | undefined> {
-    const [value] = await this.#read(key, [undefined], options.signal, lend);
+    const native = this.#native;
+    if (native === undefined || this.#largestLent === 0) {
+      const [value] = await this.#read(key, [undefined], options.signal, lend);
+      this.#largestLent = Math.max(this.#largestLent, value?.length ?? 0);
+      return value;
+    }
+    const path = this.#path(key);
+    throwIfAborted(options.signal, { key });
+    let buffer = lend(this.#largestLent);
+    try {
+      let size = await native.readFileUpTo(path, buffer);
+      if (size > buffer.length) {
+        this.#largestLent = size;
+        buffer = lend(size);
+        size = await native.readFileUpTo(path, buffer);
+        if (size > buffer.length) throw new Error(`${key} grew while being read`);
+      }
+      throwIfAborted(options.signal, { key });
+      return size < 0 ? undefined : buffer.subarray(0, size);
+    } catch (err) {
+      if (isZarrkitError(err)) throw err;
+      throw storeError("read", key, err);
+    }
+  }
+
+  async #readNative(
+    key: string,
+    native: NativeFileIO,
+    signal: AbortSignal | undefined,
+  ): Promise<Uint8Array | undefined> {
+    const path = this.#path(key);
+    throwIfAborted(signal, { key });
+    let value: Uint8Array | undefined;
+    try {
+      value = await native.readFile(path);
+    } catch (err) {
+      if (isErrno(err, "EISDIR")) return undefined;
+      throw storeError("read", key, err);
+    }
+    throwIfAborted(signal, { key });
     return value;
   }
 
@@ -94,6 +151,16 @@ export class FileSystemStore implements WritableStore, ListableStore {
   ): Promise<number | undefined> {
     const path = this.#path(key);
     throwIfAborted(options.signal, { key });
+    if (this.#native !== undefined) {
+      let size: number;
+      try {
+        size = await this.#native.readFileInto(path, targets);
+      } catch (err) {
+        throw storeError("read", key, err);
+      }
+      throwIfAborted(options.signal, { key });
+      return size < 0 ? undefined : size;
+    }
     let handle: FileHandle;
     try {
       handle = await open(path, "r");
@@ -195,6 +262,14 @@ export class FileSystemStore implements WritableStore, ListableStore {
     throwIfAborted(signal, { key });
     // Unique without asking for randomness per write: this store's tag, then a counter.
     const temp = join(dirname(path), `.${this.#tempTag}-${this.#writes++}${TEMP_SUFFIX}`);
+    if (this.#native !== undefined) {
+      try {
+        await this.#native.writeFileAtomic(path, temp, parts);
+      } catch (err) {
+        throw storeError("write", key, err);
+      }
+      return;
+    }
     try {
       let handle: FileHandle;
       try {

@@ -1,18 +1,22 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Extension, NamedConfigJson } from "zarrkit";
+
+// With @zarrkit/native the codecs decode on libuv's thread pool and skip the workers: these
+// tests are about the workers (the path without a native build), so they use none. Set before
+// zarrkit loads, and inherited by the workers and child processes.
+process.env.ZARRKIT_NATIVE = "0";
 // The built package: workers load compiled JavaScript.
-import {
+const {
   createArray,
   createContext,
   createDefaultRegistry,
-  type Extension,
   isZarrkitError,
   MemoryStore,
-  type NamedConfigJson,
   openArray,
   WorkerPool,
-} from "zarrkit";
+} = await import("zarrkit");
 
 const bytes = { name: "bytes", configuration: { endian: "little" } };
 const CHAINS: [string, NamedConfigJson[]][] = [
@@ -154,6 +158,7 @@ describe("the codec worker pool", () => {
     // Not spawnSync: the test thread must stay responsive while the child runs.
     const run = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
       encoding: "utf8",
+      env: { ...process.env, ZARRKIT_NATIVE: "0" },
       timeout: 20_000,
       cwd: new URL("..", import.meta.url).pathname,
     });
@@ -170,7 +175,12 @@ describe("the codec worker pool", () => {
           "await a.set(null, 2);",
         ),
       ],
-      { encoding: "utf8", timeout: 20_000, cwd: new URL("..", import.meta.url).pathname },
+      {
+        encoding: "utf8",
+        env: { ...process.env, ZARRKIT_NATIVE: "0" },
+        timeout: 20_000,
+        cwd: new URL("..", import.meta.url).pathname,
+      },
     );
     expect(quick.stdout.trim()).toBe("2 false");
   });

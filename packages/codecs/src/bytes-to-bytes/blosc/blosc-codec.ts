@@ -7,8 +7,10 @@ import {
   UnsupportedFeatureError,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
-import { decodeIntoByCopy } from "../decode-into-by-copy.js";
-import { type BloscHeader, loadCBlosc, readBloscHeader } from "./cblosc.js";
+import { byteLength } from "../byte-runs.js";
+import { decodeIntoByCopy, scatterByCopy } from "../decode-into-by-copy.js";
+import type { BloscBackend } from "./blosc-backend.js";
+import { type BloscHeader, type CBloscCompressOptions, readBloscHeader } from "./cblosc.js";
 
 export type BloscShuffle = "noshuffle" | "shuffle" | "bitshuffle";
 const CNAMES = ["lz4", "lz4hc", "blosclz", "zstd", "snappy", "zlib"] as const;
@@ -25,8 +27,8 @@ const SNAPPY_FORMAT = 2;
 let numcodecsBlosc: Promise<typeof import("numcodecs/blosc")["default"]> | undefined;
 
 /**
- * The v3 `blosc` codec, on c-blosc 1.21.3 built into WebAssembly with SIMD by this package
- * (cblosc.ts; sources and build in vendor/): both ways, every compressor but snappy (blosclz,
+ * The v3 `blosc` codec, on c-blosc 1.21.3 (a BloscBackend: native through @zarrkit/native in
+ * Node when installed, else built into WebAssembly with SIMD by this package, cblosc.ts): both ways, every compressor but snappy (blosclz,
  * lz4, lz4hc, zlib, zstd), every shuffle, with the configured typesize and blocksize, one
  * thread. The frames are c-blosc's own, so numcodecs and every other c-blosc reader read them.
  * Decoding checks the frame's declared size against the stored bytes and the chunk's size
@@ -42,6 +44,10 @@ export class BloscCodec implements BytesToBytesCodec {
   readonly shuffle: BloscShuffle;
   readonly typesize: number;
   readonly blocksize: number;
+  readonly #backend: BloscBackend;
+  /** Offered only where the backend decodes off the calling thread (native c-blosc). */
+  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: readonly Uint8Array[]) => Promise<void>;
+  readonly encodeRuns?: (runs: readonly Uint8Array[]) => Promise<Uint8Array>;
 
   constructor(
     name: string,
@@ -52,6 +58,7 @@ export class BloscCodec implements BytesToBytesCodec {
       typesize: number;
       blocksize: number;
     },
+    backend: BloscBackend,
   ) {
     this.name = name;
     this.cname = fields.cname;
@@ -59,16 +66,31 @@ export class BloscCodec implements BytesToBytesCodec {
     this.shuffle = fields.shuffle;
     this.typesize = fields.typesize;
     this.blocksize = fields.blocksize;
+    this.#backend = backend;
+    const { decompressIntoRuns, compressRuns } = backend;
+    if (decompressIntoRuns !== undefined)
+      this.decodeIntoRuns = async (bytes, runs) => {
+        const size = byteLength(runs);
+        if (isSnappy(this.#exactHeader(bytes, size))) return scatterByCopy(this, bytes, runs, size);
+        try {
+          await decompressIntoRuns.call(backend, bytes, runs);
+        } catch (err) {
+          throw this.#corrupt(err);
+        }
+      };
+    if (compressRuns !== undefined)
+      this.encodeRuns = async (runs) => compressRuns.call(backend, runs, this.#compressOptions());
   }
 
   /**
    * `itemSize` is the element size the codec sees (the spec fills typesize in from it). The
-   * WebAssembly module starts loading here, so that it compiles while the first chunk is read.
+   * backend is prepared here (the WebAssembly module compiles while the first chunk is read).
    */
   static fromConfig(
     name: string,
     configuration: JsonObject | undefined,
     itemSize: number,
+    backend: BloscBackend,
   ): BloscCodec {
     const fail = (why: string): never => {
       throw new InvalidMetadataError(`codec "${name}": ${why}`);
@@ -101,15 +123,18 @@ export class BloscCodec implements BytesToBytesCodec {
       fail(
         `configuration.blocksize must be a non-negative integer, got ${JSON.stringify(blocksize)}`,
       );
-    // A failed load is reported by the first encode or decode that needs the module.
-    loadCBlosc().catch(() => undefined);
-    return new BloscCodec(name, {
-      cname: cname as BloscCname,
-      clevel: clevel as number,
-      shuffle: shuffle as BloscShuffle,
-      typesize: typesize as number,
-      blocksize: blocksize as number,
-    });
+    backend.prepare();
+    return new BloscCodec(
+      name,
+      {
+        cname: cname as BloscCname,
+        clevel: clevel as number,
+        shuffle: shuffle as BloscShuffle,
+        typesize: typesize as number,
+        blocksize: blocksize as number,
+      },
+      backend,
+    );
   }
 
   toConfig() {
@@ -126,19 +151,22 @@ export class BloscCodec implements BytesToBytesCodec {
   }
 
   async encode(bytes: Uint8Array): Promise<Uint8Array> {
+    return this.#backend.compress(bytes, this.#compressOptions());
+  }
+
+  #compressOptions(): CBloscCompressOptions {
     if (this.cname === "snappy") {
       throw new UnsupportedFeatureError(
         `codec "${this.name}": writing cname snappy is not supported (zarrkit's c-blosc is built without snappy; reading works); use lz4, lz4hc, blosclz, zstd or zlib`,
       );
     }
-    const cblosc = await loadCBlosc();
-    return cblosc.compress(bytes, {
+    return {
       cname: this.cname,
       clevel: this.clevel,
       shuffle: SHUFFLE_CODES[this.shuffle],
       typesize: this.typesize,
       blocksize: this.blocksize,
-    });
+    };
   }
 
   async decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {
@@ -152,12 +180,13 @@ export class BloscCodec implements BytesToBytesCodec {
         throw this.#corrupt(err);
       }
     }
-    const cblosc = await loadCBlosc();
+    const out = new Uint8Array(header.nbytes);
     try {
-      return cblosc.decompress(bytes, decodedSize);
+      await this.#backend.decompressInto(bytes, out);
     } catch (err) {
       throw this.#corrupt(err);
     }
+    return out;
   }
 
   /** A byte range of the content, decoding only the blocks that hold it (c-blosc's getitem). */
@@ -175,9 +204,8 @@ export class BloscCodec implements BytesToBytesCodec {
     }
     if (isSnappy(header))
       return (await this.decode(bytes, decodedSize)).slice(offset, offset + length);
-    const cblosc = await loadCBlosc();
     try {
-      return cblosc.decompressRange(bytes, offset, length);
+      return await this.#backend.decompressRange(bytes, offset, length);
     } catch (err) {
       throw this.#corrupt(err);
     }
@@ -185,19 +213,24 @@ export class BloscCodec implements BytesToBytesCodec {
 
   /** Decodes straight into `target` (no copy of the result), which must be the frame's size. */
   async decodeInto(bytes: Uint8Array, target: Uint8Array): Promise<void> {
-    const header = this.#header(bytes, target.length);
-    if (header.nbytes !== target.length) {
-      throw new CorruptChunkError(
-        `codec "${this.name}": the frame declares ${header.nbytes} bytes, the chunk holds ${target.length}`,
-      );
-    }
+    const header = this.#exactHeader(bytes, target.length);
     if (isSnappy(header)) return decodeIntoByCopy(this, bytes, target);
-    const cblosc = await loadCBlosc();
     try {
-      cblosc.decompressInto(bytes, target);
+      await this.#backend.decompressInto(bytes, target);
     } catch (err) {
       throw this.#corrupt(err);
     }
+  }
+
+  /** A frame's header, which must declare exactly `size` bytes. */
+  #exactHeader(bytes: Uint8Array, size: number): BloscHeader {
+    const header = this.#header(bytes, size);
+    if (header.nbytes !== size) {
+      throw new CorruptChunkError(
+        `codec "${this.name}": the frame declares ${header.nbytes} bytes, the chunk holds ${size}`,
+      );
+    }
+    return header;
   }
 
   /** The frame's header, checked against the stored size and the chunk's size. */
@@ -237,14 +270,14 @@ async function snappyDecoder() {
   return (await numcodecsBlosc).fromConfig({});
 }
 
-/** `blosc` (c-blosc brings its own zlib, lz4 and zstd). */
-export const bloscCodecExtension: CodecExtension = {
+/** `blosc` on the given backend (c-blosc brings its own zlib, lz4 and zstd). */
+export const createBloscCodecExtension = (backend: BloscBackend): CodecExtension => ({
   kind: "codec",
   name: "blosc",
   aliases: ["numcodecs.blosc"],
   codecKind: "bytes_to_bytes",
   fromConfig: (configuration, { spec }) =>
-    BloscCodec.fromConfig("blosc", configuration, spec.dataType.itemSize),
+    BloscCodec.fromConfig("blosc", configuration, spec.dataType.itemSize, backend),
   fromV2: ({ id: _id, shuffle, ...rest }) => ({
     name: "blosc",
     configuration: {
@@ -255,7 +288,7 @@ export const bloscCodecExtension: CodecExtension = {
     },
   }),
   toV2: (configuration) => {
-    const codec = BloscCodec.fromConfig("blosc", configuration, 1);
+    const codec = BloscCodec.fromConfig("blosc", configuration, 1, backend);
     return {
       id: "blosc",
       cname: codec.cname,
@@ -272,4 +305,4 @@ export const bloscCodecExtension: CodecExtension = {
     { cname: "blosclz", clevel: 5, shuffle: "shuffle", blocksize: 0 },
   ],
   dataTypes: "all",
-};
+});

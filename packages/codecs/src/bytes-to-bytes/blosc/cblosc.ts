@@ -76,6 +76,16 @@ export function readBloscHeader(frame: Uint8Array): BloscHeader | undefined {
   };
 }
 
+/** The decoded size of a frame that is plausibly whole (c-blosc trusts the header's cbytes). */
+export function frameContentSize(src: Uint8Array): number {
+  const header = readBloscHeader(src);
+  if (header === undefined) throw new Error(`${src.length} bytes cannot hold a blosc header`);
+  if (header.cbytes !== src.length)
+    throw new Error(`the frame says it has ${header.cbytes} bytes, ${src.length} are given`);
+  if (header.nbytes < 0) throw new Error(`the frame declares ${header.nbytes} bytes`);
+  return header.nbytes;
+}
+
 // The slice of the WebAssembly JS API used here (TypeScript declares it only in the DOM lib).
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -260,7 +270,7 @@ class CBloscInstance implements CBlosc {
   }
 
   decompress(src: Uint8Array, maxSize = MAX_BUFFER_SIZE): Uint8Array {
-    const nbytes = this.#checkFrame(src);
+    const nbytes = frameContentSize(src);
     if (nbytes > maxSize)
       throw new Error(`the frame declares ${nbytes} bytes, at most ${maxSize} are expected`);
     if (nbytes === 0) return new Uint8Array(0);
@@ -269,7 +279,7 @@ class CBloscInstance implements CBlosc {
   }
 
   decompressRange(src: Uint8Array, offset: number, length: number): Uint8Array {
-    const nbytes = this.#checkFrame(src);
+    const nbytes = frameContentSize(src);
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0)
       throw new Error(`bytes ${offset}+${length} is not a range`);
     if (offset + length > nbytes)
@@ -294,22 +304,12 @@ class CBloscInstance implements CBlosc {
   }
 
   decompressInto(src: Uint8Array, target: Uint8Array): void {
-    const nbytes = this.#checkFrame(src);
+    const nbytes = frameContentSize(src);
     if (nbytes !== target.length)
       throw new Error(`the frame declares ${nbytes} bytes, the target holds ${target.length}`);
     if (nbytes === 0) return;
     const output = this.#decompress(src, nbytes);
     target.set(new Uint8Array(this.#memory.buffer, output, nbytes));
-  }
-
-  /** The decoded size of a frame that is plausibly whole (c-blosc trusts the header's cbytes). */
-  #checkFrame(src: Uint8Array): number {
-    const header = readBloscHeader(src);
-    if (header === undefined) throw new Error(`${src.length} bytes cannot hold a blosc header`);
-    if (header.cbytes !== src.length)
-      throw new Error(`the frame says it has ${header.cbytes} bytes, ${src.length} are given`);
-    if (header.nbytes < 0) throw new Error(`the frame declares ${header.nbytes} bytes`);
-    return header.nbytes;
   }
 
   /** Decompresses `src` into the output scratch, returning where the bytes are. */

@@ -2,7 +2,8 @@
 export type ZlibFormat = "gzip" | "zlib";
 
 /**
- * Where DEFLATE comes from: node:zlib in Node, Compression Streams in browsers. Decoding must
+ * Where DEFLATE comes from: libdeflate (@zarrkit/native) or node:zlib in Node,
+ * Compression Streams in browsers. Decoding must
  * never produce more than `limit` bytes (CorruptChunkError naming the codec instead).
  */
 export interface DeflateBackend {
@@ -14,4 +15,20 @@ export interface DeflateBackend {
     bytes: Uint8Array,
     limit: number | undefined,
   ): Promise<Uint8Array>;
+  /** Decodes a stream of exactly `target.length` bytes into `target` (CorruptChunkError if not). */
+  decodeInto?(
+    format: ZlibFormat,
+    codec: string,
+    bytes: Uint8Array,
+    target: Uint8Array,
+  ): Promise<void>;
+  /** decodeInto across `runs` (their total is the stream's size), off the calling thread. */
+  decodeIntoRuns?(
+    format: ZlibFormat,
+    codec: string,
+    bytes: Uint8Array,
+    runs: readonly Uint8Array[],
+  ): Promise<void>;
+  /** encode of the concatenation of `runs`, gathered off the calling thread. */
+  encodeRuns?(format: ZlibFormat, runs: readonly Uint8Array[], level: number): Promise<Uint8Array>;
 }

@@ -6,11 +6,19 @@ import {
   isZarrkitError,
 } from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
+import { nativeForTests } from "../../test-support/native-for-tests.js";
+import type { DeflateBackend } from "./deflate-backend.js";
 import { deflateCodecExtensions } from "./gzip-codec.js";
+import { nativeDeflate } from "./native-deflate.js";
 import { nodeDeflate } from "./node-deflate.js";
 import { webDeflate } from "./web-deflate.js";
 
-const { gzip: gzipCodecExtension, zlib: zlibCodecExtension } = deflateCodecExtensions(nodeDeflate);
+const addon = nativeForTests();
+const libdeflate = addon && nativeDeflate(addon, nodeDeflate);
+const backends: [string, DeflateBackend | undefined][] = [
+  ["node:zlib", nodeDeflate],
+  ["libdeflate", libdeflate],
+];
 
 const data = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) % 251);
 const context = (): CodecFactoryContext => ({
@@ -18,7 +26,9 @@ const context = (): CodecFactoryContext => ({
   spec: { shape: [data.length], dataType: coreDataType("uint8")!, fillValue: new Uint8Array(1) },
 });
 
-describe("gzip and zlib codecs", () => {
+describe.each(backends)("gzip and zlib codecs (%s)", (_name, backend) => {
+  if (backend === undefined) return;
+  const { gzip: gzipCodecExtension, zlib: zlibCodecExtension } = deflateCodecExtensions(backend);
   it("write gzip/zlib streams any inflater reads, and read any gzip stream", async () => {
     const gzip = await gzipCodecExtension.fromConfig({ level: 5 }, context());
     if (gzip.kind !== "bytes_to_bytes") throw new Error("kind");
@@ -44,6 +54,26 @@ describe("gzip and zlib codecs", () => {
     await expect(gzip.decode(Uint8Array.of(1, 2, 3), 10)).rejects.toSatisfy((e: unknown) =>
       isZarrkitError(e, "CorruptChunk"),
     );
+  });
+
+  it("decode into the caller's buffer when the backend can, of exactly the chunk's size", async () => {
+    const gzip = await gzipCodecExtension.fromConfig({ level: 5 }, context());
+    if (gzip.kind !== "bytes_to_bytes") throw new Error("kind");
+    if (gzip.decodeInto === undefined) return;
+    const target = new Uint8Array(data.length);
+    await gzip.decodeInto(gzipSync(data), target);
+    expect(target).toEqual(data);
+    // Concatenated members (as `cat a.gz b.gz` makes) are one stream to gzip readers.
+    const halves = Buffer.concat([gzipSync(data.subarray(0, 5000)), gzipSync(data.subarray(5000))]);
+    target.fill(0);
+    await gzip.decodeInto(halves, target);
+    expect(target).toEqual(data);
+    expect(new Uint8Array(await gzip.decode(halves, data.length))).toEqual(data);
+    for (const size of [data.length - 1, data.length + 1]) {
+      await expect(gzip.decodeInto(gzipSync(data), new Uint8Array(size))).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "CorruptChunk") && /gzip/.test(e.message),
+      );
+    }
   });
 
   it.each([[{}], [{ level: 10 }], [{ level: -1 }], [{ level: "5" }], [{ level: 5, x: 1 }]])(

@@ -31,12 +31,24 @@ export class DeflateCodec implements BytesToBytesCodec {
   readonly format: ZlibFormat;
   readonly level: number;
   readonly #backend: DeflateBackend;
+  /** Straight into the caller's buffer, where the backend can (only then: no copy is added). */
+  readonly decodeInto?: (bytes: Uint8Array, target: Uint8Array) => Promise<void>;
+  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: readonly Uint8Array[]) => Promise<void>;
+  readonly encodeRuns?: (runs: readonly Uint8Array[]) => Promise<Uint8Array>;
 
   constructor(name: string, format: ZlibFormat, level: number, backend: DeflateBackend) {
     this.name = name;
     this.format = format;
     this.level = level;
     this.#backend = backend;
+    const { decodeInto, decodeIntoRuns, encodeRuns } = backend;
+    if (decodeInto !== undefined)
+      this.decodeInto = (bytes, target) => decodeInto.call(backend, format, name, bytes, target);
+    if (decodeIntoRuns !== undefined)
+      this.decodeIntoRuns = (bytes, runs) =>
+        decodeIntoRuns.call(backend, format, name, bytes, runs);
+    if (encodeRuns !== undefined)
+      this.encodeRuns = (runs) => encodeRuns.call(backend, format, runs, level);
   }
 
   toConfig() {

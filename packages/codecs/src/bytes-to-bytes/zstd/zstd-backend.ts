@@ -2,7 +2,7 @@ type NumcodecsZstd = typeof import("numcodecs/zstd")["default"];
 type XxHash = Awaited<ReturnType<typeof import("xxhash-wasm")["default"]>>;
 
 /**
- * Where libzstd comes from: a native addon in Node when it is installed (zstd-napi), else
+ * Where libzstd comes from: a native addon in Node when it is installed (@zarrkit/native), else
  * numcodecs' WebAssembly build. Errors propagate; the codec turns them into CorruptChunkError.
  */
 export interface ZstdBackend {
@@ -16,6 +16,10 @@ export interface ZstdBackend {
   decode(bytes: Uint8Array, declared: number | undefined): Promise<Uint8Array>;
   /** A frame that declares exactly `target.length` bytes, decoded into `target`. */
   decodeInto?(bytes: Uint8Array, target: Uint8Array): Promise<void>;
+  /** decodeInto across `runs` (their total is the frame's size), off the calling thread. */
+  decodeIntoRuns?(bytes: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
+  /** encode of the concatenation of `runs`, gathered off the calling thread. */
+  encodeRuns?(runs: readonly Uint8Array[], level: number, checksum: boolean): Promise<Uint8Array>;
 }
 
 /** Loaded on first use (WebAssembly modules cost start-up time, also in every worker). */

@@ -1,5 +1,6 @@
 import { isZarrkitError, type JsonObject } from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
+import { nativeForTests } from "../../test-support/native-for-tests.js";
 import { wasmZstd, type ZstdBackend } from "./zstd-backend.js";
 import { ZstdCodec } from "./zstd-codec.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
@@ -8,13 +9,8 @@ import { nativeZstd } from "./zstd-native.js";
 const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 13) % 256);
 
 // The native addon is an optional dependency: built on install where a compiler is (CI).
-const native = nativeZstd();
-if (native === undefined) {
-  const reason = "zstd-napi (optional dependency) is not installed";
-  if (process.env.ZARRKIT_REQUIRE_PEERS === "1")
-    throw new Error(`${reason}; ZARRKIT_REQUIRE_PEERS=1 makes this a failure`);
-  console.warn(`\n*** SKIPPING native zstd tests: ${reason} ***\n`);
-}
+const addon = nativeForTests();
+const native = addon && nativeZstd(addon);
 const backends: [string, ZstdBackend | undefined][] = [
   ["WASM", wasmZstd],
   ["native", native],

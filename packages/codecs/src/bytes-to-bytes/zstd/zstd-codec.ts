@@ -6,7 +6,8 @@ import {
   type JsonObject,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
-import { decodeIntoByCopy } from "../decode-into-by-copy.js";
+import { byteLength } from "../byte-runs.js";
+import { decodeIntoByCopy, scatterByCopy } from "../decode-into-by-copy.js";
 import type { ZstdBackend } from "./zstd-backend.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
@@ -21,12 +22,48 @@ export class ZstdCodec implements BytesToBytesCodec {
   readonly level: number;
   readonly checksum: boolean;
   readonly #backend: ZstdBackend;
+  /** Offered only where the backend decodes off the calling thread (native libzstd). */
+  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: readonly Uint8Array[]) => Promise<void>;
+  readonly encodeRuns?: (runs: readonly Uint8Array[]) => Promise<Uint8Array>;
 
   constructor(name: string, level: number, checksum: boolean, backend: ZstdBackend) {
     this.name = name;
     this.level = level;
     this.checksum = checksum;
     this.#backend = backend;
+    const { decodeIntoRuns, encodeRuns } = backend;
+    if (decodeIntoRuns !== undefined)
+      this.decodeIntoRuns = async (bytes, runs) => {
+        const size = byteLength(runs);
+        if (this.#declared(bytes, size) === undefined)
+          return scatterByCopy(this, bytes, runs, size);
+        await this.#wrap(decodeIntoRuns.call(backend, bytes, runs));
+      };
+    if (encodeRuns !== undefined)
+      this.encodeRuns = (runs) => encodeRuns.call(backend, runs, level, checksum);
+  }
+
+  /** The frame's declared size, checked against the chunk's `size` (undefined: not declared). */
+  #declared(bytes: Uint8Array, size: number): number | undefined {
+    const declared = zstdFrameContentSize(bytes);
+    if (declared !== undefined && declared !== size) {
+      throw new CorruptChunkError(
+        `codec "${this.name}": the frame declares ${declared} bytes, the chunk holds ${size}`,
+      );
+    }
+    return declared;
+  }
+
+  /** Backend failures as CorruptChunkError naming this codec. */
+  async #wrap(decoding: Promise<void>): Promise<void> {
+    try {
+      await decoding;
+    } catch (err) {
+      throw new CorruptChunkError(
+        `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,
+        { cause: err },
+      );
+    }
   }
 
   static fromConfig(
@@ -61,22 +98,10 @@ export class ZstdCodec implements BytesToBytesCodec {
 
   /** Straight into `target` when the backend can (native libzstd), else decoded and copied. */
   async decodeInto(bytes: Uint8Array, target: Uint8Array): Promise<void> {
-    const declared = zstdFrameContentSize(bytes);
-    if (declared !== undefined && declared !== target.length) {
-      throw new CorruptChunkError(
-        `codec "${this.name}": the frame declares ${declared} bytes, the chunk holds ${target.length}`,
-      );
-    }
+    const declared = this.#declared(bytes, target.length);
     const into = this.#backend.decodeInto;
     if (into === undefined || declared === undefined) return decodeIntoByCopy(this, bytes, target);
-    try {
-      await into.call(this.#backend, bytes, target);
-    } catch (err) {
-      throw new CorruptChunkError(
-        `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,
-        { cause: err },
-      );
-    }
+    await this.#wrap(into.call(this.#backend, bytes, target));
   }
 
   async decode(bytes: Uint8Array, decodedSize: number | undefined): Promise<Uint8Array> {

@@ -1,0 +1,35 @@
+import { type CBloscCompressOptions, loadCBlosc } from "./cblosc.js";
+
+/**
+ * Where c-blosc runs: natively on libuv's thread pool (@zarrkit/native) in Node when it is
+ * installed, else the WebAssembly build of cblosc.ts on the calling thread. Failures throw
+ * Error; the codec turns them into CorruptChunkError. Frames handed in have been checked
+ * against the stored size (`cbytes`) and the chunk's size already.
+ */
+export interface BloscBackend {
+  readonly name: string;
+  /** Starts whatever loading the backend needs, so that it overlaps the first chunk's read. */
+  prepare(): void;
+  compress(bytes: Uint8Array, options: CBloscCompressOptions): Promise<Uint8Array>;
+  /** A frame that declares exactly `target.length` bytes, into `target`. */
+  decompressInto(frame: Uint8Array, target: Uint8Array): Promise<void>;
+  /** decompressInto across `runs` (their total is the frame's size), off the calling thread. */
+  decompressIntoRuns?(frame: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
+  /** compress of the concatenation of `runs`, gathered off the calling thread. */
+  compressRuns?(runs: readonly Uint8Array[], options: CBloscCompressOptions): Promise<Uint8Array>;
+  /** Bytes `offset` to `offset + length` of the content (c-blosc's getitem for whole items). */
+  decompressRange(frame: Uint8Array, offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** c-blosc in WebAssembly (cblosc.ts), instantiated on first use. */
+export const wasmBlosc: BloscBackend = {
+  name: "c-blosc (WebAssembly)",
+  prepare() {
+    // A failed load is reported by the first call that needs the module.
+    loadCBlosc().catch(() => undefined);
+  },
+  compress: async (bytes, options) => (await loadCBlosc()).compress(bytes, options),
+  decompressInto: async (frame, target) => (await loadCBlosc()).decompressInto(frame, target),
+  decompressRange: async (frame, offset, length) =>
+    (await loadCBlosc()).decompressRange(frame, offset, length),
+};

@@ -1,0 +1,493 @@
+/*
+ * @zarrkit/native's codecs: c-blosc, zstd and libdeflate through Node-API (MIT, like zarrkit).
+ *
+ * Every (de)compression runs as async work on libuv's thread pool, so several chunks decode at
+ * once on all cores while the main thread copies and does I/O. The caller owns both buffers:
+ * the output is written in place (decoding can target the final array) and the work holds a
+ * reference to each buffer until it completes. The libraries' contexts are per thread, made on
+ * a thread's first job and kept for the process's life: the pool has few threads.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <node_api.h>
+
+#include "arguments.h"
+#include "module.h"
+
+#include "blosc.h"
+#include "libdeflate.h"
+#include "zstd.h"
+
+typedef enum {
+  BLOSC_DECODE,
+  BLOSC_ENCODE,
+  ZSTD_DECODE,
+  ZSTD_ENCODE,
+  DEFLATE_DECODE,
+  DEFLATE_ENCODE,
+} operation;
+
+/* Answers of a deflate decode that the caller must retry elsewhere (gzip with several members). */
+#define NEEDS_FALLBACK (-2)
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref source_ref;
+  napi_ref target_ref;
+  const uint8_t* source;
+  size_t source_length;
+  uint8_t* target;
+  size_t target_length;
+  /* When the source is gathered from, or the target scattered to, several buffers: */
+  struct iovec* source_runs;
+  size_t source_run_count;
+  struct iovec* target_runs;
+  size_t target_run_count;
+  operation op;
+  int level;         /* blosc clevel, zstd or deflate level */
+  int shuffle;       /* blosc */
+  int typesize;      /* blosc */
+  int blocksize;     /* blosc */
+  int flag;          /* zstd: checksum; deflate: 1 = zlib framing, 0 = gzip */
+  char compressor[16];
+  int64_t written;   /* bytes written, or NEEDS_FALLBACK */
+  char error[160];   /* set when the operation failed */
+} job;
+
+static _Thread_local ZSTD_DCtx* zstd_dctx;
+static _Thread_local ZSTD_CCtx* zstd_cctx;
+static _Thread_local struct libdeflate_decompressor* inflater;
+static _Thread_local struct libdeflate_compressor* deflaters[13];
+
+static void run_blosc(job* j) {
+  if (j->op == BLOSC_DECODE) {
+    size_t declared = 0;
+    if (blosc_cbuffer_validate(j->source, j->source_length, &declared) != 0) {
+      snprintf(j->error, sizeof j->error, "not a valid blosc frame (%zu bytes)", j->source_length);
+      return;
+    }
+    if (declared != j->target_length) {
+      snprintf(j->error, sizeof j->error, "the blosc frame holds %zu bytes, expected %zu",
+               declared, j->target_length);
+      return;
+    }
+    int n = blosc_decompress_ctx(j->source, j->target, j->target_length, 1);
+    if (n < 0 || (size_t)n != j->target_length) {
+      snprintf(j->error, sizeof j->error, "c-blosc cannot decompress the frame (code %d)", n);
+      return;
+    }
+    j->written = n;
+  } else {
+    /* Checked here: c-blosc would also print its complaint to stderr. */
+    if (blosc_compname_to_compcode(j->compressor) < 0) {
+      snprintf(j->error, sizeof j->error, "c-blosc has no compressor \"%s\" in this build",
+               j->compressor);
+      return;
+    }
+    int n = blosc_compress_ctx(j->level, j->shuffle, (size_t)j->typesize, j->source_length,
+                               j->source, j->target, j->target_length, j->compressor,
+                               (size_t)j->blocksize, 1);
+    if (n <= 0) {
+      snprintf(j->error, sizeof j->error, "c-blosc cannot compress with \"%s\" (code %d)",
+               j->compressor, n);
+      return;
+    }
+    j->written = n;
+  }
+}
+
+static void run_zstd(job* j) {
+  size_t n;
+  if (j->op == ZSTD_DECODE) {
+    if (zstd_dctx == NULL) zstd_dctx = ZSTD_createDCtx();
+    n = ZSTD_decompressDCtx(zstd_dctx, j->target, j->target_length, j->source, j->source_length);
+  } else {
+    if (zstd_cctx == NULL) zstd_cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_reset(zstd_cctx, ZSTD_reset_session_and_parameters);
+    n = ZSTD_CCtx_setParameter(zstd_cctx, ZSTD_c_compressionLevel, j->level);
+    if (!ZSTD_isError(n)) n = ZSTD_CCtx_setParameter(zstd_cctx, ZSTD_c_checksumFlag, j->flag);
+    if (!ZSTD_isError(n))
+      n = ZSTD_compress2(zstd_cctx, j->target, j->target_length, j->source, j->source_length);
+  }
+  if (ZSTD_isError(n)) {
+    snprintf(j->error, sizeof j->error, "zstd: %s", ZSTD_getErrorName(n));
+    return;
+  }
+  j->written = (int64_t)n;
+}
+
+static void run_deflate(job* j) {
+  if (j->op == DEFLATE_DECODE) {
+    if (inflater == NULL) inflater = libdeflate_alloc_decompressor();
+    size_t in = 0, out = 0;
+    enum libdeflate_result r =
+        j->flag ? libdeflate_zlib_decompress_ex(inflater, j->source, j->source_length, j->target,
+                                                j->target_length, &in, &out)
+                : libdeflate_gzip_decompress_ex(inflater, j->source, j->source_length, j->target,
+                                                j->target_length, &in, &out);
+    if (r == LIBDEFLATE_SUCCESS && in < j->source_length) {
+      /* More members follow (concatenated gzip) or trailing bytes: node:zlib decides. */
+      j->written = NEEDS_FALLBACK;
+      return;
+    }
+    if (r != LIBDEFLATE_SUCCESS) {
+      snprintf(j->error, sizeof j->error, "%s",
+               r == LIBDEFLATE_INSUFFICIENT_SPACE ? "the stream holds more bytes than expected"
+                                                  : "not a valid DEFLATE stream");
+      return;
+    }
+    j->written = (int64_t)out;
+  } else {
+    if (j->level < 0 || j->level > 12) {
+      snprintf(j->error, sizeof j->error, "deflate level %d is not in 0..12", j->level);
+      return;
+    }
+    if (deflaters[j->level] == NULL) deflaters[j->level] = libdeflate_alloc_compressor(j->level);
+    struct libdeflate_compressor* c = deflaters[j->level];
+    size_t n = j->flag ? libdeflate_zlib_compress(c, j->source, j->source_length, j->target,
+                                                  j->target_length)
+                       : libdeflate_gzip_compress(c, j->source, j->source_length, j->target,
+                                                  j->target_length);
+    if (n == 0) {
+      snprintf(j->error, sizeof j->error, "libdeflate: the output buffer is too small");
+      return;
+    }
+    j->written = (int64_t)n;
+  }
+}
+
+/* Per-thread buffers for gathered sources and scattered targets, grown as needed. */
+typedef struct {
+  uint8_t* data;
+  size_t capacity;
+} scratch;
+static _Thread_local scratch gather_scratch, scatter_scratch;
+/* Larger scratch is freed after use rather than kept for the thread's life. */
+#define KEPT_SCRATCH ((size_t)64 << 20)
+
+static uint8_t* reserve(scratch* s, size_t size) {
+  if (size > s->capacity || s->data == NULL) {
+    free(s->data);
+    s->data = malloc(size > 0 ? size : 1);
+    s->capacity = s->data == NULL ? 0 : size;
+  }
+  return s->data;
+}
+
+static void release(scratch* s) {
+  if (s->capacity > KEPT_SCRATCH) {
+    free(s->data);
+    s->data = NULL;
+    s->capacity = 0;
+  }
+}
+
+static void run(job* j) {
+  switch (j->op) {
+    case BLOSC_DECODE:
+    case BLOSC_ENCODE: run_blosc(j); break;
+    case ZSTD_DECODE:
+    case ZSTD_ENCODE: run_zstd(j); break;
+    case DEFLATE_DECODE:
+    case DEFLATE_ENCODE: run_deflate(j); break;
+  }
+}
+
+/* Gathers the source runs, runs the job, scatters into the target runs (on a pool thread). */
+static void execute(napi_env env, void* data) {
+  (void)env;
+  job* j = data;
+  if (j->source_runs != NULL) {
+    uint8_t* at = reserve(&gather_scratch, j->source_length);
+    if (at == NULL) {
+      snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->source_length);
+      return;
+    }
+    j->source = at;
+    for (size_t i = 0; i < j->source_run_count; i++) {
+      memcpy(at, j->source_runs[i].iov_base, j->source_runs[i].iov_len);
+      at += j->source_runs[i].iov_len;
+    }
+  }
+  if (j->target_runs != NULL) {
+    j->target = reserve(&scatter_scratch, j->target_length);
+    if (j->target == NULL) {
+      snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->target_length);
+      return;
+    }
+  }
+  run(j);
+  if (j->target_runs != NULL && j->error[0] == '\0' && j->written >= 0) {
+    if ((size_t)j->written != j->target_length) {
+      snprintf(j->error, sizeof j->error, "decoded %lld bytes, the targets hold %zu",
+               (long long)j->written, j->target_length);
+    } else {
+      const uint8_t* from = j->target;
+      for (size_t i = 0; i < j->target_run_count; i++) {
+        memcpy(j->target_runs[i].iov_base, from, j->target_runs[i].iov_len);
+        from += j->target_runs[i].iov_len;
+      }
+    }
+  }
+  release(&gather_scratch);
+  release(&scatter_scratch);
+}
+
+static void free_job(job* j) {
+  free(j->source_runs);
+  free(j->target_runs);
+  free(j);
+}
+
+static void complete(napi_env env, napi_status status, void* data) {
+  job* j = data;
+  napi_value result;
+  if (status != napi_ok && j->error[0] == '\0') snprintf(j->error, sizeof j->error, "cancelled");
+  if (j->error[0] != '\0') {
+    napi_value message;
+    napi_create_string_utf8(env, j->error, NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &result);
+    napi_reject_deferred(env, j->deferred, result);
+  } else {
+    napi_create_int64(env, j->written, &result);
+    napi_resolve_deferred(env, j->deferred, result);
+  }
+  napi_delete_reference(env, j->source_ref);
+  napi_delete_reference(env, j->target_ref);
+  napi_delete_async_work(env, j->work);
+  free_job(j);
+}
+
+/* A source or target argument: one Uint8Array, or an array of them (gathered or scattered). */
+static int buffer_arg(napi_env env, napi_value value, const char* name, uint8_t** data,
+                      size_t* length, struct iovec** runs, size_t* run_count) {
+  bool is_array = false;
+  napi_is_array(env, value, &is_array);
+  if (is_array) return byte_runs(env, value, name, runs, run_count, length);
+  return byte_view(env, value, name, data, length);
+}
+
+/*
+ * Reads the arguments (source, target, then `count` integers into `values`) into a new job for
+ * `op`; NULL, with a TypeError pending, on bad input. Decoders may scatter into an array of
+ * targets, encoders gather from an array of sources.
+ */
+static job* new_job(napi_env env, napi_callback_info info, operation op, size_t count,
+                    const char* const* names, int* values, napi_value* args) {
+  size_t argc = 8;
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  if (argc < 2 + count) {
+    napi_throw_type_error(env, NULL, "too few arguments");
+    return NULL;
+  }
+  job* j = calloc(1, sizeof(job));
+  if (j == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  j->op = op;
+  bool decode = op == BLOSC_DECODE || op == ZSTD_DECODE || op == DEFLATE_DECODE;
+  uint8_t* source = NULL;
+  int ok = decode ? byte_view(env, args[0], "source", &source, &j->source_length)
+                  : buffer_arg(env, args[0], "source", &source, &j->source_length,
+                               &j->source_runs, &j->source_run_count);
+  ok = ok && (decode ? buffer_arg(env, args[1], "target", &j->target, &j->target_length,
+                                  &j->target_runs, &j->target_run_count)
+                     : byte_view(env, args[1], "target", &j->target, &j->target_length));
+  j->source = source;
+  for (size_t i = 0; ok && i < count; i++)
+    ok = int_arg(env, args[2 + i], names[i], &values[i]);
+  if (!ok) {
+    free_job(j);
+    return NULL;
+  }
+  return j;
+}
+
+/* Queues `j` and returns its promise; the buffers stay referenced until it completes. */
+static napi_value queue(napi_env env, job* j, napi_value* args) {
+  napi_value promise, name;
+  napi_create_reference(env, args[0], 1, &j->source_ref);
+  napi_create_reference(env, args[1], 1, &j->target_ref);
+  napi_create_promise(env, &j->deferred, &promise);
+  napi_create_string_utf8(env, "zarrkit-native", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, execute, complete, j, &j->work);
+  napi_queue_async_work(env, j->work);
+  return promise;
+}
+
+/* bloscDecompress(source, target): Promise<bytes written>; the frame must fill target exactly. */
+static napi_value js_blosc_decompress(napi_env env, napi_callback_info info) {
+  napi_value args[8];
+  job* j = new_job(env, info, BLOSC_DECODE, 0, NULL, NULL, args);
+  return j == NULL ? NULL : queue(env, j, args);
+}
+
+/* bloscCompress(source, target, clevel, shuffle, typesize, blocksize, compressor) */
+static napi_value js_blosc_compress(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"clevel", "shuffle", "typesize", "blocksize"};
+  int values[4];
+  napi_value args[8];
+  job* j = new_job(env, info, BLOSC_ENCODE, 4, names, values, args);
+  if (j == NULL) return NULL;
+  j->level = values[0];
+  j->shuffle = values[1];
+  j->typesize = values[2];
+  j->blocksize = values[3];
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, args[6], j->compressor, sizeof j->compressor, &length) !=
+      napi_ok) {
+    free_job(j);
+    napi_throw_type_error(env, NULL, "compressor must be a string");
+    return NULL;
+  }
+  return queue(env, j, args);
+}
+
+/* zstdDecompress(source, target): Promise<bytes written> (all frames of source). */
+static napi_value js_zstd_decompress(napi_env env, napi_callback_info info) {
+  napi_value args[8];
+  job* j = new_job(env, info, ZSTD_DECODE, 0, NULL, NULL, args);
+  return j == NULL ? NULL : queue(env, j, args);
+}
+
+/* zstdCompress(source, target, level, checksum 0|1): Promise<bytes written> */
+static napi_value js_zstd_compress(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"level", "checksum"};
+  int values[2];
+  napi_value args[8];
+  job* j = new_job(env, info, ZSTD_ENCODE, 2, names, values, args);
+  if (j == NULL) return NULL;
+  j->level = values[0];
+  j->flag = values[1];
+  return queue(env, j, args);
+}
+
+/* inflate(source, target, zlib framing 0|1): Promise<bytes written, or -2: retry elsewhere> */
+static napi_value js_deflate_decompress(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"zlib"};
+  int values[1];
+  napi_value args[8];
+  job* j = new_job(env, info, DEFLATE_DECODE, 1, names, values, args);
+  if (j == NULL) return NULL;
+  j->flag = values[0];
+  return queue(env, j, args);
+}
+
+/* deflate(source, target, level 0..12, zlib framing 0|1): Promise<bytes written> */
+static napi_value js_deflate_compress(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"level", "zlib"};
+  int values[2];
+  napi_value args[8];
+  job* j = new_job(env, info, DEFLATE_ENCODE, 2, names, values, args);
+  if (j == NULL) return NULL;
+  j->level = values[0];
+  j->flag = values[1];
+  return queue(env, j, args);
+}
+
+/* bloscGetItem(source, start, count, target): elements' bytes written, synchronously. */
+static napi_value js_blosc_get_item(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  uint8_t *source = NULL, *target = NULL;
+  size_t source_length = 0, target_length = 0;
+  int start = 0, count = 0;
+  if (argc < 4 || !byte_view(env, args[0], "source", &source, &source_length) ||
+      !int_arg(env, args[1], "start", &start) || !int_arg(env, args[2], "count", &count) ||
+      !byte_view(env, args[3], "target", &target, &target_length))
+    return NULL;
+  size_t declared = 0;
+  napi_value result;
+  if (blosc_cbuffer_validate(source, source_length, &declared) != 0) {
+    napi_throw_error(env, NULL, "not a valid blosc frame");
+    return NULL;
+  }
+  size_t typesize = 0;
+  int flags = 0;
+  blosc_cbuffer_metainfo(source, &typesize, &flags);
+  if (start < 0 || count < 0 || typesize == 0 ||
+      (size_t)count * typesize > target_length ||
+      ((size_t)start + (size_t)count) * typesize > declared) {
+    napi_throw_range_error(env, NULL, "the items are outside the frame or the target");
+    return NULL;
+  }
+  int n = blosc_getitem(source, start, count, target);
+  if (n < 0) {
+    napi_throw_error(env, NULL, "c-blosc cannot read the items");
+    return NULL;
+  }
+  napi_create_int32(env, n, &result);
+  return result;
+}
+
+/* Largest output of each compressor for `length` input bytes (sync). */
+static napi_value js_compress_bound(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  char codec[16];
+  size_t codec_length = 0;
+  int64_t length = 0;
+  if (argc < 2 ||
+      napi_get_value_string_utf8(env, args[0], codec, sizeof codec, &codec_length) != napi_ok ||
+      napi_get_value_int64(env, args[1], &length) != napi_ok || length < 0) {
+    napi_throw_type_error(env, NULL, "compressBound(codec, length)");
+    return NULL;
+  }
+  size_t n = (size_t)length;
+  double bound;
+  if (strcmp(codec, "blosc") == 0)
+    bound = (double)n + BLOSC_MAX_OVERHEAD;
+  else if (strcmp(codec, "zstd") == 0)
+    bound = (double)ZSTD_compressBound(n);
+  else if (strcmp(codec, "gzip") == 0)
+    bound = (double)libdeflate_gzip_compress_bound(NULL, n);
+  else if (strcmp(codec, "zlib") == 0)
+    bound = (double)libdeflate_zlib_compress_bound(NULL, n);
+  else {
+    napi_throw_type_error(env, NULL, "compressBound: unknown codec");
+    return NULL;
+  }
+  napi_value result;
+  napi_create_double(env, bound, &result);
+  return result;
+}
+
+static napi_value versions(napi_env env) {
+  napi_value object, value;
+  napi_create_object(env, &object);
+  napi_create_string_utf8(env, BLOSC_VERSION_STRING, NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, object, "blosc", value);
+  napi_create_string_utf8(env, ZSTD_versionString(), NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, object, "zstd", value);
+  napi_create_string_utf8(env, LIBDEFLATE_VERSION_STRING, NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, object, "libdeflate", value);
+  return object;
+}
+
+/* Adds the codec functions and `versions` to `exports`. */
+void define_codecs(napi_env env, napi_value exports) {
+  const napi_property_descriptor functions[] = {
+      {"bloscDecompress", NULL, js_blosc_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bloscCompress", NULL, js_blosc_compress, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bloscGetItem", NULL, js_blosc_get_item, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"zstdDecompress", NULL, js_zstd_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"zstdCompress", NULL, js_zstd_compress, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"inflate", NULL, js_deflate_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"deflate", NULL, js_deflate_compress, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"compressBound", NULL, js_compress_bound, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
+  napi_set_named_property(env, exports, "versions", versions(env));
+  napi_value fallback;
+  napi_create_int32(env, NEEDS_FALLBACK, &fallback);
+  napi_set_named_property(env, exports, "NEEDS_FALLBACK", fallback);
+}

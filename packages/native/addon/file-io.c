@@ -1,0 +1,388 @@
+/*
+ * @zarrkit/native's file I/O (MIT, like zarrkit): whole-file reads and atomic writes, each one
+ * job on libuv's thread pool. node:fs takes one pool round trip per system call (open, fstat,
+ * read, close: four for a chunk); here a chunk is one, which is most of a read's cost when the
+ * file is in the page cache.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <node_api.h>
+
+#include "arguments.h"
+#include "module.h"
+
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
+
+typedef enum { READ_INTO, READ_UP_TO, READ_WHOLE, WRITE_ATOMIC } file_operation;
+
+/* What readFileInto and readFile resolve with for a key that has no file. */
+#define MISSING (-1)
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref buffers_ref; /* the array of targets or parts, kept alive while the job runs */
+  file_operation op;
+  char* path;
+  char* temp;           /* WRITE_ATOMIC: the temporary file renamed to `path` */
+  struct iovec* iov;    /* READ_INTO targets, WRITE_ATOMIC parts */
+  size_t iov_count;
+  size_t total;         /* bytes the iovecs hold */
+  uint8_t* data;        /* READ_WHOLE: the file's bytes (malloc'd; the ArrayBuffer frees them) */
+  int64_t result;       /* READ_INTO: bytes read, the file's size or MISSING; READ_WHOLE: size */
+  int error;            /* errno of the failed call, 0 if none */
+  const char* syscall;  /* the failed call */
+  bool shrank;          /* the file ended before its size said */
+} file_job;
+
+static void fail(file_job* j, const char* syscall) {
+  j->error = errno;
+  j->syscall = syscall;
+}
+
+/* Opens `path` for reading; MISSING (not an error) when there is no such file. */
+static int open_for_reading(file_job* j) {
+  int fd = open(j->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      j->result = MISSING;
+    else
+      fail(j, "open");
+  }
+  return fd;
+}
+
+/* Moves every byte of the iovecs (preadv or writev), resuming after partial transfers. */
+static bool transfer_all(file_job* j, int fd, bool reading) {
+  struct iovec* iov = j->iov;
+  size_t count = j->iov_count;
+  off_t position = 0;
+  while (count > 0) {
+    if (iov->iov_len == 0) {
+      iov++;
+      count--;
+      continue;
+    }
+    int n = count > IOV_MAX ? IOV_MAX : (int)count;
+    ssize_t moved = reading ? preadv(fd, iov, n, position) : writev(fd, iov, n);
+    if (moved < 0) {
+      if (errno == EINTR) continue;
+      fail(j, reading ? "preadv" : "writev");
+      return false;
+    }
+    if (moved == 0) {
+      if (reading) j->shrank = true;
+      else fail(j, "writev");
+      return false;
+    }
+    position += moved;
+    while (count > 0 && (size_t)moved >= iov->iov_len) {
+      moved -= (ssize_t)iov->iov_len;
+      iov++;
+      count--;
+    }
+    if (count > 0) {
+      iov->iov_base = (uint8_t*)iov->iov_base + moved;
+      iov->iov_len -= (size_t)moved;
+    }
+  }
+  return true;
+}
+
+static void read_into(file_job* j) {
+  int fd = open_for_reading(j);
+  if (fd < 0) return;
+  struct stat info;
+  if (fstat(fd, &info) != 0) {
+    fail(j, "fstat");
+  } else if (S_ISDIR(info.st_mode)) {
+    j->result = MISSING;
+  } else if ((uint64_t)info.st_size != j->total &&
+             (j->op != READ_UP_TO || (uint64_t)info.st_size > j->total)) {
+    j->result = info.st_size; /* the caller reads it another way */
+  } else {
+    if (j->op == READ_UP_TO) j->iov[0].iov_len = (size_t)info.st_size; /* one target */
+    if (transfer_all(j, fd, true)) j->result = info.st_size;
+  }
+  close(fd);
+}
+
+static void read_whole(file_job* j) {
+  int fd = open_for_reading(j);
+  if (fd < 0) return;
+  struct stat info;
+  if (fstat(fd, &info) != 0) {
+    fail(j, "fstat");
+  } else if (S_ISDIR(info.st_mode)) {
+    j->result = MISSING;
+  } else {
+    size_t size = (size_t)info.st_size;
+    j->data = malloc(size > 0 ? size : 1);
+    if (j->data == NULL) {
+      errno = ENOMEM;
+      fail(j, "malloc");
+    } else {
+      struct iovec whole = {j->data, size};
+      j->iov = &whole;
+      j->iov_count = 1;
+      if (transfer_all(j, fd, true)) j->result = (int64_t)size;
+      j->iov = NULL;
+    }
+  }
+  close(fd);
+}
+
+/* Makes every missing directory of `path`'s parent, like `mkdir -p`. */
+static bool make_parents(file_job* j) {
+  char* copy = strdup(j->path);
+  if (copy == NULL) {
+    errno = ENOMEM;
+    fail(j, "mkdir");
+    return false;
+  }
+  char* slash = strrchr(copy, '/');
+  bool ok = true;
+  if (slash != NULL && slash != copy) {
+    *slash = '\0';
+    for (char* p = copy + 1; ok; p++) {
+      if (*p != '/' && *p != '\0') continue;
+      char saved = *p;
+      *p = '\0';
+      if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
+        fail(j, "mkdir");
+        ok = false;
+      }
+      *p = saved;
+      if (saved == '\0') break;
+    }
+  }
+  free(copy);
+  return ok;
+}
+
+static void write_atomic(file_job* j) {
+  int fd = open(j->temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0 && errno == ENOENT) {
+    /* The directory is made on the first write below it, not checked on every write. */
+    if (!make_parents(j)) return;
+    fd = open(j->temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  }
+  if (fd < 0) {
+    fail(j, "open");
+    return;
+  }
+  bool ok = transfer_all(j, fd, false);
+  if (close(fd) != 0 && ok) {
+    fail(j, "close");
+    ok = false;
+  }
+  if (ok && rename(j->temp, j->path) != 0) {
+    fail(j, "rename");
+    ok = false;
+  }
+  if (!ok) unlink(j->temp);
+}
+
+static void execute(napi_env env, void* data) {
+  (void)env;
+  file_job* j = data;
+  switch (j->op) {
+    case READ_INTO:
+    case READ_UP_TO: read_into(j); break;
+    case READ_WHOLE: read_whole(j); break;
+    case WRITE_ATOMIC: write_atomic(j); break;
+  }
+}
+
+static void free_data(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+/* The Error a failed job rejects with: message, and `errno`/`syscall`/`path` as node:fs sets. */
+static napi_value job_error(napi_env env, file_job* j) {
+  char text[512];
+  if (j->shrank)
+    snprintf(text, sizeof text, "%s shrank while being read", j->path);
+  else
+    snprintf(text, sizeof text, "%s failed: %s, %s", j->syscall, strerror(j->error), j->path);
+  napi_value message, error, value;
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, NULL, message, &error);
+  if (!j->shrank) {
+    napi_create_int32(env, j->error, &value);
+    napi_set_named_property(env, error, "errno", value);
+    napi_create_string_utf8(env, j->syscall, NAPI_AUTO_LENGTH, &value);
+    napi_set_named_property(env, error, "syscall", value);
+  }
+  napi_create_string_utf8(env, j->path, NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, error, "path", value);
+  return error;
+}
+
+static void complete(napi_env env, napi_status status, void* data) {
+  file_job* j = data;
+  napi_value result = NULL;
+  if (status != napi_ok && j->error == 0 && !j->shrank) {
+    errno = ECANCELED;
+    fail(j, "queue");
+  }
+  if (j->error != 0 || j->shrank) {
+    napi_reject_deferred(env, j->deferred, job_error(env, j));
+    free(j->data);
+  } else if (j->op == WRITE_ATOMIC) {
+    napi_get_undefined(env, &result);
+  } else if (j->op == READ_WHOLE && j->result != MISSING) {
+    napi_value buffer;
+    size_t size = (size_t)j->result;
+    /* The bytes become the ArrayBuffer's own, freed when it is collected: no copy. */
+    if (napi_create_external_arraybuffer(env, j->data, size, free_data, NULL, &buffer) ==
+        napi_ok) {
+      napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
+    } else {
+      /* Runtimes that refuse external memory get a copy. */
+      void* copy = NULL;
+      napi_create_arraybuffer(env, size, &copy, &buffer);
+      if (size > 0) memcpy(copy, j->data, size);
+      free(j->data);
+      napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
+    }
+  } else {
+    if (j->op == READ_WHOLE) free(j->data);
+    if (j->op == READ_WHOLE && j->result == MISSING)
+      napi_get_undefined(env, &result);
+    else
+      napi_create_int64(env, j->result, &result);
+  }
+  if (result != NULL) napi_resolve_deferred(env, j->deferred, result);
+  if (j->buffers_ref != NULL) napi_delete_reference(env, j->buffers_ref);
+  napi_delete_async_work(env, j->work);
+  free(j->path);
+  free(j->temp);
+  free(j->iov);
+  free(j);
+}
+
+/* A copy of a string argument (malloc'd); NULL with a TypeError pending if it is none. */
+static char* string_arg(napi_env env, napi_value value, const char* name) {
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) {
+    char message[64];
+    snprintf(message, sizeof message, "%s must be a string", name);
+    napi_throw_type_error(env, NULL, message);
+    return NULL;
+  }
+  char* text = malloc(length + 1);
+  if (text == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  napi_get_value_string_utf8(env, value, text, length + 1, &length);
+  if (strlen(text) != length) {
+    free(text);
+    napi_throw_type_error(env, NULL, "paths cannot hold NUL characters");
+    return NULL;
+  }
+  return text;
+}
+
+/* The Uint8Arrays of an array argument as the job's iovecs, kept alive until it completes. */
+static bool buffers_arg(napi_env env, napi_value value, const char* name, file_job* j) {
+  return byte_runs(env, value, name, &j->iov, &j->iov_count, &j->total) &&
+         napi_create_reference(env, value, 1, &j->buffers_ref) == napi_ok;
+}
+
+static void discard(napi_env env, file_job* j) {
+  if (j->buffers_ref != NULL) napi_delete_reference(env, j->buffers_ref);
+  free(j->path);
+  free(j->temp);
+  free(j->iov);
+  free(j);
+}
+
+/* Parses (path, [temp,] [buffers]) for `op` and queues the job; NULL with an error pending. */
+static napi_value start(napi_env env, napi_callback_info info, file_operation op) {
+  size_t argc = 3;
+  napi_value args[3];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  size_t wanted = op == READ_WHOLE ? 1 : op == WRITE_ATOMIC ? 3 : 2;
+  if (argc < wanted) {
+    napi_throw_type_error(env, NULL, "too few arguments");
+    return NULL;
+  }
+  file_job* j = calloc(1, sizeof(file_job));
+  if (j == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  j->op = op;
+  bool ok = (j->path = string_arg(env, args[0], "path")) != NULL;
+  if (ok && op == WRITE_ATOMIC) ok = (j->temp = string_arg(env, args[1], "temp")) != NULL;
+  if (ok && op == READ_UP_TO) {
+    uint8_t* data = NULL;
+    ok = byte_view(env, args[1], "target", &data, &j->total);
+    if (ok) j->iov = calloc(1, sizeof(struct iovec));
+    if (ok && j->iov == NULL) {
+      napi_throw_error(env, NULL, "out of memory");
+      ok = false;
+    }
+    if (ok) {
+      j->iov[0].iov_base = data;
+      j->iov[0].iov_len = j->total;
+      j->iov_count = 1;
+      ok = napi_create_reference(env, args[1], 1, &j->buffers_ref) == napi_ok;
+    }
+  } else if (ok && op != READ_WHOLE) {
+    ok = buffers_arg(env, args[op == READ_INTO ? 1 : 2], op == READ_INTO ? "targets" : "parts", j);
+  }
+  napi_value promise, name;
+  if (!ok || napi_create_promise(env, &j->deferred, &promise) != napi_ok) {
+    discard(env, j);
+    return NULL;
+  }
+  napi_create_string_utf8(env, "zarrkit-file-io", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, execute, complete, j, &j->work);
+  napi_queue_async_work(env, j->work);
+  return promise;
+}
+
+/* readFileInto(path, targets): bytes read; the file's size, unread, when it differs; -1 if none */
+static napi_value js_read_file_into(napi_env env, napi_callback_info info) {
+  return start(env, info, READ_INTO);
+}
+
+/* readFileUpTo(path, target): the file's size, its bytes at the start of target if they fit */
+static napi_value js_read_file_up_to(napi_env env, napi_callback_info info) {
+  return start(env, info, READ_UP_TO);
+}
+
+/* readFile(path): the whole file as a Uint8Array, undefined if there is none */
+static napi_value js_read_file(napi_env env, napi_callback_info info) {
+  return start(env, info, READ_WHOLE);
+}
+
+/* writeFileAtomic(path, temp, parts): parts gathered into temp, renamed to path */
+static napi_value js_write_file_atomic(napi_env env, napi_callback_info info) {
+  return start(env, info, WRITE_ATOMIC);
+}
+
+void define_file_io(napi_env env, napi_value exports) {
+  const napi_property_descriptor functions[] = {
+      {"readFileInto", NULL, js_read_file_into, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"readFileUpTo", NULL, js_read_file_up_to, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"readFile", NULL, js_read_file, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"writeFileAtomic", NULL, js_write_file_atomic, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
+}

@@ -1,0 +1,10 @@
+/* @zarrkit/native's entry point (MIT, like zarrkit). */
+#include <node_api.h>
+
+#include "module.h"
+
+NAPI_MODULE_INIT() {
+  define_codecs(env, exports);
+  define_file_io(env, exports);
+  return exports;
+}

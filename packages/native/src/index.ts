@@ -1,0 +1,176 @@
+import { createRequire } from "node:module";
+import { constants } from "node:os";
+
+/** Versions of the libraries compiled into the addon. */
+export interface NativeVersions {
+  readonly blosc: string;
+  readonly zstd: string;
+  readonly libdeflate: string;
+}
+
+/**
+ * A buffer, or several taken one after another: decoders scatter their output across the
+ * pieces, encoders gather their input from them (on the pool thread, through scratch memory).
+ */
+export type ByteRuns = Uint8Array | readonly Uint8Array[];
+
+/** The compressors whose worst-case output `compressBound` knows. */
+export type BoundedCodec = "blosc" | "zstd" | "gzip" | "zlib";
+
+/**
+ * The addon's functions. Each asynchronous one runs on libuv's thread pool (as many at once as
+ * the pool has threads, `UV_THREADPOOL_SIZE`, 4 by default), reads `source` and writes into
+ * `target` in place, and resolves with the number of bytes written; it rejects with an Error
+ * that says what the library reported. Both buffers must stay untouched until it settles.
+ * Arguments of the wrong type throw a TypeError synchronously.
+ */
+export interface NativeCodecs {
+  readonly versions: NativeVersions;
+  /** What `inflate` resolves with when the input holds more than one stream. */
+  readonly NEEDS_FALLBACK: number;
+  /** One blosc1 frame that declares exactly `target.length` bytes, into `target`. */
+  bloscDecompress(source: Uint8Array, target: ByteRuns): Promise<number>;
+  /**
+   * `source` as one blosc1 frame (clevel 0..9, shuffle 0 none, 1 byte, 2 bit; blocksize 0 lets
+   * c-blosc choose; compressor blosclz, lz4, lz4hc, zlib or zstd); `target` must hold
+   * `compressBound("blosc", source.length)` bytes.
+   */
+  bloscCompress(
+    source: ByteRuns,
+    target: Uint8Array,
+    clevel: number,
+    shuffle: number,
+    typesize: number,
+    blocksize: number,
+    compressor: string,
+  ): Promise<number>;
+  /**
+   * Items `start` to `start + count` of a frame (of its typesize) into `target`, decoding only
+   * the blocks that hold them; synchronous, as it is meant for small ranges.
+   */
+  bloscGetItem(source: Uint8Array, start: number, count: number, target: Uint8Array): number;
+  /** Every zstd frame of `source`, into `target` (which must hold them all). */
+  zstdDecompress(source: Uint8Array, target: ByteRuns): Promise<number>;
+  /** One zstd frame at `level`, with a content checksum when `checksum` is 1. */
+  zstdCompress(
+    source: ByteRuns,
+    target: Uint8Array,
+    level: number,
+    checksum: 0 | 1,
+  ): Promise<number>;
+  /**
+   * One gzip member (`zlib` 0) or zlib stream (`zlib` 1) into `target`. Resolves with
+   * `NEEDS_FALLBACK` when bytes follow the stream (concatenated gzip members, which libdeflate
+   * does not join): the caller decodes those another way.
+   */
+  inflate(source: Uint8Array, target: ByteRuns, zlib: 0 | 1): Promise<number>;
+  /** `source` as one gzip member or zlib stream at libdeflate `level` 0..12. */
+  deflate(source: ByteRuns, target: Uint8Array, level: number, zlib: 0 | 1): Promise<number>;
+  /** The largest output the compressor can produce from `length` bytes. */
+  compressBound(codec: BoundedCodec, length: number): number;
+}
+
+/**
+ * Whole-file reads and atomic writes, each one job on libuv's thread pool (node:fs needs a round
+ * trip per system call: open, fstat, read, close). Failures reject with an Error carrying `code`
+ * (`"EACCES"`, ...), `errno`, `syscall` and `path`, as node:fs's do (POSIX only, as is
+ * this package).
+ */
+export interface NativeFileIO {
+  /**
+   * Reads the file at `path` into `targets`, in order, when its size is their total: resolves
+   * with that total. When the size differs nothing is read and it resolves with the size; when
+   * there is no file (or a directory) with -1. `targets` must not change until it settles.
+   */
+  readFileInto(path: string, targets: readonly Uint8Array[]): Promise<number>;
+  /**
+   * Reads the file at `path` into the start of `target` when it fits: resolves with the file's
+   * size either way (larger than `target`: nothing was read), -1 when there is no file.
+   */
+  readFileUpTo(path: string, target: Uint8Array): Promise<number>;
+  /** The whole file (in memory the addon allocated), undefined when there is none. */
+  readFile(path: string): Promise<Uint8Array | undefined>;
+  /**
+   * Writes `parts`, gathered, into the new file `temp` and renames it to `path` (making the
+   * missing directories of `path` first); on failure `temp` is removed and `path` untouched.
+   */
+  writeFileAtomic(path: string, temp: string, parts: readonly Uint8Array[]): Promise<void>;
+}
+
+const FUNCTIONS = [
+  "bloscDecompress",
+  "bloscCompress",
+  "bloscGetItem",
+  "zstdDecompress",
+  "zstdCompress",
+  "inflate",
+  "deflate",
+  "compressBound",
+  "readFileInto",
+  "readFileUpTo",
+  "readFile",
+  "writeFileAtomic",
+] as const;
+
+type Binding = NativeCodecs & NativeFileIO;
+
+function isBinding(value: unknown): value is Binding {
+  if (typeof value !== "object" || value === null) return false;
+  const fields: Record<string, unknown> = { ...value };
+  return (
+    FUNCTIONS.every((name) => typeof fields[name] === "function") &&
+    typeof fields.versions === "object" &&
+    typeof fields.NEEDS_FALLBACK === "number"
+  );
+}
+
+/** Why the addon did not load, when it did not. */
+let failure: string | undefined;
+
+function load(): Binding | undefined {
+  try {
+    // The addon node-gyp built on install (`binding.gyp`).
+    const binding: unknown = createRequire(import.meta.url)("../build/Release/zarrkit_native.node");
+    if (isBinding(binding)) return binding;
+    failure = "build/Release/zarrkit_native.node does not export the expected functions";
+  } catch (err) {
+    failure = err instanceof Error ? err.message : String(err);
+  }
+  return undefined;
+}
+
+const binding = load();
+
+/**
+ * The addon's codecs, or undefined when it is not built for this platform (no compiler at
+ * install time, or another Node ABI): callers fall back to WebAssembly or `node:zlib`.
+ */
+export const nativeCodecs: NativeCodecs | undefined = binding;
+
+const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+/** Gives the addon's errors node:fs's `code` (the errno's name). */
+async function withCode<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof Error && "errno" in err && typeof err.errno === "number")
+      Object.assign(err, { code: ERRNO_NAMES.get(err.errno) ?? `E${err.errno}` });
+    throw err;
+  }
+}
+
+/** The addon's file I/O, or undefined where it is not built. */
+export const nativeFileIO: NativeFileIO | undefined =
+  binding === undefined
+    ? undefined
+    : {
+        readFileInto: (path, targets) => withCode(binding.readFileInto(path, targets)),
+        readFileUpTo: (path, target) => withCode(binding.readFileUpTo(path, target)),
+        readFile: (path) => withCode(binding.readFile(path)),
+        writeFileAtomic: (path, temp, parts) =>
+          withCode(binding.writeFileAtomic(path, temp, parts)),
+      };
+
+/** Why `nativeCodecs` is undefined (the loader's error message), else undefined. */
+export const nativeLoadFailure: string | undefined = failure;
