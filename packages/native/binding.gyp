@@ -9,6 +9,7 @@
         "addon/module.c",
         "addon/codecs.c",
         "addon/file-io.c",
+        "addon/memory.c",
         "vendor/c-blosc/blosc/blosc.c",
         "vendor/c-blosc/blosc/blosclz.c",
         "vendor/c-blosc/blosc/fastcopy.c",

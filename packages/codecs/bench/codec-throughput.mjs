@@ -10,7 +10,15 @@ import GZip from "numcodecs/gzip";
 import LZ4 from "numcodecs/lz4";
 import Zlib from "numcodecs/zlib";
 import Zstd from "numcodecs/zstd";
-import codecsExtension, { wasmZstd, ZstdCodec } from "../dist/index.js";
+import codecsExtension, {
+  BloscCodec,
+  codecBackends,
+  DeflateCodec,
+  nodeDeflate,
+  wasmBlosc,
+  wasmZstd,
+  ZstdCodec,
+} from "../dist/index.js";
 
 const mib = Number(process.env.ZARRKIT_BENCH_MIB ?? 64);
 const runs = Number(process.env.ZARRKIT_BENCH_RUNS ?? 5);
@@ -55,8 +63,21 @@ const fzstd = require("fzstd");
 const bokuweb = require("@bokuweb/zstd-wasm");
 await bokuweb.init();
 
+/** A codec on a backend other than the one this process chose. */
+const on = (codec) => ({
+  encode: (b) => codec.encode(b),
+  decode: (b) => codec.decode(b, data.length),
+});
+const chosen = (backend) => `${backend.name} (zarrkit)`;
+
 const candidates = [
-  ["gzip 5", "node:zlib async (zarrkit)", "zarrkit", () => zarrkit("gzip", { level: 5 })],
+  ["gzip 5", chosen(codecBackends.deflate), "zarrkit", () => zarrkit("gzip", { level: 5 })],
+  [
+    "gzip 5",
+    "node:zlib async",
+    "alt",
+    async () => on(new DeflateCodec("gzip", "gzip", 5, nodeDeflate)),
+  ],
   [
     "gzip 5",
     "node:zlib sync",
@@ -70,11 +91,22 @@ const candidates = [
     "alt",
     async () => ({ encode: (b) => pako.gzip(b, { level: 5 }), decode: (b) => pako.ungzip(b) }),
   ],
-  ["zlib 5", "node:zlib async (zarrkit)", "zarrkit", () => zarrkit("numcodecs.zlib", { level: 5 })],
+  [
+    "zlib 5",
+    chosen(codecBackends.deflate),
+    "zarrkit",
+    () => zarrkit("numcodecs.zlib", { level: 5 }),
+  ],
+  [
+    "zlib 5",
+    "node:zlib async",
+    "alt",
+    async () => on(new DeflateCodec("numcodecs.zlib", "zlib", 5, nodeDeflate)),
+  ],
   ["zlib 5", "numcodecs (fflate)", "numcodecs", async () => Zlib.fromConfig({ level: 5 })],
   [
     "zstd 3",
-    "libzstd native, zstd-napi (zarrkit)",
+    chosen(codecBackends.zstd),
     "zarrkit",
     () => zarrkit("zstd", { level: 3, checksum: false }),
   ],
@@ -96,7 +128,7 @@ const candidates = [
   ],
   [
     "zstd 3",
-    "numcodecs WASM + checks (without the native addon)",
+    "numcodecs WASM + checks (zarrkit without @zarrkit/native)",
     "alt",
     async () => {
       const codec = ZstdCodec.fromConfig("zstd", { level: 3, checksum: false }, wasmZstd);
@@ -105,13 +137,27 @@ const candidates = [
   ],
   [
     "blosc lz4 5 shuffle",
-    "c-blosc 1.21.3 WASM SIMD (zarrkit)",
+    chosen(codecBackends.blosc),
     "zarrkit",
     () => zarrkit("blosc", { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 }),
   ],
   [
     "blosc lz4 5 shuffle",
-    "c-blosc 1.21.3 WASM SIMD, decodeInto (no copy of the result)",
+    "c-blosc 1.21.3 WASM SIMD (zarrkit without @zarrkit/native)",
+    "alt",
+    async () =>
+      on(
+        BloscCodec.fromConfig(
+          "blosc",
+          { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 },
+          4,
+          wasmBlosc,
+        ),
+      ),
+  ],
+  [
+    "blosc lz4 5 shuffle",
+    `${codecBackends.blosc.name}, decodeInto (no copy of the result)`,
     "alt",
     () => zarrkitInto("blosc", { cname: "lz4", clevel: 5, shuffle: "shuffle", blocksize: 0 }),
   ],
@@ -123,7 +169,7 @@ const candidates = [
   ],
   [
     "blosc lz4 5 bitshuffle",
-    "c-blosc 1.21.3 WASM SIMD (zarrkit)",
+    chosen(codecBackends.blosc),
     "zarrkit",
     () => zarrkit("blosc", { cname: "lz4", clevel: 5, shuffle: "bitshuffle", blocksize: 0 }),
   ],
@@ -135,7 +181,7 @@ const candidates = [
   ],
   [
     "blosc zstd 3 shuffle",
-    "c-blosc 1.21.3 WASM SIMD (zarrkit)",
+    chosen(codecBackends.blosc),
     "zarrkit",
     () => zarrkit("blosc", { cname: "zstd", clevel: 3, shuffle: "shuffle", blocksize: 0 }),
   ],

@@ -21,8 +21,8 @@ trap 'rm -rf "$WORK"' EXIT
 # Every object: WebAssembly SIMD, and bulk memory (memcpy and memset as memory.copy/fill).
 COMMON=(-msimd128 -mbulk-memory -DNDEBUG -fno-math-errno)
 # c-blosc with its three codecs. Its SSE2 shuffles go through emscripten's SSE2 intrinsics, which
-# become WebAssembly SIMD; native/vendor/glue/shuffle-bound.c binds them in place of upstream's shuffle.c, whose
-# run-time choice needs x86's cpuid.
+# become WebAssembly SIMD; native/vendor/glue/shuffle-bound.c binds them in place of upstream's
+# shuffle.c, whose run-time choice needs x86's cpuid.
 SHUFFLE_IMPL=${BLOSC_SHUFFLE:-sse2}
 BLOSC_FLAGS=(-DHAVE_LZ4 -DHAVE_ZLIB -DHAVE_ZSTD -I"$SOURCES/c-blosc/blosc" -I"$SOURCES/lz4/lib"
   -I"$SOURCES/zlib" -I"$SOURCES/zstd/lib")

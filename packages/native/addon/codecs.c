@@ -2,9 +2,10 @@
  * @zarrkit/native's codecs: c-blosc, zstd and libdeflate through Node-API (MIT, like zarrkit).
  *
  * Every (de)compression runs as async work on libuv's thread pool, so several chunks decode at
- * once on all cores while the main thread copies and does I/O. The caller owns both buffers:
- * the output is written in place (decoding can target the final array) and the work holds a
- * reference to each buffer until it completes. The libraries' contexts are per thread, made on
+ * once on all cores while the main thread does I/O. Decoders write into the caller's buffers
+ * (the final array); encoders allocate their output on the pool thread, so the main thread
+ * neither allocates nor zero-fills it. The work holds a reference to the caller's buffers
+ * until it completes. The libraries' contexts are per thread, made on
  * a thread's first job and kept for the process's life: the pool has few threads.
  */
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <node_api.h>
@@ -44,6 +46,7 @@ typedef struct {
   size_t source_length;
   uint8_t* target;
   size_t target_length;
+  size_t target_capacity; /* encoders: the size of the block holding the output */
   /* When the source is gathered from, or the target scattered to, several buffers: */
   struct iovec* source_runs;
   size_t source_run_count;
@@ -162,6 +165,55 @@ static void run_deflate(job* j) {
   }
 }
 
+/* The largest output an encoder can produce from `length` bytes. */
+static size_t compress_bound(operation op, int zlib, size_t length) {
+  switch (op) {
+    case BLOSC_ENCODE: return length + BLOSC_MAX_OVERHEAD;
+    case ZSTD_ENCODE: return ZSTD_compressBound(length);
+    default:
+      return zlib ? libdeflate_zlib_compress_bound(NULL, length)
+                  : libdeflate_gzip_compress_bound(NULL, length);
+  }
+}
+
+/*
+ * Encoders' output blocks, recycled: a block freed to the C library is unmapped, and a fresh
+ * one costs a page fault per 4 KiB (a third of zstd's time at level 3), so blocks whose
+ * ArrayBuffer was collected wait here (up to BLOCKS_KEPT) for the next encoder.
+ */
+#define BLOCKS_KEPT 32
+static struct {
+  uint8_t* data;
+  size_t capacity;
+} blocks[BLOCKS_KEPT];
+static size_t block_count;
+static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A block of at least `*capacity` bytes (set to its real capacity); NULL if out of memory. */
+static uint8_t* take_block(size_t* capacity) {
+  uint8_t* data = NULL;
+  pthread_mutex_lock(&blocks_lock);
+  for (size_t i = 0; i < block_count; i++) {
+    if (blocks[i].capacity >= *capacity && blocks[i].capacity <= 2 * *capacity + 65536) {
+      data = blocks[i].data;
+      *capacity = blocks[i].capacity;
+      blocks[i] = blocks[--block_count];
+      break;
+    }
+  }
+  pthread_mutex_unlock(&blocks_lock);
+  return data != NULL ? data : malloc(*capacity > 0 ? *capacity : 1);
+}
+
+static void give_block(uint8_t* data, size_t capacity) {
+  if (data == NULL) return;
+  pthread_mutex_lock(&blocks_lock);
+  bool kept = block_count < BLOCKS_KEPT;
+  if (kept) blocks[block_count++] = (typeof(blocks[0])){data, capacity};
+  pthread_mutex_unlock(&blocks_lock);
+  if (!kept) free(data);
+}
+
 /* Per-thread buffers for gathered sources and scattered targets, grown as needed. */
 typedef struct {
   uint8_t* data;
@@ -215,7 +267,18 @@ static void execute(napi_env env, void* data) {
       at += j->source_runs[i].iov_len;
     }
   }
-  if (j->target_runs != NULL) {
+  bool encode = j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE;
+  if (encode) {
+    /* The bound, not the block's capacity, is what the encoder is told it may fill: c-blosc's
+       choices depend on it, and it must make the frames every other c-blosc build makes. */
+    j->target_length = compress_bound(j->op, j->flag, j->source_length);
+    j->target_capacity = j->target_length;
+    j->target = take_block(&j->target_capacity);
+    if (j->target == NULL) {
+      snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->target_length);
+      return;
+    }
+  } else if (j->target_runs != NULL) {
     j->target = reserve(&scatter_scratch, j->target_length);
     if (j->target == NULL) {
       snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->target_length);
@@ -239,6 +302,11 @@ static void execute(napi_env env, void* data) {
   release(&scatter_scratch);
 }
 
+static void free_output(napi_env env, void* data, void* hint) {
+  (void)env;
+  give_block(data, (size_t)(uintptr_t)hint);
+}
+
 static void free_job(job* j) {
   free(j->source_runs);
   free(j->target_runs);
@@ -254,12 +322,29 @@ static void complete(napi_env env, napi_status status, void* data) {
     napi_create_string_utf8(env, j->error, NAPI_AUTO_LENGTH, &message);
     napi_create_error(env, NULL, message, &result);
     napi_reject_deferred(env, j->deferred, result);
+  } else if (j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE) {
+    /* The output becomes the ArrayBuffer's own memory, freed when it is collected. */
+    napi_value buffer;
+    size_t size = (size_t)j->written;
+    if (napi_create_external_arraybuffer(env, j->target, size, free_output,
+                                         (void*)(uintptr_t)j->target_capacity, &buffer) ==
+        napi_ok) {
+      j->target = NULL;
+    } else {
+      void* copy = NULL;
+      napi_create_arraybuffer(env, size, &copy, &buffer);
+      memcpy(copy, j->target, size);
+    }
+    napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
+    napi_resolve_deferred(env, j->deferred, result);
   } else {
     napi_create_int64(env, j->written, &result);
     napi_resolve_deferred(env, j->deferred, result);
   }
+  if (j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE)
+    give_block(j->target, j->target_capacity);
   napi_delete_reference(env, j->source_ref);
-  napi_delete_reference(env, j->target_ref);
+  if (j->target_ref != NULL) napi_delete_reference(env, j->target_ref);
   napi_delete_async_work(env, j->work);
   free_job(j);
 }
@@ -282,7 +367,9 @@ static job* new_job(napi_env env, napi_callback_info info, operation op, size_t 
                     const char* const* names, int* values, napi_value* args) {
   size_t argc = 8;
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
-  if (argc < 2 + count) {
+  bool decode = op == BLOSC_DECODE || op == ZSTD_DECODE || op == DEFLATE_DECODE;
+  size_t first = decode ? 2 : 1; /* the first integer argument */
+  if (argc < first + count) {
     napi_throw_type_error(env, NULL, "too few arguments");
     return NULL;
   }
@@ -292,17 +379,16 @@ static job* new_job(napi_env env, napi_callback_info info, operation op, size_t 
     return NULL;
   }
   j->op = op;
-  bool decode = op == BLOSC_DECODE || op == ZSTD_DECODE || op == DEFLATE_DECODE;
   uint8_t* source = NULL;
   int ok = decode ? byte_view(env, args[0], "source", &source, &j->source_length)
                   : buffer_arg(env, args[0], "source", &source, &j->source_length,
                                &j->source_runs, &j->source_run_count);
-  ok = ok && (decode ? buffer_arg(env, args[1], "target", &j->target, &j->target_length,
-                                  &j->target_runs, &j->target_run_count)
-                     : byte_view(env, args[1], "target", &j->target, &j->target_length));
+  if (ok && decode)
+    ok = buffer_arg(env, args[1], "target", &j->target, &j->target_length, &j->target_runs,
+                    &j->target_run_count);
   j->source = source;
   for (size_t i = 0; ok && i < count; i++)
-    ok = int_arg(env, args[2 + i], names[i], &values[i]);
+    ok = int_arg(env, args[first + i], names[i], &values[i]);
   if (!ok) {
     free_job(j);
     return NULL;
@@ -314,7 +400,8 @@ static job* new_job(napi_env env, napi_callback_info info, operation op, size_t 
 static napi_value queue(napi_env env, job* j, napi_value* args) {
   napi_value promise, name;
   napi_create_reference(env, args[0], 1, &j->source_ref);
-  napi_create_reference(env, args[1], 1, &j->target_ref);
+  if (j->op == BLOSC_DECODE || j->op == ZSTD_DECODE || j->op == DEFLATE_DECODE)
+    napi_create_reference(env, args[1], 1, &j->target_ref);
   napi_create_promise(env, &j->deferred, &promise);
   napi_create_string_utf8(env, "zarrkit-native", NAPI_AUTO_LENGTH, &name);
   napi_create_async_work(env, NULL, name, execute, complete, j, &j->work);
@@ -329,7 +416,7 @@ static napi_value js_blosc_decompress(napi_env env, napi_callback_info info) {
   return j == NULL ? NULL : queue(env, j, args);
 }
 
-/* bloscCompress(source, target, clevel, shuffle, typesize, blocksize, compressor) */
+/* bloscCompress(source, clevel, shuffle, typesize, blocksize, compressor): Promise<frame> */
 static napi_value js_blosc_compress(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"clevel", "shuffle", "typesize", "blocksize"};
   int values[4];
@@ -341,7 +428,7 @@ static napi_value js_blosc_compress(napi_env env, napi_callback_info info) {
   j->typesize = values[2];
   j->blocksize = values[3];
   size_t length = 0;
-  if (napi_get_value_string_utf8(env, args[6], j->compressor, sizeof j->compressor, &length) !=
+  if (napi_get_value_string_utf8(env, args[5], j->compressor, sizeof j->compressor, &length) !=
       napi_ok) {
     free_job(j);
     napi_throw_type_error(env, NULL, "compressor must be a string");
@@ -357,7 +444,7 @@ static napi_value js_zstd_decompress(napi_env env, napi_callback_info info) {
   return j == NULL ? NULL : queue(env, j, args);
 }
 
-/* zstdCompress(source, target, level, checksum 0|1): Promise<bytes written> */
+/* zstdCompress(source, level, checksum 0|1): Promise<frame> */
 static napi_value js_zstd_compress(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"level", "checksum"};
   int values[2];
@@ -380,7 +467,7 @@ static napi_value js_deflate_decompress(napi_env env, napi_callback_info info) {
   return queue(env, j, args);
 }
 
-/* deflate(source, target, level 0..12, zlib framing 0|1): Promise<bytes written> */
+/* deflate(source, level 0..12, zlib framing 0|1): Promise<stream> */
 static napi_value js_deflate_compress(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"level", "zlib"};
   int values[2];
@@ -428,39 +515,6 @@ static napi_value js_blosc_get_item(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* Largest output of each compressor for `length` input bytes (sync). */
-static napi_value js_compress_bound(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value args[2];
-  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
-  char codec[16];
-  size_t codec_length = 0;
-  int64_t length = 0;
-  if (argc < 2 ||
-      napi_get_value_string_utf8(env, args[0], codec, sizeof codec, &codec_length) != napi_ok ||
-      napi_get_value_int64(env, args[1], &length) != napi_ok || length < 0) {
-    napi_throw_type_error(env, NULL, "compressBound(codec, length)");
-    return NULL;
-  }
-  size_t n = (size_t)length;
-  double bound;
-  if (strcmp(codec, "blosc") == 0)
-    bound = (double)n + BLOSC_MAX_OVERHEAD;
-  else if (strcmp(codec, "zstd") == 0)
-    bound = (double)ZSTD_compressBound(n);
-  else if (strcmp(codec, "gzip") == 0)
-    bound = (double)libdeflate_gzip_compress_bound(NULL, n);
-  else if (strcmp(codec, "zlib") == 0)
-    bound = (double)libdeflate_zlib_compress_bound(NULL, n);
-  else {
-    napi_throw_type_error(env, NULL, "compressBound: unknown codec");
-    return NULL;
-  }
-  napi_value result;
-  napi_create_double(env, bound, &result);
-  return result;
-}
-
 static napi_value versions(napi_env env) {
   napi_value object, value;
   napi_create_object(env, &object);
@@ -483,7 +537,6 @@ void define_codecs(napi_env env, napi_value exports) {
       {"zstdCompress", NULL, js_zstd_compress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"inflate", NULL, js_deflate_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"deflate", NULL, js_deflate_compress, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"compressBound", NULL, js_compress_bound, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   napi_set_named_property(env, exports, "versions", versions(env));

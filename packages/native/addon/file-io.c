@@ -43,6 +43,10 @@ typedef struct {
   int error;            /* errno of the failed call, 0 if none */
   const char* syscall;  /* the failed call */
   bool shrank;          /* the file ended before its size said */
+  off_t position;       /* where transfers start in the file */
+  int64_t range_start;  /* READ_WHOLE: -2 the whole file, -1 a suffix, else an offset */
+  int64_t range_length; /* READ_WHOLE: the range's or suffix's length */
+  int64_t file_size;    /* READ_WHOLE: set when the range lies past the end */
 } file_job;
 
 static void fail(file_job* j, const char* syscall) {
@@ -66,7 +70,7 @@ static int open_for_reading(file_job* j) {
 static bool transfer_all(file_job* j, int fd, bool reading) {
   struct iovec* iov = j->iov;
   size_t count = j->iov_count;
-  off_t position = 0;
+  off_t position = j->position;
   while (count > 0) {
     if (iov->iov_len == 0) {
       iov++;
@@ -125,8 +129,17 @@ static void read_whole(file_job* j) {
     fail(j, "fstat");
   } else if (S_ISDIR(info.st_mode)) {
     j->result = MISSING;
+  } else if (j->range_start >= 0 && j->range_start + j->range_length > info.st_size) {
+    j->file_size = info.st_size;
   } else {
-    size_t size = (size_t)info.st_size;
+    off_t start = j->range_start == -2   ? 0
+                  : j->range_start == -1 ? (j->range_length < info.st_size
+                                                ? info.st_size - j->range_length
+                                                : 0)
+                                         : j->range_start;
+    size_t size = j->range_start == -2 || j->range_start == -1 ? (size_t)(info.st_size - start)
+                                                                : (size_t)j->range_length;
+    j->position = start;
     j->data = malloc(size > 0 ? size : 1);
     if (j->data == NULL) {
       errno = ENOMEM;
@@ -213,14 +226,18 @@ static void free_data(napi_env env, void* data, void* hint) {
 /* The Error a failed job rejects with: message, and `errno`/`syscall`/`path` as node:fs sets. */
 static napi_value job_error(napi_env env, file_job* j) {
   char text[512];
-  if (j->shrank)
+  if (j->file_size >= 0)
+    snprintf(text, sizeof text, "bytes %lld..%lld lie past the end of %s (%lld bytes)",
+             (long long)j->range_start, (long long)(j->range_start + j->range_length), j->path,
+             (long long)j->file_size);
+  else if (j->shrank)
     snprintf(text, sizeof text, "%s shrank while being read", j->path);
   else
     snprintf(text, sizeof text, "%s failed: %s, %s", j->syscall, strerror(j->error), j->path);
   napi_value message, error, value;
   napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
   napi_create_error(env, NULL, message, &error);
-  if (!j->shrank) {
+  if (!j->shrank && j->file_size < 0) {
     napi_create_int32(env, j->error, &value);
     napi_set_named_property(env, error, "errno", value);
     napi_create_string_utf8(env, j->syscall, NAPI_AUTO_LENGTH, &value);
@@ -238,7 +255,7 @@ static void complete(napi_env env, napi_status status, void* data) {
     errno = ECANCELED;
     fail(j, "queue");
   }
-  if (j->error != 0 || j->shrank) {
+  if (j->error != 0 || j->shrank || j->file_size >= 0) {
     napi_reject_deferred(env, j->deferred, job_error(env, j));
     free(j->data);
   } else if (j->op == WRITE_ATOMIC) {
@@ -327,7 +344,15 @@ static napi_value start(napi_env env, napi_callback_info info, file_operation op
     return NULL;
   }
   j->op = op;
+  j->range_start = -2;
+  j->file_size = -1;
   bool ok = (j->path = string_arg(env, args[0], "path")) != NULL;
+  if (ok && op == READ_WHOLE && argc >= 3) {
+    ok = napi_get_value_int64(env, args[1], &j->range_start) == napi_ok &&
+         napi_get_value_int64(env, args[2], &j->range_length) == napi_ok &&
+         j->range_start >= -1 && j->range_length >= 0;
+    if (!ok) napi_throw_range_error(env, NULL, "a range is an offset (or -1: a suffix) and a length");
+  }
   if (ok && op == WRITE_ATOMIC) ok = (j->temp = string_arg(env, args[1], "temp")) != NULL;
   if (ok && op == READ_UP_TO) {
     uint8_t* data = NULL;
@@ -367,7 +392,8 @@ static napi_value js_read_file_up_to(napi_env env, napi_callback_info info) {
   return start(env, info, READ_UP_TO);
 }
 
-/* readFile(path): the whole file as a Uint8Array, undefined if there is none */
+/* readFile(path[, start, length]): the file, or a range (start -1: a suffix), as a Uint8Array;
+   undefined if there is none */
 static napi_value js_read_file(napi_env env, napi_callback_info info) {
   return start(env, info, READ_WHOLE);
 }

@@ -6,5 +6,6 @@
 NAPI_MODULE_INIT() {
   define_codecs(env, exports);
   define_file_io(env, exports);
+  define_memory(env, exports);
   return exports;
 }

@@ -6,5 +6,6 @@
 
 void define_codecs(napi_env env, napi_value exports);
 void define_file_io(napi_env env, napi_value exports);
+void define_memory(napi_env env, napi_value exports);
 
 #endif

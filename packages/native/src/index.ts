@@ -14,36 +14,32 @@ export interface NativeVersions {
  */
 export type ByteRuns = Uint8Array | readonly Uint8Array[];
 
-/** The compressors whose worst-case output `compressBound` knows. */
-export type BoundedCodec = "blosc" | "zstd" | "gzip" | "zlib";
-
 /**
  * The addon's functions. Each asynchronous one runs on libuv's thread pool (as many at once as
- * the pool has threads, `UV_THREADPOOL_SIZE`, 4 by default), reads `source` and writes into
- * `target` in place, and resolves with the number of bytes written; it rejects with an Error
- * that says what the library reported. Both buffers must stay untouched until it settles.
- * Arguments of the wrong type throw a TypeError synchronously.
+ * the pool has threads, `UV_THREADPOOL_SIZE`, 4 by default) and rejects with an Error that says
+ * what the library reported. Decoders write into the caller's `target` and resolve with the
+ * number of bytes written; `source` and `target` must stay untouched until they settle.
+ * Encoders resolve with their output, allocated on the pool thread. Arguments of the wrong type
+ * throw a TypeError synchronously.
  */
 export interface NativeCodecs {
   readonly versions: NativeVersions;
   /** What `inflate` resolves with when the input holds more than one stream. */
   readonly NEEDS_FALLBACK: number;
-  /** One blosc1 frame that declares exactly `target.length` bytes, into `target`. */
+  /** One blosc1 frame that declares exactly the target's total length, into `target`. */
   bloscDecompress(source: Uint8Array, target: ByteRuns): Promise<number>;
   /**
    * `source` as one blosc1 frame (clevel 0..9, shuffle 0 none, 1 byte, 2 bit; blocksize 0 lets
-   * c-blosc choose; compressor blosclz, lz4, lz4hc, zlib or zstd); `target` must hold
-   * `compressBound("blosc", source.length)` bytes.
+   * c-blosc choose; compressor blosclz, lz4, lz4hc, zlib or zstd).
    */
   bloscCompress(
     source: ByteRuns,
-    target: Uint8Array,
     clevel: number,
     shuffle: number,
     typesize: number,
     blocksize: number,
     compressor: string,
-  ): Promise<number>;
+  ): Promise<Uint8Array>;
   /**
    * Items `start` to `start + count` of a frame (of its typesize) into `target`, decoding only
    * the blocks that hold them; synchronous, as it is meant for small ranges.
@@ -52,12 +48,7 @@ export interface NativeCodecs {
   /** Every zstd frame of `source`, into `target` (which must hold them all). */
   zstdDecompress(source: Uint8Array, target: ByteRuns): Promise<number>;
   /** One zstd frame at `level`, with a content checksum when `checksum` is 1. */
-  zstdCompress(
-    source: ByteRuns,
-    target: Uint8Array,
-    level: number,
-    checksum: 0 | 1,
-  ): Promise<number>;
+  zstdCompress(source: ByteRuns, level: number, checksum: 0 | 1): Promise<Uint8Array>;
   /**
    * One gzip member (`zlib` 0) or zlib stream (`zlib` 1) into `target`. Resolves with
    * `NEEDS_FALLBACK` when bytes follow the stream (concatenated gzip members, which libdeflate
@@ -65,10 +56,22 @@ export interface NativeCodecs {
    */
   inflate(source: Uint8Array, target: ByteRuns, zlib: 0 | 1): Promise<number>;
   /** `source` as one gzip member or zlib stream at libdeflate `level` 0..12. */
-  deflate(source: ByteRuns, target: Uint8Array, level: number, zlib: 0 | 1): Promise<number>;
-  /** The largest output the compressor can produce from `length` bytes. */
-  compressBound(codec: BoundedCodec, length: number): number;
+  deflate(source: ByteRuns, level: number, zlib: 0 | 1): Promise<Uint8Array>;
 }
+
+/** Advice to the kernel about memory. */
+export interface NativeMemory {
+  /**
+   * Offers the 2 MiB-aligned middle of `bytes` for transparent huge pages (Linux `madvise`):
+   * memory not yet touched then faults in 2 MiB at a time instead of 4 KiB, which makes filling
+   * a fresh large array much cheaper. Whether the kernel took the advice; the memory stays as
+   * it was (V8's, zero-filled if it was) either way.
+   */
+  adviseHugePages(bytes: Uint8Array): boolean;
+}
+
+/** Part of a file: `length` bytes from `offset`, or its last `suffix` bytes. */
+export type FileRange = { offset: number; length: number } | { suffix: number };
 
 /**
  * Whole-file reads and atomic writes, each one job on libuv's thread pool (node:fs needs a round
@@ -88,8 +91,12 @@ export interface NativeFileIO {
    * size either way (larger than `target`: nothing was read), -1 when there is no file.
    */
   readFileUpTo(path: string, target: Uint8Array): Promise<number>;
-  /** The whole file (in memory the addon allocated), undefined when there is none. */
-  readFile(path: string): Promise<Uint8Array | undefined>;
+  /**
+   * The whole file, or a range of it (`length` bytes from `offset`, or the last `suffix`
+   * bytes), in memory the addon allocated; undefined when there is no file. A range past the
+   * end rejects, saying the file's size.
+   */
+  readFile(path: string, range?: FileRange): Promise<Uint8Array | undefined>;
   /**
    * Writes `parts`, gathered, into the new file `temp` and renames it to `path` (making the
    * missing directories of `path` first); on failure `temp` is removed and `path` untouched.
@@ -105,14 +112,19 @@ const FUNCTIONS = [
   "zstdCompress",
   "inflate",
   "deflate",
-  "compressBound",
   "readFileInto",
   "readFileUpTo",
   "readFile",
   "writeFileAtomic",
+  "adviseHugePages",
 ] as const;
 
-type Binding = NativeCodecs & NativeFileIO;
+/** The addon's own readFile takes a range as (offset or -1 for a suffix, length). */
+type Binding = NativeCodecs &
+  NativeMemory &
+  Omit<NativeFileIO, "readFile"> & {
+    readFile(path: string, start?: number, length?: number): Promise<Uint8Array | undefined>;
+  };
 
 function isBinding(value: unknown): value is Binding {
   if (typeof value !== "object" || value === null) return false;
@@ -167,10 +179,20 @@ export const nativeFileIO: NativeFileIO | undefined =
     : {
         readFileInto: (path, targets) => withCode(binding.readFileInto(path, targets)),
         readFileUpTo: (path, target) => withCode(binding.readFileUpTo(path, target)),
-        readFile: (path) => withCode(binding.readFile(path)),
+        readFile: (path, range) =>
+          withCode(
+            range === undefined
+              ? binding.readFile(path)
+              : "suffix" in range
+                ? binding.readFile(path, -1, range.suffix)
+                : binding.readFile(path, range.offset, range.length),
+          ),
         writeFileAtomic: (path, temp, parts) =>
           withCode(binding.writeFileAtomic(path, temp, parts)),
       };
 
 /** Why `nativeCodecs` is undefined (the loader's error message), else undefined. */
 export const nativeLoadFailure: string | undefined = failure;
+
+/** The addon's memory advice, or undefined where it is not built. */
+export const nativeMemory: NativeMemory | undefined = binding;

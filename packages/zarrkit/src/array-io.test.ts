@@ -253,6 +253,74 @@ describe("decoding straight into the output", () => {
     );
   });
 
+  it("a bytes->bytes codec that scatters and gathers gets the rows of the caller's arrays", async () => {
+    const registry = createDefaultRegistry();
+    const scattered: number[][] = [];
+    const gathered: number[][] = [];
+    const stored = new Map<string, Uint8Array>();
+    // A third-party "compressor" that stores bytes as they are and moves rows itself, as a
+    // codec running on another thread would.
+    const rows: CodecExtension = {
+      kind: "codec",
+      name: "rows",
+      codecKind: "bytes_to_bytes",
+      fromConfig: () => ({
+        kind: "bytes_to_bytes",
+        name: "rows",
+        toConfig: () => ({ name: "rows" }),
+        encode: (bytes: Uint8Array) => bytes.slice(),
+        decode: (bytes: Uint8Array) => bytes.slice(),
+        async encodeRuns(runs: readonly Uint8Array[]) {
+          gathered.push(runs.map((r) => r.length));
+          const out = new Uint8Array(runs.reduce((n, r) => n + r.length, 0));
+          let at = 0;
+          for (const run of runs) {
+            out.set(run, at);
+            at += run.length;
+          }
+          return out;
+        },
+        async decodeIntoRuns(bytes: Uint8Array, runs: readonly Uint8Array[]) {
+          scattered.push(runs.map((r) => r.length));
+          let at = 0;
+          for (const run of runs) {
+            run.set(bytes.subarray(at, at + run.length));
+            at += run.length;
+          }
+        },
+      }),
+      samples: [{}],
+      dataTypes: "all",
+    };
+    registry.register(rows);
+    class Recording extends MemoryStore {
+      override async set(key: string, value: Uint8Array) {
+        stored.set(key, value.slice());
+        return super.set(key, value);
+      }
+    }
+    const a = await createArray(new Recording(), "", {
+      shape: [8, 1024],
+      chunkShape: [4, 256],
+      dataType: "int32",
+      context: createContext({ registry }),
+      codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "rows" }],
+    });
+    await a.set(null, iota(8 * 1024));
+    // 8 chunks, each gathered from its 4 rows of 256 int32 in the value: 1024 bytes apiece.
+    expect(gathered).toEqual(new Array(8).fill([1024, 1024, 1024, 1024]));
+    // Chunk c/1/2 holds rows 4..8, columns 512..768, in C order.
+    const want = new Int32Array(4 * 256).map((_, i) => (4 + (i >> 8)) * 1024 + 512 + (i & 255));
+    expect(stored.get("c/1/2")).toEqual(new Uint8Array(want.buffer));
+    expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(8 * 1024)));
+    expect(scattered).toEqual(new Array(8).fill([1024, 1024, 1024, 1024]));
+    // A window cuts chunks: those decode into scratch memory and are copied as before.
+    expect(Array.from((await a.get("1:3, 254:258")).data)).toEqual([
+      1278, 1279, 1280, 1281, 2302, 2303, 2304, 2305,
+    ]);
+    expect(scattered.length).toBe(8);
+  });
+
   it("keeps NaN payloads bit for bit through strided and transposed reads", async () => {
     const a = await createArray(new MemoryStore(), "", {
       shape: [3, 4],

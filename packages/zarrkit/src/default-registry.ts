@@ -9,7 +9,10 @@ import {
 } from "@zarrkit/core";
 import { shardingExtension } from "@zarrkit/sharding";
 import { storesExtension } from "@zarrkit/stores";
+import { hugePageAllocator, loadNativeMemory } from "./huge-page-allocator.js";
 import { WorkerPool, type WorkerPoolOptions } from "./workers/worker-pool.js";
+
+const nativeMemory = await loadNativeMemory();
 
 /** A registry holding core's extensions and every default extension package's. */
 export function createDefaultRegistry(): Registry {
@@ -24,7 +27,11 @@ export interface DefaultContextOptions extends Omit<ContextOptions, "registry"> 
   workers?: boolean | WorkerPoolOptions;
 }
 
-/** A context over a fresh default registry, with a worker pool for codecs unless told not to. */
+/**
+ * A context over a fresh default registry, with a worker pool for codecs unless told not to,
+ * and (where @zarrkit/native is built) large results allocated on huge pages unless an
+ * `allocator` is given.
+ */
 export function createDefaultContext(options: DefaultContextOptions = {}): Context {
   const { workers, ...rest } = options;
   const registry = createDefaultRegistry();
@@ -32,8 +39,11 @@ export function createDefaultContext(options: DefaultContextOptions = {}): Conte
   const codecRunner =
     rest.codecRunner ??
     (wanted === false ? undefined : new WorkerPool(registry, wanted === true ? {} : wanted));
+  const allocator =
+    rest.allocator ?? (nativeMemory === undefined ? undefined : hugePageAllocator(nativeMemory));
   return createContext({
     ...rest,
+    ...(allocator === undefined ? {} : { allocator }),
     registry,
     ...(codecRunner === undefined ? {} : { codecRunner }),
   });

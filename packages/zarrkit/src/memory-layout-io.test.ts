@@ -185,9 +185,10 @@ describe("chunk I/O without intermediate buffers", () => {
     const got = Array.from((await a.get(null)).data);
     expect(got.slice(0, 56 * 64)).toEqual(Array.from(iota(56 * 64)));
     expect(got.slice(56 * 64)).toEqual(new Array(8 * 64).fill(3));
-    // Every stored chunk was read into lent memory (a store may borrow before it knows a chunk
-    // is missing: native reads do, for the 8 missing ones).
-    expect(lentSizes.length).toBeGreaterThanOrEqual(56);
+    // Stored chunks are read into lent memory: all 56 on node:fs; with the native addon, all
+    // but those read before any chunk's size was known (up to the 16 of the first wave), plus
+    // the 8 missing ones (it borrows before it knows a chunk is missing).
+    expect(lentSizes.length).toBeGreaterThanOrEqual(56 - 16);
     expect(lentSizes.length).toBeLessThanOrEqual(64);
     // A chunk that does not decode fails naming it, and the read after it is still right.
     await writeFile(join(root, "c", "2", "2"), Buffer.alloc(40, 7));
@@ -211,7 +212,9 @@ describe("chunk I/O without intermediate buffers", () => {
       }
     }
     const store = new WatchedStore(root);
-    expect(store.capabilities.writeConcurrency).toBe(4);
+    // 4 on node:fs, 8 with the native addon's one-job writes.
+    const limit = store.capabilities.writeConcurrency;
+    expect([4, 8]).toContain(limit);
     const a = await createArray(store, "", {
       shape: [32, 32],
       chunkShape: [4, 4],
@@ -223,8 +226,39 @@ describe("chunk I/O without intermediate buffers", () => {
       context: createDefaultContext({ concurrency: 16 }),
     });
     await a.set(null, iota(32 * 32));
-    expect(most).toBe(4);
+    expect(most).toBe(limit);
     expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(32 * 32)));
+  });
+
+  it("writes a shard as its parts, gathered by the store, in ZEP2's layout", async () => {
+    const store = new CountingFileSystemStore(root);
+    const a = await createArray(store, "", {
+      shape: [64, 64],
+      chunkShape: [32, 32],
+      dataType: "int32",
+      codecs: [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [16, 16],
+            codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+            index_codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+            index_location: "end",
+          },
+        },
+      ],
+    });
+    await a.set(null, iota(64 * 64));
+    // 4 shards, each one gather write (4 inner chunks and the index), never joined in memory.
+    expect(store.setPartsCalls).toBe(4);
+    // ZEP2: inner chunks in C order, then the index of (offset, nbytes) uint64 pairs.
+    const shard = await readFile(join(root, "c", "1", "0"));
+    const inner = 16 * 16 * 4;
+    expect(shard.length).toBe(4 * inner + 4 * 16);
+    expect(shard.subarray(inner, 2 * inner)).toEqual(chunkBytes(64, 32, 16, 16, 16));
+    expect(shard.readBigUInt64LE(4 * inner + 16)).toBe(BigInt(inner));
+    expect(shard.readBigUInt64LE(4 * inner + 24)).toBe(BigInt(inner));
+    expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(64 * 64)));
   });
 
   it("keeps float32 NaN payloads bit for bit", async () => {

@@ -49,6 +49,7 @@ const readmes = [
   "packages/zarrkit/README.md",
   "packages/sharding/README.md",
   "packages/conformance/README.md",
+  "packages/native/README.md",
 ];
 
 describe("README examples run as written", () => {

@@ -144,6 +144,30 @@ export class CodecPipeline {
     return this.codecs.map((c) => c.toConfig());
   }
 
+  /**
+   * Whether encode gathers the rows of a strided chunk itself, off the calling thread (the
+   * innermost bytes->bytes codec offers encodeRuns, or the array->bytes codec encodes strided
+   * views as cheaply), so that a view of the caller's array is better passed in than a copy.
+   */
+  get gathersStrided(): boolean {
+    if (this.arrayToArray.length > 0) return false;
+    const innermost = this.bytesToBytes[0];
+    return innermost === undefined
+      ? this.arrayToBytes.encodesStrided === true
+      : innermost.encodeRuns !== undefined;
+  }
+
+  /**
+   * The encoded chunk as parts to concatenate, where the array->bytes codec makes them and no
+   * stage follows it (sharding); else encode's result as the one part.
+   */
+  async encodeParts(chunk: NDArray): Promise<Uint8Array[]> {
+    const encodeParts = this.arrayToBytes.encodeParts;
+    if (this.arrayToArray.length > 0 || this.bytesToBytes.length > 0 || encodeParts === undefined)
+      return [await this.encode(chunk)];
+    return encodeParts.call(this.arrayToBytes, chunk, this.#specs[0]!);
+  }
+
   async encode(chunk: NDArray): Promise<Uint8Array> {
     const innermost = this.bytesToBytes[0];
     if (innermost?.encodeRuns !== undefined) {

@@ -58,6 +58,17 @@ export interface ArrayToBytesCodec extends CodecBase {
    */
   storesMemoryLayout?(spec: ChunkSpec): boolean;
   /**
+   * True when encoding a strided view of the caller's array costs no more than encoding a
+   * contiguous copy of it (sharding whose inner chunks gather their own rows): writers then
+   * pass the view rather than copy the values first.
+   */
+  readonly encodesStrided?: boolean;
+  /**
+   * encode's result as parts whose concatenation it is (sharding: the inner chunks and the
+   * index), so that a store that gathers (setParts) writes them without joining them first.
+   */
+  encodeParts?(chunk: NDArray, spec: ChunkSpec): Promise<Uint8Array[]>;
+  /**
    * Decodes straight into `target` (a strided view with `spec.shape`), with no intermediate
    * array. Keeps no reference to `bytes` once done: the pipeline reuses that memory.
    */

@@ -457,6 +457,21 @@ export class ZarrArray<D extends string = string> {
           const inside =
             covered &&
             projection.coords.every((c, d) => (c + 1) * chunkShape[d]! <= this.shape[d]!);
+          if (
+            inside &&
+            this.#resolved.pipeline.gathersStrided &&
+            projection.dims.every((p) => p.step === 1 || p.count === 1)
+          ) {
+            // Encoded from the value itself: the codec gathers its rows off this thread.
+            await this.#writeChunk(store, key, {
+              data: source.data,
+              shape: projection.dims.map((p) => p.count),
+              stride: srcStride,
+              offset: src.offset,
+              dataType: this.dataType,
+            });
+            return;
+          }
           const chunk =
             existing ??
             (inside ? spare.pop() : undefined) ??
@@ -468,13 +483,9 @@ export class ZarrArray<D extends string = string> {
             lanes,
           );
           throwIfAborted(signal, { path: this.path, key });
-          const encoded = await this.#writeChunk(store, key, chunk);
+          const shared = await this.#writeChunk(store, key, chunk);
           // Once encoded into memory of its own, the chunk can take the next chunk's values.
-          if (
-            ArrayBuffer.isView(chunk.data) &&
-            encoded?.buffer !== chunk.data.buffer &&
-            spare.length < concurrency
-          )
+          if (ArrayBuffer.isView(chunk.data) && !shared && spare.length < concurrency)
             spare.push(chunk);
         });
       },
@@ -645,21 +656,29 @@ export class ZarrArray<D extends string = string> {
     this.context.indexCache.delete(cacheKey);
   }
 
-  /** Encodes and stores a chunk (or deletes it when all fill); resolves the bytes stored. */
-  async #writeChunk(
-    store: WritableStore,
-    key: string,
-    chunk: NDArray,
-  ): Promise<Uint8Array | undefined> {
+  /**
+   * Encodes and stores a chunk (or deletes it when all fill). Resolves whether the stored bytes
+   * may share the chunk's memory (then it cannot take other values until they are written).
+   */
+  async #writeChunk(store: WritableStore, key: string, chunk: NDArray): Promise<boolean> {
     // Whatever happens next, cached copies of this chunk (and of its shard index) are stale.
     this.#forgetCached(key);
     if (!this.options.writeEmptyChunks && isAllElement(chunk, this.#resolved.fillValue)) {
       await this.#storeCall(key, () => store.delete(key));
-      return undefined;
+      return false;
     }
-    const bytes = await this.#resolved.pipeline.encode(chunk);
-    await this.#storeCall(key, () => store.set(key, bytes));
-    return bytes;
+    const buffer = ArrayBuffer.isView(chunk.data) ? chunk.data.buffer : undefined;
+    const setParts = store.setParts;
+    const { pipeline } = this.#resolved;
+    // Several parts (a shard's inner chunks and index) are gathered by the store, never joined.
+    const parts =
+      setParts === undefined ? [await pipeline.encode(chunk)] : await pipeline.encodeParts(chunk);
+    await this.#storeCall(key, () =>
+      setParts !== undefined && parts.length > 1
+        ? setParts.call(store, key, parts)
+        : store.set(key, parts[0]!),
+    );
+    return parts.some((part) => part.buffer === buffer);
   }
 
   /** A chunk's bytes, in memory lent by `buffers` when the store can read into it. */

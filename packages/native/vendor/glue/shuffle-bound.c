@@ -1,11 +1,12 @@
 /*
- * zarrkit's stand-in for c-blosc's blosc/shuffle.c in the WebAssembly build (MIT, like zarrkit).
+ * zarrkit's stand-in for c-blosc's blosc/shuffle.c (MIT, like zarrkit), in the WebAssembly build
+ * and the native one.
  *
  * Upstream shuffle.c picks the shuffle routines at run time with the x86 `cpuid` instruction,
- * which WebAssembly has no equivalent of (and which clang cannot even assemble for wasm32). Here
- * the same four entry points (shuffle.h) are bound when compiling instead: to c-blosc's SSE2
- * routines when built with -msse2 (emscripten turns SSE2 intrinsics into WebAssembly SIMD), to
- * the generic ones otherwise. The bitshuffle wrappers do what upstream's do: only whole groups
+ * which WebAssembly has no equivalent of (and which clang cannot even assemble for wasm32), and
+ * needs c-blosc's AVX2 sources besides. Here the same four entry points (shuffle.h) are bound
+ * when compiling instead: to c-blosc's SSE2 routines where SSE2 is there (every x86-64 CPU; in
+ * WebAssembly emscripten turns SSE2 intrinsics into SIMD), to the generic ones otherwise. The bitshuffle wrappers do what upstream's do: only whole groups
  * of 8 elements are bit-transposed, the rest of the block is copied.
  */
 #include <string.h>

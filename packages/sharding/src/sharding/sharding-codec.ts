@@ -53,6 +53,11 @@ export class ShardingCodec implements ArrayToBytesCodec {
   readonly indexSize: number;
   readonly #config: NamedConfig;
 
+  /** Inner chunks that gather their own rows are encoded from views of the shard's values. */
+  get encodesStrided(): boolean {
+    return this.inner.gathersStrided;
+  }
+
   private constructor(fields: {
     chunkShape: readonly number[];
     indexLocation: IndexLocation;
@@ -340,6 +345,18 @@ export class ShardingCodec implements ArrayToBytesCodec {
   }
 
   async encode(chunk: NDArray, spec: ChunkSpec): Promise<Uint8Array> {
+    const all = await this.encodeParts(chunk, spec);
+    const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of all) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  /** The shard as its parts: the encoded inner chunks in C order, and the index. */
+  async encodeParts(chunk: NDArray, spec: ChunkSpec): Promise<Uint8Array[]> {
     const index = ShardIndex.empty(elementCount(this.grid));
     const parts: Uint8Array[] = [];
     let offset = this.indexLocation === "start" ? this.indexSize : 0;
@@ -358,6 +375,11 @@ export class ShardingCodec implements ArrayToBytesCodec {
           chunk.offset,
         ),
       };
+      if (this.inner.gathersStrided) {
+        // The inner codecs gather the view's rows themselves (off this thread): no copy.
+        encoded[i] = isAllElement(view, spec.fillValue) ? undefined : await this.inner.encode(view);
+        return;
+      }
       const copy = spare.pop() ?? ndarray(spec.dataType, this.chunkShape);
       stridedCopy(copy, view, this.chunkShape, spec.dataType.lanes);
       const bytes = isAllElement(copy, spec.fillValue) ? undefined : await this.inner.encode(copy);
@@ -371,14 +393,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
       offset += bytes.length;
     });
     const indexBytes = await this.index.encode(ndarray(uint64, [...this.grid, 2], index.entries));
-    const all = this.indexLocation === "start" ? [indexBytes, ...parts] : [...parts, indexBytes];
-    const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const part of all) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return this.indexLocation === "start" ? [indexBytes, ...parts] : [...parts, indexBytes];
   }
 }
 

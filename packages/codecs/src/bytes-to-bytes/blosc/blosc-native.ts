@@ -10,22 +10,11 @@ import { type CBloscCompressOptions, frameContentSize } from "./cblosc.js";
  * small.
  */
 export function nativeBlosc(native: NativeCodecs): BloscBackend {
-  const compress = async (
+  const compress = (
     bytes: ByteRuns,
     { clevel, shuffle, typesize, blocksize, cname }: CBloscCompressOptions,
-  ): Promise<Uint8Array> => {
-    const out = new Uint8Array(native.compressBound("blosc", byteLength(bytes)));
-    const written = await native.bloscCompress(
-      bytes,
-      out,
-      clevel,
-      shuffle,
-      typesize,
-      blocksize,
-      cname,
-    );
-    return out.subarray(0, written);
-  };
+  ): Promise<Uint8Array> =>
+    native.bloscCompress(bytes, clevel, shuffle, typesize, blocksize, cname);
   const decompressInto = async (frame: Uint8Array, target: ByteRuns): Promise<void> => {
     if (byteLength(target) > 0) await native.bloscDecompress(frame, target);
   };

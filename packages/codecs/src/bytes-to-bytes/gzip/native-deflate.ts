@@ -29,10 +29,8 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
     }
     return written === native.NEEDS_FALLBACK ? undefined : written;
   };
-  const encode = async (format: ZlibFormat, bytes: ByteRuns, level: number) => {
-    const out = new Uint8Array(native.compressBound(format, byteLength(bytes)));
-    return out.subarray(0, await native.deflate(bytes, out, level, ZLIB_FRAMING[format]));
-  };
+  const encode = (format: ZlibFormat, bytes: ByteRuns, level: number) =>
+    native.deflate(bytes, level, ZLIB_FRAMING[format]);
   const decodeInto = async (
     format: ZlibFormat,
     codec: string,

@@ -18,10 +18,8 @@ export function nativeZstd(native: NativeCodecs): ZstdBackend {
     if (written !== size)
       throw new RangeError(`the frame declares ${size} bytes and holds ${written}`);
   };
-  const encode = async (bytes: ByteRuns, level: number, checksum: boolean) => {
-    const out = new Uint8Array(native.compressBound("zstd", byteLength(bytes)));
-    return out.subarray(0, await native.zstdCompress(bytes, out, level, checksum ? 1 : 0));
-  };
+  const encode = (bytes: ByteRuns, level: number, checksum: boolean) =>
+    native.zstdCompress(bytes, level, checksum ? 1 : 0);
   return {
     name: `libzstd ${native.versions.zstd} (@zarrkit/native)`,
     encode,
