@@ -68,7 +68,7 @@ const on = (codec) => ({
   encode: (b) => codec.encode(b),
   decode: (b) => codec.decode(b, data.length),
 });
-const chosen = (backend) => `${backend.name} (zarrkit)`;
+const chosen = (backend) => backend.name;
 
 const candidates = [
   ["gzip 5", chosen(codecBackends.deflate), "zarrkit", () => zarrkit("gzip", { level: 5 })],
