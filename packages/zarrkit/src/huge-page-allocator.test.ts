@@ -26,6 +26,7 @@ describe("the huge page allocator", () => {
   it("is what the default context reads large results into, correctly", async () => {
     const context = createDefaultContext({ workers: false });
     expect(context.allocator !== undefined).toBe(nativeMemory !== undefined);
+    expect(createDefaultContext({ workers: false, hugePages: false }).allocator).toBeUndefined();
     const a = await createArray(new MemoryStore(), "", {
       shape: [4096, 2048],
       chunkShape: [1024, 2048],
