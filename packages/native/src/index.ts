@@ -140,6 +140,10 @@ function isBinding(value: unknown): value is Binding {
 let failure: string | undefined;
 
 function load(): Binding | undefined {
+  if (process.env.ZARRKIT_NATIVE === "0") {
+    failure = "ZARRKIT_NATIVE=0 in the environment";
+    return undefined;
+  }
   try {
     // The addon node-gyp built on install (`binding.gyp`).
     const binding: unknown = createRequire(import.meta.url)("../build/Release/zarrkit_native.node");
@@ -155,7 +159,8 @@ const binding = load();
 
 /**
  * The addon's codecs, or undefined when it is not built for this platform (no compiler at
- * install time, or another Node ABI): callers fall back to WebAssembly or `node:zlib`.
+ * install time, or another Node ABI) or `ZARRKIT_NATIVE=0` is set: callers fall back to
+ * WebAssembly or `node:zlib`.
  */
 export const nativeCodecs: NativeCodecs | undefined = binding;
 

@@ -21,10 +21,9 @@ export function hugePageAllocator(memory: NativeMemory): Allocator {
 
 /**
  * @zarrkit/native's memory advice, or undefined where that optional dependency is not
- * installed or built, or `ZARRKIT_NATIVE=0` says not to use it.
+ * installed or built, or `ZARRKIT_NATIVE=0` is set.
  */
 export async function loadNativeMemory(): Promise<NativeMemory | undefined> {
-  if (process.env.ZARRKIT_NATIVE === "0") return undefined;
   try {
     return (await import("@zarrkit/native")).nativeMemory;
   } catch {
