@@ -444,16 +444,22 @@ static napi_value js_zstd_decompress(napi_env env, napi_callback_info info) {
   return j == NULL ? NULL : queue(env, j, args);
 }
 
-/* zstdCompress(source, level, checksum 0|1): Promise<frame> */
-static napi_value js_zstd_compress(napi_env env, napi_callback_info info) {
-  static const char* const names[] = {"level", "checksum"};
+/* An encoder taking (source, level, flag): zstd's checksum, deflate's zlib framing. */
+static napi_value level_and_flag_job(napi_env env, napi_callback_info info, operation op,
+                                     const char* flag) {
+  const char* const names[] = {"level", flag};
   int values[2];
   napi_value args[8];
-  job* j = new_job(env, info, ZSTD_ENCODE, 2, names, values, args);
+  job* j = new_job(env, info, op, 2, names, values, args);
   if (j == NULL) return NULL;
   j->level = values[0];
   j->flag = values[1];
   return queue(env, j, args);
+}
+
+/* zstdCompress(source, level, checksum 0|1): Promise<frame> */
+static napi_value js_zstd_compress(napi_env env, napi_callback_info info) {
+  return level_and_flag_job(env, info, ZSTD_ENCODE, "checksum");
 }
 
 /* inflate(source, target, zlib framing 0|1): Promise<bytes written, or -2: retry elsewhere> */
@@ -469,14 +475,7 @@ static napi_value js_deflate_decompress(napi_env env, napi_callback_info info) {
 
 /* deflate(source, level 0..12, zlib framing 0|1): Promise<stream> */
 static napi_value js_deflate_compress(napi_env env, napi_callback_info info) {
-  static const char* const names[] = {"level", "zlib"};
-  int values[2];
-  napi_value args[8];
-  job* j = new_job(env, info, DEFLATE_ENCODE, 2, names, values, args);
-  if (j == NULL) return NULL;
-  j->level = values[0];
-  j->flag = values[1];
-  return queue(env, j, args);
+  return level_and_flag_job(env, info, DEFLATE_ENCODE, "zlib");
 }
 
 /* bloscGetItem(source, start, count, target): elements' bytes written, synchronously. */

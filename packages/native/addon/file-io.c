@@ -103,16 +103,32 @@ static bool transfer_all(file_job* j, int fd, bool reading) {
   return true;
 }
 
-static void read_into(file_job* j) {
+/*
+ * Opens a regular file for reading and reads its size into `info`; -1 when there is none (a
+ * directory counts as none: result MISSING) or on failure (error set).
+ */
+static int open_file(file_job* j, struct stat* info) {
   int fd = open_for_reading(j);
-  if (fd < 0) return;
-  struct stat info;
-  if (fstat(fd, &info) != 0) {
+  if (fd < 0) return -1;
+  if (fstat(fd, info) != 0) {
     fail(j, "fstat");
-  } else if (S_ISDIR(info.st_mode)) {
+    close(fd);
+    return -1;
+  }
+  if (S_ISDIR(info->st_mode)) {
     j->result = MISSING;
-  } else if ((uint64_t)info.st_size != j->total &&
-             (j->op != READ_UP_TO || (uint64_t)info.st_size > j->total)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static void read_into(file_job* j) {
+  struct stat info;
+  int fd = open_file(j, &info);
+  if (fd < 0) return;
+  if ((uint64_t)info.st_size != j->total &&
+      (j->op != READ_UP_TO || (uint64_t)info.st_size > j->total)) {
     j->result = info.st_size; /* the caller reads it another way */
   } else {
     if (j->op == READ_UP_TO) j->iov[0].iov_len = (size_t)info.st_size; /* one target */
@@ -122,14 +138,10 @@ static void read_into(file_job* j) {
 }
 
 static void read_whole(file_job* j) {
-  int fd = open_for_reading(j);
-  if (fd < 0) return;
   struct stat info;
-  if (fstat(fd, &info) != 0) {
-    fail(j, "fstat");
-  } else if (S_ISDIR(info.st_mode)) {
-    j->result = MISSING;
-  } else if (j->range_start >= 0 && j->range_start + j->range_length > info.st_size) {
+  int fd = open_file(j, &info);
+  if (fd < 0) return;
+  if (j->range_start >= 0 && j->range_start + j->range_length > info.st_size) {
     j->file_size = info.st_size;
   } else {
     off_t start = j->range_start == -2   ? 0
