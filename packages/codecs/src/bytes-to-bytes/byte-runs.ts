@@ -1,4 +1,5 @@
-import type { ByteRuns } from "@zarrkit/native";
+/** A buffer, or runs of memory taken one after another (@zarrkit/native's `ByteRuns`). */
+export type ByteRuns = Uint8Array | readonly Uint8Array[];
 
 /** The bytes a buffer, or a list of runs, holds in all. */
 export const byteLength = (bytes: ByteRuns): number =>

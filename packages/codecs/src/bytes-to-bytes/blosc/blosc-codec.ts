@@ -8,7 +8,7 @@ import {
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import { byteLength } from "../byte-runs.js";
-import { decodeIntoByCopy, scatterByCopy } from "../decode-into-by-copy.js";
+import { decodeIntoByCopy } from "../decode-into-by-copy.js";
 import type { BloscBackend } from "./blosc-backend.js";
 import { type BloscHeader, type CBloscCompressOptions, readBloscHeader } from "./cblosc.js";
 
@@ -71,7 +71,7 @@ export class BloscCodec implements BytesToBytesCodec {
     if (decompressIntoRuns !== undefined)
       this.decodeIntoRuns = async (bytes, runs) => {
         const size = byteLength(runs);
-        if (isSnappy(this.#exactHeader(bytes, size))) return scatterByCopy(this, bytes, runs, size);
+        if (isSnappy(this.#exactHeader(bytes, size))) return decodeIntoByCopy(this, bytes, runs);
         try {
           await decompressIntoRuns.call(backend, bytes, runs);
         } catch (err) {

@@ -2,9 +2,9 @@
 export type ZlibFormat = "gzip" | "zlib";
 
 /**
- * Where DEFLATE comes from: libdeflate (@zarrkit/native) or node:zlib in Node,
- * Compression Streams in browsers. Decoding must
- * never produce more than `limit` bytes (CorruptChunkError naming the codec instead).
+ * Where DEFLATE comes from: libdeflate (@zarrkit/native) or node:zlib in Node, Compression
+ * Streams in browsers. Decoding must never produce more than `limit` bytes (CorruptChunkError
+ * naming the codec instead).
  */
 export interface DeflateBackend {
   readonly name: string;

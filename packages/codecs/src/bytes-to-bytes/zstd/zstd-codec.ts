@@ -7,7 +7,7 @@ import {
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import { byteLength } from "../byte-runs.js";
-import { decodeIntoByCopy, scatterByCopy } from "../decode-into-by-copy.js";
+import { decodeIntoByCopy } from "../decode-into-by-copy.js";
 import type { ZstdBackend } from "./zstd-backend.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
@@ -35,8 +35,7 @@ export class ZstdCodec implements BytesToBytesCodec {
     if (decodeIntoRuns !== undefined)
       this.decodeIntoRuns = async (bytes, runs) => {
         const size = byteLength(runs);
-        if (this.#declared(bytes, size) === undefined)
-          return scatterByCopy(this, bytes, runs, size);
+        if (this.#declared(bytes, size) === undefined) return decodeIntoByCopy(this, bytes, runs);
         await this.#wrap(decodeIntoRuns.call(backend, bytes, runs));
       };
     if (encodeRuns !== undefined)
