@@ -2,20 +2,70 @@
 # upstream sources kept unmodified in vendor/ (see vendor/README.md). Every symbol but the
 # Node-API entry point stays hidden, so nothing here binds to the zlib inside Node itself.
 {
+  "target_defaults": {
+    "include_dirs": [
+      "vendor/c-blosc/blosc",
+      "vendor/lz4/lib",
+      "vendor/zlib",
+      "vendor/zstd/lib",
+      "vendor/zstd/lib/common",
+      "vendor/libdeflate"
+    ],
+    "defines": [
+      "NDEBUG",
+      "HAVE_LZ4",
+      "HAVE_ZLIB",
+      "HAVE_ZSTD",
+      "ZSTD_LEGACY_SUPPORT=0",
+      "ZSTD_TRACE=0",
+      "ZSTDLIB_VISIBLE=",
+      "ZSTDERRORLIB_VISIBLE=",
+      "LZ4LIB_VISIBILITY="
+    ],
+    "cflags": ["-O3", "-fPIC", "-fvisibility=hidden", "-fno-math-errno"],
+    "cflags!": ["-Wextra"],
+    "cflags_c": ["-std=gnu11"],
+    "xcode_settings": {
+      "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+      "OTHER_CFLAGS": ["-O3", "-std=gnu11"]
+    }
+  },
   "targets": [
     {
-      "target_name": "zarrkit_native",
+      # c-blosc on its own, so that its per-call temporaries alone go through
+      # glue/blosc-temporaries.c (posix_memalign and free renamed for these files only).
+      "target_name": "blosc",
+      "type": "static_library",
       "sources": [
-        "addon/module.c",
-        "addon/codecs.c",
-        "addon/file-io.c",
-        "addon/memory.c",
         "vendor/c-blosc/blosc/blosc.c",
         "vendor/c-blosc/blosc/blosclz.c",
         "vendor/c-blosc/blosc/fastcopy.c",
         "vendor/c-blosc/blosc/shuffle-generic.c",
         "vendor/c-blosc/blosc/bitshuffle-generic.c",
-        "vendor/glue/shuffle-bound.c",
+        "vendor/glue/shuffle-bound.c"
+      ],
+      "defines": ["posix_memalign=zarrkit_blosc_memalign", "free=zarrkit_blosc_free"],
+      "conditions": [
+        [
+          "target_arch=='x64' or target_arch=='ia32'",
+          {
+            "sources": [
+              "vendor/c-blosc/blosc/shuffle-sse2.c",
+              "vendor/c-blosc/blosc/bitshuffle-sse2.c"
+            ]
+          }
+        ]
+      ]
+    },
+    {
+      "target_name": "zarrkit_native",
+      "dependencies": ["blosc"],
+      "sources": [
+        "addon/module.c",
+        "addon/codecs.c",
+        "addon/file-io.c",
+        "addon/memory.c",
+        "vendor/glue/blosc-temporaries.c",
         "vendor/lz4/lib/lz4.c",
         "vendor/lz4/lib/lz4hc.c",
         "vendor/zlib/adler32.c",
@@ -41,41 +91,11 @@
         "vendor/libdeflate/lib/zlib_compress.c",
         "vendor/libdeflate/lib/zlib_decompress.c"
       ],
-      "include_dirs": [
-        "vendor/c-blosc/blosc",
-        "vendor/lz4/lib",
-        "vendor/zlib",
-        "vendor/zstd/lib",
-        "vendor/zstd/lib/common",
-        "vendor/libdeflate"
-      ],
-      "defines": [
-        "NDEBUG",
-        "HAVE_LZ4",
-        "HAVE_ZLIB",
-        "HAVE_ZSTD",
-        "ZSTD_LEGACY_SUPPORT=0",
-        "ZSTD_TRACE=0",
-        "ZSTDLIB_VISIBLE=",
-        "ZSTDERRORLIB_VISIBLE=",
-        "LZ4LIB_VISIBILITY="
-      ],
-      "cflags": ["-O3", "-fvisibility=hidden", "-fno-math-errno"],
-      "cflags!": ["-Wextra"],
-      "cflags_c": ["-std=gnu11"],
-      "xcode_settings": {
-        "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
-        "OTHER_CFLAGS": ["-O3", "-std=gnu11"]
-      },
       "conditions": [
         [
           "target_arch=='x64' or target_arch=='ia32'",
           {
-            "sources": [
-              "vendor/c-blosc/blosc/shuffle-sse2.c",
-              "vendor/c-blosc/blosc/bitshuffle-sse2.c",
-              "vendor/libdeflate/lib/x86/cpu_features.c"
-            ]
+            "sources": ["vendor/libdeflate/lib/x86/cpu_features.c"]
           }
         ],
         [

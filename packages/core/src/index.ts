@@ -36,6 +36,7 @@ export {
   chunkCacheKey,
   createContext,
   defaultContext,
+  type ReleaseEncoded,
 } from "./context/context.js";
 export { LruCache } from "./context/lru-cache.js";
 export { runLimited } from "./context/run-limited.js";

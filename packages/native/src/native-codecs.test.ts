@@ -223,6 +223,72 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     expect(call(native.bloscCompress, bytes, 5, 1, 4, 0, 7)).toThrow(/compressor/);
   });
 
+  it("release detaches encoders' output only; later encoders reuse its memory correctly", async () => {
+    const frame = await native.zstdCompress(data, 3, 0);
+    const view = frame.subarray(4);
+    expect(native.release(frame)).toBe(true);
+    // Every view of that memory is now empty: nothing can read a block another encoder fills.
+    expect(frame.byteLength).toBe(0);
+    expect(view.byteLength).toBe(0);
+    expect(native.release(frame)).toBe(false);
+    const plain = new Uint8Array([1, 2, 3]);
+    expect(native.release(plain)).toBe(false);
+    expect([...plain]).toEqual([1, 2, 3]);
+    const decoded = new Uint8Array(data.length);
+    await native.zstdDecompress(await native.zstdCompress(viewOf(data), 3, 0), decoded);
+    expect(native.release(decoded)).toBe(false);
+    expect(decoded.byteLength).toBe(data.length);
+    // Encode, release and encode again, several at once: each frame still holds its own input.
+    for (let round = 0; round < 3; round++) {
+      const parts = Array.from({ length: 8 }, (_, i) =>
+        data.subarray(i * 131072, (i + 1) * 131072),
+      );
+      const frames = await Promise.all(
+        parts.map((part, i) =>
+          i % 2 === 0
+            ? native.zstdCompress(part, 3, 0)
+            : native.bloscCompress(part, 5, 1, 4, 0, "lz4"),
+        ),
+      );
+      const back = await Promise.all(
+        frames.map(async (f, i) => {
+          const out = new Uint8Array(131072);
+          await (i % 2 === 0 ? native.zstdDecompress(f, out) : native.bloscDecompress(f, out));
+          return out;
+        }),
+      );
+      expect(back.map((out, i) => same(out, parts[i]!))).toEqual(parts.map(() => true));
+      for (const f of frames) expect(native.release(f)).toBe(true);
+      // Finalizers run from the event loop: let the blocks return before the next round.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+
+  it("blosc: round trips of growing and shrinking sizes, many at once (reused temporaries)", async () => {
+    // c-blosc's scratch block is kept per thread and lent to the next call: sizes that grow past
+    // it, shrink below it and exceed what is kept must all come back intact.
+    const big = new Uint8Array(80 << 20);
+    for (let i = 0; i < big.length; i += 4096) big.set(data.subarray(0, 4096), i);
+    const sizes = [1 << 20, 4 << 20, 65536, 1000, 80 << 20, 2 << 20, 3 << 20, 1 << 20];
+    const results = await Promise.all(
+      sizes.map(async (size, i) => {
+        const input = big.subarray(i * 68, i * 68 + size);
+        const frame = await native.bloscCompress(
+          input,
+          5,
+          1 + (i % 2),
+          4,
+          0,
+          i % 3 ? "lz4" : "zstd",
+        );
+        const out = new Uint8Array(input.length);
+        await native.bloscDecompress(frame, out);
+        return same(out, input);
+      }),
+    );
+    expect(results).toEqual(sizes.map(() => true));
+  });
+
   it("runs many jobs at once on the thread pool, each into its own buffer", async () => {
     const frames = await Promise.all(
       Array.from({ length: 16 }, async (_, i) => {

@@ -9,10 +9,13 @@ import {
 } from "@zarrkit/core";
 import { shardingExtension } from "@zarrkit/sharding";
 import { storesExtension } from "@zarrkit/stores";
-import { hugePageAllocator, loadNativeMemory } from "./huge-page-allocator.js";
+import { hugePageAllocator } from "./huge-page-allocator.js";
+import { loadNativeAddon } from "./native-addon.js";
 import { WorkerPool, type WorkerPoolOptions } from "./workers/worker-pool.js";
 
-const nativeMemory = await loadNativeMemory();
+const native = await loadNativeAddon();
+const nativeMemory = native?.nativeMemory;
+const nativeCodecs = native?.nativeCodecs;
 
 /** A registry holding core's extensions and every default extension package's. */
 export function createDefaultRegistry(): Registry {
@@ -36,8 +39,8 @@ export interface DefaultContextOptions extends Omit<ContextOptions, "registry"> 
 
 /**
  * A context over a fresh default registry, with a worker pool for codecs unless told not to,
- * and (where @zarrkit/native is built) large results allocated on huge pages unless an
- * `allocator` is given.
+ * and where @zarrkit/native is built: large results allocated on huge pages unless an
+ * `allocator` is given, and the native encoders' output reused as soon as it is stored.
  */
 export function createDefaultContext(options: DefaultContextOptions = {}): Context {
   const { workers, hugePages, ...rest } = options;
@@ -50,9 +53,11 @@ export function createDefaultContext(options: DefaultContextOptions = {}): Conte
   const allocator =
     rest.allocator ??
     (nativeMemory === undefined || !wantHugePages ? undefined : hugePageAllocator(nativeMemory));
+  const releaseEncoded = rest.releaseEncoded ?? nativeCodecs?.release;
   return createContext({
     ...rest,
     ...(allocator === undefined ? {} : { allocator }),
+    ...(releaseEncoded === undefined ? {} : { releaseEncoded }),
     registry,
     ...(codecRunner === undefined ? {} : { codecRunner }),
   });

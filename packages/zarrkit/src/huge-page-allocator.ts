@@ -18,15 +18,3 @@ export function hugePageAllocator(memory: NativeMemory): Allocator {
     return data;
   };
 }
-
-/**
- * @zarrkit/native's memory advice, or undefined where that optional dependency is not
- * installed or built, or `ZARRKIT_NATIVE=0` is set.
- */
-export async function loadNativeMemory(): Promise<NativeMemory | undefined> {
-  try {
-    return (await import("@zarrkit/native")).nativeMemory;
-  } catch {
-    return undefined;
-  }
-}

@@ -23,6 +23,8 @@ export interface ContextOptions {
   indexCacheBytes?: number;
   /** Runs chunks' bytes->bytes codecs elsewhere (a worker pool); default: on this thread. */
   codecRunner?: CodecRunner;
+  /** Takes back encoded chunks once they are stored (see `ReleaseEncoded`). */
+  releaseEncoded?: ReleaseEncoded;
 }
 
 /**
@@ -30,6 +32,14 @@ export interface ContextOptions {
  * in any memory, e.g. a SharedArrayBuffer or a mapped GPU staging buffer.
  */
 export type Allocator = <D extends string>(dataType: DataType<D>, count: number) => ArrayFor<D>;
+
+/**
+ * Called with each encoded part of a chunk once a store that `copiesValues` has written it and
+ * nothing else reads it: memory the function recognises as its own (an encoder's output, say)
+ * may be reclaimed at once instead of at a garbage collection. Any other buffer, such as a view
+ * of the caller's value, it must leave alone.
+ */
+export type ReleaseEncoded = (encoded: Uint8Array) => void;
 
 /**
  * The resources a node works with: the registry and the chunk scheduler's limit. Passed when a
@@ -46,6 +56,7 @@ export interface Context {
   /** Per-chunk locks (by store and key) for read-modify-write. */
   readonly chunkLocks: KeyedLock;
   readonly codecRunner: CodecRunner | undefined;
+  readonly releaseEncoded: ReleaseEncoded | undefined;
 }
 
 const storeIds = new WeakMap<object, number>();
@@ -76,6 +87,7 @@ export function createContext(options: ContextOptions = {}): Context {
     chunkCache,
     chunkLocks: new KeyedLock(),
     codecRunner: options.codecRunner,
+    releaseEncoded: options.releaseEncoded,
     indexCache: new LruCache<string, Uint8Array>(
       options.indexCacheBytes ?? 16 << 20,
       (bytes) => bytes.byteLength,

@@ -678,7 +678,12 @@ export class ZarrArray<D extends string = string> {
         ? setParts.call(store, key, parts)
         : store.set(key, parts[0]!),
     );
-    return parts.some((part) => part.buffer === buffer);
+    const shared = parts.some((part) => part.buffer === buffer);
+    // Stored and read by nothing else now: encoder memory can serve the next chunk at once.
+    const release = this.context.releaseEncoded;
+    if (release !== undefined && store.capabilities?.copiesValues === true)
+      for (const part of parts) if (part.buffer !== buffer) release(part);
+    return shared;
   }
 
   /** A chunk's bytes, in memory lent by `buffers` when the store can read into it. */

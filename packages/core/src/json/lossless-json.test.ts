@@ -30,6 +30,31 @@ describe("lossless JSON", () => {
     expect(Object.keys(doc as object)).toContain("__proto__");
   });
 
+  it("sees duplicate keys anywhere, and is not fooled by strings that look like keys", () => {
+    const tricky = '{"a": "\\"b\\": 1", "c": ["d\\\\", {"e": ":"}], "f" : {"g": "h\\":"}}';
+    expect(parseJson(tricky)).toEqual(JSON.parse(tricky));
+    for (const text of [
+      '{"x": [{"k": 1, "k": 2}]}',
+      '{"s": "\\":", "s": 1}',
+      '{"k" : 1, "k"\n:2}',
+    ]) {
+      expect(() => parseJson(text), text).toThrow(/duplicate key/);
+    }
+  });
+
+  it("reads a large consolidated document the same as JSON.parse", () => {
+    const nodes: Record<string, unknown> = {};
+    for (let i = 0; i < 2000; i++) {
+      nodes[`group/array-${i}`] = {
+        shape: [i, 1024],
+        fill_value: i % 3 === 0 ? "NaN" : i / 8,
+        attributes: { title: `array "${i}"`, scale: [0.5, -i] },
+      };
+    }
+    const text = JSON.stringify({ consolidated_metadata: { metadata: nodes } }, null, 2);
+    expect(parseJson(text)).toEqual(JSON.parse(text));
+  });
+
   it.each([
     ["[1, 2,]", "line 1, column 7"],
     ['{"a": 1,}', "a string key"],

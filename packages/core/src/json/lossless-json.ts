@@ -7,12 +7,47 @@ import type { JsonObject, JsonValue } from "./json-value.js";
  * which one wins differs between implementations.
  */
 export function parseJson(text: string): JsonValue {
+  const quick = LONG_DIGITS.test(text) ? undefined : parseWithBuiltin(text);
+  if (quick !== undefined) return quick;
   const parser = new Parser(text);
   parser.skipSpace();
   const value = parser.value();
   parser.skipSpace();
   if (parser.at < text.length) parser.fail("end of input");
   return value;
+}
+
+/** Sixteen digits in a row: maybe an integer beyond 2^53 (or only a long string or fraction). */
+const LONG_DIGITS = /[0-9]{16}/;
+/** A string token, and the ":" after it when it is a key. */
+const STRING_TOKEN = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
+
+/**
+ * JSON.parse (native, ~10x faster than the parser below on a cold start or a large consolidated
+ * document) where it means the same: the caller has ruled out long integers, and the keys in
+ * the text must all survive (JSON.parse silently keeps the last of duplicates). Undefined when
+ * the text needs the strict parser, which also explains what is wrong with it.
+ */
+function parseWithBuiltin(text: string): JsonValue | undefined {
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  // In valid JSON every '"' outside a string opens one, so matching from the start walks
+  // exactly the string tokens.
+  let keysInText = 0;
+  for (const match of text.matchAll(STRING_TOKEN)) if (match[1] !== undefined) keysInText++;
+  return keysInText === countKeys(value) ? value : undefined;
+}
+
+function countKeys(value: JsonValue): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let n = 0;
+  if (Array.isArray(value)) for (const item of value) n += countKeys(item);
+  else for (const key of Object.keys(value)) n += 1 + countKeys(value[key]!);
+  return n;
 }
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;

@@ -16,6 +16,7 @@ export class MemoryStore implements WritableStore, ListableStore {
     writable: true,
     listable: true,
     ranges: true,
+    copiesValues: true,
   };
   readonly map: Map<string, Uint8Array>;
 

@@ -20,6 +20,11 @@ export interface StoreCapabilities {
    * instead of all of them finishing together.
    */
   readonly writeConcurrency?: number;
+  /**
+   * True when `set` and `setParts` no longer need the bytes they were given once they resolve
+   * (they copied or wrote them out): the writer may then reuse or free that memory.
+   */
+  readonly copiesValues?: boolean;
 }
 
 /**

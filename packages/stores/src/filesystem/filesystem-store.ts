@@ -63,6 +63,7 @@ export class FileSystemStore implements WritableStore, ListableStore {
       listable: true,
       ranges: true,
       writeConcurrency: this.#native === undefined ? 4 : 8,
+      copiesValues: true,
     };
   }
 
