@@ -178,15 +178,17 @@ static size_t compress_bound(operation op, int zlib, size_t length) {
 
 /*
  * Encoders' output blocks, recycled: a block freed to the C library is unmapped, and a fresh
- * one costs a page fault per 4 KiB (a third of zstd's time at level 3), so blocks whose
- * ArrayBuffer was collected wait here (up to BLOCKS_KEPT) for the next encoder.
+ * one costs a page fault per 4 KiB (a third of zstd's time at level 3), so blocks given back
+ * (`release`, or their ArrayBuffer collected) wait here for the next encoder: up to KEPT_BYTES
+ * in all, which holds two shards' worth of 256 KiB inner chunks or 32 chunks of 1 MiB.
  */
-#define BLOCKS_KEPT 32
+#define BLOCKS_KEPT 256
+#define KEPT_BYTES ((size_t)40 << 20)
 static struct {
   uint8_t* data;
   size_t capacity;
 } blocks[BLOCKS_KEPT];
-static size_t block_count;
+static size_t block_count, kept_bytes;
 static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A block of at least `*capacity` bytes (set to its real capacity); NULL if out of memory. */
@@ -197,6 +199,7 @@ static uint8_t* take_block(size_t* capacity) {
     if (blocks[i].capacity >= *capacity && blocks[i].capacity <= 2 * *capacity + 65536) {
       data = blocks[i].data;
       *capacity = blocks[i].capacity;
+      kept_bytes -= blocks[i].capacity;
       blocks[i] = blocks[--block_count];
       break;
     }
@@ -208,8 +211,11 @@ static uint8_t* take_block(size_t* capacity) {
 static void give_block(uint8_t* data, size_t capacity) {
   if (data == NULL) return;
   pthread_mutex_lock(&blocks_lock);
-  bool kept = block_count < BLOCKS_KEPT;
-  if (kept) blocks[block_count++] = (typeof(blocks[0])){data, capacity};
+  bool kept = block_count < BLOCKS_KEPT && kept_bytes + capacity <= KEPT_BYTES;
+  if (kept) {
+    blocks[block_count++] = (typeof(blocks[0])){data, capacity};
+    kept_bytes += capacity;
+  }
   pthread_mutex_unlock(&blocks_lock);
   if (!kept) free(data);
 }

@@ -230,6 +230,47 @@ describe("chunk I/O without intermediate buffers", () => {
     expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(32 * 32)));
   });
 
+  it("writes fewer shards at once, as each encodes 4 inner chunks at a time", async () => {
+    let inFlight = 0;
+    let most = 0;
+    class WatchedStore extends FileSystemStore {
+      override async setParts(...args: Parameters<FileSystemStore["setParts"]>) {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        try {
+          return await super.setParts(...args);
+        } finally {
+          inFlight--;
+        }
+      }
+    }
+    const store = new WatchedStore(root);
+    const limit = store.capabilities.writeConcurrency ?? 16;
+    const a = await createArray(store, "", {
+      shape: [64, 64],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      codecs: [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [4, 4],
+            codecs: [
+              { name: "bytes", configuration: { endian: "little" } },
+              { name: "zstd", configuration: { level: 1 } },
+            ],
+            index_codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+          },
+        },
+      ],
+      context: createDefaultContext({ concurrency: 16 }),
+    });
+    await a.set(null, iota(64 * 64));
+    // 16 shards; the store's limit counts encodes in flight: 8 -> 2 shards, 4 -> 1.
+    expect(most).toBe(limit / 4);
+    expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(64 * 64)));
+  });
+
   it("writes a shard as its parts, gathered by the store, in ZEP2's layout", async () => {
     const store = new CountingFileSystemStore(root);
     const a = await createArray(store, "", {

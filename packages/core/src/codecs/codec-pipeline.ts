@@ -149,6 +149,12 @@ export class CodecPipeline {
    * innermost bytes->bytes codec offers encodeRuns, or the array->bytes codec encodes strided
    * views as cheaply), so that a view of the caller's array is better passed in than a copy.
    */
+  /** Pieces of one chunk encoded at once (the array->bytes codec's `encodeConcurrency`). */
+  get encodeConcurrency(): number {
+    const n = this.arrayToBytes.encodeConcurrency;
+    return n !== undefined && Number.isSafeInteger(n) && n > 1 ? n : 1;
+  }
+
   get gathersStrided(): boolean {
     if (this.arrayToArray.length > 0) return false;
     const innermost = this.bytesToBytes[0];

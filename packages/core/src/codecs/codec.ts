@@ -69,6 +69,11 @@ export interface ArrayToBytesCodec extends CodecBase {
    */
   encodeParts?(chunk: NDArray, spec: ChunkSpec): Promise<Uint8Array[]>;
   /**
+   * How many pieces of one chunk encode runs at once (sharding: inner chunks in flight); a
+   * writer divides the chunks it writes at once by it. Default 1.
+   */
+  readonly encodeConcurrency?: number;
+  /**
    * Decodes straight into `target` (a strided view with `spec.shape`), with no intermediate
    * array. Keeps no reference to `bytes` once done: the pipeline reuses that memory.
    */

@@ -43,6 +43,7 @@ const uint64 = coreDataType("uint64")!;
 export class ShardingCodec implements ArrayToBytesCodec {
   readonly kind = "array_to_bytes";
   readonly name = "sharding_indexed";
+  readonly encodeConcurrency = INNER_ENCODES_IN_FLIGHT;
   readonly chunkShape: readonly number[];
   readonly indexLocation: IndexLocation;
   readonly inner: CodecPipeline;
