@@ -1,11 +1,19 @@
 // One timed zarrkit or zarrita.js operation in its own process: prints {"ms", "hash", "rssMiB",
 // "baseMiB"} (peak resident memory, and the resident memory just before the timed operation).
 //   node op-js.mjs zarrkit|zarrita VARIANT read|window|write DATA_DIR OUT_DIR
+//   node op-js.mjs zarrkit|zarrita - import   (the import alone, first thing in the process)
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [impl, variant, op, data, out] = process.argv.slice(2);
+if (op === "import") {
+  const start = performance.now();
+  if (impl === "zarrkit") await import("zarrkit");
+  else await Promise.all([import("zarrita"), import("@zarrita/storage/fs")]);
+  console.log(JSON.stringify({ ms: performance.now() - start, hash: null }));
+  process.exit(0);
+}
 let baseMiB = 0;
 const spec = JSON.parse(readFileSync(new URL("./datasets.json", import.meta.url), "utf8"));
 const v = spec.variants[variant];

@@ -1,7 +1,7 @@
 // `pnpm bench`: zarrkit, tensorstore and zarrita.js on the same five datasets, each operation in
-// its own process, median of ZARRKIT_BENCH_RUNS (default 5) after a warm-up; every read result
-// is checked byte for byte against the source and every written array is read back by
-// tensorstore and checked the same way. Prints the table and writes results/latest.{md,json}.
+// its own process, median of ZARRKIT_BENCH_RUNS (default 5) after a warm-up, the three taking
+// turns; every read result is checked byte for byte against the source and every written array
+// is read back by tensorstore and checked the same way. Prints the table and writes results/latest.{md,json}.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -45,32 +45,31 @@ const written = [];
 for (const variant of variants) {
   for (const op of ops) {
     const row = { variant, op };
-    for (const impl of impls) {
-      const target = join(out, `${impl}-${variant}`);
-      const times = [];
-      let note;
-      for (let r = 0; r <= runs; r++) {
-        const result = once(impl, variant, op, target);
-        if (result.unsupported) {
-          note = "cannot";
-          break;
-        }
-        if (result.error !== undefined) {
-          note = `error: ${result.error}`;
-          break;
-        }
-        if (op !== "write" && result.hash !== hashes[op === "window" ? "window" : "whole"]) {
-          note = "WRONG RESULT";
-          break;
-        }
-        if (r > 0) times.push(result.ms);
+    const times = Object.fromEntries(impls.map((impl) => [impl, []]));
+    const notes = {};
+    // Interleaved (one run of each in turn): drift in the machine's speed over the minutes a
+    // row takes (+-20% on these VMs) then falls on every implementation alike.
+    for (let r = 0; r <= runs; r++) {
+      for (const impl of impls) {
+        if (notes[impl] !== undefined) continue;
+        const result = once(impl, variant, op, join(out, `${impl}-${variant}`));
+        if (result.unsupported) notes[impl] = "cannot";
+        else if (result.error !== undefined) notes[impl] = `error: ${result.error}`;
+        else if (op !== "write" && result.hash !== hashes[op === "window" ? "window" : "whole"])
+          notes[impl] = "WRONG RESULT";
+        if (notes[impl] !== undefined) continue;
+        if (r > 0) times[impl].push(result.ms);
         if (impl === "zarrkit" && op === "read") {
           row.rssMiB = Math.max(row.rssMiB ?? 0, result.rssMiB);
           row.addedMiB = Math.max(row.addedMiB ?? 0, result.rssMiB - result.baseMiB);
         }
       }
-      if (op === "write" && note === undefined) written.push({ row, impl, path: target });
-      row[impl] = note ?? median(times);
+    }
+    for (const impl of impls) {
+      const note = notes[impl];
+      if (op === "write" && note === undefined)
+        written.push({ row, impl, path: join(out, `${impl}-${variant}`) });
+      row[impl] = note ?? median(times[impl]);
       process.stderr.write(
         `${variant} ${op} ${impl}: ${typeof row[impl] === "number" ? `${row[impl].toFixed(1)} ms` : row[impl]}\n`,
       );
@@ -109,6 +108,17 @@ function findChunk(dir) {
   return undefined;
 }
 
+// Importing the library, first thing in a fresh process (not part of the goals above): what a
+// one-shot script or CLI call pays before its first operation.
+const imports = {};
+for (let r = 0; r <= runs; r++) {
+  for (const impl of impls) {
+    const result = once(impl, "-", "import", join(out, "import"));
+    if (r > 0 && result.error === undefined) (imports[impl] ??= []).push(result.ms);
+  }
+}
+for (const impl of impls) imports[impl] = imports[impl] === undefined ? "error" : median(imports[impl]);
+
 const fmt = (v) => (typeof v === "number" ? `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms` : v);
 const ratio = (a, b) => (typeof a === "number" && typeof b === "number" ? (a / b).toFixed(2) : "-");
 const lines = [
@@ -126,13 +136,18 @@ const peak = results
       `${r.variant} ${r.rssMiB.toFixed(0)} MiB (${r.addedMiB.toFixed(0)} MiB over the process before the read${r.addedMiB <= 128 + 64 ? "" : ": OVER the goal"})`,
   );
 const text = [
-  `zarrkit benchmark, ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, Node ${process.version}, median of ${runs} after a warm-up, each operation in its own process.`,
+  `zarrkit benchmark, ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, Node ${process.version}, median of ${runs} after a warm-up, each operation in its own process, implementations taking turns.`,
   "",
   ...lines,
+  "",
+  `Import, first thing in a fresh process (tensorstore: with numpy): zarrkit ${fmt(imports.zarrkit)}, tensorstore ${fmt(imports.tensorstore)}, zarrita.js ${fmt(imports.zarrita)}.`,
   "",
   `Peak RSS of zarrkit's whole-array reads (output 128 MiB; goal: at most 64 MiB more than the output over the process's own): ${peak.join(", ")}.`,
 ].join("\n");
 console.log(text);
 mkdirSync(join(here, "..", "results"), { recursive: true });
 writeFileSync(join(here, "..", "results", "latest.md"), `${text}\n`);
-writeFileSync(join(here, "..", "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(
+  join(here, "..", "results", "latest.json"),
+  `${JSON.stringify({ rows: results, importMs: imports }, null, 2)}\n`,
+);
