@@ -110,14 +110,16 @@ function findChunk(dir) {
 
 // Importing the library, first thing in a fresh process (not part of the goals above): what a
 // one-shot script or CLI call pays before its first operation.
-const imports = {};
+const importTimes = Object.fromEntries(impls.map((impl) => [impl, []]));
 for (let r = 0; r <= runs; r++) {
   for (const impl of impls) {
     const result = once(impl, "-", "import", join(out, "import"));
-    if (r > 0 && result.error === undefined) (imports[impl] ??= []).push(result.ms);
+    if (r > 0 && result.error === undefined) importTimes[impl].push(result.ms);
   }
 }
-for (const impl of impls) imports[impl] = imports[impl] === undefined ? "error" : median(imports[impl]);
+const imports = Object.fromEntries(
+  impls.map((impl) => [impl, importTimes[impl].length > 0 ? median(importTimes[impl]) : "error"]),
+);
 
 const fmt = (v) => (typeof v === "number" ? `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms` : v);
 const ratio = (a, b) => (typeof a === "number" && typeof b === "number" ? (a / b).toFixed(2) : "-");
