@@ -89,6 +89,12 @@ export {
 } from "./hierarchy/zarr-array.js";
 export { type ChildEntry, ZarrGroup } from "./hierarchy/zarr-group.js";
 export {
+  expandRuns,
+  type StridedRuns,
+  stridedByteRuns,
+  stridedRunsLength,
+} from "./indexing/byte-runs.js";
+export {
   type ChunkProjection,
   chunkProjections,
   type DimProjection,

@@ -80,4 +80,108 @@ static inline int byte_runs(napi_env env, napi_value value, const char* name,
   return 1;
 }
 
+/* Reads the integer property `key` of `object` into `*out`; 0 unless it is a safe integer. */
+static inline int int64_property(napi_env env, napi_value object, const char* key, int64_t* out) {
+  napi_value value;
+  double number = 0;
+  if (napi_get_named_property(env, object, key, &value) != napi_ok ||
+      napi_get_value_double(env, value, &number) != napi_ok || number != (double)(int64_t)number ||
+      number > 9007199254740991.0 || number < -9007199254740991.0)
+    return 0;
+  *out = (int64_t)number;
+  return 1;
+}
+
+/* Dimensions a strided description may have (more than any chunk needs). */
+#define MAX_STRIDED_DIMS 32
+
+/*
+ * A strided description of runs, {bytes, offset, runBytes, shape, strides}: run i (C order over
+ * `shape`) is `runBytes` long and starts at `offset + sum(index[d] * strides[d])` in `bytes`. As
+ * iovecs (malloc'd into `*runs`, `*count` of them holding `*total` bytes); 0 with a TypeError
+ * pending unless it is one whose every run lies inside `bytes`.
+ */
+static inline int strided_runs(napi_env env, napi_value value, const char* name,
+                               struct iovec** runs, size_t* count, size_t* total) {
+  char message[120];
+  napi_value bytes_value, shape_value, strides_value;
+  uint8_t* base = NULL;
+  size_t base_length = 0;
+  int64_t offset = 0, run_bytes = 0, shape[MAX_STRIDED_DIMS], strides[MAX_STRIDED_DIMS];
+  uint32_t dims = 0, stride_dims = 0;
+  bool is_array = false;
+  snprintf(message, sizeof message,
+           "%s must be a Uint8Array, an array of them, or {bytes, offset, runBytes, shape, "
+           "strides} inside bytes",
+           name);
+  int ok = napi_get_named_property(env, value, "bytes", &bytes_value) == napi_ok &&
+           napi_get_named_property(env, value, "shape", &shape_value) == napi_ok &&
+           napi_get_named_property(env, value, "strides", &strides_value) == napi_ok &&
+           int64_property(env, value, "offset", &offset) &&
+           int64_property(env, value, "runBytes", &run_bytes) && run_bytes >= 0 &&
+           napi_is_array(env, shape_value, &is_array) == napi_ok && is_array &&
+           napi_get_array_length(env, shape_value, &dims) == napi_ok &&
+           napi_get_array_length(env, strides_value, &stride_dims) == napi_ok &&
+           dims == stride_dims && dims <= MAX_STRIDED_DIMS;
+  if (ok) {
+    bool is_typed = false;
+    napi_typedarray_type type;
+    void* pointer = NULL;
+    napi_is_typedarray(env, bytes_value, &is_typed);
+    ok = is_typed &&
+         napi_get_typedarray_info(env, bytes_value, &type, &base_length, &pointer, NULL, NULL) ==
+             napi_ok &&
+         type == napi_uint8_array;
+    base = pointer;
+  }
+  /* The runs' lowest and highest starts, to check them all against `bytes` at once. */
+  int64_t low = offset, high = offset, n = 1;
+  for (uint32_t d = 0; ok && d < dims; d++) {
+    napi_value element;
+    ok = napi_get_element(env, shape_value, d, &element) == napi_ok &&
+         napi_get_value_int64(env, element, &shape[d]) == napi_ok && shape[d] >= 0 &&
+         shape[d] <= ((int64_t)1 << 32) &&
+         napi_get_element(env, strides_value, d, &element) == napi_ok &&
+         napi_get_value_int64(env, element, &strides[d]) == napi_ok;
+    if (!ok) break;
+    if (shape[d] == 0) n = 0;
+    if (n == 0) continue;
+    n *= shape[d];
+    /* A reach past the buffer fails below anyway; checked by division first, so no overflow. */
+    int64_t magnitude = strides[d] < 0 ? -strides[d] : strides[d];
+    ok = magnitude == 0 || shape[d] - 1 <= (int64_t)base_length / magnitude;
+    if (!ok) break;
+    int64_t reach = (shape[d] - 1) * strides[d];
+    if (reach < 0) low += reach;
+    else high += reach;
+    ok = n <= ((int64_t)1 << 32);
+  }
+  if (ok && n > 0) ok = low >= 0 && high + run_bytes <= (int64_t)base_length;
+  if (!ok) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  struct iovec* iov = calloc(n > 0 ? (size_t)n : 1, sizeof(struct iovec));
+  if (iov == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  int64_t index[MAX_STRIDED_DIMS] = {0}, at = offset;
+  for (int64_t i = 0; i < n; i++) {
+    iov[i].iov_base = base + at;
+    iov[i].iov_len = (size_t)run_bytes;
+    /* Advance the index like an odometer, last dimension fastest. */
+    for (int64_t d = (int64_t)dims - 1; d >= 0; d--) {
+      at += strides[d];
+      if (++index[d] < shape[d]) break;
+      at -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  *runs = iov;
+  *count = (size_t)n;
+  *total = (size_t)n * (size_t)run_bytes;
+  return 1;
+}
+
 #endif

@@ -359,12 +359,20 @@ static void complete(napi_env env, napi_status status, void* data) {
   free_job(j);
 }
 
-/* A source or target argument: one Uint8Array, or an array of them (gathered or scattered). */
+/*
+ * A source or target argument: one Uint8Array, an array of them, or a strided description of
+ * runs in one (gathered or scattered).
+ */
 static int buffer_arg(napi_env env, napi_value value, const char* name, uint8_t** data,
                       size_t* length, struct iovec** runs, size_t* run_count) {
-  bool is_array = false;
+  bool is_array = false, is_typed = false;
+  napi_valuetype type = napi_undefined;
   napi_is_array(env, value, &is_array);
   if (is_array) return byte_runs(env, value, name, runs, run_count, length);
+  napi_is_typedarray(env, value, &is_typed);
+  napi_typeof(env, value, &type);
+  if (!is_typed && type == napi_object)
+    return strided_runs(env, value, name, runs, run_count, length);
   return byte_view(env, value, name, data, length);
 }
 

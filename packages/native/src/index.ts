@@ -9,10 +9,24 @@ export interface NativeVersions {
 }
 
 /**
- * A buffer, or several taken one after another: decoders scatter their output across the
- * pieces, encoders gather their input from them (on the pool thread, through scratch memory).
+ * Runs of `runBytes` in one buffer, placed like the elements of a strided array: run i (C order
+ * over `shape`) starts `offset + sum(index[d] * strides[d])` bytes into `bytes` (strides in
+ * bytes, any sign). The rows of a chunk inside a larger array, without a view per row.
  */
-export type ByteRuns = Uint8Array | readonly Uint8Array[];
+export interface StridedRuns {
+  readonly bytes: Uint8Array;
+  readonly offset: number;
+  readonly runBytes: number;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+}
+
+/**
+ * A buffer, or several taken one after another (listed, or strided): decoders scatter their
+ * output across the pieces, encoders gather their input from them (on the pool thread, through
+ * scratch memory). Runs outside their buffer throw a TypeError.
+ */
+export type ByteRuns = Uint8Array | readonly Uint8Array[] | StridedRuns;
 
 /**
  * The addon's functions. Each asynchronous one runs on libuv's thread pool (as many at once as

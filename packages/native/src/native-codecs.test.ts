@@ -10,6 +10,7 @@ import {
   nativeFileIO,
   nativeLoadFailure,
   nativeMemory,
+  type StridedRuns,
 } from "./index.js";
 
 // The addon is built on install where a compiler is; CI (ZARRKIT_REQUIRE_PEERS=1) must have it.
@@ -148,6 +149,48 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       // Runs that hold less than the stream are refused; nothing is written past them.
       await expect(decode(encoded, runs.slice(0, 10))).rejects.toThrow();
     }
+  });
+
+  it("takes runs described by strides: 3-D, backwards, and checked against the buffer", async () => {
+    // A 4x5x60-byte block inside a 6x8x100-byte array, starting at [1, 2, 10]; the middle
+    // dimension walked backwards (from row 6 down to row 2).
+    const backing = new Uint8Array(6 * 8 * 100).map((_, i) => (i * 37) % 251);
+    const at = (i: number, j: number) => (1 + i) * 800 + (6 - j) * 100 + 10;
+    const rows: Uint8Array[] = [];
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 5; j++) rows.push(backing.subarray(at(i, j), at(i, j) + 60));
+    const strided = (bytes: Uint8Array): StridedRuns => ({
+      bytes,
+      offset: at(0, 0),
+      runBytes: 60,
+      shape: [4, 5],
+      strides: [800, -100],
+    });
+    const joined = Buffer.concat(rows);
+    const frame = await native.zstdCompress(strided(backing), 3, 0);
+    const whole = new Uint8Array(joined.length);
+    await native.zstdDecompress(frame, whole);
+    expect(same(whole, joined)).toBe(true);
+    const target = new Uint8Array(backing.length).fill(0xee);
+    expect(
+      await native.bloscDecompress(
+        await native.bloscCompress(rows, 5, 1, 4, 0, "lz4"),
+        strided(target),
+      ),
+    ).toBe(joined.length);
+    const inRun = new Uint8Array(target.length);
+    for (const row of rows) {
+      expect(same(target.subarray(row.byteOffset, row.byteOffset + 60), row)).toBe(true);
+      inRun.fill(1, row.byteOffset, row.byteOffset + 60);
+    }
+    // Everything else in the target is untouched.
+    expect(target.every((b, i) => inRun[i] === 1 || b === 0xee)).toBe(true);
+    // A run that would start before the buffer or end past it is refused before any work.
+    const call = (runs: StridedRuns) => () => native.zstdDecompress(frame, runs);
+    expect(call({ ...strided(target), offset: 90 })).toThrow(TypeError);
+    expect(call({ ...strided(target), runBytes: 10_000 })).toThrow(TypeError);
+    expect(call({ ...strided(target), strides: [800] })).toThrow(TypeError);
+    expect(call({ ...strided(target), shape: [4, 2 ** 40] })).toThrow(TypeError);
   });
 
   it("reads files whole, by range and into buffers, and writes them atomically", async () => {

@@ -6,10 +6,12 @@ import {
   createContext,
   createDefaultContext,
   createDefaultRegistry,
+  expandRuns,
   isZarrkitError,
   MemoryStore,
   type NDArray,
   openArray,
+  type StridedRuns,
   type StridedView,
   type ZarrArray,
 } from "./index.js";
@@ -319,6 +321,66 @@ describe("decoding straight into the output", () => {
       1278, 1279, 1280, 1281, 2302, 2303, 2304, 2305,
     ]);
     expect(scattered.length).toBe(8);
+  });
+
+  it("a codec that takes strided runs gets one description per chunk, not a view per row", async () => {
+    const registry = createDefaultRegistry();
+    const seen: { offset: number; runBytes: number; shape: number[]; strides: number[] }[] = [];
+    const record = (runs: StridedRuns) =>
+      seen.push({
+        offset: runs.offset,
+        runBytes: runs.runBytes,
+        shape: [...runs.shape],
+        strides: [...runs.strides],
+      });
+    const strided: CodecExtension = {
+      kind: "codec",
+      name: "strided",
+      codecKind: "bytes_to_bytes",
+      fromConfig: () => ({
+        kind: "bytes_to_bytes",
+        name: "strided",
+        toConfig: () => ({ name: "strided" }),
+        encode: (bytes: Uint8Array) => bytes.slice(),
+        decode: (bytes: Uint8Array) => bytes.slice(),
+        async encodeStrided(runs: StridedRuns) {
+          record(runs);
+          return Buffer.concat(expandRuns(runs));
+        },
+        async decodeIntoStrided(bytes: Uint8Array, runs: StridedRuns) {
+          record(runs);
+          let at = 0;
+          for (const run of expandRuns(runs)) {
+            run.set(bytes.subarray(at, at + run.length));
+            at += run.length;
+          }
+        },
+      }),
+      samples: [{}],
+      dataTypes: "all",
+    };
+    registry.register(strided);
+    const a = await createArray(new MemoryStore(), "", {
+      shape: [2, 8, 1024],
+      chunkShape: [2, 4, 256],
+      dataType: "int32",
+      context: createContext({ registry }),
+      codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "strided" }],
+    });
+    await a.set(null, iota(2 * 8 * 1024));
+    // Chunk (0, 1, 2) of the value: rows of 256 int32 (1 KiB), 4 rows 4 KiB apart in each of 2
+    // planes 32 KiB apart, starting at element [0, 4, 512].
+    const want = {
+      offset: (4 * 1024 + 512) * 4,
+      runBytes: 1024,
+      shape: [2, 4],
+      strides: [32768, 4096],
+    };
+    expect(seen.length).toBe(8);
+    expect(seen).toContainEqual(want);
+    seen.length = 0;
+    expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(2 * 8 * 1024)));
+    expect(seen).toContainEqual(want);
   });
 
   it("keeps NaN payloads bit for bit through strided and transposed reads", async () => {

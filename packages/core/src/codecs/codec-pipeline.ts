@@ -1,5 +1,5 @@
 import { InvalidMetadataError, isZarrkitError, ZarrkitError } from "../errors/errors.js";
-import { contiguousByteRuns } from "../indexing/byte-runs.js";
+import { expandRuns, type StridedRuns, stridedByteRuns } from "../indexing/byte-runs.js";
 import type { StridedView } from "../indexing/strided-copy.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
@@ -144,23 +144,24 @@ export class CodecPipeline {
     return this.codecs.map((c) => c.toConfig());
   }
 
-  /**
-   * Whether encode gathers the rows of a strided chunk itself, off the calling thread (the
-   * innermost bytes->bytes codec offers encodeRuns, or the array->bytes codec encodes strided
-   * views as cheaply), so that a view of the caller's array is better passed in than a copy.
-   */
   /** Pieces of one chunk encoded at once (the array->bytes codec's `encodeConcurrency`). */
   get encodeConcurrency(): number {
     const n = this.arrayToBytes.encodeConcurrency;
     return n !== undefined && Number.isSafeInteger(n) && n > 1 ? n : 1;
   }
 
+  /**
+   * Whether encode gathers the rows of a strided chunk itself, off the calling thread (the
+   * innermost bytes->bytes codec offers encodeStrided or encodeRuns, or the array->bytes codec
+   * encodes strided views as cheaply), so that a view of the caller's array is better passed in
+   * than a copy.
+   */
   get gathersStrided(): boolean {
     if (this.arrayToArray.length > 0) return false;
     const innermost = this.bytesToBytes[0];
     return innermost === undefined
       ? this.arrayToBytes.encodesStrided === true
-      : innermost.encodeRuns !== undefined;
+      : innermost.encodeStrided !== undefined || innermost.encodeRuns !== undefined;
   }
 
   /**
@@ -176,13 +177,16 @@ export class CodecPipeline {
 
   async encode(chunk: NDArray): Promise<Uint8Array> {
     const innermost = this.bytesToBytes[0];
-    if (innermost?.encodeRuns !== undefined) {
+    if (innermost !== undefined && (innermost.encodeStrided ?? innermost.encodeRuns)) {
       // The chunk's rows, gathered by the codec itself (off the calling thread).
       const runs = this.#layoutRuns(chunk, "write");
       if (runs !== undefined) {
-        let bytes = await (runs.length === 1
-          ? innermost.encode(runs[0]!)
-          : innermost.encodeRuns(runs));
+        const single = singleRun(runs);
+        let bytes = await (single !== undefined
+          ? innermost.encode(single)
+          : innermost.encodeStrided !== undefined
+            ? innermost.encodeStrided(runs)
+            : innermost.encodeRuns!(expandRuns(runs)));
         for (const codec of this.bytesToBytes.slice(1)) bytes = await codec.encode(bytes);
         return bytes;
       }
@@ -261,11 +265,13 @@ export class CodecPipeline {
    * takes a chain without array->array codecs (their encoding may change values: bitround).
    */
   memoryRuns(target: StridedView, direction: "read" | "write"): Uint8Array[] | undefined {
-    return this.bytesToBytes.length > 0 ? undefined : this.#layoutRuns(target, direction);
+    if (this.bytesToBytes.length > 0) return undefined;
+    const runs = this.#layoutRuns(target, direction);
+    return runs === undefined ? undefined : expandRuns(runs);
   }
 
   /** The runs of `target` that the array->bytes codec's output fills, when it is memory order. */
-  #layoutRuns(target: StridedView, direction: "read" | "write"): Uint8Array[] | undefined {
+  #layoutRuns(target: StridedView, direction: "read" | "write"): StridedRuns | undefined {
     const spec = this.#specs[this.arrayToArray.length]!;
     if (
       (direction === "write" && this.arrayToArray.length > 0) ||
@@ -276,7 +282,7 @@ export class CodecPipeline {
     let view = target;
     for (const [i, codec] of this.arrayToArray.entries())
       view = codec.encodedTarget!(view, this.#specs[i]!);
-    return contiguousByteRuns(view, spec.shape, spec.dataType.lanes);
+    return stridedByteRuns(view, spec.shape, spec.dataType.lanes);
   }
 
   /**
@@ -292,14 +298,17 @@ export class CodecPipeline {
       view = codec.encodedTarget!(view, this.#specs[i]!);
     const spec = this.#specs[this.arrayToArray.length]!;
     const innermost = this.bytesToBytes[0];
-    if (innermost?.decodeIntoRuns !== undefined) {
+    if (innermost !== undefined && (innermost.decodeIntoStrided ?? innermost.decodeIntoRuns)) {
       // Decoded straight into the target's rows (off the calling thread: no worker hop needed).
       const runs = this.#layoutRuns(target, "read");
       if (runs !== undefined) {
         const bytesOfChunk = await this.#decodeBytes(bytes, undefined, 1);
-        if (runs.length === 1 && innermost.decodeInto !== undefined)
-          await innermost.decodeInto(bytesOfChunk, runs[0]!);
-        else await innermost.decodeIntoRuns(bytesOfChunk, runs);
+        const single = singleRun(runs);
+        if (single !== undefined && innermost.decodeInto !== undefined)
+          await innermost.decodeInto(bytesOfChunk, single);
+        else if (innermost.decodeIntoStrided !== undefined)
+          await innermost.decodeIntoStrided(bytesOfChunk, runs);
+        else await innermost.decodeIntoRuns!(bytesOfChunk, expandRuns(runs));
         return;
       }
     }
@@ -359,4 +368,10 @@ export class CodecPipeline {
       array = await this.arrayToArray[i]!.decode(array, this.#specs[i]!);
     return array;
   }
+}
+
+/** The one run of `runs` as a view, when there is exactly one. */
+function singleRun(runs: StridedRuns): Uint8Array | undefined {
+  if (!runs.shape.every((n) => n === 1)) return undefined;
+  return runs.bytes.subarray(runs.offset, runs.offset + runs.runBytes);
 }

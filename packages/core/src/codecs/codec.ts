@@ -1,5 +1,6 @@
 import type { LruCache } from "../context/lru-cache.js";
 import type { DataType } from "../data-types/data-type.js";
+import type { StridedRuns } from "../indexing/byte-runs.js";
 import type { StridedView } from "../indexing/strided-copy.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { NamedConfig } from "../metadata/named-config.js";
@@ -129,6 +130,13 @@ export interface BytesToBytesCodec extends CodecBase {
   decodeIntoRuns?(bytes: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
   /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
   encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
+  /**
+   * decodeIntoRuns for runs described by strides: preferred when offered, as the rows of a
+   * chunk then need no view each (nor the codec a look at each).
+   */
+  decodeIntoStrided?(bytes: Uint8Array, runs: StridedRuns): Promise<void>;
+  /** encodeRuns for runs described by strides (preferred when offered). */
+  encodeStrided?(runs: StridedRuns): Promise<Uint8Array>;
   /**
    * Bytes `offset` to `offset + length` of the decoded chunk, decoding as little as the format
    * allows (blosc: just the blocks that hold them); CorruptChunkError when they lie past its end.

@@ -4,16 +4,30 @@ import type { StridedView } from "./strided-copy.js";
 const MIN_RUN_BYTES = 512;
 
 /**
- * The bytes of `view` over `shape`, in C order, as contiguous runs of its memory: views into
- * its buffer, merged across dimensions wherever they are contiguous. undefined when the view
- * is not a typed array, steps backwards or sideways in its last dimension, or would split into
- * runs shorter than 512 bytes (a copy is cheaper then).
+ * Runs of `runBytes` in one buffer, placed like the elements of a strided array: run i (C order
+ * over `shape`) starts `offset + sum(index[d] * strides[d])` bytes into `bytes` (strides in
+ * bytes, any sign). The rows of a chunk inside a larger array, described without a view per row
+ * (a 256x256 chunk has 256 of them; a whole read, hundreds of thousands).
  */
-export function contiguousByteRuns(
+export interface StridedRuns {
+  readonly bytes: Uint8Array;
+  readonly offset: number;
+  readonly runBytes: number;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+}
+
+/**
+ * The bytes of `view` over `shape`, in C order, as runs of its memory, merged across dimensions
+ * wherever they are contiguous. undefined when the view is not a typed array, steps backwards or
+ * sideways in its last dimension, or would split into runs shorter than 512 bytes (a copy is
+ * cheaper then).
+ */
+export function stridedByteRuns(
   view: StridedView,
   shape: readonly number[],
   lanes: number,
-): Uint8Array[] | undefined {
+): StridedRuns | undefined {
   const { data } = view;
   if (!ArrayBuffer.isView(data)) return undefined;
   const slotBytes = data.BYTES_PER_ELEMENT;
@@ -27,20 +41,37 @@ export function contiguousByteRuns(
   const runBytes = run * lanes * slotBytes;
   const outer = shape.slice(0, d + 1);
   const count = outer.reduce((a, b) => a * b, 1);
-  if (count === 0) return [];
   if (runBytes < MIN_RUN_BYTES && count > 1) return undefined;
-  const runs: Uint8Array[] = [];
-  const index = new Array<number>(outer.length).fill(0);
-  let offset = view.offset;
+  return {
+    bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    offset: view.offset * lanes * slotBytes,
+    runBytes,
+    shape: outer,
+    strides: view.stride.slice(0, d + 1).map((s) => s * lanes * slotBytes),
+  };
+}
+
+/** How many bytes `runs` hold together. */
+export function stridedRunsLength(runs: StridedRuns): number {
+  return runs.shape.reduce((n, s) => n * s, runs.runBytes);
+}
+
+/** Each run of `runs` as a view, in order. */
+export function expandRuns(runs: StridedRuns): Uint8Array[] {
+  const { bytes, runBytes, shape, strides } = runs;
+  const count = shape.reduce((a, b) => a * b, 1);
+  const out: Uint8Array[] = [];
+  const index = new Array<number>(shape.length).fill(0);
+  let offset = runs.offset;
   for (let r = 0; r < count; r++) {
-    runs.push(new Uint8Array(data.buffer, data.byteOffset + offset * lanes * slotBytes, runBytes));
-    // Advance the outer multi-index like an odometer.
-    for (let k = outer.length - 1; k >= 0; k--) {
-      offset += view.stride[k]!;
-      if (++index[k]! < outer[k]!) break;
-      offset -= view.stride[k]! * outer[k]!;
+    out.push(bytes.subarray(offset, offset + runBytes));
+    // Advance the multi-index like an odometer.
+    for (let k = shape.length - 1; k >= 0; k--) {
+      offset += strides[k]!;
+      if (++index[k]! < shape[k]!) break;
+      offset -= strides[k]! * shape[k]!;
       index[k] = 0;
     }
   }
-  return runs;
+  return out;
 }

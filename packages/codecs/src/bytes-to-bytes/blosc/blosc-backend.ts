@@ -1,3 +1,4 @@
+import type { Runs } from "../byte-runs.js";
 import { type CBloscCompressOptions, loadCBlosc } from "./cblosc.js";
 
 /**
@@ -14,9 +15,9 @@ export interface BloscBackend {
   /** A frame that declares exactly `target.length` bytes, into `target`. */
   decompressInto(frame: Uint8Array, target: Uint8Array): Promise<void>;
   /** decompressInto across `runs` (their total is the frame's size), off the calling thread. */
-  decompressIntoRuns?(frame: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
+  decompressIntoRuns?(frame: Uint8Array, runs: Runs): Promise<void>;
   /** compress of the concatenation of `runs`, gathered off the calling thread. */
-  compressRuns?(runs: readonly Uint8Array[], options: CBloscCompressOptions): Promise<Uint8Array>;
+  compressRuns?(runs: Runs, options: CBloscCompressOptions): Promise<Uint8Array>;
   /** Bytes `offset` to `offset + length` of the content (c-blosc's getitem for whole items). */
   decompressRange(frame: Uint8Array, offset: number, length: number): Promise<Uint8Array>;
 }

@@ -7,7 +7,7 @@ import {
   UnsupportedFeatureError,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
-import { byteLength } from "../byte-runs.js";
+import { byteLength, type Runs } from "../byte-runs.js";
 import { decodeIntoByCopy } from "../decode-into-by-copy.js";
 import type { BloscBackend } from "./blosc-backend.js";
 import { type BloscHeader, type CBloscCompressOptions, readBloscHeader } from "./cblosc.js";
@@ -46,8 +46,10 @@ export class BloscCodec implements BytesToBytesCodec {
   readonly blocksize: number;
   readonly #backend: BloscBackend;
   /** Offered only where the backend decodes off the calling thread (native c-blosc). */
-  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: readonly Uint8Array[]) => Promise<void>;
-  readonly encodeRuns?: (runs: readonly Uint8Array[]) => Promise<Uint8Array>;
+  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
+  readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
   constructor(
     name: string,
@@ -68,7 +70,7 @@ export class BloscCodec implements BytesToBytesCodec {
     this.blocksize = fields.blocksize;
     this.#backend = backend;
     const { decompressIntoRuns, compressRuns } = backend;
-    if (decompressIntoRuns !== undefined)
+    if (decompressIntoRuns !== undefined) {
       this.decodeIntoRuns = async (bytes, runs) => {
         const size = byteLength(runs);
         if (isSnappy(this.#exactHeader(bytes, size))) return decodeIntoByCopy(this, bytes, runs);
@@ -78,8 +80,12 @@ export class BloscCodec implements BytesToBytesCodec {
           throw this.#corrupt(err);
         }
       };
-    if (compressRuns !== undefined)
+      this.decodeIntoStrided = this.decodeIntoRuns;
+    }
+    if (compressRuns !== undefined) {
       this.encodeRuns = async (runs) => compressRuns.call(backend, runs, this.#compressOptions());
+      this.encodeStrided = this.encodeRuns;
+    }
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { Runs } from "../byte-runs.js";
+
 /** gzip (RFC 1952) or zlib (RFC 1950) framing around DEFLATE. */
 export type ZlibFormat = "gzip" | "zlib";
 
@@ -23,12 +25,7 @@ export interface DeflateBackend {
     target: Uint8Array,
   ): Promise<void>;
   /** decodeInto across `runs` (their total is the stream's size), off the calling thread. */
-  decodeIntoRuns?(
-    format: ZlibFormat,
-    codec: string,
-    bytes: Uint8Array,
-    runs: readonly Uint8Array[],
-  ): Promise<void>;
+  decodeIntoRuns?(format: ZlibFormat, codec: string, bytes: Uint8Array, runs: Runs): Promise<void>;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
-  encodeRuns?(format: ZlibFormat, runs: readonly Uint8Array[], level: number): Promise<Uint8Array>;
+  encodeRuns?(format: ZlibFormat, runs: Runs, level: number): Promise<Uint8Array>;
 }

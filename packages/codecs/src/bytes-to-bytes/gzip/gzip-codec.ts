@@ -5,6 +5,7 @@ import {
   type JsonObject,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
+import type { Runs } from "../byte-runs.js";
 import type { DeflateBackend, ZlibFormat } from "./deflate-backend.js";
 
 /** Reads `{level: 0..9}` and nothing else. */
@@ -33,8 +34,10 @@ export class DeflateCodec implements BytesToBytesCodec {
   readonly #backend: DeflateBackend;
   /** Straight into the caller's buffer, where the backend can (only then: no copy is added). */
   readonly decodeInto?: (bytes: Uint8Array, target: Uint8Array) => Promise<void>;
-  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: readonly Uint8Array[]) => Promise<void>;
-  readonly encodeRuns?: (runs: readonly Uint8Array[]) => Promise<Uint8Array>;
+  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
+  readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
   constructor(name: string, format: ZlibFormat, level: number, backend: DeflateBackend) {
     this.name = name;
@@ -44,11 +47,15 @@ export class DeflateCodec implements BytesToBytesCodec {
     const { decodeInto, decodeIntoRuns, encodeRuns } = backend;
     if (decodeInto !== undefined)
       this.decodeInto = (bytes, target) => decodeInto.call(backend, format, name, bytes, target);
-    if (decodeIntoRuns !== undefined)
+    if (decodeIntoRuns !== undefined) {
       this.decodeIntoRuns = (bytes, runs) =>
         decodeIntoRuns.call(backend, format, name, bytes, runs);
-    if (encodeRuns !== undefined)
+      this.decodeIntoStrided = this.decodeIntoRuns;
+    }
+    if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, format, runs, level);
+      this.encodeStrided = this.encodeRuns;
+    }
   }
 
   toConfig() {

@@ -1,3 +1,5 @@
+import type { Runs } from "../byte-runs.js";
+
 type NumcodecsZstd = typeof import("numcodecs/zstd")["default"];
 type XxHash = Awaited<ReturnType<typeof import("xxhash-wasm")["default"]>>;
 
@@ -17,9 +19,9 @@ export interface ZstdBackend {
   /** A frame that declares exactly `target.length` bytes, decoded into `target`. */
   decodeInto?(bytes: Uint8Array, target: Uint8Array): Promise<void>;
   /** decodeInto across `runs` (their total is the frame's size), off the calling thread. */
-  decodeIntoRuns?(bytes: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
+  decodeIntoRuns?(bytes: Uint8Array, runs: Runs): Promise<void>;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
-  encodeRuns?(runs: readonly Uint8Array[], level: number, checksum: boolean): Promise<Uint8Array>;
+  encodeRuns?(runs: Runs, level: number, checksum: boolean): Promise<Uint8Array>;
 }
 
 /** Loaded on first use (WebAssembly modules cost start-up time, also in every worker). */

@@ -6,7 +6,7 @@ import {
   type JsonObject,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
-import { byteLength } from "../byte-runs.js";
+import { byteLength, type Runs } from "../byte-runs.js";
 import { decodeIntoByCopy } from "../decode-into-by-copy.js";
 import type { ZstdBackend } from "./zstd-backend.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
@@ -23,8 +23,10 @@ export class ZstdCodec implements BytesToBytesCodec {
   readonly checksum: boolean;
   readonly #backend: ZstdBackend;
   /** Offered only where the backend decodes off the calling thread (native libzstd). */
-  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: readonly Uint8Array[]) => Promise<void>;
-  readonly encodeRuns?: (runs: readonly Uint8Array[]) => Promise<Uint8Array>;
+  readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
+  readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
   constructor(name: string, level: number, checksum: boolean, backend: ZstdBackend) {
     this.name = name;
@@ -32,14 +34,18 @@ export class ZstdCodec implements BytesToBytesCodec {
     this.checksum = checksum;
     this.#backend = backend;
     const { decodeIntoRuns, encodeRuns } = backend;
-    if (decodeIntoRuns !== undefined)
+    if (decodeIntoRuns !== undefined) {
       this.decodeIntoRuns = async (bytes, runs) => {
         const size = byteLength(runs);
         if (this.#declared(bytes, size) === undefined) return decodeIntoByCopy(this, bytes, runs);
         await this.#wrap(decodeIntoRuns.call(backend, bytes, runs));
       };
-    if (encodeRuns !== undefined)
+      this.decodeIntoStrided = this.decodeIntoRuns;
+    }
+    if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, runs, level, checksum);
+      this.encodeStrided = this.encodeRuns;
+    }
   }
 
   /** The frame's declared size, checked against the chunk's `size` (undefined: not declared). */
