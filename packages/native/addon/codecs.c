@@ -308,9 +308,6 @@ static void execute(napi_env env, void* data) {
   release(&scatter_scratch);
 }
 
-/* Marks the ArrayBuffers of encoders' output, so that `release` detaches only those. */
-static const napi_type_tag OUTPUT_TAG = {0x7a6172726b697401ULL, 0x656e636f6465640aULL};
-
 static void free_output(napi_env env, void* data, void* hint) {
   (void)env;
   give_block(data, (size_t)(uintptr_t)hint);
@@ -339,7 +336,7 @@ static void complete(napi_env env, napi_status status, void* data) {
                                          (void*)(uintptr_t)j->target_capacity, &buffer) ==
         napi_ok) {
       j->target = NULL;
-      napi_type_tag_object(env, buffer, &OUTPUT_TAG);
+      napi_type_tag_object(env, buffer, &ADDON_MEMORY_TAG);
     } else {
       void* copy = NULL;
       napi_create_arraybuffer(env, size, &copy, &buffer);
@@ -533,9 +530,10 @@ static napi_value js_blosc_get_item(napi_env env, napi_callback_info info) {
 }
 
 /*
- * release(bytes): detaches the ArrayBuffer of an encoder's output (every view of it becomes
- * empty), so that Node frees its backing store now rather than at a garbage collection, and
- * the block returns to `blocks` for the next encoder. Other buffers are left alone: false.
+ * release(bytes): detaches the ArrayBuffer of an encoder's output or a file read (every view of
+ * it becomes empty), so that Node frees its backing store now rather than at a garbage
+ * collection: an encoder's block returns to `blocks` for the next encoder. Other buffers are
+ * left alone: false.
  */
 static napi_value js_release(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -545,7 +543,7 @@ static napi_value js_release(napi_env env, napi_callback_info info) {
   if (argc >= 1) napi_is_typedarray(env, arg, &is_typed);
   if (is_typed &&
       napi_get_typedarray_info(env, arg, NULL, NULL, NULL, &buffer, NULL) == napi_ok &&
-      napi_check_object_type_tag(env, buffer, &OUTPUT_TAG, &tagged) == napi_ok && tagged &&
+      napi_check_object_type_tag(env, buffer, &ADDON_MEMORY_TAG, &tagged) == napi_ok && tagged &&
       napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached)
     released = napi_detach_arraybuffer(env, buffer) == napi_ok;
   napi_get_boolean(env, released, &result);

@@ -278,6 +278,7 @@ static void complete(napi_env env, napi_status status, void* data) {
     /* The bytes become the ArrayBuffer's own, freed when it is collected: no copy. */
     if (napi_create_external_arraybuffer(env, j->data, size, free_data, NULL, &buffer) ==
         napi_ok) {
+      napi_type_tag_object(env, buffer, &ADDON_MEMORY_TAG);
       napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
     } else {
       /* Runtimes that refuse external memory get a copy. */

@@ -72,13 +72,13 @@ export interface NativeCodecs {
   /** `source` as one gzip member or zlib stream at libdeflate `level` 0..12. */
   deflate(source: ByteRuns, level: number, zlib: 0 | 1): Promise<Uint8Array>;
   /**
-   * Gives an encoder's output back at once: its ArrayBuffer is detached (every view of it then
-   * has length 0) and its memory serves the next encoder, instead of waiting for a garbage
-   * collection (fresh memory costs a page fault per 4 KiB). Only for output that nothing reads
-   * any more, not even a pending call. True when released; false, and nothing done, for any
-   * other buffer.
+   * Gives memory the addon allocated (an encoder's output, or a file `nativeFileIO.readFile`
+   * read) back at once: its ArrayBuffer is detached (every view of it then has length 0) and
+   * the memory is freed, or serves the next encoder, instead of waiting for a garbage collection
+   * (fresh memory costs a page fault per 4 KiB). Only for bytes that nothing reads any more, not
+   * even a pending call. True when released; false, and nothing done, for any other buffer.
    */
-  release(encoded: Uint8Array): boolean;
+  release(bytes: Uint8Array): boolean;
 }
 
 /** Advice to the kernel about memory. */

@@ -214,6 +214,10 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
         /bytes 95..105 lie past the end of .* \(100 bytes\)/,
       );
       expect(await io.readFile(join(dir, "nothing"))).toBeUndefined();
+      // What readFile allocated can be given back at once, like an encoder's output.
+      const read = (await io.readFile(path))!;
+      expect(native.release(read)).toBe(true);
+      expect(read.byteLength).toBe(0);
       expect(await io.readFile(join(dir, "a"))).toBeUndefined();
       expect(await io.readFile(join(path, "under-a-file"))).toBeUndefined();
       // Into buffers: only when the size is their total; up to a buffer: when it fits.

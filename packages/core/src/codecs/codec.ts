@@ -105,6 +105,11 @@ export interface ChunkSource {
   /** Identifies the chunk across arrays sharing a context (store identity + key). */
   readonly cacheKey: string;
   get(range?: ByteRange): Promise<Uint8Array | undefined>;
+  /**
+   * Gives back bytes `get` returned once decoded and read by nothing else: their memory may be
+   * reclaimed at once (the context's `releaseEncoded`). Optional to call.
+   */
+  release?(bytes: Uint8Array): void;
   /** Small, bounded, shared cache of verified bytes (shard indexes) keyed by `cacheKey`. */
   readonly indexCache: LruCache<string, Uint8Array>;
 }

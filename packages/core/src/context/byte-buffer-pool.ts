@@ -25,11 +25,15 @@ export class ByteBufferPool {
     return new Uint8Array(buffer, 0, size);
   }
 
-  /** Takes back the memory of a view `lend` made; anything else (or a transferred buffer) is ignored. */
-  giveBack(view: Uint8Array): void {
+  /**
+   * Takes back the memory of a view `lend` made: true. Anything else (or a transferred buffer)
+   * is ignored: false.
+   */
+  giveBack(view: Uint8Array): boolean {
     const { buffer } = view;
     if (!(buffer instanceof ArrayBuffer) || !this.#lent.has(buffer) || buffer.byteLength === 0)
-      return;
+      return false;
     if (this.#free.length < this.#maxFree && !this.#free.includes(buffer)) this.#free.push(buffer);
+    return true;
   }
 }

@@ -23,7 +23,7 @@ export interface ContextOptions {
   indexCacheBytes?: number;
   /** Runs chunks' bytes->bytes codecs elsewhere (a worker pool); default: on this thread. */
   codecRunner?: CodecRunner;
-  /** Takes back encoded chunks once they are stored (see `ReleaseEncoded`). */
+  /** Takes back encoded bytes once stored or decoded (see `ReleaseEncoded`). */
   releaseEncoded?: ReleaseEncoded;
 }
 
@@ -34,10 +34,11 @@ export interface ContextOptions {
 export type Allocator = <D extends string>(dataType: DataType<D>, count: number) => ArrayFor<D>;
 
 /**
- * Called with each encoded part of a chunk once a store that `copiesValues` has written it and
- * nothing else reads it: memory the function recognises as its own (an encoder's output, say)
- * may be reclaimed at once instead of at a garbage collection. Any other buffer, such as a view
- * of the caller's value, it must leave alone.
+ * Called with encoded bytes nothing reads any more: each part of a chunk once a store that
+ * `copiesValues` has written it, and bytes fetched for a shard's inner chunks once decoded.
+ * Memory the function recognises as its own (an encoder's output, a native read) may be
+ * reclaimed at once instead of at a garbage collection; any other buffer, such as a view of the
+ * caller's value, it must leave alone.
  */
 export type ReleaseEncoded = (encoded: Uint8Array) => void;
 

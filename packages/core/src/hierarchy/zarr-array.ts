@@ -378,7 +378,7 @@ export class ZarrArray<D extends string = string> {
           else {
             await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
             // decodeInto keeps nothing of the bytes: the next chunk may be read into them.
-            buffers.giveBack(bytes);
+            if (!buffers.giveBack(bytes)) this.#release(bytes);
           }
           return;
         }
@@ -393,6 +393,7 @@ export class ZarrArray<D extends string = string> {
               this.#storeCall(key, () =>
                 this.store.get(key, { ...(range && { range }), ...(signal && { signal }) }),
               ),
+            release: (bytes: Uint8Array) => this.#release(bytes),
             indexCache: this.context.indexCache,
           };
           const region = projection.dims.map((p) => ({
@@ -687,10 +688,23 @@ export class ZarrArray<D extends string = string> {
     );
     const shared = parts.some((part) => part.buffer === buffer);
     // Stored and read by nothing else now: encoder memory can serve the next chunk at once.
-    const release = this.context.releaseEncoded;
-    if (release !== undefined && store.capabilities?.copiesValues === true)
-      for (const part of parts) if (part.buffer !== buffer) release(part);
+    if (store.capabilities?.copiesValues === true)
+      for (const part of parts) if (part.buffer !== buffer) this.#release(part);
     return shared;
+  }
+
+  /**
+   * Hands encoded bytes nothing reads any more to the context's `releaseEncoded`, when they span
+   * their whole buffer: a view into memory others hold (coalesced reads share one) never goes.
+   */
+  #release(bytes: Uint8Array): void {
+    const release = this.context.releaseEncoded;
+    if (
+      release !== undefined &&
+      bytes.byteOffset === 0 &&
+      bytes.byteLength === bytes.buffer.byteLength
+    )
+      release(bytes);
   }
 
   /** A chunk's bytes, in memory lent by `buffers` when the store can read into it. */

@@ -289,6 +289,8 @@ export class ShardingCodec implements ArrayToBytesCodec {
             );
           }),
         );
+        // Decoded: the run's memory can serve the next read at once.
+        source.release?.(bytes);
       }),
     ]);
     return true;
