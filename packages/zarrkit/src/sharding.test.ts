@@ -120,6 +120,34 @@ describe("sharded arrays", () => {
     expect(reads.length).toBe(2);
   });
 
+  it("fetches a window's separate runs of inner chunks at once, not one after another", async () => {
+    const inner = new MemoryStore();
+    let inFlight = 0;
+    let most = 0;
+    const store = {
+      get: async (key: string, options?: StoreGetOptions) => {
+        const ranged = options?.range !== undefined && "offset" in options.range;
+        if (ranged) most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        if (ranged) inFlight--;
+        return inner.get(key, options);
+      },
+      set: (key: string, value: Uint8Array) => inner.set(key, value),
+      delete: (key: string) => inner.delete(key),
+    };
+    const a = await createArray(store, "", {
+      shape: [32, 32],
+      chunkShape: [32, 32],
+      dataType: "uint8",
+      codecs: sharded("end", false),
+    });
+    await a.set(null, 1);
+    // Column 0 crosses the four inner chunks (0,0), (1,0), (2,0), (3,0): none adjacent in the
+    // shard, so four runs, 64 bytes each.
+    expect(Array.from((await a.get(":, 0")).data)).toEqual(new Array(32).fill(1));
+    expect(most).toBe(4);
+  });
+
   it("leaves empty inner chunks out and does not write empty shards", async () => {
     const store = new MemoryStore();
     const a = await createArray(store, "", {
