@@ -171,17 +171,10 @@ describe("fetched bytes given back once decoded", () => {
     },
   ];
 
-  it("a shard's inner chunks, fetched in runs, are given back only after they are decoded", async () => {
-    const released: number[] = [];
-    // Scribbles over whatever it is given: a read of it afterwards would see the damage.
-    const context = createContext({
-      registry: createDefaultRegistry(),
-      releaseEncoded: (bytes) => {
-        released.push(bytes.length);
-        bytes.fill(0xee);
-      },
-    });
-    const a = await createArray(new MemoryStore(), "", {
+  /** A 32x32 int32 array of 16x16 shards holding 0..1023, and what was released since. */
+  async function shardedIota(store: MemoryStore, release: (bytes: Uint8Array) => void) {
+    const context = createContext({ registry: createDefaultRegistry(), releaseEncoded: release });
+    const a = await createArray(store, "", {
       shape: [32, 32],
       chunkShape: [16, 16],
       dataType: "int32",
@@ -189,6 +182,16 @@ describe("fetched bytes given back once decoded", () => {
       context,
     });
     await a.set(null, iota(32 * 32));
+    return a;
+  }
+
+  it("a shard's inner chunks, fetched in runs, are given back only after they are decoded", async () => {
+    const released: number[] = [];
+    // Scribbles over whatever it is given: a read of it afterwards would see the damage.
+    const a = await shardedIota(new MemoryStore(), (bytes) => {
+      released.push(bytes.length);
+      bytes.fill(0xee);
+    });
     released.length = 0;
     expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(32 * 32)));
     expect(released.length).toBeGreaterThanOrEqual(4);
@@ -209,18 +212,7 @@ describe("fetched bytes given back once decoded", () => {
       }
     }
     const released: Uint8Array[] = [];
-    const context = createContext({
-      registry: createDefaultRegistry(),
-      releaseEncoded: (bytes) => released.push(bytes),
-    });
-    const a = await createArray(new SharingStore(), "", {
-      shape: [32, 32],
-      chunkShape: [16, 16],
-      dataType: "int32",
-      codecs: shardedCodecs,
-      context,
-    });
-    await a.set(null, iota(32 * 32));
+    const a = await shardedIota(new SharingStore(), (bytes) => released.push(bytes));
     released.length = 0;
     expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(32 * 32)));
     expect(released).toEqual([]);

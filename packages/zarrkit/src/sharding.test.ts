@@ -22,12 +22,20 @@ const sharded = (location: "start" | "end", crc = true): NamedConfigJson[] => [
   },
 ];
 
-/** A MemoryStore that records every read. */
-function counting() {
+/**
+ * A MemoryStore that records every read, each taking `delayMs`, and the most offset-range
+ * reads it had at once.
+ */
+function counting(delayMs = 0) {
   const inner = new MemoryStore();
   const reads: { key: string; range: StoreGetOptions["range"]; bytes: number }[] = [];
+  const ranged = { inFlight: 0, most: 0 };
   const store = {
     get: async (key: string, options?: StoreGetOptions) => {
+      const isRanged = options?.range !== undefined && "offset" in options.range;
+      if (isRanged) ranged.most = Math.max(ranged.most, ++ranged.inFlight);
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      if (isRanged) ranged.inFlight--;
       const value = await inner.get(key, options);
       reads.push({ key, range: options?.range, bytes: value?.length ?? 0 });
       return value;
@@ -35,7 +43,7 @@ function counting() {
     set: (key: string, value: Uint8Array) => inner.set(key, value),
     delete: (key: string) => inner.delete(key),
   };
-  return { store, inner, reads };
+  return { store, inner, reads, ranged };
 }
 
 describe("sharded arrays", () => {
@@ -121,20 +129,7 @@ describe("sharded arrays", () => {
   });
 
   it("fetches a window's separate runs of inner chunks at once, not one after another", async () => {
-    const inner = new MemoryStore();
-    let inFlight = 0;
-    let most = 0;
-    const store = {
-      get: async (key: string, options?: StoreGetOptions) => {
-        const ranged = options?.range !== undefined && "offset" in options.range;
-        if (ranged) most = Math.max(most, ++inFlight);
-        await new Promise((r) => setTimeout(r, 5));
-        if (ranged) inFlight--;
-        return inner.get(key, options);
-      },
-      set: (key: string, value: Uint8Array) => inner.set(key, value),
-      delete: (key: string) => inner.delete(key),
-    };
+    const { store, ranged } = counting(5);
     const a = await createArray(store, "", {
       shape: [32, 32],
       chunkShape: [32, 32],
@@ -145,7 +140,7 @@ describe("sharded arrays", () => {
     // Column 0 crosses the four inner chunks (0,0), (1,0), (2,0), (3,0): none adjacent in the
     // shard, so four runs, 64 bytes each.
     expect(Array.from((await a.get(":, 0")).data)).toEqual(new Array(32).fill(1));
-    expect(most).toBe(4);
+    expect(ranged.most).toBe(4);
   });
 
   it("leaves empty inner chunks out and does not write empty shards", async () => {
