@@ -184,4 +184,15 @@ static inline int strided_runs(napi_env env, napi_value value, const char* name,
   return 1;
 }
 
+/* Runs given as an array of Uint8Array or as a strided description (see strided_runs). */
+static inline int runs_arg(napi_env env, napi_value value, const char* name, struct iovec** runs,
+                           size_t* count, size_t* total) {
+  bool is_array = false;
+  napi_valuetype type = napi_undefined;
+  napi_is_array(env, value, &is_array);
+  napi_typeof(env, value, &type);
+  if (!is_array && type == napi_object) return strided_runs(env, value, name, runs, count, total);
+  return byte_runs(env, value, name, runs, count, total);
+}
+
 #endif

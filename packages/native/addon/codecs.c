@@ -362,15 +362,10 @@ static void complete(napi_env env, napi_status status, void* data) {
  */
 static int buffer_arg(napi_env env, napi_value value, const char* name, uint8_t** data,
                       size_t* length, struct iovec** runs, size_t* run_count) {
-  bool is_array = false, is_typed = false;
-  napi_valuetype type = napi_undefined;
-  napi_is_array(env, value, &is_array);
-  if (is_array) return byte_runs(env, value, name, runs, run_count, length);
+  bool is_typed = false;
   napi_is_typedarray(env, value, &is_typed);
-  napi_typeof(env, value, &type);
-  if (!is_typed && type == napi_object)
-    return strided_runs(env, value, name, runs, run_count, length);
-  return byte_view(env, value, name, data, length);
+  if (is_typed) return byte_view(env, value, name, data, length);
+  return runs_arg(env, value, name, runs, run_count, length);
 }
 
 /*

@@ -327,9 +327,9 @@ static char* string_arg(napi_env env, napi_value value, const char* name) {
   return text;
 }
 
-/* The Uint8Arrays of an array argument as the job's iovecs, kept alive until it completes. */
+/* Runs (listed or strided) as the job's iovecs, their buffers kept alive until it completes. */
 static bool buffers_arg(napi_env env, napi_value value, const char* name, file_job* j) {
-  return byte_runs(env, value, name, &j->iov, &j->iov_count, &j->total) &&
+  return runs_arg(env, value, name, &j->iov, &j->iov_count, &j->total) &&
          napi_create_reference(env, value, 1, &j->buffers_ref) == napi_ok;
 }
 

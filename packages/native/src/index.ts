@@ -103,11 +103,12 @@ export type FileRange = { offset: number; length: number } | { suffix: number };
  */
 export interface NativeFileIO {
   /**
-   * Reads the file at `path` into `targets`, in order, when its size is their total: resolves
-   * with that total. When the size differs nothing is read and it resolves with the size; when
-   * there is no file (or a directory) with -1. `targets` must not change until it settles.
+   * Reads the file at `path` into `targets` (listed or strided), in order, when its size is
+   * their total: resolves with that total. When the size differs nothing is read and it resolves
+   * with the size; when there is no file (or a directory) with -1. `targets` must not change
+   * until it settles.
    */
-  readFileInto(path: string, targets: readonly Uint8Array[]): Promise<number>;
+  readFileInto(path: string, targets: readonly Uint8Array[] | StridedRuns): Promise<number>;
   /**
    * Reads the file at `path` into the start of `target` when it fits: resolves with the file's
    * size either way (larger than `target`: nothing was read), -1 when there is no file.
@@ -123,7 +124,11 @@ export interface NativeFileIO {
    * Writes `parts`, gathered, into the new file `temp` and renames it to `path` (making the
    * missing directories of `path` first); on failure `temp` is removed and `path` untouched.
    */
-  writeFileAtomic(path: string, temp: string, parts: readonly Uint8Array[]): Promise<void>;
+  writeFileAtomic(
+    path: string,
+    temp: string,
+    parts: readonly Uint8Array[] | StridedRuns,
+  ): Promise<void>;
 }
 
 const FUNCTIONS = [

@@ -226,6 +226,18 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       expect(same(parts[1]!, data.subarray(30, 100))).toBe(true);
       expect(await io.readFileInto(path, [new Uint8Array(99)])).toBe(100);
       expect(await io.readFileInto(join(dir, "nothing"), parts)).toBe(-1);
+      // Strided targets: 100 bytes as 10 rows of 10, every 16 bytes of a larger buffer.
+      const grid = new Uint8Array(170).fill(0xee);
+      const rowsOf = { bytes: grid, offset: 8, runBytes: 10, shape: [10], strides: [16] };
+      expect(await io.readFileInto(path, rowsOf)).toBe(100);
+      for (let r = 0; r < 10; r++) {
+        const row = grid.subarray(8 + r * 16, 8 + r * 16 + 10);
+        expect(same(row, data.subarray(r * 10, r * 10 + 10))).toBe(true);
+        expect(grid[8 + r * 16 + 10]).toBe(0xee);
+      }
+      // And written back from them, gathered.
+      await io.writeFileAtomic(join(dir, "rows"), join(dir, ".rows.tmp"), rowsOf);
+      expect(same(await readFile(join(dir, "rows")), data.subarray(0, 100))).toBe(true);
       const roomy = new Uint8Array(150).fill(0xee);
       expect(await io.readFileUpTo(path, roomy)).toBe(100);
       expect(same(roomy.subarray(0, 100), data.subarray(0, 100))).toBe(true);

@@ -29,22 +29,23 @@ export interface DefaultContextOptions extends Omit<ContextOptions, "registry"> 
    */
   workers?: boolean | WorkerPoolOptions;
   /**
-   * Offer results of 32 MiB or more to the kernel for transparent huge pages (default: on where
-   * @zarrkit/native is built, unless ZARRKIT_HUGE_PAGES=0). Whole reads of large arrays fill
-   * their result 20-35% faster; now and then the kernel compacts memory first, and that read is
-   * slower instead. Ignored when `allocator` is given.
+   * Offer results of 32 MiB or more to the kernel for transparent huge pages (where
+   * @zarrkit/native is built; default off, or on with ZARRKIT_HUGE_PAGES=1). Whole reads of
+   * large arrays then fill their result 20-35% faster, except when the kernel must compact
+   * memory first: that read takes 3-4x as long, and among other processes that was 3 reads in
+   * 7 here. Worth it on a machine of its own. Ignored when `allocator` is given.
    */
   hugePages?: boolean;
 }
 
 /**
  * A context over a fresh default registry, with a worker pool for codecs unless told not to,
- * and where @zarrkit/native is built: large results allocated on huge pages unless an
- * `allocator` is given, and the native encoders' output reused as soon as it is stored.
+ * and where @zarrkit/native is built: the native encoders' output reused as soon as it is
+ * stored, and (when asked: `hugePages`) large results allocated on huge pages.
  */
 export function createDefaultContext(options: DefaultContextOptions = {}): Context {
   const { workers, hugePages, ...rest } = options;
-  const wantHugePages = hugePages ?? process.env.ZARRKIT_HUGE_PAGES !== "0";
+  const wantHugePages = hugePages ?? process.env.ZARRKIT_HUGE_PAGES === "1";
   const registry = createDefaultRegistry();
   const wanted = workers ?? process.env.ZARRKIT_WORKERS !== "0";
   const codecRunner =

@@ -14,7 +14,7 @@ import {
   writeConsolidatedMetadata,
 } from "./index.js";
 
-/** Counts the scatter reads and gather writes a FileSystemStore is asked for. */
+/** Counts the scatter reads (listed or strided) and gather writes a FileSystemStore is asked for. */
 class CountingFileSystemStore extends FileSystemStore {
   getIntos = 0;
   setPartsCalls = 0;
@@ -22,6 +22,11 @@ class CountingFileSystemStore extends FileSystemStore {
   override getInto(...args: Parameters<FileSystemStore["getInto"]>) {
     this.getIntos++;
     return super.getInto(...args);
+  }
+
+  override getIntoStrided(...args: Parameters<FileSystemStore["getIntoStrided"]>) {
+    this.getIntos++;
+    return super.getIntoStrided(...args);
   }
 
   override setParts(...args: Parameters<FileSystemStore["setParts"]>) {

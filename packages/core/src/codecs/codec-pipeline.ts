@@ -265,9 +265,13 @@ export class CodecPipeline {
    * takes a chain without array->array codecs (their encoding may change values: bitround).
    */
   memoryRuns(target: StridedView, direction: "read" | "write"): Uint8Array[] | undefined {
-    if (this.bytesToBytes.length > 0) return undefined;
-    const runs = this.#layoutRuns(target, direction);
+    const runs = this.memoryLayout(target, direction);
     return runs === undefined ? undefined : expandRuns(runs);
+  }
+
+  /** memoryRuns, described by strides. */
+  memoryLayout(target: StridedView, direction: "read" | "write"): StridedRuns | undefined {
+    return this.bytesToBytes.length > 0 ? undefined : this.#layoutRuns(target, direction);
   }
 
   /** The runs of `target` that the array->bytes codec's output fills, when it is memory order. */

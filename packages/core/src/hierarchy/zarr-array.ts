@@ -15,6 +15,7 @@ import {
   UnsupportedFeatureError,
   ZarrkitError,
 } from "../errors/errors.js";
+import { expandRuns, stridedRunsLength } from "../indexing/byte-runs.js";
 import {
   type ChunkProjection,
   chunkProjections,
@@ -511,14 +512,17 @@ export class ZarrArray<D extends string = string> {
     target: StridedView,
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
-    const getInto = this.store.getInto;
-    if (getInto === undefined) return false;
-    const runs = this.#resolved.pipeline.memoryRuns(target, "read");
+    const { getInto, getIntoStrided } = this.store;
+    if (getInto === undefined && getIntoStrided === undefined) return false;
+    const runs = this.#resolved.pipeline.memoryLayout(target, "read");
     if (runs === undefined) return false;
+    const options = signal === undefined ? {} : { signal };
     const size = await this.#storeCall(key, () =>
-      getInto.call(this.store, key, runs, signal === undefined ? {} : { signal }),
+      getIntoStrided !== undefined
+        ? getIntoStrided.call(this.store, key, runs, options)
+        : getInto!.call(this.store, key, expandRuns(runs), options),
     );
-    const expected = runs.reduce((n, r) => n + r.byteLength, 0);
+    const expected = stridedRunsLength(runs);
     if (size === undefined) {
       stridedCopy(
         target,

@@ -1,3 +1,5 @@
+import type { StridedRuns } from "../indexing/byte-runs.js";
+
 /** A byte range: `length` bytes from `offset`, or the last `suffix` bytes. */
 export type ByteRange =
   | { readonly offset: number; readonly length: number }
@@ -48,6 +50,15 @@ export interface ReadableStore {
   getInto?(
     key: string,
     targets: readonly Uint8Array[],
+    options?: { signal?: AbortSignal },
+  ): Promise<number | undefined>;
+  /**
+   * getInto for targets described by strides (the rows of a chunk in the caller's array, with no
+   * view per row); preferred over getInto when offered.
+   */
+  getIntoStrided?(
+    key: string,
+    targets: StridedRuns,
     options?: { signal?: AbortSignal },
   ): Promise<number | undefined>;
   /**

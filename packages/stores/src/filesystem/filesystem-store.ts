@@ -7,12 +7,14 @@ import {
   assertValidKey,
   assertValidPrefix,
   type ByteRange,
+  expandRuns,
   isZarrkitError,
   type ListableStore,
   resolveRange,
   type StoreCapabilities,
   StoreError,
   type StoreGetOptions,
+  type StridedRuns,
   throwIfAborted,
   type WritableStore,
 } from "@zarrkit/core";
@@ -153,24 +155,55 @@ export class FileSystemStore implements WritableStore, ListableStore {
     return value;
   }
 
+  /** getInto for strided targets: one description to the addon, else their views to getInto. */
+  async getIntoStrided(
+    key: string,
+    targets: StridedRuns,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<number | undefined> {
+    if (this.#native === undefined)
+      return this.#readFsInto(key, expandRuns(targets), options.signal);
+    return this.#readNativeInto(this.#native, key, targets, options.signal);
+  }
+
+  /** The addon's one-job scatter read (readFileInto), as getInto resolves. */
+  async #readNativeInto(
+    native: NativeFileIO,
+    key: string,
+    targets: readonly Uint8Array[] | StridedRuns,
+    signal: AbortSignal | undefined,
+  ): Promise<number | undefined> {
+    const path = this.#path(key);
+    throwIfAborted(signal, { key });
+    let size: number;
+    try {
+      size = await native.readFileInto(path, targets);
+    } catch (err) {
+      throw storeError("read", key, err);
+    }
+    throwIfAborted(signal, { key });
+    return size < 0 ? undefined : size;
+  }
+
   /** A scatter read (readv) of the whole file, when its size is the targets' total. */
   async getInto(
     key: string,
     targets: readonly Uint8Array[],
     options: { signal?: AbortSignal } = {},
   ): Promise<number | undefined> {
+    if (this.#native !== undefined)
+      return this.#readNativeInto(this.#native, key, targets, options.signal);
+    return this.#readFsInto(key, targets, options.signal);
+  }
+
+  /** node:fs's scatter read: open, fstat, readv until done, close. */
+  async #readFsInto(
+    key: string,
+    targets: readonly Uint8Array[],
+    signal: AbortSignal | undefined,
+  ): Promise<number | undefined> {
     const path = this.#path(key);
-    throwIfAborted(options.signal, { key });
-    if (this.#native !== undefined) {
-      let size: number;
-      try {
-        size = await this.#native.readFileInto(path, targets);
-      } catch (err) {
-        throw storeError("read", key, err);
-      }
-      throwIfAborted(options.signal, { key });
-      return size < 0 ? undefined : size;
-    }
+    throwIfAborted(signal, { key });
     let handle: FileHandle;
     try {
       handle = await open(path, "r");
@@ -193,7 +226,7 @@ export class FileSystemStore implements WritableStore, ListableStore {
         position += bytesRead;
         return bytesRead;
       });
-      throwIfAborted(options.signal, { key });
+      throwIfAborted(signal, { key });
       return total;
     } catch (err) {
       if (isZarrkitError(err)) throw err;

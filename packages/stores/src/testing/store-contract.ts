@@ -112,6 +112,17 @@ export function describeStoreContract(
           );
           expect(await store.getWith("g/missing", (size) => new Uint8Array(size))).toBeUndefined();
         }
+        // Strided targets, when the store takes them: 3000 runs of 3 bytes, 5 apart.
+        if (store.getIntoStrided !== undefined) {
+          const spaced = new Uint8Array(5 * 3000 + 7).fill(0xee);
+          const runs = { bytes: spaced, offset: 4, runBytes: 3, shape: [3000], strides: [5] };
+          expect(await store.getIntoStrided("g/parts", runs)).toBe(joined.length);
+          for (let i = 0; i < 3000; i++) {
+            expect(spaced.subarray(4 + 5 * i, 7 + 5 * i)).toEqual(pieces[i]);
+            expect(spaced[7 + 5 * i]).toBe(0xee);
+          }
+          expect(await store.getIntoStrided("g/missing", runs)).toBeUndefined();
+        }
         // A size that does not match is reported, not read; a missing key is undefined.
         expect(await getInto.call(store, "g/parts", [new Uint8Array(5)])).toBe(joined.length);
         expect(await getInto.call(store, "g/missing", [new Uint8Array(5)])).toBeUndefined();

@@ -1,5 +1,6 @@
 import {
   childrenOf,
+  expandRuns,
   InvalidMetadataError,
   isJsonObject,
   isListable,
@@ -8,6 +9,7 @@ import {
   parseJson,
   type Store,
   type StoreGetOptions,
+  type StridedRuns,
   stringifyJson,
   UnsupportedFeatureError,
 } from "@zarrkit/core";
@@ -129,6 +131,17 @@ export class ConsolidatedStore {
     const into = lend(value.length);
     into.set(value);
     return into;
+  }
+
+  /** getInto for strided targets, forwarded for chunks when the wrapped store takes them. */
+  async getIntoStrided(
+    key: string,
+    targets: StridedRuns,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<number | undefined> {
+    if (!isMetadataKey(key) && this.store.getIntoStrided !== undefined)
+      return this.store.getIntoStrided(key, targets, options);
+    return this.getInto(key, expandRuns(targets), options);
   }
 
   /** Chunks are scatter-read by the wrapped store when it can; metadata is copied. */
