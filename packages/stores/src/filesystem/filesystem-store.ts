@@ -155,7 +155,7 @@ export class FileSystemStore implements WritableStore, ListableStore {
     return value;
   }
 
-  /** getInto for strided targets: one description to the addon, else their views to getInto. */
+  /** getInto for strided targets: one description to the addon, else their views to node:fs. */
   async getIntoStrided(
     key: string,
     targets: StridedRuns,
