@@ -35,6 +35,30 @@ class CountingFileSystemStore extends FileSystemStore {
   }
 }
 
+/** A FileSystemStore whose writes each take 5 ms more: `most` is how many overlapped. */
+class WatchedFileSystemStore extends FileSystemStore {
+  most = 0;
+  #inFlight = 0;
+
+  async #watched<T>(write: () => Promise<T>): Promise<T> {
+    this.most = Math.max(this.most, ++this.#inFlight);
+    await new Promise((r) => setTimeout(r, 5));
+    try {
+      return await write();
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  override set(...args: Parameters<FileSystemStore["set"]>) {
+    return this.#watched(() => super.set(...args));
+  }
+
+  override setParts(...args: Parameters<FileSystemStore["setParts"]>) {
+    return this.#watched(() => super.setParts(...args));
+  }
+}
+
 const iota = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
 /** The little-endian int32 bytes of rows r0..r0+rows, columns c0..c0+cols of iota(shape). */
@@ -203,20 +227,7 @@ describe("chunk I/O without intermediate buffers", () => {
   });
 
   it("writes at most the store's writeConcurrency chunks at once", async () => {
-    let inFlight = 0;
-    let most = 0;
-    class WatchedStore extends FileSystemStore {
-      override async set(...args: Parameters<FileSystemStore["set"]>) {
-        most = Math.max(most, ++inFlight);
-        await new Promise((r) => setTimeout(r, 5));
-        try {
-          return await super.set(...args);
-        } finally {
-          inFlight--;
-        }
-      }
-    }
-    const store = new WatchedStore(root);
+    const store = new WatchedFileSystemStore(root);
     // 4 on node:fs, 8 with the native addon's one-job writes.
     const limit = store.capabilities.writeConcurrency;
     expect([4, 8]).toContain(limit);
@@ -231,25 +242,12 @@ describe("chunk I/O without intermediate buffers", () => {
       context: createDefaultContext({ concurrency: 16 }),
     });
     await a.set(null, iota(32 * 32));
-    expect(most).toBe(limit);
+    expect(store.most).toBe(limit);
     expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(32 * 32)));
   });
 
   it("writes fewer shards at once, as each encodes 4 inner chunks at a time", async () => {
-    let inFlight = 0;
-    let most = 0;
-    class WatchedStore extends FileSystemStore {
-      override async setParts(...args: Parameters<FileSystemStore["setParts"]>) {
-        most = Math.max(most, ++inFlight);
-        await new Promise((r) => setTimeout(r, 5));
-        try {
-          return await super.setParts(...args);
-        } finally {
-          inFlight--;
-        }
-      }
-    }
-    const store = new WatchedStore(root);
+    const store = new WatchedFileSystemStore(root);
     const limit = store.capabilities.writeConcurrency ?? 16;
     const a = await createArray(store, "", {
       shape: [64, 64],
@@ -272,7 +270,7 @@ describe("chunk I/O without intermediate buffers", () => {
     });
     await a.set(null, iota(64 * 64));
     // 16 shards; the store's limit counts encodes in flight: 8 -> 2 shards, 4 -> 1.
-    expect(most).toBe(limit / 4);
+    expect(store.most).toBe(limit / 4);
     expect(Array.from((await a.get(null)).data)).toEqual(Array.from(iota(64 * 64)));
   });
 
