@@ -28,9 +28,6 @@ for (const arg of process.argv.slice(2)) {
   entries.set(from, to);
 }
 
-// Chunks are named by content: the last build's would stay behind.
-for (const name of readdirSync("dist"))
-  if (name.startsWith("bundle-chunk-")) rmSync(`dist/${name}`);
 const { metafile } = await build({
   entryPoints: [...entries].map(([from, to]) => ({
     in: `dist/${from}`,
@@ -53,6 +50,7 @@ const { metafile } = await build({
 });
 
 // The modules now inside the bundles go (their types stay): nothing imports them any more.
+// So do chunks of earlier builds (named by content, they would stay behind).
 const outputs = new Set(Object.keys(metafile.outputs));
 for (const entry of readdirSync("dist", { recursive: true, withFileTypes: true })) {
   const path = join(entry.parentPath, entry.name);
