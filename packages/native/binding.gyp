@@ -54,6 +54,33 @@
               "vendor/c-blosc/blosc/bitshuffle-sse2.c"
             ]
           }
+        ],
+        [
+          "target_arch=='x64' and OS!='win'",
+          {
+            # glue/shuffle-bound.c takes the AVX2 shuffles where the CPU has them.
+            "dependencies": ["blosc_avx2"],
+            "defines": ["ZARRKIT_BLOSC_AVX2"]
+          }
+        ]
+      ]
+    },
+    {
+      # c-blosc's AVX2 shuffles, the only files compiled for AVX2: the rest of the addon runs on
+      # any x86-64 CPU, and these only where glue/shuffle-bound.c finds AVX2 at run time.
+      "target_name": "blosc_avx2",
+      "type": "static_library",
+      "conditions": [
+        [
+          "target_arch=='x64' and OS!='win'",
+          {
+            "sources": [
+              "vendor/c-blosc/blosc/shuffle-avx2.c",
+              "vendor/c-blosc/blosc/bitshuffle-avx2.c"
+            ],
+            "cflags": ["-mavx2"],
+            "xcode_settings": { "OTHER_CFLAGS": ["-O3", "-std=gnu11", "-mavx2"] }
+          }
         ]
       ]
     },

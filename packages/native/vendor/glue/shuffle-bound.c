@@ -3,12 +3,16 @@
  * and the native one.
  *
  * Upstream shuffle.c picks the shuffle routines at run time with the x86 `cpuid` instruction,
- * which WebAssembly has no equivalent of (and which clang cannot even assemble for wasm32), and
- * needs c-blosc's AVX2 sources besides. Here the same four entry points (shuffle.h) are bound
- * when compiling instead: to c-blosc's SSE2 routines where SSE2 is there (every x86-64 CPU; in
- * WebAssembly emscripten turns SSE2 intrinsics into SIMD), to the generic ones otherwise. The bitshuffle wrappers do what upstream's do: only whole groups
- * of 8 elements are bit-transposed, the rest of the block is copied.
+ * which WebAssembly has no equivalent of (and which clang cannot even assemble for wasm32). Here
+ * the same four entry points (shuffle.h) are bound to c-blosc's SSE2 routines where SSE2 is there
+ * (every x86-64 CPU; in WebAssembly emscripten turns SSE2 intrinsics into SIMD), to the generic
+ * ones otherwise. The native x86-64 build also compiles c-blosc's AVX2 routines (on their own,
+ * with -mavx2, defining ZARRKIT_BLOSC_AVX2) and takes them where the CPU has AVX2: 40-45% less
+ * time per byte shuffled or unshuffled than SSE2 at typesize 4, measured here. The bitshuffle
+ * wrappers do what upstream's do: only whole groups of 8 elements are bit-transposed, the rest of
+ * the block is copied.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "shuffle.h"
@@ -28,14 +32,33 @@
 #define BITUNSHUFFLE blosc_internal_bshuf_untrans_bit_elem_scal
 #endif
 
+#if defined(ZARRKIT_BLOSC_AVX2)
+#include "shuffle-avx2.h"
+#include "bitshuffle-avx2.h"
+/* GCC and clang read the CPU's features once, before main. */
+#define HAS_AVX2() __builtin_cpu_supports("avx2")
+#else
+#define HAS_AVX2() false
+#define blosc_internal_shuffle_avx2 SHUFFLE
+#define blosc_internal_unshuffle_avx2 UNSHUFFLE
+#define blosc_internal_bshuf_trans_bit_elem_avx2 BITSHUFFLE
+#define blosc_internal_bshuf_untrans_bit_elem_avx2 BITUNSHUFFLE
+#endif
+
 void blosc_internal_shuffle(const size_t bytesoftype, const size_t blocksize,
                             const uint8_t* _src, const uint8_t* _dest) {
-  SHUFFLE(bytesoftype, blocksize, _src, (uint8_t*)_dest);
+  if (HAS_AVX2())
+    blosc_internal_shuffle_avx2(bytesoftype, blocksize, _src, (uint8_t*)_dest);
+  else
+    SHUFFLE(bytesoftype, blocksize, _src, (uint8_t*)_dest);
 }
 
 void blosc_internal_unshuffle(const size_t bytesoftype, const size_t blocksize,
                               const uint8_t* _src, const uint8_t* _dest) {
-  UNSHUFFLE(bytesoftype, blocksize, _src, (uint8_t*)_dest);
+  if (HAS_AVX2())
+    blosc_internal_unshuffle_avx2(bytesoftype, blocksize, _src, (uint8_t*)_dest);
+  else
+    UNSHUFFLE(bytesoftype, blocksize, _src, (uint8_t*)_dest);
 }
 
 int blosc_internal_bitshuffle(const size_t bytesoftype, const size_t blocksize,
@@ -43,7 +66,10 @@ int blosc_internal_bitshuffle(const size_t bytesoftype, const size_t blocksize,
                               const uint8_t* _tmp) {
   size_t size = blocksize / bytesoftype;
   if (size % 8 == 0) {
-    int ret = (int)BITSHUFFLE((void*)_src, (void*)_dest, size, bytesoftype, (void*)_tmp);
+    int ret = HAS_AVX2() ? (int)blosc_internal_bshuf_trans_bit_elem_avx2(
+                               (void*)_src, (void*)_dest, size, bytesoftype, (void*)_tmp)
+                         : (int)BITSHUFFLE((void*)_src, (void*)_dest, size, bytesoftype,
+                                           (void*)_tmp);
     size_t offset = size * bytesoftype;
     memcpy((void*)(_dest + offset), _src + offset, blocksize - offset);
     return ret;
@@ -57,7 +83,10 @@ int blosc_internal_bitunshuffle(const size_t bytesoftype, const size_t blocksize
                                 const uint8_t* _tmp) {
   size_t size = blocksize / bytesoftype;
   if (size % 8 == 0) {
-    int ret = (int)BITUNSHUFFLE((void*)_src, (void*)_dest, size, bytesoftype, (void*)_tmp);
+    int ret = HAS_AVX2() ? (int)blosc_internal_bshuf_untrans_bit_elem_avx2(
+                               (void*)_src, (void*)_dest, size, bytesoftype, (void*)_tmp)
+                         : (int)BITUNSHUFFLE((void*)_src, (void*)_dest, size, bytesoftype,
+                                             (void*)_tmp);
     size_t offset = size * bytesoftype;
     memcpy((void*)(_dest + offset), _src + offset, blocksize - offset);
     return ret;
