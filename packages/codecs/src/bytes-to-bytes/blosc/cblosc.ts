@@ -1,5 +1,3 @@
-import { CBLOSC_WASM_BASE64 } from "./cblosc-wasm.generated.js";
-
 /**
  * c-blosc 1.21.3 with LZ4, zlib and zstd, built into WebAssembly (with SIMD) by
  * vendor/build-blosc-wasm.sh from the sources in vendor/. The module is instantiated once, on
@@ -142,7 +140,12 @@ export function decodeBase64(text: string): Uint8Array {
 }
 
 async function instantiate(): Promise<CBlosc> {
-  compiled ??= WebAssembly.compile(decodeBase64(CBLOSC_WASM_BASE64));
+  // The module's 743 KB of base64 is imported here, on first use, not with the package: where
+  // the native addon does the work it is never read (scanning it cost every import ~2 ms, and
+  // its string a garbage collection sooner).
+  compiled ??= import("./cblosc-wasm.generated.js").then(({ CBLOSC_WASM_BASE64 }) =>
+    WebAssembly.compile(decodeBase64(CBLOSC_WASM_BASE64)),
+  );
   let memory: WasmMemory | undefined;
   /** What c-blosc last wrote to stderr (its error messages), for the next error thrown. */
   let stderr = "";
