@@ -184,4 +184,33 @@ describe("the codec worker pool", () => {
     );
     expect(quick.stdout.trim()).toBe("2 false");
   });
+
+  it("starts its workers in a process run with flags that workers refuse", async () => {
+    // --title is a whole process's: new Worker throws ERR_WORKER_INVALID_EXEC_ARGV
+    // when handed it (it was, from process.execArgv, and every decode then failed).
+    const script = `
+      import { createArray, createContext, createDefaultRegistry, MemoryStore, WorkerPool } from "zarrkit";
+      const registry = createDefaultRegistry();
+      const pool = new WorkerPool(registry, { minBytes: 0, startAfterBytes: 0 });
+      const context = createContext({ registry, codecRunner: pool });
+      const a = await createArray(new MemoryStore(), "", { shape: [512, 512], chunkShape: [128, 128], dataType: "float32",
+        codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "gzip", configuration: { level: 1 } }], context });
+      await a.set(null, 3);
+      for (let i = 0; i < 50 && pool.jobs === 0; i++) { await a.get(null); await new Promise((r) => setTimeout(r, 100)); }
+      const all = (await a.get(null)).data;
+      console.log(all.length, all.every((v) => v === 3), pool.jobs > 0);
+      await pool.close();`;
+    const run = await promisify(execFile)(
+      process.execPath,
+      ["--title=zarrkit-pool-test", "--input-type=module", "-e", script],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ZARRKIT_NATIVE: "0" },
+        timeout: 20_000,
+        cwd: new URL("..", import.meta.url).pathname,
+      },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe(`${512 * 512} true true`);
+  });
 });

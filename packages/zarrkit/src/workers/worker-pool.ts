@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import {
   type BytesChainJob,
   bytesToPost,
@@ -21,6 +21,14 @@ export interface WorkerPoolOptions {
    * 256 MiB): booting them competes for the cores, which a short-lived process never earns back.
    */
   startAfterBytes?: number;
+}
+
+let workerThreads: Promise<typeof import("node:worker_threads")> | undefined;
+
+/** node:worker_threads, imported when the first pool starts (~4 ms of every import otherwise). */
+function loadWorkerThreads() {
+  workerThreads ??= import("node:worker_threads");
+  return workerThreads;
 }
 
 interface Slot {
@@ -59,34 +67,53 @@ export class WorkerPool implements CodecRunner {
       .map((e) => ({ name: e.name, module: e.module }));
   }
 
-  #start(): Slot[] {
-    this.#slots ??= Array.from({ length: this.#threads }, () => {
-      const worker = new Worker(new URL("./codec-worker.js", import.meta.url), {
-        workerData: { extensions: this.#extensions },
-        // Flags about how the main script is read (node --input-type=module -e ...) are not ours.
-        execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
-      });
-      worker.unref();
-      // A worker that dies takes its jobs with it: fail them, and run later chains locally.
-      worker.once("exit", (code) => {
-        this.#usable = false;
-        if (code === 0) return;
-        this.#pending.failAll(new Error(`a codec worker exited with code ${code}`));
-      });
-      const slot: Slot = { worker, ready: false, inFlight: 0 };
-      worker.once("message", (status: CodecWorkerStatus) => {
-        if (!status.ready) this.#usable = false;
-        slot.ready = status.ready;
-        worker.on("message", (reply: CodecWorkerReply) => this.#settle(slot, reply));
-        // Adding a message listener refs the worker again: idle, it must not hold the process.
-        if (slot.inFlight === 0) worker.unref();
-      });
-      worker.once("error", () => {
-        this.#usable = false;
-      });
-      return slot;
-    });
+  #start(api: typeof import("node:worker_threads")): Slot[] {
+    if (this.#slots !== undefined) return this.#slots;
+    try {
+      this.#slots = Array.from({ length: this.#threads }, () => this.#boot(api));
+    } catch {
+      // No worker could be made (node:worker_threads refusing the process's flags, a missing
+      // file): chains run on the calling thread, as they would without a pool.
+      this.#usable = false;
+      this.#slots = [];
+    }
     return this.#slots;
+  }
+
+  #boot(api: typeof import("node:worker_threads")): Slot {
+    // Flags about how the main script is read (node --input-type=module -e ...) are not ours.
+    const flags = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+    const options = { workerData: { extensions: this.#extensions } };
+    const url = new URL("./codec-worker.js", import.meta.url);
+    let worker: Worker;
+    try {
+      worker = new api.Worker(url, { ...options, execArgv: flags });
+    } catch (err) {
+      // Flags that only a whole process takes (--title, --perf-basic-prof...): the worker goes
+      // without.
+      if (!(err instanceof Error && "code" in err && err.code === "ERR_WORKER_INVALID_EXEC_ARGV"))
+        throw err;
+      worker = new api.Worker(url, { ...options, execArgv: [] });
+    }
+    worker.unref();
+    // A worker that dies takes its jobs with it: fail them, and run later chains locally.
+    worker.once("exit", (code) => {
+      this.#usable = false;
+      if (code === 0) return;
+      this.#pending.failAll(new Error(`a codec worker exited with code ${code}`));
+    });
+    const slot: Slot = { worker, ready: false, inFlight: 0 };
+    worker.once("message", (status: CodecWorkerStatus) => {
+      if (!status.ready) this.#usable = false;
+      slot.ready = status.ready;
+      worker.on("message", (reply: CodecWorkerReply) => this.#settle(slot, reply));
+      // Adding a message listener refs the worker again: idle, it must not hold the process.
+      if (slot.inFlight === 0) worker.unref();
+    });
+    worker.once("error", () => {
+      this.#usable = false;
+    });
+    return slot;
   }
 
   #settle(slot: Slot, reply: CodecWorkerReply): void {
@@ -106,7 +133,7 @@ export class WorkerPool implements CodecRunner {
     }
     // Until a worker has booted (imported the extensions), chains run on the calling thread:
     // short-lived processes never wait for workers.
-    const ready = this.#start().filter((s) => s.ready);
+    const ready = this.#start(await loadWorkerThreads()).filter((s) => s.ready);
     if (ready.length === 0) return undefined;
     const slot = ready.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
     const bytes = bytesToPost(given, owned);
