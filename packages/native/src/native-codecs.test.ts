@@ -265,6 +265,23 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     expect(nativeMemory!.adviseHugePages(new Uint8Array(4096))).toBe(false);
   });
 
+  it("populates the pages of fresh memory at once, leaving its contents as they were", async () => {
+    // Fresh from the allocator (mmap'd, not yet touched): resident only once populated.
+    const size = 64 << 20;
+    const fresh = new Uint8Array(size);
+    const before = process.memoryUsage().rss;
+    const populated = await nativeMemory!.populate(fresh.subarray(1, size - 1));
+    const grown = process.memoryUsage().rss - before;
+    if (process.platform === "linux" && populated) expect(grown).toBeGreaterThan(size - (2 << 20));
+    else
+      console.warn("populate: this kernel has no MADV_POPULATE_WRITE; only checked it is harmless");
+    expect(fresh.every((b) => b === 0)).toBe(true);
+    fresh.fill(9);
+    expect(fresh[size - 1]).toBe(9);
+    // Less than a page inside: nothing to populate, nothing refused.
+    expect(await nativeMemory!.populate(new Uint8Array(10))).toBe(true);
+  });
+
   it("rejects arguments of the wrong type synchronously, with TypeError", () => {
     const bytes = new Uint8Array(4);
     // What a JavaScript caller could pass, past the types.
