@@ -13,14 +13,15 @@ let deflaters:
   | Promise<Record<"gzip" | "zlib", { encode: Transform; decode: Transform }>>
   | undefined;
 
+/** A callback form as a promise, by hand: node:util (for promisify) is another import. */
+const promised =
+  (run: (bytes: Uint8Array, options: Zlib.ZlibOptions, done: Zlib.CompressCallback) => void) =>
+  (bytes: Uint8Array, options: Zlib.ZlibOptions) =>
+    new Promise<Buffer>((resolve, reject) =>
+      run(bytes, options, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+
 function loadDeflaters() {
-  // As promises by hand: node:util (for promisify) is another import.
-  const promised =
-    (run: (bytes: Uint8Array, options: Zlib.ZlibOptions, done: Zlib.CompressCallback) => void) =>
-    (bytes: Uint8Array, options: Zlib.ZlibOptions) =>
-      new Promise<Buffer>((resolve, reject) =>
-        run(bytes, options, (err, result) => (err ? reject(err) : resolve(result))),
-      );
   deflaters ??= import("node:zlib").then((zlib) => ({
     gzip: { encode: promised(zlib.gzip), decode: promised(zlib.gunzip) },
     zlib: { encode: promised(zlib.deflate), decode: promised(zlib.inflate) },
