@@ -48,9 +48,11 @@ for (const variant of variants) {
     const times = Object.fromEntries(impls.map((impl) => [impl, []]));
     const notes = {};
     // Interleaved (one run of each in turn): drift in the machine's speed over the minutes a
-    // row takes (+-20% on these VMs) then falls on every implementation alike.
+    // row takes (+-20% on these VMs) then falls on every implementation alike. The order turns
+    // too: whoever runs right after zarrita.js's long, memory-hungry runs finds the memory it
+    // freed handed back to the VM's host, slower to touch again (free page reporting).
     for (let r = 0; r <= runs; r++) {
-      for (const impl of impls) {
+      for (const impl of impls.map((_, i) => impls[(i + r) % impls.length])) {
         if (notes[impl] !== undefined) continue;
         const result = once(impl, variant, op, join(out, `${impl}-${variant}`));
         if (result.unsupported) notes[impl] = "cannot";
