@@ -65,6 +65,26 @@ afterAll(() => pool.close());
 
 const values = Float64Array.from({ length: 256 * 256 }, (_, i) => Math.sin(i / 97) * 1000 + i);
 
+/** A child process's script start: a pool that takes every chunk, and a gzip array `a` on it. */
+const POOL_ARRAY = `
+  import { createArray, createContext, createDefaultRegistry, MemoryStore, WorkerPool } from "zarrkit";
+  const registry = createDefaultRegistry();
+  const pool = new WorkerPool(registry, { minBytes: 0, startAfterBytes: 0 });
+  const context = createContext({ registry, codecRunner: pool });
+  const a = await createArray(new MemoryStore(), "", { shape: [512, 512], chunkShape: [128, 128], dataType: "float32",
+    codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "gzip", configuration: { level: 1 } }], context });`;
+
+/** Runs `script` as a module in a child node (with `flags`), without the addon. */
+function runChild(script: string, flags: string[] = []) {
+  // Not spawnSync: the test thread must stay responsive while the child runs.
+  return promisify(execFile)(process.execPath, [...flags, "--input-type=module", "-e", script], {
+    encoding: "utf8",
+    env: { ...process.env, ZARRKIT_NATIVE: "0" },
+    timeout: 20_000,
+    cwd: new URL("..", import.meta.url).pathname,
+  });
+}
+
 describe("the codec worker pool", () => {
   it("decodes and encodes on worker threads with the same results", async () => {
     for (const [label, codecs] of CHAINS) {
@@ -146,41 +166,18 @@ describe("the codec worker pool", () => {
   });
 
   it("never keeps a process alive once its work is done", async () => {
-    const script = `
-      import { createArray, createContext, createDefaultRegistry, MemoryStore, WorkerPool } from "zarrkit";
-      const registry = createDefaultRegistry();
-      const pool = new WorkerPool(registry, { minBytes: 0, startAfterBytes: 0 });
-      const context = createContext({ registry, codecRunner: pool });
-      const a = await createArray(new MemoryStore(), "", { shape: [512, 512], chunkShape: [128, 128], dataType: "float32",
-        codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "gzip", configuration: { level: 1 } }], context });
+    const script = `${POOL_ARRAY}
       for (let i = 0; i < 50 && pool.jobs === 0; i++) { await a.set(null, 2); await new Promise((r) => setTimeout(r, 100)); }
       console.log((await a.get("0, 0")).data[0], pool.jobs > 0);`;
-    // Not spawnSync: the test thread must stay responsive while the child runs.
-    const run = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-      encoding: "utf8",
-      env: { ...process.env, ZARRKIT_NATIVE: "0" },
-      timeout: 20_000,
-      cwd: new URL("..", import.meta.url).pathname,
-    });
+    const run = await runChild(script);
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("2 true");
     // Done before the workers have even booted: the process still exits at once.
-    const quick = await promisify(execFile)(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        script.replace(
-          "for (let i = 0; i < 50 && pool.jobs === 0; i++) { await a.set(null, 2); await new Promise((r) => setTimeout(r, 100)); }",
-          "await a.set(null, 2);",
-        ),
-      ],
-      {
-        encoding: "utf8",
-        env: { ...process.env, ZARRKIT_NATIVE: "0" },
-        timeout: 20_000,
-        cwd: new URL("..", import.meta.url).pathname,
-      },
+    const quick = await runChild(
+      script.replace(
+        "for (let i = 0; i < 50 && pool.jobs === 0; i++) { await a.set(null, 2); await new Promise((r) => setTimeout(r, 100)); }",
+        "await a.set(null, 2);",
+      ),
     );
     expect(quick.stdout.trim()).toBe("2 false");
   });
@@ -188,28 +185,13 @@ describe("the codec worker pool", () => {
   it("starts its workers in a process run with flags that workers refuse", async () => {
     // --title is a whole process's: new Worker throws ERR_WORKER_INVALID_EXEC_ARGV
     // when handed it (it was, from process.execArgv, and every decode then failed).
-    const script = `
-      import { createArray, createContext, createDefaultRegistry, MemoryStore, WorkerPool } from "zarrkit";
-      const registry = createDefaultRegistry();
-      const pool = new WorkerPool(registry, { minBytes: 0, startAfterBytes: 0 });
-      const context = createContext({ registry, codecRunner: pool });
-      const a = await createArray(new MemoryStore(), "", { shape: [512, 512], chunkShape: [128, 128], dataType: "float32",
-        codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "gzip", configuration: { level: 1 } }], context });
+    const script = `${POOL_ARRAY}
       await a.set(null, 3);
       for (let i = 0; i < 50 && pool.jobs === 0; i++) { await a.get(null); await new Promise((r) => setTimeout(r, 100)); }
       const all = (await a.get(null)).data;
       console.log(all.length, all.every((v) => v === 3), pool.jobs > 0);
       await pool.close();`;
-    const run = await promisify(execFile)(
-      process.execPath,
-      ["--title=zarrkit-pool-test", "--input-type=module", "-e", script],
-      {
-        encoding: "utf8",
-        env: { ...process.env, ZARRKIT_NATIVE: "0" },
-        timeout: 20_000,
-        cwd: new URL("..", import.meta.url).pathname,
-      },
-    );
+    const run = await runChild(script, ["--title=zarrkit-pool-test"]);
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe(`${512 * 512} true true`);
   });
