@@ -69,11 +69,12 @@
       # c-blosc's AVX2 shuffles, the only files compiled for AVX2: the rest of the addon runs on
       # any x86-64 CPU, and these only where glue/shuffle-bound.c finds AVX2 at run time.
       "target_name": "blosc_avx2",
-      "type": "static_library",
+      "type": "none",
       "conditions": [
         [
           "target_arch=='x64' and OS!='win'",
           {
+            "type": "static_library",
             "sources": [
               "vendor/c-blosc/blosc/shuffle-avx2.c",
               "vendor/c-blosc/blosc/bitshuffle-avx2.c"
