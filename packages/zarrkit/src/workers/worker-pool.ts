@@ -69,15 +69,18 @@ export class WorkerPool implements CodecRunner {
 
   #start(api: typeof import("node:worker_threads")): Slot[] {
     if (this.#slots !== undefined) return this.#slots;
+    const slots: Slot[] = [];
     try {
-      this.#slots = Array.from({ length: this.#threads }, () => this.#boot(api));
+      while (slots.length < this.#threads) slots.push(this.#boot(api));
     } catch {
-      // No worker could be made (node:worker_threads refusing the process's flags, a missing
-      // file): chains run on the calling thread, as they would without a pool.
+      // A worker could not be made (node:worker_threads refusing the process's flags, a
+      // missing file): no pool, chains run on the calling thread as they would without one.
+      for (const slot of slots) void slot.worker.terminate();
       this.#usable = false;
-      this.#slots = [];
+      slots.length = 0;
     }
-    return this.#slots;
+    this.#slots = slots;
+    return slots;
   }
 
   #boot(api: typeof import("node:worker_threads")): Slot {
