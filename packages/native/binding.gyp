@@ -90,6 +90,7 @@
       "dependencies": ["blosc"],
       "sources": [
         "addon/module.c",
+        "addon/blocks.c",
         "addon/codecs.c",
         "addon/file-io.c",
         "addon/memory.c",

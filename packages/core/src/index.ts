@@ -90,6 +90,8 @@ export {
 export { type ChildEntry, ZarrGroup } from "./hierarchy/zarr-group.js";
 export {
   expandRuns,
+  type RunLayout,
+  regionLayout,
   type StridedRuns,
   stridedByteRuns,
   stridedRunsLength,

@@ -96,26 +96,21 @@ static inline int int64_property(napi_env env, napi_value object, const char* ke
 #define MAX_STRIDED_DIMS 32
 
 /*
- * A strided description of runs, {bytes, offset, runBytes, shape, strides}: run i (C order over
- * `shape`) is `runBytes` long and starts at `offset + sum(index[d] * strides[d])` in `bytes`. As
- * iovecs (malloc'd into `*runs`, `*count` of them holding `*total` bytes); 0 with a TypeError
- * pending unless it is one whose every run lies inside `bytes`.
+ * The runs of a strided layout {offset, runBytes, shape, strides}: run i (C order over `shape`)
+ * is `runBytes` long and starts at `offset + sum(index[d] * strides[d])` bytes into a buffer of
+ * `base_length` bytes at `base`. As iovecs (malloc'd into `*runs`, `*count` of them holding
+ * `*total` bytes; with `base` NULL, each iov_base holds its run's offset); 0 with a TypeError
+ * saying `message` pending unless every run lies inside the buffer. `*end` is set to the end of
+ * the run that reaches furthest.
  */
-static inline int strided_runs(napi_env env, napi_value value, const char* name,
-                               struct iovec** runs, size_t* count, size_t* total) {
-  char message[120];
-  napi_value bytes_value, shape_value, strides_value;
-  uint8_t* base = NULL;
-  size_t base_length = 0;
+static inline int strided_layout(napi_env env, napi_value value, const char* message,
+                                 uint8_t* base, size_t base_length, struct iovec** runs,
+                                 size_t* count, size_t* total, size_t* end) {
+  napi_value shape_value, strides_value;
   int64_t offset = 0, run_bytes = 0, shape[MAX_STRIDED_DIMS], strides[MAX_STRIDED_DIMS];
   uint32_t dims = 0, stride_dims = 0;
   bool is_array = false;
-  snprintf(message, sizeof message,
-           "%s must be a Uint8Array, an array of them, or {bytes, offset, runBytes, shape, "
-           "strides} inside bytes",
-           name);
-  int ok = napi_get_named_property(env, value, "bytes", &bytes_value) == napi_ok &&
-           napi_get_named_property(env, value, "shape", &shape_value) == napi_ok &&
+  int ok = napi_get_named_property(env, value, "shape", &shape_value) == napi_ok &&
            napi_get_named_property(env, value, "strides", &strides_value) == napi_ok &&
            int64_property(env, value, "offset", &offset) &&
            int64_property(env, value, "runBytes", &run_bytes) && run_bytes >= 0 &&
@@ -123,18 +118,7 @@ static inline int strided_runs(napi_env env, napi_value value, const char* name,
            napi_get_array_length(env, shape_value, &dims) == napi_ok &&
            napi_get_array_length(env, strides_value, &stride_dims) == napi_ok &&
            dims == stride_dims && dims <= MAX_STRIDED_DIMS;
-  if (ok) {
-    bool is_typed = false;
-    napi_typedarray_type type;
-    void* pointer = NULL;
-    napi_is_typedarray(env, bytes_value, &is_typed);
-    ok = is_typed &&
-         napi_get_typedarray_info(env, bytes_value, &type, &base_length, &pointer, NULL, NULL) ==
-             napi_ok &&
-         type == napi_uint8_array;
-    base = pointer;
-  }
-  /* The runs' lowest and highest starts, to check them all against `bytes` at once. */
+  /* The runs' lowest and highest starts, to check them all against the buffer at once. */
   int64_t low = offset, high = offset, n = 1;
   for (uint32_t d = 0; ok && d < dims; d++) {
     napi_value element;
@@ -168,7 +152,7 @@ static inline int strided_runs(napi_env env, napi_value value, const char* name,
   }
   int64_t index[MAX_STRIDED_DIMS] = {0}, at = offset;
   for (int64_t i = 0; i < n; i++) {
-    iov[i].iov_base = base + at;
+    iov[i].iov_base = base != NULL ? (void*)(base + at) : (void*)(uintptr_t)at;
     iov[i].iov_len = (size_t)run_bytes;
     /* Advance the index like an odometer, last dimension fastest. */
     for (int64_t d = (int64_t)dims - 1; d >= 0; d--) {
@@ -181,7 +165,35 @@ static inline int strided_runs(napi_env env, napi_value value, const char* name,
   *runs = iov;
   *count = (size_t)n;
   *total = (size_t)n * (size_t)run_bytes;
+  *end = n > 0 ? (size_t)(high + run_bytes) : 0;
   return 1;
+}
+
+/*
+ * A strided description of runs in a buffer, {bytes, offset, runBytes, shape, strides} (see
+ * strided_layout), as iovecs; 0 with a TypeError pending unless every run lies inside `bytes`.
+ */
+static inline int strided_runs(napi_env env, napi_value value, const char* name,
+                               struct iovec** runs, size_t* count, size_t* total) {
+  char message[120];
+  snprintf(message, sizeof message,
+           "%s must be a Uint8Array, an array of them, or {bytes, offset, runBytes, shape, "
+           "strides} inside bytes",
+           name);
+  napi_value bytes_value;
+  bool is_typed = false;
+  napi_typedarray_type type;
+  void* pointer = NULL;
+  size_t base_length = 0, end = 0;
+  if (napi_get_named_property(env, value, "bytes", &bytes_value) != napi_ok ||
+      napi_is_typedarray(env, bytes_value, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, bytes_value, &type, &base_length, &pointer, NULL, NULL) !=
+          napi_ok ||
+      type != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  return strided_layout(env, value, message, pointer, base_length, runs, count, total, &end);
 }
 
 /* Runs given as an array of Uint8Array or as a strided description (see strided_runs). */

@@ -19,10 +19,13 @@
 #include <node_api.h>
 
 #include "arguments.h"
+#include "blocks.h"
 #include "module.h"
 
 #include "blosc.h"
 #include "libdeflate.h"
+/* For ZSTD_d_stableOutBuffer and ZSTD_getFrameHeader (zstd is built in, not linked). */
+#define ZSTD_STATIC_LINKING_ONLY
 #include "zstd.h"
 
 typedef enum {
@@ -52,6 +55,11 @@ typedef struct {
   size_t source_run_count;
   struct iovec* target_runs;
   size_t target_run_count;
+  /* zstdDecompressSelected: the runs of the decoded bytes (offsets) that go to the target. */
+  struct iovec* select_runs;
+  size_t select_run_count;
+  size_t select_size; /* the decoded size */
+  size_t select_end;  /* where the selection ends: decoding may stop there */
   operation op;
   int level;         /* blosc clevel, zstd or deflate level */
   int shuffle;       /* blosc */
@@ -125,6 +133,76 @@ static void run_zstd(job* j) {
   j->written = (int64_t)n;
 }
 
+/*
+ * Decodes the frames of `source` into `out` (`select_size` bytes) up to `select_end`: frames are
+ * fed 64 KiB at a time and decoding stops once the selection is decoded (a window through the
+ * top rows of a chunk decodes only those rows). A frame with a checksum is decoded whole, so
+ * that the checksum is still verified.
+ */
+static void run_zstd_until(job* j, uint8_t* out) {
+  if (zstd_dctx == NULL) zstd_dctx = ZSTD_createDCtx();
+  ZSTD_frameHeader header;
+  size_t n = ZSTD_getFrameHeader(&header, j->source, j->source_length);
+  if (n != 0) {
+    snprintf(j->error, sizeof j->error, "zstd: %s",
+             ZSTD_isError(n) ? ZSTD_getErrorName(n) : "the frame header is cut short");
+    return;
+  }
+  if (header.frameContentSize != ZSTD_CONTENTSIZE_UNKNOWN &&
+      header.frameContentSize != j->select_size) {
+    snprintf(j->error, sizeof j->error, "zstd: the frame declares %llu bytes, the chunk %zu",
+             (unsigned long long)header.frameContentSize, j->select_size);
+    return;
+  }
+  size_t end = header.checksumFlag ? j->select_size : j->select_end;
+  ZSTD_DCtx_reset(zstd_dctx, ZSTD_reset_session_and_parameters);
+  /* Decoded straight into `out` (the window's history included): no copy through zstd's own. */
+  n = ZSTD_DCtx_setParameter(zstd_dctx, ZSTD_d_stableOutBuffer, 1);
+  ZSTD_outBuffer output = {out, j->select_size, 0};
+  ZSTD_inBuffer input = {j->source, 0, 0};
+  while (!ZSTD_isError(n) && output.pos < end) {
+    bool fed = input.size == j->source_length;
+    if (!fed) input.size = input.size + 65536 < j->source_length ? input.size + 65536
+                                                                  : j->source_length;
+    n = ZSTD_decompressStream(zstd_dctx, &output, &input);
+    if (!ZSTD_isError(n) && fed && input.pos == input.size && output.pos < end) break;
+  }
+  if (ZSTD_isError(n)) {
+    snprintf(j->error, sizeof j->error, "zstd: %s", ZSTD_getErrorName(n));
+  } else if (output.pos < end) {
+    snprintf(j->error, sizeof j->error, "zstd: the data ends after %zu of the chunk's %zu bytes",
+             output.pos, j->select_size);
+  } else if (end == j->select_size && (n != 0 || input.pos != j->source_length)) {
+    snprintf(j->error, sizeof j->error, "zstd: the frames hold more than the chunk's %zu bytes",
+             j->select_size);
+  } else {
+    j->written = (int64_t)j->target_length;
+  }
+}
+
+/* Copies the selected runs of `decoded`, one after another, into the target (or its runs). */
+static void copy_selected(job* j, const uint8_t* decoded) {
+  struct iovec single = {j->target, j->target_length};
+  struct iovec* to = j->target_runs != NULL ? j->target_runs : &single;
+  size_t to_count = j->target_runs != NULL ? j->target_run_count : 1, t = 0, filled = 0;
+  for (size_t i = 0; i < j->select_run_count; i++) {
+    const uint8_t* from = decoded + (uintptr_t)j->select_runs[i].iov_base;
+    size_t left = j->select_runs[i].iov_len;
+    while (left > 0 && t < to_count) {
+      if (filled == to[t].iov_len) {
+        t++;
+        filled = 0;
+        continue;
+      }
+      size_t n = to[t].iov_len - filled < left ? to[t].iov_len - filled : left;
+      memcpy((uint8_t*)to[t].iov_base + filled, from, n);
+      from += n;
+      left -= n;
+      filled += n;
+    }
+  }
+}
+
 static void run_deflate(job* j) {
   if (j->op == DEFLATE_DECODE) {
     if (inflater == NULL) inflater = libdeflate_alloc_decompressor();
@@ -174,50 +252,6 @@ static size_t compress_bound(operation op, int zlib, size_t length) {
       return zlib ? libdeflate_zlib_compress_bound(NULL, length)
                   : libdeflate_gzip_compress_bound(NULL, length);
   }
-}
-
-/*
- * Encoders' output blocks, recycled: a block freed to the C library is unmapped, and a fresh
- * one costs a page fault per 4 KiB (a third of zstd's time at level 3), so blocks given back
- * (`release`, or their ArrayBuffer collected) wait here for the next encoder: up to KEPT_BYTES
- * in all, which holds two shards' worth of 256 KiB inner chunks or 32 chunks of 1 MiB.
- */
-#define BLOCKS_KEPT 256
-#define KEPT_BYTES ((size_t)40 << 20)
-static struct {
-  uint8_t* data;
-  size_t capacity;
-} blocks[BLOCKS_KEPT];
-static size_t block_count, kept_bytes;
-static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* A block of at least `*capacity` bytes (set to its real capacity); NULL if out of memory. */
-static uint8_t* take_block(size_t* capacity) {
-  uint8_t* data = NULL;
-  pthread_mutex_lock(&blocks_lock);
-  for (size_t i = 0; i < block_count; i++) {
-    if (blocks[i].capacity >= *capacity && blocks[i].capacity <= 2 * *capacity + 65536) {
-      data = blocks[i].data;
-      *capacity = blocks[i].capacity;
-      kept_bytes -= blocks[i].capacity;
-      blocks[i] = blocks[--block_count];
-      break;
-    }
-  }
-  pthread_mutex_unlock(&blocks_lock);
-  return data != NULL ? data : malloc(*capacity > 0 ? *capacity : 1);
-}
-
-static void give_block(uint8_t* data, size_t capacity) {
-  if (data == NULL) return;
-  pthread_mutex_lock(&blocks_lock);
-  bool kept = block_count < BLOCKS_KEPT && kept_bytes + capacity <= KEPT_BYTES;
-  if (kept) {
-    blocks[block_count++] = (typeof(blocks[0])){data, capacity};
-    kept_bytes += capacity;
-  }
-  pthread_mutex_unlock(&blocks_lock);
-  if (!kept) free(data);
 }
 
 /* Per-thread buffers for gathered sources and scattered targets, grown as needed. */
@@ -273,6 +307,18 @@ static void execute(napi_env env, void* data) {
       at += j->source_runs[i].iov_len;
     }
   }
+  if (j->select_runs != NULL) {
+    /* A selection of the decoded bytes: decoded into per-thread scratch, then copied out. */
+    uint8_t* decoded = reserve(&scatter_scratch, j->select_size);
+    if (decoded == NULL) {
+      snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->select_size);
+      return;
+    }
+    run_zstd_until(j, decoded);
+    if (j->error[0] == '\0') copy_selected(j, decoded);
+    release(&scatter_scratch);
+    return;
+  }
   bool encode = j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE;
   if (encode) {
     /* The bound, not the block's capacity, is what the encoder is told it may fill: c-blosc's
@@ -308,12 +354,8 @@ static void execute(napi_env env, void* data) {
   release(&scatter_scratch);
 }
 
-static void free_output(napi_env env, void* data, void* hint) {
-  (void)env;
-  give_block(data, (size_t)(uintptr_t)hint);
-}
-
 static void free_job(job* j) {
+  free(j->select_runs);
   free(j->source_runs);
   free(j->target_runs);
   free(j);
@@ -332,7 +374,7 @@ static void complete(napi_env env, napi_status status, void* data) {
     /* The output becomes the ArrayBuffer's own memory, freed when it is collected. */
     napi_value buffer;
     size_t size = (size_t)j->written;
-    if (napi_create_external_arraybuffer(env, j->target, size, free_output,
+    if (napi_create_external_arraybuffer(env, j->target, size, finalize_block,
                                          (void*)(uintptr_t)j->target_capacity, &buffer) ==
         napi_ok) {
       j->target = NULL;
@@ -454,6 +496,57 @@ static napi_value js_zstd_decompress(napi_env env, napi_callback_info info) {
   return j == NULL ? NULL : queue(env, j, args);
 }
 
+/*
+ * zstdDecompressSelected(source, size, from, target): Promise<bytes written>. Decodes the frames
+ * of `source` (`size` bytes in all) and copies the runs `from` selects ({offset, runBytes, shape,
+ * strides} in the decoded bytes), one after another, into `target` (a buffer or runs holding
+ * exactly as many bytes); decoding stops after the last byte selected.
+ */
+static napi_value js_zstd_decompress_selected(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  int64_t size = 0;
+  if (argc < 4) {
+    napi_throw_type_error(env, NULL, "too few arguments");
+    return NULL;
+  }
+  if (napi_get_value_int64(env, args[1], &size) != napi_ok || size < 0) {
+    napi_throw_type_error(env, NULL, "size must be a non-negative integer");
+    return NULL;
+  }
+  job* j = calloc(1, sizeof(job));
+  if (j == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  j->op = ZSTD_DECODE;
+  j->select_size = (size_t)size;
+  uint8_t* source = NULL;
+  size_t selected = 0;
+  int ok = byte_view(env, args[0], "source", &source, &j->source_length) &&
+           strided_layout(env, args[2],
+                          "from must be {offset, runBytes, shape, strides} inside size bytes",
+                          NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
+                          &j->select_end) &&
+           buffer_arg(env, args[3], "target", &j->target, &j->target_length, &j->target_runs,
+                      &j->target_run_count);
+  j->source = source;
+  if (ok && selected != j->target_length) {
+    char message[120];
+    snprintf(message, sizeof message, "from selects %zu bytes, the target holds %zu", selected,
+             j->target_length);
+    napi_throw_range_error(env, NULL, message);
+    ok = 0;
+  }
+  if (!ok) {
+    free_job(j);
+    return NULL;
+  }
+  napi_value buffers[2] = {args[0], args[3]};
+  return queue(env, j, buffers);
+}
+
 /* An encoder taking (source, level, flag): zstd's checksum, deflate's zlib framing. */
 static napi_value level_and_flag_job(napi_env env, napi_callback_info info, operation op,
                                      const char* flag) {
@@ -564,6 +657,8 @@ void define_codecs(napi_env env, napi_value exports) {
       {"bloscCompress", NULL, js_blosc_compress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bloscGetItem", NULL, js_blosc_get_item, NULL, NULL, NULL, napi_enumerable, NULL},
       {"zstdDecompress", NULL, js_zstd_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"zstdDecompressSelected", NULL, js_zstd_decompress_selected, NULL, NULL, NULL,
+       napi_enumerable, NULL},
       {"zstdCompress", NULL, js_zstd_compress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"inflate", NULL, js_deflate_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"deflate", NULL, js_deflate_compress, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -17,6 +17,7 @@
 #include <node_api.h>
 
 #include "arguments.h"
+#include "blocks.h"
 #include "module.h"
 
 #ifndef IOV_MAX
@@ -38,7 +39,8 @@ typedef struct {
   struct iovec* iov;    /* READ_INTO targets, WRITE_ATOMIC parts */
   size_t iov_count;
   size_t total;         /* bytes the iovecs hold */
-  uint8_t* data;        /* READ_WHOLE: the file's bytes (malloc'd; the ArrayBuffer frees them) */
+  uint8_t* data;        /* READ_WHOLE: the file's bytes, in a block the ArrayBuffer gives back */
+  size_t capacity;      /* READ_WHOLE: the block's size */
   int64_t result;       /* READ_INTO: bytes read, the file's size or MISSING; READ_WHOLE: size */
   int error;            /* errno of the failed call, 0 if none */
   const char* syscall;  /* the failed call */
@@ -152,7 +154,10 @@ static void read_whole(file_job* j) {
     size_t size = j->range_start == -2 || j->range_start == -1 ? (size_t)(info.st_size - start)
                                                                 : (size_t)j->range_length;
     j->position = start;
-    j->data = malloc(size > 0 ? size : 1);
+    /* A recycled block: memory already touched, no page faults while the kernel copies.
+       Some headroom (in 64 KiB steps) lets chunks of varying size share blocks. */
+    j->capacity = size < 65536 ? size : (size + size / 8 + 65535) / 65536 * 65536;
+    j->data = take_block(&j->capacity);
     if (j->data == NULL) {
       errno = ENOMEM;
       fail(j, "malloc");
@@ -229,12 +234,6 @@ static void execute(napi_env env, void* data) {
   }
 }
 
-static void free_data(napi_env env, void* data, void* hint) {
-  (void)env;
-  (void)hint;
-  free(data);
-}
-
 /* The Error a failed job rejects with: message, and `errno`/`syscall`/`path` as node:fs sets. */
 static napi_value job_error(napi_env env, file_job* j) {
   char text[512];
@@ -269,15 +268,15 @@ static void complete(napi_env env, napi_status status, void* data) {
   }
   if (j->error != 0 || j->shrank || j->file_size >= 0) {
     napi_reject_deferred(env, j->deferred, job_error(env, j));
-    free(j->data);
+    give_block(j->data, j->capacity);
   } else if (j->op == WRITE_ATOMIC) {
     napi_get_undefined(env, &result);
   } else if (j->op == READ_WHOLE && j->result != MISSING) {
     napi_value buffer;
     size_t size = (size_t)j->result;
-    /* The bytes become the ArrayBuffer's own, freed when it is collected: no copy. */
-    if (napi_create_external_arraybuffer(env, j->data, size, free_data, NULL, &buffer) ==
-        napi_ok) {
+    /* The bytes become the ArrayBuffer's own, given back when it is released or collected. */
+    if (napi_create_external_arraybuffer(env, j->data, size, finalize_block,
+                                         (void*)(uintptr_t)j->capacity, &buffer) == napi_ok) {
       napi_type_tag_object(env, buffer, &ADDON_MEMORY_TAG);
       napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
     } else {
@@ -285,11 +284,11 @@ static void complete(napi_env env, napi_status status, void* data) {
       void* copy = NULL;
       napi_create_arraybuffer(env, size, &copy, &buffer);
       if (size > 0) memcpy(copy, j->data, size);
-      free(j->data);
+      give_block(j->data, j->capacity);
       napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
     }
   } else {
-    if (j->op == READ_WHOLE) free(j->data);
+    if (j->op == READ_WHOLE) give_block(j->data, j->capacity);
     if (j->op == READ_WHOLE && j->result == MISSING)
       napi_get_undefined(env, &result);
     else

@@ -21,6 +21,9 @@ export interface StridedRuns {
   readonly strides: readonly number[];
 }
 
+/** Where strided runs lie in a buffer given elsewhere: StridedRuns without its `bytes`. */
+export type RunLayout = Omit<StridedRuns, "bytes">;
+
 /**
  * A buffer, or several taken one after another (listed, or strided): decoders scatter their
  * output across the pieces, encoders gather their input from them (on the pool thread, through
@@ -61,6 +64,19 @@ export interface NativeCodecs {
   bloscGetItem(source: Uint8Array, start: number, count: number, target: Uint8Array): number;
   /** Every zstd frame of `source`, into `target` (which must hold them all). */
   zstdDecompress(source: Uint8Array, target: ByteRuns): Promise<number>;
+  /**
+   * Part of what the zstd frames of `source` hold (`size` bytes in all): the runs `from`
+   * selects, one after another, into `target` (which holds exactly as many bytes). Decoded in
+   * the pool thread's own memory and stopped after the last byte selected (unless a frame
+   * carries a checksum, which is then verified): a window through the top rows of a chunk
+   * decodes only those rows, and no chunk-sized buffer is made. Resolves with the bytes written.
+   */
+  zstdDecompressSelected(
+    source: Uint8Array,
+    size: number,
+    from: RunLayout,
+    target: ByteRuns,
+  ): Promise<number>;
   /** One zstd frame at `level`, with a content checksum when `checksum` is 1. */
   zstdCompress(source: ByteRuns, level: number, checksum: 0 | 1): Promise<Uint8Array>;
   /**
@@ -143,6 +159,7 @@ const FUNCTIONS = [
   "bloscCompress",
   "bloscGetItem",
   "zstdDecompress",
+  "zstdDecompressSelected",
   "zstdCompress",
   "inflate",
   "deflate",

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -88,6 +88,78 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     damaged[damaged.length - 1]! ^= 0xff;
     await expect(native.zstdDecompress(damaged, target)).rejects.toThrow(/zstd: .*checksum/i);
     await expect(native.zstdDecompress(frame, new Uint8Array(100))).rejects.toThrow(/zstd/);
+  });
+
+  it("zstd: decodes a selection of a frame's content, stopping where the selection ends", async () => {
+    // `data` as a 512 x 512 float32 chunk: rows are 2048 bytes.
+    const rows = (r0: number, r1: number, c0: number, c1: number) => {
+      const out = new Uint8Array((r1 - r0) * (c1 - c0) * 4);
+      for (let r = r0; r < r1; r++)
+        out.set(data.subarray((r * 512 + c0) * 4, (r * 512 + c1) * 4), (r - r0) * (c1 - c0) * 4);
+      return out;
+    };
+    const layout = (r0: number, r1: number, c0: number, c1: number) => ({
+      offset: (r0 * 512 + c0) * 4,
+      runBytes: (c1 - c0) * 4,
+      shape: [r1 - r0],
+      strides: [2048],
+    });
+    for (const checksum of [0, 1] as const) {
+      const frame = await native.zstdCompress(data, 3, checksum);
+      for (const [r0, r1, c0, c1] of [
+        [0, 76, 464, 512],
+        [488, 512, 0, 300],
+        [100, 101, 5, 6],
+        [0, 512, 0, 512],
+      ] as const) {
+        const target = viewOf(new Uint8Array((r1 - r0) * (c1 - c0) * 4));
+        const written = await native.zstdDecompressSelected(
+          viewOf(frame),
+          data.length,
+          layout(r0, r1, c0, c1),
+          target,
+        );
+        expect(written).toBe(target.length);
+        expect(same(target, rows(r0, r1, c0, c1))).toBe(true);
+      }
+      // Columns 10..12 of rows 3..1, backwards, scattered into strided runs 16 bytes apart.
+      const spaced = new Uint8Array(3 * 16).fill(0xee);
+      const from = { offset: (3 * 512 + 10) * 4, runBytes: 8, shape: [3], strides: [-2048] };
+      const to = { bytes: spaced, offset: 0, runBytes: 8, shape: [3], strides: [16] };
+      await native.zstdDecompressSelected(frame, data.length, from, to);
+      for (const [i, r] of [3, 2, 1].entries())
+        expect(same(spaced.subarray(i * 16, i * 16 + 8), rows(r, r + 1, 10, 12))).toBe(true);
+      expect([...spaced.subarray(8, 16)]).toEqual(Array(8).fill(0xee));
+    }
+    // A frame cut short fails once the selection lies past its end, however little is asked.
+    const frame = await native.zstdCompress(data, 3, 0);
+    const end = { offset: data.length - 8, runBytes: 8, shape: [], strides: [] };
+    await expect(
+      native.zstdDecompressSelected(
+        frame.subarray(0, frame.length - 100),
+        data.length,
+        end,
+        new Uint8Array(8),
+      ),
+    ).rejects.toThrow(/zstd/);
+    // The whole frame decoded (a checksum to verify): a damaged one is refused.
+    const checked = await native.zstdCompress(data, 3, 1);
+    checked[checked.length - 1]! ^= 0xff;
+    const first = { offset: 0, runBytes: 8, shape: [], strides: [] };
+    await expect(
+      native.zstdDecompressSelected(checked, data.length, first, new Uint8Array(8)),
+    ).rejects.toThrow(/checksum/i);
+    // A size other than the frame's, or a selection outside it or of another length: refused.
+    await expect(
+      native.zstdDecompressSelected(frame, data.length + 4, end, new Uint8Array(8)),
+    ).rejects.toThrow(/zstd/);
+    const outside = { offset: data.length - 4, runBytes: 8, shape: [], strides: [] };
+    expect(() =>
+      native.zstdDecompressSelected(frame, data.length, outside, new Uint8Array(8)),
+    ).toThrow(TypeError);
+    expect(() =>
+      native.zstdDecompressSelected(frame, data.length, first, new Uint8Array(9)),
+    ).toThrow(/selects 8 bytes, the target holds 9/);
   });
 
   it("blosc: frames with the header c-blosc documents; ranges through getitem", async () => {
@@ -294,6 +366,36 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       console.warn("populate: this kernel has no MADV_POPULATE_WRITE; only checked it is harmless");
     // Less than a page inside: nothing to populate, nothing refused.
     expect(await nativeMemory!.populate(new Uint8Array(10))).toBe(true);
+  });
+
+  it("reads files into recycled memory: released reads fault no new pages", async () => {
+    // 64 reads of a 1 MiB file, each released before the next: into fresh memory they would
+    // fault 64 x 256 pages; recycled, about one file's worth. In a child process of its own.
+    const file = join(await mkdtemp(join(tmpdir(), "zarrkit-native-")), "chunk");
+    await writeFile(file, data);
+    const script = `
+      import { nativeCodecs, nativeFileIO } from "@zarrkit/native";
+      const path = ${JSON.stringify(file)};
+      const faults = () => process.resourceUsage().minorPageFault;
+      nativeCodecs.release(await nativeFileIO.readFile(path));
+      const before = faults();
+      let same = true;
+      for (let i = 0; i < 64; i++) {
+        const bytes = await nativeFileIO.readFile(path, i % 2 ? undefined : { offset: 4096, length: 1000000 });
+        const whole = i % 2 === 1;
+        same &&= bytes.length === (whole ? ${data.length} : 1000000) && bytes[5000] === (whole ? ${data[5000]!} : ${data[4096 + 5000]!});
+        nativeCodecs.release(bytes);
+      }
+      console.log(JSON.stringify({ faults: faults() - before, same }));`;
+    const run = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      cwd: new URL("..", import.meta.url).pathname,
+      timeout: 20_000,
+    });
+    const result = JSON.parse(run.stdout);
+    expect(result.same).toBe(true);
+    expect(result.faults).toBeLessThan((64 * 256) / 8);
+    await rm(dirname(file), { recursive: true });
   });
 
   it("rejects arguments of the wrong type synchronously, with TypeError", () => {

@@ -1,4 +1,10 @@
-import { type BytesToBytesCodec, CorruptChunkError } from "@zarrkit/core";
+import {
+  type BytesToBytesCodec,
+  CorruptChunkError,
+  expandRuns,
+  type RunLayout,
+  type StridedRuns,
+} from "@zarrkit/core";
 import { type ByteRuns, byteLength, scatter } from "./byte-runs.js";
 
 /**
@@ -18,4 +24,30 @@ export async function decodeIntoByCopy(
       `codec "${codec.name}": decompressed to ${decoded.length} bytes, the chunk holds ${size}`,
     );
   scatter(decoded, target);
+}
+
+/**
+ * `decodeSelectedInto` for a case the codec can only decode into new memory: decodes the whole
+ * (`size` bytes, checked), then copies the runs `from` selects into `to`, one after another.
+ */
+export async function decodeSelectedByCopy(
+  codec: BytesToBytesCodec,
+  bytes: Uint8Array,
+  size: number,
+  from: RunLayout,
+  to: StridedRuns,
+): Promise<void> {
+  const decoded = await codec.decode(bytes, size);
+  if (decoded.length !== size)
+    throw new CorruptChunkError(
+      `codec "${codec.name}": decompressed to ${decoded.length} bytes, the chunk holds ${size}`,
+    );
+  const selected = expandRuns({ bytes: decoded, ...from });
+  let at = 0;
+  const joined = new Uint8Array(selected.reduce((n, run) => n + run.length, 0));
+  for (const run of selected) {
+    joined.set(run, at);
+    at += run.length;
+  }
+  scatter(joined, to);
 }

@@ -1,6 +1,11 @@
 import { InvalidMetadataError, isZarrkitError, ZarrkitError } from "../errors/errors.js";
-import { expandRuns, type StridedRuns, stridedByteRuns } from "../indexing/byte-runs.js";
-import type { StridedView } from "../indexing/strided-copy.js";
+import {
+  expandRuns,
+  regionLayout,
+  type StridedRuns,
+  stridedByteRuns,
+} from "../indexing/byte-runs.js";
+import { type StridedView, stridedCopy } from "../indexing/strided-copy.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
@@ -9,6 +14,7 @@ import type {
   ArrayToArrayCodec,
   ArrayToBytesCodec,
   BytesToBytesCodec,
+  ChunkRegion,
   ChunkSource,
   ChunkSpec,
   Codec,
@@ -35,6 +41,14 @@ export class CodecPipeline {
   readonly #innermostSize: number | undefined;
   /** Free buffers of #innermostSize bytes (see #takeScratch). */
   readonly #scratch: Uint8Array[] = [];
+  /**
+   * The bytes->bytes codec's decodeSelectedInto and the size it decodes to, when the chain is
+   * that one codec after an array->bytes codec that stores elements in memory order (no
+   * array->array codecs): regions of a chunk then decode straight into the caller's memory.
+   */
+  readonly #selecting:
+    | { decode: NonNullable<BytesToBytesCodec["decodeSelectedInto"]>; size: number }
+    | undefined;
 
   private constructor(
     codecs: readonly Codec[],
@@ -71,6 +85,15 @@ export class CodecPipeline {
     this.#runner = runner;
     const innerSpec = specs[a2a.length]!;
     this.#innermostSize = a2b.encodedSize?.(innerSpec);
+    const decodeSelected = b2b[0]?.decodeSelectedInto;
+    this.#selecting =
+      b2b.length === 1 &&
+      a2a.length === 0 &&
+      decodeSelected !== undefined &&
+      this.#innermostSize !== undefined &&
+      a2b.storesMemoryLayout?.(innerSpec) === true
+        ? { decode: decodeSelected.bind(b2b[0]), size: this.#innermostSize }
+        : undefined;
     this.#job =
       runner === undefined || b2b.length === 0
         ? undefined
@@ -219,14 +242,25 @@ export class CodecPipeline {
   /**
    * The array->bytes codec's partial decoder, when the chain is that codec alone, or that codec
    * (of a fixed encoded size) and one bytes->bytes codec that decodes byte ranges (blosc): its
-   * range reads then fetch the stored chunk once and decode only the ranges asked. Other chains
-   * need the whole chunk anyway.
+   * range reads then fetch the stored chunk once and decode only the ranges asked. A chain whose
+   * bytes->bytes codec decodes a selection (see decodeRegionInto) reads the whole chunk and
+   * decodes the region straight into the target. Other chains need the whole chunk decoded.
    */
   get partialDecoder(): ArrayToBytesCodec["decodePartialInto"] {
     const codec = this.arrayToBytes;
     if (codec.decodePartialInto === undefined || this.arrayToArray.length > 0) return undefined;
     const partial = codec.decodePartialInto.bind(codec);
     if (this.bytesToBytes.length === 0) return partial;
+    if (this.#selecting !== undefined) {
+      return async (source, _spec, region, target) => {
+        const bytes = await source.get();
+        if (bytes === undefined) return false;
+        await this.decodeRegionInto(bytes, region, target);
+        // Decoded: nothing reads the stored bytes any more.
+        source.release?.(bytes);
+        return true;
+      };
+    }
     const [ranged] = this.bytesToBytes;
     const size = this.#innermostSize;
     const decodeRange = ranged?.decodeRange;
@@ -247,6 +281,37 @@ export class CodecPipeline {
       };
       return partial(decoded, spec, region, target);
     };
+  }
+
+  /**
+   * Decodes `region` of a chunk into `target` (a strided view of the region's shape). Where the
+   * chain allows (see #selecting), in one step off the calling thread that decodes no further
+   * than the region's last element and makes no chunk-sized array; else the chunk is decoded
+   * and the region copied out of it.
+   */
+  async decodeRegionInto(
+    bytes: Uint8Array,
+    region: readonly ChunkRegion[],
+    target: StridedView,
+  ): Promise<void> {
+    const selecting = this.#selecting;
+    const spec = this.#specs[this.arrayToArray.length]!;
+    const counts = region.map((r) => r.count);
+    const { lanes } = spec.dataType;
+    // Runs of any length: the codec copies them out of its own memory, not the kernel.
+    const to = selecting && stridedByteRuns(target, counts, lanes, 0);
+    if (selecting !== undefined && to !== undefined) {
+      const from = regionLayout(spec.shape, region, spec.dataType.itemSize);
+      await selecting.decode(bytes, selecting.size, from, to);
+      return;
+    }
+    const chunk = await this.decode(bytes);
+    let offset = chunk.offset;
+    const stride = region.map((r, d) => {
+      offset += r.start * chunk.stride[d]!;
+      return chunk.stride[d]! * r.step;
+    });
+    stridedCopy(target, { data: chunk.data, offset, stride }, counts, lanes);
   }
 
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */

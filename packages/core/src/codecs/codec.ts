@@ -1,6 +1,6 @@
 import type { LruCache } from "../context/lru-cache.js";
 import type { DataType } from "../data-types/data-type.js";
-import type { StridedRuns } from "../indexing/byte-runs.js";
+import type { RunLayout, StridedRuns } from "../indexing/byte-runs.js";
 import type { StridedView } from "../indexing/strided-copy.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { NamedConfig } from "../metadata/named-config.js";
@@ -133,6 +133,18 @@ export interface BytesToBytesCodec extends CodecBase {
    * thread pool), so the scatter costs the calling thread nothing.
    */
   decodeIntoRuns?(bytes: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
+  /**
+   * Decodes what `from` selects of the decoded bytes (`size` of them in all) into `to`, which
+   * holds exactly as many bytes: decoding stops after the selection's last byte where the
+   * format allows, and no chunk-sized buffer is made in the caller's memory. Offered where
+   * decoding leaves the calling thread (native libzstd). CorruptChunkError as decode's.
+   */
+  decodeSelectedInto?(
+    bytes: Uint8Array,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ): Promise<void>;
   /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
   encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
   /**

@@ -1,3 +1,5 @@
+import type { ChunkRegion } from "../codecs/codec.js";
+import { cOrderStride } from "../ndarray.js";
 import type { StridedView } from "./strided-copy.js";
 
 /** Below this many bytes per run, one copy beats handing the kernel that many pieces. */
@@ -17,37 +19,68 @@ export interface StridedRuns {
   readonly strides: readonly number[];
 }
 
+/** Where strided runs lie in a buffer given elsewhere: StridedRuns without its `bytes`. */
+export type RunLayout = Omit<StridedRuns, "bytes">;
+
 /**
  * The bytes of `view` over `shape`, in C order, as runs of its memory, merged across dimensions
- * wherever they are contiguous. undefined when the view is not a typed array, steps backwards or
- * sideways in its last dimension, or would split into runs shorter than 512 bytes (a copy is
+ * wherever they are contiguous. undefined when the view is not a typed array, or would split
+ * into runs shorter than `minRunBytes` (default 512: for the kernel's scatter reads, a copy is
  * cheaper then).
  */
 export function stridedByteRuns(
   view: StridedView,
   shape: readonly number[],
   lanes: number,
+  minRunBytes = MIN_RUN_BYTES,
 ): StridedRuns | undefined {
   const { data } = view;
   if (!ArrayBuffer.isView(data)) return undefined;
-  const slotBytes = data.BYTES_PER_ELEMENT;
-  // Fold trailing dimensions that are laid out one after the other into a single run.
+  const layout = foldedLayout(view.offset, view.stride, shape, lanes * data.BYTES_PER_ELEMENT);
+  const count = layout.shape.reduce((a, b) => a * b, 1);
+  if (layout.runBytes < minRunBytes && count > 1) return undefined;
+  return { bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ...layout };
+}
+
+/**
+ * The bytes of `region` in a chunk of `shape` whose elements (`elementBytes` each) are stored
+ * in C order, as runs.
+ */
+export function regionLayout(
+  shape: readonly number[],
+  region: readonly ChunkRegion[],
+  elementBytes: number,
+): RunLayout {
+  const stride = cOrderStride(shape);
+  return foldedLayout(
+    region.reduce((at, r, d) => at + r.start * stride[d]!, 0),
+    region.map((r, d) => r.step * stride[d]!),
+    region.map((r) => r.count),
+    elementBytes,
+  );
+}
+
+/**
+ * A strided view's elements over `shape` (offset and strides in elements) as runs of bytes,
+ * trailing dimensions laid out one after the other folded into a single run.
+ */
+function foldedLayout(
+  offset: number,
+  stride: readonly number[],
+  shape: readonly number[],
+  elementBytes: number,
+): RunLayout {
   let d = shape.length - 1;
   let run = 1;
-  while (d >= 0 && (shape[d] === 1 || view.stride[d] === run)) {
+  while (d >= 0 && (shape[d] === 1 || stride[d] === run)) {
     run *= shape[d]!;
     d--;
   }
-  const runBytes = run * lanes * slotBytes;
-  const outer = shape.slice(0, d + 1);
-  const count = outer.reduce((a, b) => a * b, 1);
-  if (runBytes < MIN_RUN_BYTES && count > 1) return undefined;
   return {
-    bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    offset: view.offset * lanes * slotBytes,
-    runBytes,
-    shape: outer,
-    strides: view.stride.slice(0, d + 1).map((s) => s * lanes * slotBytes),
+    offset: offset * elementBytes,
+    runBytes: run * elementBytes,
+    shape: shape.slice(0, d + 1),
+    strides: stride.slice(0, d + 1).map((s) => s * elementBytes),
   };
 }
 

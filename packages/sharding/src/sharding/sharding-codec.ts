@@ -275,18 +275,12 @@ export class ShardingCodec implements ArrayToBytesCodec {
               await this.inner.decodeInto(stored, whole);
               return;
             }
-            const chunk = await this.inner.decode(stored);
-            let offset = chunk.offset;
-            const stride = projection.dims.map((p, d) => {
-              offset += p.chunkStart * chunk.stride[d]!;
-              return chunk.stride[d]! * p.step;
-            });
-            stridedCopy(
-              targetOf(projection),
-              { data: chunk.data, offset, stride },
-              projection.dims.map((p) => p.count),
-              lanes,
-            );
+            const part = projection.dims.map((p) => ({
+              start: p.chunkStart,
+              step: p.step,
+              count: p.count,
+            }));
+            await this.inner.decodeRegionInto(stored, part, targetOf(projection));
           }),
         );
         // Decoded: the run's memory can serve the next read at once.

@@ -1,4 +1,5 @@
-import type { Runs } from "../byte-runs.js";
+import type { RunLayout } from "@zarrkit/core";
+import type { ByteRuns, Runs } from "../byte-runs.js";
 
 type NumcodecsZstd = typeof import("numcodecs/zstd")["default"];
 type XxHash = Awaited<ReturnType<typeof import("xxhash-wasm")["default"]>>;
@@ -20,6 +21,11 @@ export interface ZstdBackend {
   decodeInto?(bytes: Uint8Array, target: Uint8Array): Promise<void>;
   /** decodeInto across `runs` (their total is the frame's size), off the calling thread. */
   decodeIntoRuns?(bytes: Uint8Array, runs: Runs): Promise<void>;
+  /**
+   * What `from` selects of a frame's content (`size` bytes, which the frame declares) into
+   * `to`, decoding no further than the selection needs, off the calling thread.
+   */
+  decodeSelected?(bytes: Uint8Array, size: number, from: RunLayout, to: ByteRuns): Promise<void>;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(runs: Runs, level: number, checksum: boolean): Promise<Uint8Array>;
 }

@@ -4,10 +4,12 @@ import {
   CorruptChunkError,
   InvalidMetadataError,
   type JsonObject,
+  type RunLayout,
+  type StridedRuns,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import { byteLength, type Runs } from "../byte-runs.js";
-import { decodeIntoByCopy } from "../decode-into-by-copy.js";
+import { decodeIntoByCopy, decodeSelectedByCopy } from "../decode-into-by-copy.js";
 import type { ZstdBackend } from "./zstd-backend.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
@@ -25,6 +27,12 @@ export class ZstdCodec implements BytesToBytesCodec {
   /** Offered only where the backend decodes off the calling thread (native libzstd). */
   readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly decodeSelectedInto?: (
+    bytes: Uint8Array,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ) => Promise<void>;
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -41,6 +49,15 @@ export class ZstdCodec implements BytesToBytesCodec {
         await this.#wrap(decodeIntoRuns.call(backend, bytes, runs));
       };
       this.decodeIntoStrided = this.decodeIntoRuns;
+    }
+    const { decodeSelected } = backend;
+    if (decodeSelected !== undefined) {
+      this.decodeSelectedInto = async (bytes, size, from, to) => {
+        // A frame that does not declare its size is decoded whole, the bounded way.
+        if (this.#declared(bytes, size) === undefined)
+          return decodeSelectedByCopy(this, bytes, size, from, to);
+        await this.#wrap(decodeSelected.call(backend, bytes, size, from, to));
+      };
     }
     if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, runs, level, checksum);

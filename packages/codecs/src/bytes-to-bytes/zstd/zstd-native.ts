@@ -9,7 +9,8 @@ const MAX_DIRECT = 1 << 30;
  * libzstd from @zarrkit/native: frames (de)compress on libuv's thread pool, several at once,
  * about four times numcodecs' WebAssembly speed per core. Frames decode straight into a buffer
  * of the size their header declares (the caller has checked it against the chunk); frames that
- * do not declare it go to the WebAssembly backend, which bounds what they inflate to.
+ * do not declare it go to the WebAssembly backend, which bounds what they inflate to. Parts of
+ * a frame decode in the pool thread's memory, no further than the part asked for.
  */
 export function nativeZstd(native: NativeCodecs): ZstdBackend {
   const decodeInto = async (bytes: Uint8Array, target: ByteRuns): Promise<void> => {
@@ -33,5 +34,11 @@ export function nativeZstd(native: NativeCodecs): ZstdBackend {
     },
     decodeInto,
     decodeIntoRuns: decodeInto,
+    async decodeSelected(bytes, size, from, to) {
+      const selected = byteLength(to);
+      const written = await native.zstdDecompressSelected(bytes, size, from, to);
+      if (written !== selected)
+        throw new RangeError(`${written} bytes decoded of the ${selected} selected`);
+    },
   };
 }

@@ -1,0 +1,19 @@
+/* Recycled blocks of memory for the buffers the addon hands to JavaScript (MIT). */
+#ifndef ZARRKIT_BLOCKS_H
+#define ZARRKIT_BLOCKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <node_api.h>
+
+/* A block of at least `*capacity` bytes (set to its real capacity); NULL if out of memory. */
+uint8_t* take_block(size_t* capacity);
+
+/* Gives a block back for a later take_block (or to the C library when enough are kept). */
+void give_block(uint8_t* data, size_t capacity);
+
+/* The finalizer of an external ArrayBuffer over a block: `hint` is the block's capacity. */
+void finalize_block(napi_env env, void* data, void* hint);
+
+#endif
