@@ -100,12 +100,12 @@ static inline int int64_property(napi_env env, napi_value object, const char* ke
  * is `runBytes` long and starts at `offset + sum(index[d] * strides[d])` bytes into a buffer of
  * `base_length` bytes at `base`. As iovecs (malloc'd into `*runs`, `*count` of them holding
  * `*total` bytes; with `base` NULL, each iov_base holds its run's offset); 0 with a TypeError
- * saying `message` pending unless every run lies inside the buffer. `*end` is set to the end of
- * the run that reaches furthest.
+ * saying `message` pending unless every run lies inside the buffer. `*start` and `*end` are set
+ * to the offsets where the runs begin and end (the lowest start, the furthest end).
  */
 static inline int strided_layout(napi_env env, napi_value value, const char* message,
                                  uint8_t* base, size_t base_length, struct iovec** runs,
-                                 size_t* count, size_t* total, size_t* end) {
+                                 size_t* count, size_t* total, size_t* start, size_t* end) {
   napi_value shape_value, strides_value;
   int64_t offset = 0, run_bytes = 0, shape[MAX_STRIDED_DIMS], strides[MAX_STRIDED_DIMS];
   uint32_t dims = 0, stride_dims = 0;
@@ -165,6 +165,7 @@ static inline int strided_layout(napi_env env, napi_value value, const char* mes
   *runs = iov;
   *count = (size_t)n;
   *total = (size_t)n * (size_t)run_bytes;
+  *start = n > 0 ? (size_t)low : 0;
   *end = n > 0 ? (size_t)(high + run_bytes) : 0;
   return 1;
 }
@@ -184,7 +185,7 @@ static inline int strided_runs(napi_env env, napi_value value, const char* name,
   bool is_typed = false;
   napi_typedarray_type type;
   void* pointer = NULL;
-  size_t base_length = 0, end = 0;
+  size_t base_length = 0, start = 0, end = 0;
   if (napi_get_named_property(env, value, "bytes", &bytes_value) != napi_ok ||
       napi_is_typedarray(env, bytes_value, &is_typed) != napi_ok || !is_typed ||
       napi_get_typedarray_info(env, bytes_value, &type, &base_length, &pointer, NULL, NULL) !=
@@ -193,7 +194,8 @@ static inline int strided_runs(napi_env env, napi_value value, const char* name,
     napi_throw_type_error(env, NULL, message);
     return 0;
   }
-  return strided_layout(env, value, message, pointer, base_length, runs, count, total, &end);
+  return strided_layout(env, value, message, pointer, base_length, runs, count, total, &start,
+                        &end);
 }
 
 /* Runs given as an array of Uint8Array or as a strided description (see strided_runs). */

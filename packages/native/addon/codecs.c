@@ -58,8 +58,9 @@ typedef struct {
   /* zstdDecompressSelected: the runs of the decoded bytes (offsets) that go to the target. */
   struct iovec* select_runs;
   size_t select_run_count;
-  size_t select_size; /* the decoded size */
-  size_t select_end;  /* where the selection ends: decoding may stop there */
+  size_t select_size;  /* the decoded size */
+  size_t select_start; /* where the selection begins */
+  size_t select_end;   /* where it ends: decoding may stop there */
   operation op;
   int level;         /* blosc clevel, zstd or deflate level */
   int shuffle;       /* blosc */
@@ -131,6 +132,37 @@ static void run_zstd(job* j) {
     return;
   }
   j->written = (int64_t)n;
+}
+
+/*
+ * Decodes the items of a blosc frame that hold the selection (`select_start` to `select_end`)
+ * into `out` at their place in the content: c-blosc decodes only the blocks that hold them.
+ */
+static void run_blosc_items(job* j, uint8_t* out) {
+  size_t declared = 0, typesize = 0;
+  int flags = 0;
+  if (blosc_cbuffer_validate(j->source, j->source_length, &declared) != 0) {
+    snprintf(j->error, sizeof j->error, "not a valid blosc frame (%zu bytes)", j->source_length);
+    return;
+  }
+  if (declared != j->select_size) {
+    snprintf(j->error, sizeof j->error, "the blosc frame holds %zu bytes, expected %zu",
+             declared, j->select_size);
+    return;
+  }
+  blosc_cbuffer_metainfo(j->source, &typesize, &flags);
+  if (typesize == 0 || j->select_end <= j->select_start) {
+    j->written = 0;
+    return;
+  }
+  size_t first = j->select_start / typesize;
+  size_t last = (j->select_end + typesize - 1) / typesize;
+  int n = blosc_getitem(j->source, (int)first, (int)(last - first), out + first * typesize);
+  if (n < 0 || (size_t)n != (last - first) * typesize) {
+    snprintf(j->error, sizeof j->error, "c-blosc cannot read the items (code %d)", n);
+    return;
+  }
+  j->written = (int64_t)j->target_length;
 }
 
 /*
@@ -314,8 +346,25 @@ static void execute(napi_env env, void* data) {
       snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->select_size);
       return;
     }
-    run_zstd_until(j, decoded);
-    if (j->error[0] == '\0') copy_selected(j, decoded);
+    if (j->op == ZSTD_DECODE) {
+      run_zstd_until(j, decoded);
+    } else if (j->op == BLOSC_DECODE) {
+      run_blosc_items(j, decoded);
+    } else {
+      uint8_t* target = j->target;
+      size_t length = j->target_length;
+      j->target = decoded;
+      j->target_length = j->select_size;
+      run(j);
+      j->target = target;
+      j->target_length = length;
+      if (j->error[0] == '\0' && j->written >= 0 && (size_t)j->written != j->select_size)
+        snprintf(j->error, sizeof j->error, "decoded %lld bytes, the chunk holds %zu",
+                 (long long)j->written, j->select_size);
+      else if (j->error[0] == '\0' && j->written >= 0)
+        j->written = (int64_t)length;
+    }
+    if (j->error[0] == '\0' && j->written >= 0) copy_selected(j, decoded);
     release(&scatter_scratch);
     return;
   }
@@ -497,30 +546,34 @@ static napi_value js_zstd_decompress(napi_env env, napi_callback_info info) {
 }
 
 /*
- * zstdDecompressSelected(source, size, from, target): Promise<bytes written>. Decodes the frames
- * of `source` (`size` bytes in all) and copies the runs `from` selects ({offset, runBytes, shape,
- * strides} in the decoded bytes), one after another, into `target` (a buffer or runs holding
- * exactly as many bytes); decoding stops after the last byte selected.
+ * A decoder of part of a frame: (source, size, from, target[, zlib]). Decodes `source` (`size`
+ * bytes in all) and copies the runs `from` selects ({offset, runBytes, shape, strides} in the
+ * decoded bytes), one after another, into `target` (a buffer or runs holding exactly as many
+ * bytes), decoding in the pool thread's own memory and no more than the format needs: zstd
+ * stops after the last byte selected, blosc decodes only the blocks holding it.
  */
-static napi_value js_zstd_decompress_selected(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value args[4];
+static napi_value selected_job(napi_env env, napi_callback_info info, operation op) {
+  size_t argc = 5;
+  napi_value args[5];
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
   int64_t size = 0;
-  if (argc < 4) {
+  int zlib = 0;
+  if (argc < (op == DEFLATE_DECODE ? 5 : 4)) {
     napi_throw_type_error(env, NULL, "too few arguments");
     return NULL;
   }
-  if (napi_get_value_int64(env, args[1], &size) != napi_ok || size < 0) {
-    napi_throw_type_error(env, NULL, "size must be a non-negative integer");
+  if (napi_get_value_int64(env, args[1], &size) != napi_ok || size < 0 || size > INT32_MAX) {
+    napi_throw_type_error(env, NULL, "size must be an integer 0..2^31-1");
     return NULL;
   }
+  if (op == DEFLATE_DECODE && !int_arg(env, args[4], "zlib", &zlib)) return NULL;
   job* j = calloc(1, sizeof(job));
   if (j == NULL) {
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
-  j->op = ZSTD_DECODE;
+  j->op = op;
+  j->flag = zlib;
   j->select_size = (size_t)size;
   uint8_t* source = NULL;
   size_t selected = 0;
@@ -528,7 +581,7 @@ static napi_value js_zstd_decompress_selected(napi_env env, napi_callback_info i
            strided_layout(env, args[2],
                           "from must be {offset, runBytes, shape, strides} inside size bytes",
                           NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
-                          &j->select_end) &&
+                          &j->select_start, &j->select_end) &&
            buffer_arg(env, args[3], "target", &j->target, &j->target_length, &j->target_runs,
                       &j->target_run_count);
   j->source = source;
@@ -545,6 +598,21 @@ static napi_value js_zstd_decompress_selected(napi_env env, napi_callback_info i
   }
   napi_value buffers[2] = {args[0], args[3]};
   return queue(env, j, buffers);
+}
+
+/* zstdDecompressSelected(source, size, from, target): Promise<bytes written> */
+static napi_value js_zstd_decompress_selected(napi_env env, napi_callback_info info) {
+  return selected_job(env, info, ZSTD_DECODE);
+}
+
+/* bloscDecompressSelected(source, size, from, target): Promise<bytes written> */
+static napi_value js_blosc_decompress_selected(napi_env env, napi_callback_info info) {
+  return selected_job(env, info, BLOSC_DECODE);
+}
+
+/* inflateSelected(source, size, from, target, zlib 0|1): Promise<bytes written, or -2> */
+static napi_value js_inflate_selected(napi_env env, napi_callback_info info) {
+  return selected_job(env, info, DEFLATE_DECODE);
 }
 
 /* An encoder taking (source, level, flag): zstd's checksum, deflate's zlib framing. */
@@ -659,6 +727,9 @@ void define_codecs(napi_env env, napi_value exports) {
       {"zstdDecompress", NULL, js_zstd_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"zstdDecompressSelected", NULL, js_zstd_decompress_selected, NULL, NULL, NULL,
        napi_enumerable, NULL},
+      {"bloscDecompressSelected", NULL, js_blosc_decompress_selected, NULL, NULL, NULL,
+       napi_enumerable, NULL},
+      {"inflateSelected", NULL, js_inflate_selected, NULL, NULL, NULL, napi_enumerable, NULL},
       {"zstdCompress", NULL, js_zstd_compress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"inflate", NULL, js_deflate_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"deflate", NULL, js_deflate_compress, NULL, NULL, NULL, napi_enumerable, NULL},

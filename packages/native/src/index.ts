@@ -46,6 +46,16 @@ export interface NativeCodecs {
   /** One blosc1 frame that declares exactly the target's total length, into `target`. */
   bloscDecompress(source: Uint8Array, target: ByteRuns): Promise<number>;
   /**
+   * Part of a blosc1 frame's content (`size` bytes, which it must declare), as
+   * zstdDecompressSelected: only the blocks that hold the selection are decoded.
+   */
+  bloscDecompressSelected(
+    source: Uint8Array,
+    size: number,
+    from: RunLayout,
+    target: ByteRuns,
+  ): Promise<number>;
+  /**
    * `source` as one blosc1 frame (clevel 0..9, shuffle 0 none, 1 byte, 2 bit; blocksize 0 lets
    * c-blosc choose; compressor blosclz, lz4, lz4hc, zlib or zstd).
    */
@@ -69,7 +79,8 @@ export interface NativeCodecs {
    * selects, one after another, into `target` (which holds exactly as many bytes). Decoded in
    * the pool thread's own memory and stopped after the last byte selected (unless a frame
    * carries a checksum, which is then verified): a window through the top rows of a chunk
-   * decodes only those rows, and no chunk-sized buffer is made. Resolves with the bytes written.
+   * decodes only those rows, and no chunk-sized buffer is made. A frame that declares another
+   * size than `size` is refused. Resolves with the bytes written.
    */
   zstdDecompressSelected(
     source: Uint8Array,
@@ -85,6 +96,18 @@ export interface NativeCodecs {
    * does not join): the caller decodes those another way.
    */
   inflate(source: Uint8Array, target: ByteRuns, zlib: 0 | 1): Promise<number>;
+  /**
+   * Part of a gzip member or zlib stream's content (`size` bytes in all), as
+   * zstdDecompressSelected (the whole stream is decoded, in the pool thread's memory); resolves
+   * with `NEEDS_FALLBACK` as `inflate` does.
+   */
+  inflateSelected(
+    source: Uint8Array,
+    size: number,
+    from: RunLayout,
+    target: ByteRuns,
+    zlib: 0 | 1,
+  ): Promise<number>;
   /** `source` as one gzip member or zlib stream at libdeflate `level` 0..12. */
   deflate(source: ByteRuns, level: number, zlib: 0 | 1): Promise<Uint8Array>;
   /**
@@ -156,12 +179,14 @@ export interface NativeFileIO {
 
 const FUNCTIONS = [
   "bloscDecompress",
+  "bloscDecompressSelected",
   "bloscCompress",
   "bloscGetItem",
   "zstdDecompress",
   "zstdDecompressSelected",
   "zstdCompress",
   "inflate",
+  "inflateSelected",
   "deflate",
   "release",
   "readFileInto",

@@ -162,6 +162,51 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     ).toThrow(/selects 8 bytes, the target holds 9/);
   });
 
+  it("blosc and deflate: decode selections of a frame's content into the target", async () => {
+    // Columns 100..399 of rows 10..20 and 500..511 of `data` as 512 x 512 float32, backwards.
+    const expected = (rows: number[]) => {
+      const out = new Uint8Array(rows.length * 1200);
+      rows.forEach((r, i) => out.set(data.subarray(r * 2048 + 400, r * 2048 + 1600), i * 1200));
+      return out;
+    };
+    const rows = [20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10];
+    const from = { offset: 20 * 2048 + 400, runBytes: 1200, shape: [11], strides: [-2048] };
+    const tail = { offset: 500 * 2048 + 400, runBytes: 1200, shape: [12], strides: [2048] };
+    const tailRows = Array.from({ length: 12 }, (_, i) => 500 + i);
+    // blosc blocks of 4 KiB: only those holding the rows are decoded.
+    const blosc = await native.bloscCompress(data, 5, 1, 4, 4096, "lz4");
+    for (const frame of [blosc, await native.bloscCompress(data, 0, 0, 4, 0, "blosclz")]) {
+      const target = viewOf(new Uint8Array(11 * 1200));
+      expect(await native.bloscDecompressSelected(frame, data.length, from, target)).toBe(
+        11 * 1200,
+      );
+      expect(same(target, expected(rows))).toBe(true);
+      const end = new Uint8Array(12 * 1200);
+      await native.bloscDecompressSelected(frame, data.length, tail, end);
+      expect(same(end, expected(tailRows))).toBe(true);
+    }
+    await expect(
+      native.bloscDecompressSelected(blosc, data.length - 4, from, new Uint8Array(11 * 1200)),
+    ).rejects.toThrow(/holds 1048576 bytes, expected 1048572/);
+    for (const zlib of [0, 1] as const) {
+      const stream = await native.deflate(data, 5, zlib);
+      const target = new Uint8Array(11 * 1200);
+      expect(await native.inflateSelected(stream, data.length, from, target, zlib)).toBe(11 * 1200);
+      expect(same(target, expected(rows))).toBe(true);
+      await expect(
+        native.inflateSelected(stream, data.length + 8, from, target, zlib),
+      ).rejects.toThrow(/decoded 1048576 bytes, the chunk holds 1048584/);
+    }
+    // Two gzip members: node:zlib's to decode, as for inflate.
+    const members = Buffer.concat([
+      gzipSync(data.subarray(0, 1000)),
+      gzipSync(data.subarray(1000)),
+    ]);
+    expect(await native.inflateSelected(members, data.length, from, new Uint8Array(13200), 0)).toBe(
+      native.NEEDS_FALLBACK,
+    );
+  });
+
   it("blosc: frames with the header c-blosc documents; ranges through getitem", async () => {
     const frame = await native.bloscCompress(viewOf(data), 5, 1, 4, 0, "lz4");
     const header = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);

@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CodecConfig, createArray, FileSystemStore, isZarrkitError } from "./index.js";
 import { loadNativeAddon } from "./native-addon.js";
 
-// Windows through zstd chunks decode on the addon's threads, only as far as the window needs
-// and straight into the result; elsewhere (no addon) the chunk is decoded and copied.
+// Windows through compressed chunks decode on the addon's threads straight into the result,
+// zstd only as far as the window needs and blosc only the blocks that hold it; elsewhere (no
+// addon) the chunk is decoded and copied.
 const addon = (await loadNativeAddon())?.nativeCodecs;
 if (addon === undefined) {
   const reason = "@zarrkit/native did not load: windows decode whole chunks instead";
@@ -18,6 +19,17 @@ if (addon === undefined) {
 const zstd = (checksum: boolean): CodecConfig[] => [
   { name: "bytes", configuration: { endian: "little" } },
   { name: "zstd", configuration: { level: 3, checksum } },
+];
+const blosc: CodecConfig[] = [
+  { name: "bytes", configuration: { endian: "little" } },
+  {
+    name: "blosc",
+    configuration: { cname: "lz4", clevel: 5, shuffle: "shuffle", typesize: 4, blocksize: 256 },
+  },
+];
+const gzip: CodecConfig[] = [
+  { name: "bytes", configuration: { endian: "little" } },
+  { name: "gzip", configuration: { level: 5 } },
 ];
 const sharded: CodecConfig[] = [
   {
@@ -51,6 +63,8 @@ describe("windows of compressed chunks", () => {
   it.each([
     ["zstd", [16, 20], zstd(false)],
     ["zstd with checksums", [16, 20], zstd(true)],
+    ["blosc, blocks of 64 elements", [16, 20], blosc],
+    ["gzip", [16, 20], gzip],
     ["shards of zstd inner chunks", [32, 40], sharded],
   ] as const)(
     "read the values selected, every way of selecting (%s)",

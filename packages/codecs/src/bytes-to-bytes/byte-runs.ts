@@ -1,4 +1,4 @@
-import { expandRuns, type StridedRuns, stridedRunsLength } from "@zarrkit/core";
+import { expandRuns, type RunLayout, type StridedRuns, stridedRunsLength } from "@zarrkit/core";
 
 /** Runs of memory taken one after another: listed, or described by strides. */
 export type Runs = readonly Uint8Array[] | StridedRuns;
@@ -27,5 +27,27 @@ export function scatter(bytes: Uint8Array, target: ByteRuns): void {
   for (const run of listRuns(target)) {
     run.set(bytes.subarray(at, at + run.length));
     at += run.length;
+  }
+}
+
+/** Copies the runs `from` selects in `bytes`, one after another, into `to` (as many bytes). */
+export function copySelected(bytes: Uint8Array, from: RunLayout, to: ByteRuns): void {
+  const targets = to instanceof Uint8Array ? [to] : listRuns(to);
+  let t = 0;
+  let filled = 0;
+  for (let run of expandRuns({ bytes, ...from })) {
+    while (run.length > 0) {
+      const target = targets[t];
+      if (target === undefined) throw new RangeError("the selection is longer than the target");
+      if (filled === target.length) {
+        t++;
+        filled = 0;
+        continue;
+      }
+      const n = Math.min(run.length, target.length - filled);
+      target.set(run.subarray(0, n), filled);
+      run = run.subarray(n);
+      filled += n;
+    }
   }
 }

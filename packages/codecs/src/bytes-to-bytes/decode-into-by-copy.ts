@@ -1,11 +1,10 @@
 import {
   type BytesToBytesCodec,
   CorruptChunkError,
-  expandRuns,
   type RunLayout,
   type StridedRuns,
 } from "@zarrkit/core";
-import { type ByteRuns, byteLength, scatter } from "./byte-runs.js";
+import { type ByteRuns, byteLength, copySelected, scatter } from "./byte-runs.js";
 
 /**
  * `decodeInto` (or `decodeIntoRuns`) for a codec, or a case of one, that can only decode into
@@ -42,12 +41,5 @@ export async function decodeSelectedByCopy(
     throw new CorruptChunkError(
       `codec "${codec.name}": decompressed to ${decoded.length} bytes, the chunk holds ${size}`,
     );
-  const selected = expandRuns({ bytes: decoded, ...from });
-  let at = 0;
-  const joined = new Uint8Array(selected.reduce((n, run) => n + run.length, 0));
-  for (const run of selected) {
-    joined.set(run, at);
-    at += run.length;
-  }
-  scatter(joined, to);
+  copySelected(decoded, from, to);
 }

@@ -1,4 +1,5 @@
-import type { Runs } from "../byte-runs.js";
+import type { RunLayout } from "@zarrkit/core";
+import type { ByteRuns, Runs } from "../byte-runs.js";
 import { type CBloscCompressOptions, loadCBlosc } from "./cblosc.js";
 
 /**
@@ -16,6 +17,16 @@ export interface BloscBackend {
   decompressInto(frame: Uint8Array, target: Uint8Array): Promise<void>;
   /** decompressInto across `runs` (their total is the frame's size), off the calling thread. */
   decompressIntoRuns?(frame: Uint8Array, runs: Runs): Promise<void>;
+  /**
+   * What `from` selects of a frame's content (`size` bytes, which it declares) into `to`,
+   * decoding only the blocks that hold it, off the calling thread.
+   */
+  decompressSelected?(
+    frame: Uint8Array,
+    size: number,
+    from: RunLayout,
+    to: ByteRuns,
+  ): Promise<void>;
   /** compress of the concatenation of `runs`, gathered off the calling thread. */
   compressRuns?(runs: Runs, options: CBloscCompressOptions): Promise<Uint8Array>;
   /** Bytes `offset` to `offset + length` of the content (c-blosc's getitem for whole items). */

@@ -4,11 +4,13 @@ import {
   CorruptChunkError,
   InvalidMetadataError,
   type JsonObject,
+  type RunLayout,
+  type StridedRuns,
   UnsupportedFeatureError,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import { byteLength, type Runs } from "../byte-runs.js";
-import { decodeIntoByCopy } from "../decode-into-by-copy.js";
+import { decodeIntoByCopy, decodeSelectedByCopy } from "../decode-into-by-copy.js";
 import type { BloscBackend } from "./blosc-backend.js";
 import { type BloscHeader, type CBloscCompressOptions, readBloscHeader } from "./cblosc.js";
 
@@ -48,6 +50,12 @@ export class BloscCodec implements BytesToBytesCodec {
   /** Offered only where the backend decodes off the calling thread (native c-blosc). */
   readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly decodeSelectedInto?: (
+    bytes: Uint8Array,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ) => Promise<void>;
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -81,6 +89,18 @@ export class BloscCodec implements BytesToBytesCodec {
         }
       };
       this.decodeIntoStrided = this.decodeIntoRuns;
+    }
+    const { decompressSelected } = backend;
+    if (decompressSelected !== undefined) {
+      this.decodeSelectedInto = async (bytes, size, from, to) => {
+        if (isSnappy(this.#exactHeader(bytes, size)))
+          return decodeSelectedByCopy(this, bytes, size, from, to);
+        try {
+          await decompressSelected.call(backend, bytes, size, from, to);
+        } catch (err) {
+          throw this.#corrupt(err);
+        }
+      };
     }
     if (compressRuns !== undefined) {
       this.encodeRuns = async (runs) => compressRuns.call(backend, runs, this.#compressOptions());

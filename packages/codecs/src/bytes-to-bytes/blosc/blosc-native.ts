@@ -6,8 +6,8 @@ import { type CBloscCompressOptions, frameContentSize } from "./cblosc.js";
 /**
  * c-blosc from @zarrkit/native (the same 1.21.3 sources, LZ4, zlib and zstd as the WebAssembly
  * build, so the same frames): whole frames (de)compress on libuv's thread pool, several at once,
- * straight into the caller's buffer; ranges (getitem) run on the calling thread, as they are
- * small.
+ * straight into the caller's buffer, or only the blocks holding a selection; ranges (getitem)
+ * run on the calling thread, as they are small.
  */
 export function nativeBlosc(native: NativeCodecs): BloscBackend {
   const compress = (
@@ -25,6 +25,12 @@ export function nativeBlosc(native: NativeCodecs): BloscBackend {
     compressRuns: compress,
     decompressInto,
     decompressIntoRuns: decompressInto,
+    async decompressSelected(frame, size, from, to) {
+      const selected = byteLength(to);
+      const written = await native.bloscDecompressSelected(frame, size, from, to);
+      if (written !== selected)
+        throw new Error(`${written} bytes decoded of the ${selected} selected`);
+    },
     async decompressRange(frame, offset, length) {
       const nbytes = frameContentSize(frame);
       if (offset + length > nbytes)

@@ -1,4 +1,5 @@
-import type { Runs } from "../byte-runs.js";
+import type { RunLayout } from "@zarrkit/core";
+import type { ByteRuns, Runs } from "../byte-runs.js";
 
 /** gzip (RFC 1952) or zlib (RFC 1950) framing around DEFLATE. */
 export type ZlibFormat = "gzip" | "zlib";
@@ -26,6 +27,18 @@ export interface DeflateBackend {
   ): Promise<void>;
   /** decodeInto across `runs` (their total is the stream's size), off the calling thread. */
   decodeIntoRuns?(format: ZlibFormat, codec: string, bytes: Uint8Array, runs: Runs): Promise<void>;
+  /**
+   * What `from` selects of a stream's content (`size` bytes in all) into `to`, decoded off the
+   * calling thread in memory of the backend's own (CorruptChunkError as decodeInto's).
+   */
+  decodeSelected?(
+    format: ZlibFormat,
+    codec: string,
+    bytes: Uint8Array,
+    size: number,
+    from: RunLayout,
+    to: ByteRuns,
+  ): Promise<void>;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(format: ZlibFormat, runs: Runs, level: number): Promise<Uint8Array>;
 }

@@ -3,6 +3,8 @@ import {
   type CodecExtension,
   InvalidMetadataError,
   type JsonObject,
+  type RunLayout,
+  type StridedRuns,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import type { Runs } from "../byte-runs.js";
@@ -36,6 +38,12 @@ export class DeflateCodec implements BytesToBytesCodec {
   readonly decodeInto?: (bytes: Uint8Array, target: Uint8Array) => Promise<void>;
   readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
+  readonly decodeSelectedInto?: (
+    bytes: Uint8Array,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ) => Promise<void>;
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -44,7 +52,7 @@ export class DeflateCodec implements BytesToBytesCodec {
     this.format = format;
     this.level = level;
     this.#backend = backend;
-    const { decodeInto, decodeIntoRuns, encodeRuns } = backend;
+    const { decodeInto, decodeIntoRuns, decodeSelected, encodeRuns } = backend;
     if (decodeInto !== undefined)
       this.decodeInto = (bytes, target) => decodeInto.call(backend, format, name, bytes, target);
     if (decodeIntoRuns !== undefined) {
@@ -52,6 +60,9 @@ export class DeflateCodec implements BytesToBytesCodec {
         decodeIntoRuns.call(backend, format, name, bytes, runs);
       this.decodeIntoStrided = this.decodeIntoRuns;
     }
+    if (decodeSelected !== undefined)
+      this.decodeSelectedInto = (bytes, size, from, to) =>
+        decodeSelected.call(backend, format, name, bytes, size, from, to);
     if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, format, runs, level);
       this.encodeStrided = this.encodeRuns;

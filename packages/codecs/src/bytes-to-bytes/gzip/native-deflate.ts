@@ -1,6 +1,6 @@
 import { CorruptChunkError } from "@zarrkit/core";
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
-import { byteLength, scatter } from "../byte-runs.js";
+import { byteLength, copySelected, scatter } from "../byte-runs.js";
 import type { DeflateBackend, ZlibFormat } from "./deflate-backend.js";
 
 const ZLIB_FRAMING = { gzip: 0, zlib: 1 } as const satisfies Record<ZlibFormat, 0 | 1>;
@@ -62,5 +62,22 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
     },
     decodeInto,
     decodeIntoRuns: decodeInto,
+    async decodeSelected(format, codec, bytes, size, from, to) {
+      let written: number;
+      try {
+        written = await native.inflateSelected(bytes, size, from, to, ZLIB_FRAMING[format]);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new CorruptChunkError(`codec "${codec}": cannot decompress (${why})`, { cause: err });
+      }
+      if (written === native.NEEDS_FALLBACK) {
+        const decoded = await fallback.decode(format, codec, bytes, size);
+        if (decoded.length !== size)
+          throw new CorruptChunkError(
+            `codec "${codec}": decompressed to ${decoded.length} bytes, the chunk holds ${size}`,
+          );
+        copySelected(decoded, from, to);
+      }
+    },
   };
 }
