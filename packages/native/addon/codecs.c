@@ -8,6 +8,9 @@
  * until it completes. The libraries' contexts are per thread, made on
  * a thread's first job and kept for the process's life: the pool has few threads.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +18,8 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <node_api.h>
 
@@ -37,8 +42,11 @@ typedef enum {
   DEFLATE_ENCODE,
 } operation;
 
-/* Answers of a deflate decode that the caller must retry elsewhere (gzip with several members). */
+/* Answers of a deflate decode that the caller must retry elsewhere (gzip with several members),
+   or of a blosc one (a snappy frame, which this c-blosc cannot read). */
 #define NEEDS_FALLBACK (-2)
+/* What a decoder reading its source from a file resolves with when there is no such file. */
+#define MISSING_FILE (-1)
 
 typedef struct {
   napi_async_work work;
@@ -61,6 +69,13 @@ typedef struct {
   size_t select_size;  /* the decoded size */
   size_t select_start; /* where the selection begins */
   size_t select_end;   /* where it ends: decoding may stop there */
+  /* A source read from a file by the job itself: `path`, `file_length` bytes (-1: to the end)
+     from `file_offset`; a failed call's errno and name. */
+  char* path;
+  int64_t file_offset;
+  int64_t file_length;
+  int file_errno;
+  const char* file_syscall;
   operation op;
   int level;         /* blosc clevel, zstd or deflate level */
   int shuffle;       /* blosc */
@@ -68,7 +83,7 @@ typedef struct {
   int blocksize;     /* blosc */
   int flag;          /* zstd: checksum; deflate: 1 = zlib framing, 0 = gzip */
   char compressor[16];
-  int64_t written;   /* bytes written, or NEEDS_FALLBACK */
+  int64_t written;   /* bytes written, NEEDS_FALLBACK or MISSING_FILE */
   char error[160];   /* set when the operation failed */
 } job;
 
@@ -151,8 +166,20 @@ static void run_blosc_items(job* j, uint8_t* out) {
     return;
   }
   blosc_cbuffer_metainfo(j->source, &typesize, &flags);
+  if ((flags >> 5) == BLOSC_SNAPPY_FORMAT) {
+    j->written = NEEDS_FALLBACK;
+    return;
+  }
   if (typesize == 0 || j->select_end <= j->select_start) {
     j->written = 0;
+    return;
+  }
+  if (j->select_start == 0 && j->select_end == j->select_size) {
+    int n = blosc_decompress_ctx(j->source, out, j->select_size, 1);
+    if (n < 0 || (size_t)n != j->select_size)
+      snprintf(j->error, sizeof j->error, "c-blosc cannot decompress the frame (code %d)", n);
+    else
+      j->written = (int64_t)j->target_length;
     return;
   }
   size_t first = j->select_start / typesize;
@@ -187,6 +214,17 @@ static void run_zstd_until(job* j, uint8_t* out) {
     return;
   }
   size_t end = header.checksumFlag ? j->select_size : j->select_end;
+  if (end == j->select_size) {
+    n = ZSTD_decompressDCtx(zstd_dctx, out, j->select_size, j->source, j->source_length);
+    if (ZSTD_isError(n))
+      snprintf(j->error, sizeof j->error, "zstd: %s", ZSTD_getErrorName(n));
+    else if (n != j->select_size)
+      snprintf(j->error, sizeof j->error, "zstd: the data ends after %zu of the chunk's %zu bytes",
+               n, j->select_size);
+    else
+      j->written = (int64_t)j->target_length;
+    return;
+  }
   ZSTD_DCtx_reset(zstd_dctx, ZSTD_reset_session_and_parameters);
   /* Decoded straight into `out` (the window's history included): no copy through zstd's own. */
   n = ZSTD_DCtx_setParameter(zstd_dctx, ZSTD_d_stableOutBuffer, 1);
@@ -292,6 +330,8 @@ typedef struct {
   size_t capacity;
 } scratch;
 static _Thread_local scratch gather_scratch, scatter_scratch;
+/* Sources read from files by the job itself (see read_source). */
+static _Thread_local scratch read_scratch;
 /* Larger scratch is freed after use rather than kept for the thread's life. */
 #define KEPT_SCRATCH ((size_t)64 << 20)
 
@@ -310,6 +350,68 @@ static void release(scratch* s) {
     s->data = NULL;
     s->capacity = 0;
   }
+}
+
+/*
+ * Reads the job's source from its file into this thread's scratch: one open, fstat, pread and
+ * close in the job that decodes it, so the encoded bytes never reach JavaScript. false when
+ * there is no file (written MISSING_FILE) or it cannot be read (error, errno and call set).
+ */
+static bool read_source(job* j) {
+  int fd = open(j->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      j->written = MISSING_FILE;
+    } else {
+      j->file_errno = errno;
+      j->file_syscall = "open";
+      snprintf(j->error, sizeof j->error, "open failed: %s, %s", strerror(errno), j->path);
+    }
+    return false;
+  }
+  struct stat info;
+  bool ok = fstat(fd, &info) == 0;
+  if (!ok) {
+    j->file_errno = errno;
+    j->file_syscall = "fstat";
+    snprintf(j->error, sizeof j->error, "fstat failed: %s, %s", strerror(errno), j->path);
+  } else if (S_ISDIR(info.st_mode)) {
+    j->written = MISSING_FILE;
+    ok = false;
+  }
+  int64_t length = j->file_length < 0 ? (int64_t)info.st_size - j->file_offset : j->file_length;
+  if (ok && (length < 0 || j->file_offset + length > (int64_t)info.st_size)) {
+    snprintf(j->error, sizeof j->error, "bytes %lld..%lld lie past the end of %s (%lld bytes)",
+             (long long)j->file_offset, (long long)(j->file_offset + length), j->path,
+             (long long)info.st_size);
+    ok = false;
+  }
+  uint8_t* data = ok ? reserve(&read_scratch, (size_t)length) : NULL;
+  if (ok && data == NULL) {
+    snprintf(j->error, sizeof j->error, "out of memory for %lld bytes", (long long)length);
+    ok = false;
+  }
+  for (int64_t done = 0; ok && done < length;) {
+    ssize_t n = pread(fd, data + done, (size_t)(length - done), (off_t)(j->file_offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n < 0) {
+        j->file_errno = errno;
+        j->file_syscall = "pread";
+        snprintf(j->error, sizeof j->error, "pread failed: %s, %s", strerror(errno), j->path);
+      } else {
+        snprintf(j->error, sizeof j->error, "%s shrank while being read", j->path);
+      }
+      ok = false;
+    }
+    done += n > 0 ? n : 0;
+  }
+  close(fd);
+  if (ok) {
+    j->source = data;
+    j->source_length = (size_t)length;
+  }
+  return ok;
 }
 
 static void run(job* j) {
@@ -339,9 +441,13 @@ static void execute(napi_env env, void* data) {
       at += j->source_runs[i].iov_len;
     }
   }
+  if (j->path != NULL && !read_source(j)) return;
   if (j->select_runs != NULL) {
-    /* A selection of the decoded bytes: decoded into per-thread scratch, then copied out. */
-    uint8_t* decoded = reserve(&scatter_scratch, j->select_size);
+    /* A selection of the decoded bytes: decoded into per-thread scratch, then copied out; or
+       straight into the target when that is the whole content in one piece. */
+    bool whole = j->select_run_count == 1 && j->select_start == 0 &&
+                 j->select_end == j->select_size && j->target_runs == NULL;
+    uint8_t* decoded = whole ? j->target : reserve(&scatter_scratch, j->select_size);
     if (decoded == NULL) {
       snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->select_size);
       return;
@@ -364,8 +470,9 @@ static void execute(napi_env env, void* data) {
       else if (j->error[0] == '\0' && j->written >= 0)
         j->written = (int64_t)length;
     }
-    if (j->error[0] == '\0' && j->written >= 0) copy_selected(j, decoded);
+    if (j->error[0] == '\0' && j->written >= 0 && !whole) copy_selected(j, decoded);
     release(&scatter_scratch);
+    release(&read_scratch);
     return;
   }
   bool encode = j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE;
@@ -404,6 +511,7 @@ static void execute(napi_env env, void* data) {
 }
 
 static void free_job(job* j) {
+  free(j->path);
   free(j->select_runs);
   free(j->source_runs);
   free(j->target_runs);
@@ -418,6 +526,16 @@ static void complete(napi_env env, napi_status status, void* data) {
     napi_value message;
     napi_create_string_utf8(env, j->error, NAPI_AUTO_LENGTH, &message);
     napi_create_error(env, NULL, message, &result);
+    if (j->file_syscall != NULL) {
+      /* A file that could not be read: errno, syscall and path, as node:fs's errors carry. */
+      napi_value value;
+      napi_create_int32(env, j->file_errno, &value);
+      napi_set_named_property(env, result, "errno", value);
+      napi_create_string_utf8(env, j->file_syscall, NAPI_AUTO_LENGTH, &value);
+      napi_set_named_property(env, result, "syscall", value);
+      napi_create_string_utf8(env, j->path, NAPI_AUTO_LENGTH, &value);
+      napi_set_named_property(env, result, "path", value);
+    }
     napi_reject_deferred(env, j->deferred, result);
   } else if (j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE) {
     /* The output becomes the ArrayBuffer's own memory, freed when it is collected. */
@@ -546,8 +664,40 @@ static napi_value js_zstd_decompress(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * A source to read from a file, {path, offset?, length?} (the whole file by default), into
+ * `j`; 0 with a TypeError pending unless it is one.
+ */
+static int file_source_arg(napi_env env, napi_value value, job* j) {
+  const char* message = "source must be a Uint8Array or {path, offset?, length?}";
+  napi_value path, field;
+  napi_valuetype type = napi_undefined;
+  size_t length = 0;
+  bool has = false;
+  j->file_length = -1;
+  int ok = napi_typeof(env, value, &type) == napi_ok && type == napi_object &&
+           napi_get_named_property(env, value, "path", &path) == napi_ok &&
+           napi_get_value_string_utf8(env, path, NULL, 0, &length) == napi_ok &&
+           (j->path = malloc(length + 1)) != NULL &&
+           napi_get_value_string_utf8(env, path, j->path, length + 1, &length) == napi_ok &&
+           strlen(j->path) == length;
+  if (ok && napi_has_named_property(env, value, "offset", &has) == napi_ok && has)
+    ok = napi_get_named_property(env, value, "offset", &field) == napi_ok &&
+         napi_typeof(env, field, &type) == napi_ok &&
+         (type == napi_undefined || (int64_property(env, value, "offset", &j->file_offset) &&
+                                     j->file_offset >= 0));
+  if (ok && napi_has_named_property(env, value, "length", &has) == napi_ok && has)
+    ok = napi_get_named_property(env, value, "length", &field) == napi_ok &&
+         napi_typeof(env, field, &type) == napi_ok &&
+         (type == napi_undefined || (int64_property(env, value, "length", &j->file_length) &&
+                                     j->file_length >= 0));
+  if (!ok) napi_throw_type_error(env, NULL, message);
+  return ok;
+}
+
+/*
  * A decoder of part of a frame: (source, size, from, target[, zlib]). Decodes `source` (`size`
- * bytes in all) and copies the runs `from` selects ({offset, runBytes, shape, strides} in the
+ * bytes in all: bytes, or a file slice the job reads itself, resolving -1 when there is no
+ * such file) and copies the runs `from` selects ({offset, runBytes, shape, strides} in the
  * decoded bytes), one after another, into `target` (a buffer or runs holding exactly as many
  * bytes), decoding in the pool thread's own memory and no more than the format needs: zstd
  * stops after the last byte selected, blosc decodes only the blocks holding it.
@@ -577,7 +727,10 @@ static napi_value selected_job(napi_env env, napi_callback_info info, operation 
   j->select_size = (size_t)size;
   uint8_t* source = NULL;
   size_t selected = 0;
-  int ok = byte_view(env, args[0], "source", &source, &j->source_length) &&
+  bool is_typed = false;
+  napi_is_typedarray(env, args[0], &is_typed);
+  int ok = (is_typed ? byte_view(env, args[0], "source", &source, &j->source_length)
+                     : file_source_arg(env, args[0], j)) &&
            strided_layout(env, args[2],
                           "from must be {offset, runBytes, shape, strides} inside size bytes",
                           NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
@@ -740,4 +893,7 @@ void define_codecs(napi_env env, napi_value exports) {
   napi_value fallback;
   napi_create_int32(env, NEEDS_FALLBACK, &fallback);
   napi_set_named_property(env, exports, "NEEDS_FALLBACK", fallback);
+  napi_value missing;
+  napi_create_int32(env, MISSING_FILE, &missing);
+  napi_set_named_property(env, exports, "MISSING_FILE", missing);
 }

@@ -21,6 +21,20 @@ export interface StridedRuns {
   readonly strides: readonly number[];
 }
 
+/** Part of a file that a decoder reads itself: `length` bytes from `offset` (default: all). */
+export interface FileSlice {
+  readonly path: string;
+  readonly offset?: number;
+  readonly length?: number;
+}
+
+/**
+ * What a `*Selected` decoder decodes: bytes, or a file slice it reads in the same job (the
+ * encoded bytes then never reach JavaScript; a missing file resolves with `MISSING_FILE`, and
+ * one that cannot be read rejects with `errno`, `syscall` and `path` set, as node:fs's do).
+ */
+export type EncodedSource = Uint8Array | FileSlice;
+
 /** Where strided runs lie in a buffer given elsewhere: StridedRuns without its `bytes`. */
 export type RunLayout = Omit<StridedRuns, "bytes">;
 
@@ -41,8 +55,13 @@ export type ByteRuns = Uint8Array | readonly Uint8Array[] | StridedRuns;
  */
 export interface NativeCodecs {
   readonly versions: NativeVersions;
-  /** What `inflate` resolves with when the input holds more than one stream. */
+  /**
+   * What `inflate` resolves with when the input holds more than one stream, and
+   * `bloscDecompressSelected` for a snappy frame (not built in): decode those another way.
+   */
   readonly NEEDS_FALLBACK: number;
+  /** What a `*Selected` decoder resolves with when its source file does not exist. */
+  readonly MISSING_FILE: number;
   /** One blosc1 frame that declares exactly the target's total length, into `target`. */
   bloscDecompress(source: Uint8Array, target: ByteRuns): Promise<number>;
   /**
@@ -50,7 +69,7 @@ export interface NativeCodecs {
    * zstdDecompressSelected: only the blocks that hold the selection are decoded.
    */
   bloscDecompressSelected(
-    source: Uint8Array,
+    source: EncodedSource,
     size: number,
     from: RunLayout,
     target: ByteRuns,
@@ -83,7 +102,7 @@ export interface NativeCodecs {
    * size than `size` is refused. Resolves with the bytes written.
    */
   zstdDecompressSelected(
-    source: Uint8Array,
+    source: EncodedSource,
     size: number,
     from: RunLayout,
     target: ByteRuns,
@@ -102,7 +121,7 @@ export interface NativeCodecs {
    * with `NEEDS_FALLBACK` as `inflate` does.
    */
   inflateSelected(
-    source: Uint8Array,
+    source: EncodedSource,
     size: number,
     from: RunLayout,
     target: ByteRuns,
@@ -210,7 +229,8 @@ function isBinding(value: unknown): value is Binding {
   return (
     FUNCTIONS.every((name) => typeof fields[name] === "function") &&
     typeof fields.versions === "object" &&
-    typeof fields.NEEDS_FALLBACK === "number"
+    typeof fields.NEEDS_FALLBACK === "number" &&
+    typeof fields.MISSING_FILE === "number"
   );
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -7,6 +7,7 @@ import { deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateSync } from "
 import { describe, expect, it } from "vitest";
 import {
   type ByteRuns,
+  type FileSlice,
   type NativeCodecs,
   nativeCodecs,
   nativeFileIO,
@@ -166,7 +167,8 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     // Columns 100..399 of rows 10..20 and 500..511 of `data` as 512 x 512 float32, backwards.
     const expected = (rows: number[]) => {
       const out = new Uint8Array(rows.length * 1200);
-      rows.forEach((r, i) => out.set(data.subarray(r * 2048 + 400, r * 2048 + 1600), i * 1200));
+      for (const [i, r] of rows.entries())
+        out.set(data.subarray(r * 2048 + 400, r * 2048 + 1600), i * 1200);
       return out;
     };
     const rows = [20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10];
@@ -205,6 +207,65 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     expect(await native.inflateSelected(members, data.length, from, new Uint8Array(13200), 0)).toBe(
       native.NEEDS_FALLBACK,
     );
+  });
+
+  it("decoders read their source from a file themselves: whole, a slice, or none", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-"));
+    const zstd = await native.zstdCompress(data, 3, 0);
+    const blosc = await native.bloscCompress(data, 5, 1, 4, 0, "lz4");
+    const gzip = await native.deflate(data, 5, 0);
+    // Three frames in one file, 7 bytes apart, as a shard holds its inner chunks.
+    const file = join(dir, "frames");
+    const starts = [7, 7 + zstd.length + 7, 7 + zstd.length + 7 + blosc.length + 7];
+    const packed = new Uint8Array(starts[2]! + gzip.length + 7);
+    for (const [i, frame] of [zstd, blosc, gzip].entries()) packed.set(frame, starts[i]);
+    await writeFile(file, packed);
+    await writeFile(join(dir, "zstd"), zstd);
+    const rows = { offset: 100 * 2048, runBytes: 2048, shape: [3], strides: [2048] };
+    const want = data.subarray(100 * 2048, 103 * 2048);
+    const target = () => new Uint8Array(3 * 2048);
+    const decoders = [
+      (source: FileSlice, out: Uint8Array) =>
+        native.zstdDecompressSelected(source, data.length, rows, out),
+      (source: FileSlice, out: Uint8Array) =>
+        native.bloscDecompressSelected(source, data.length, rows, out),
+      (source: FileSlice, out: Uint8Array) =>
+        native.inflateSelected(source, data.length, rows, out, 0),
+    ];
+    const lengths = [zstd.length, blosc.length, gzip.length];
+    for (const [i, decode] of decoders.entries()) {
+      const out = target();
+      const slice = { path: file, offset: starts[i]!, length: lengths[i]! };
+      expect(await decode(slice, out)).toBe(out.length);
+      expect(same(out, want)).toBe(true);
+    }
+    const whole = new Uint8Array(data.length);
+    const all = { offset: 0, runBytes: data.length, shape: [], strides: [] };
+    expect(
+      await native.zstdDecompressSelected({ path: join(dir, "zstd") }, data.length, all, whole),
+    ).toBe(data.length);
+    expect(same(whole, data)).toBe(true);
+    // No such file (or a path through a file): MISSING_FILE, nothing written.
+    for (const path of [join(dir, "missing"), join(file, "below")])
+      expect(await decoders[0]!({ path }, target())).toBe(native.MISSING_FILE);
+    // A slice past the end, and a file that cannot be opened (a link to itself).
+    await expect(
+      decoders[0]!({ path: file, offset: packed.length - 10, length: 20 }, target()),
+    ).rejects.toThrow(/past the end/);
+    await symlink(join(dir, "loop"), join(dir, "loop"));
+    const error = await decoders[0]!({ path: join(dir, "loop") }, target()).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ syscall: "open", path: join(dir, "loop") });
+    expect(() =>
+      Reflect.apply(native.zstdDecompressSelected, native, [
+        { path: 7 },
+        data.length,
+        rows,
+        target(),
+      ]),
+    ).toThrow(TypeError);
+    await rm(dir, { recursive: true });
   });
 
   it("blosc: frames with the header c-blosc documents; ranges through getitem", async () => {

@@ -1,8 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type CodecConfig, createArray, FileSystemStore, isZarrkitError } from "./index.js";
+import {
+  type CodecConfig,
+  createArray,
+  FileSystemStore,
+  isZarrkitError,
+  openArray,
+} from "./index.js";
 import { loadNativeAddon } from "./native-addon.js";
 
 // Windows through compressed chunks decode on the addon's threads straight into the result,
@@ -139,6 +146,91 @@ describe("windows of compressed chunks", () => {
           expect(Array.from(top.data)).toEqual(rows);
         }
       }
+    },
+  );
+});
+
+describe("chunks read and decoded in one job from their files", () => {
+  /** A FileSystemStore that counts what it was asked to get (every key but metadata). */
+  class CountingStore extends FileSystemStore {
+    chunkGets = 0;
+    override get(...args: Parameters<FileSystemStore["get"]>) {
+      if (!args[0].endsWith("zarr.json")) this.chunkGets++;
+      return super.get(...args);
+    }
+  }
+
+  it.skipIf(addon === undefined)(
+    "never hand the chunk's bytes to JavaScript, and read as the bytes would",
+    async () => {
+      for (const [name, codecs] of [
+        ["zstd", zstd(false)],
+        ["blosc", blosc],
+        ["gzip", gzip],
+      ] as const) {
+        const dir = join(root, name);
+        const a = await createArray(new FileSystemStore(dir), "", {
+          shape: [40, 50],
+          chunkShape: [16, 20],
+          dataType: "int32",
+          codecs: [...codecs],
+          fillValue: -7,
+        });
+        // Chunk (2, 2) (rows 32..39, columns 40..49) is never written: it reads as the fill value.
+        await a.set("0:32, :", values.subarray(0, 32 * 50));
+        await a.set(
+          "32:40, 0:40",
+          Int32Array.from({ length: 8 * 40 }, (_, i) => 1600 + Math.floor(i / 40) * 50 + (i % 40)),
+        );
+        const store = new CountingStore(dir, { readOnly: true });
+        const b = await openArray(store, "", { dataType: "int32" });
+        const whole = Array.from((await b.get(null)).data);
+        const want = Array.from(values, (v, i) => (i >= 32 * 50 && i % 50 >= 40 ? -7 : v));
+        expect(whole, name).toEqual(want);
+        const window = Array.from((await b.get("30:36, 38:44")).data);
+        expect(window, name).toEqual(
+          range(30, 36).flatMap((r) =>
+            range(38, 44).map((c) => (r >= 32 && c >= 40 ? -7 : r * 50 + c)),
+          ),
+        );
+        expect(store.chunkGets, name).toBe(0);
+      }
+    },
+  );
+
+  it.skipIf(addon === undefined)(
+    "name the chunk that cannot be read or decoded, and decode gzip of several members",
+    async () => {
+      const a = await createArray(new FileSystemStore(root), "", {
+        shape: [32, 32],
+        chunkShape: [16, 16],
+        dataType: "int32",
+        codecs: [...gzip],
+      });
+      const square = Int32Array.from({ length: 32 * 32 }, (_, i) => i);
+      await a.set(null, square);
+      // Chunk (0, 0) as two gzip members, which libdeflate does not join: node:zlib reads it.
+      const rows = Array.from({ length: 16 }, (_, r) =>
+        Buffer.from(square.slice(r * 32, r * 32 + 16).buffer),
+      );
+      const content = Buffer.concat(rows);
+      await writeFile(
+        join(root, "c", "0", "0"),
+        Buffer.concat([gzipSync(content.subarray(0, 100)), gzipSync(content.subarray(100))]),
+      );
+      expect(Array.from((await a.get("0:16, 0:16")).data)).toEqual(
+        range(0, 16).flatMap((r) => range(0, 16).map((c) => r * 32 + c)),
+      );
+      // Chunk (0, 1) damaged: CorruptChunk naming it.
+      await writeFile(join(root, "c", "0", "1"), Buffer.alloc(100, 3));
+      const corrupt = await a.get("0:4, 16:20").catch((e: unknown) => e);
+      expect(isZarrkitError(corrupt, "CorruptChunk") && corrupt.key).toBe("c/0/1");
+      // Chunk (1, 0) a symbolic link to itself: the file cannot be opened, a StoreError naming it.
+      await rm(join(root, "c", "1", "0"));
+      await symlink(join(root, "c", "1", "0"), join(root, "c", "1", "0"));
+      const unreadable = await a.get("16:32, 0:16").catch((e: unknown) => e);
+      expect(isZarrkitError(unreadable, "StoreError") && unreadable.key).toBe("c/1/0");
+      expect(String(unreadable)).toMatch(/ELOOP|symbolic links/i);
     },
   );
 });

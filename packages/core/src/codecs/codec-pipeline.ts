@@ -10,6 +10,7 @@ import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
 import { resolveRange } from "../store/byte-range.js";
+import type { FileSlice } from "../store/store.js";
 import type {
   ArrayToArrayCodec,
   ArrayToBytesCodec,
@@ -47,7 +48,11 @@ export class CodecPipeline {
    * array->array codecs): regions of a chunk then decode straight into the caller's memory.
    */
   readonly #selecting:
-    | { decode: NonNullable<BytesToBytesCodec["decodeSelectedInto"]>; size: number }
+    | {
+        decode: NonNullable<BytesToBytesCodec["decodeSelectedInto"]>;
+        decodeFile: BytesToBytesCodec["decodeFileSelectedInto"];
+        size: number;
+      }
     | undefined;
 
   private constructor(
@@ -85,14 +90,19 @@ export class CodecPipeline {
     this.#runner = runner;
     const innerSpec = specs[a2a.length]!;
     this.#innermostSize = a2b.encodedSize?.(innerSpec);
-    const decodeSelected = b2b[0]?.decodeSelectedInto;
+    const [only] = b2b;
+    const decodeSelected = only?.decodeSelectedInto;
     this.#selecting =
       b2b.length === 1 &&
       a2a.length === 0 &&
       decodeSelected !== undefined &&
       this.#innermostSize !== undefined &&
       a2b.storesMemoryLayout?.(innerSpec) === true
-        ? { decode: decodeSelected.bind(b2b[0]), size: this.#innermostSize }
+        ? {
+            decode: decodeSelected.bind(only),
+            decodeFile: only?.decodeFileSelectedInto?.bind(only),
+            size: this.#innermostSize,
+          }
         : undefined;
     this.#job =
       runner === undefined || b2b.length === 0
@@ -312,6 +322,37 @@ export class CodecPipeline {
       return chunk.stride[d]! * r.step;
     });
     stridedCopy(target, { data: chunk.data, offset, stride }, counts, lanes);
+  }
+
+  /** Whether chunks can be read from local files and decoded in the same job (decodeFileInto). */
+  get decodesFiles(): boolean {
+    return this.#selecting?.decodeFile !== undefined;
+  }
+
+  /**
+   * Reads a chunk from `file` and decodes `region` of it (the whole chunk when omitted) into
+   * `target`, a strided view of the region's shape, in one job off the calling thread:
+   * "missing" when there is no such file; "unsupported", with nothing written, when the chain
+   * cannot (see decodesFiles) or this chunk needs its bytes decoded the usual way.
+   */
+  async decodeFileInto(
+    file: FileSlice,
+    target: StridedView,
+    region?: readonly ChunkRegion[],
+  ): Promise<"decoded" | "missing" | "unsupported"> {
+    const selecting = this.#selecting;
+    if (selecting?.decodeFile === undefined) return "unsupported";
+    const spec = this.#specs[0]!;
+    const part = region ?? spec.shape.map((count) => ({ start: 0, step: 1, count }));
+    const to = stridedByteRuns(
+      target,
+      part.map((r) => r.count),
+      spec.dataType.lanes,
+      0,
+    );
+    if (to === undefined) return "unsupported";
+    const from = regionLayout(spec.shape, part, spec.dataType.itemSize);
+    return selecting.decodeFile(file, selecting.size, from, to);
   }
 
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */

@@ -6,7 +6,7 @@ import type { JsonObject } from "../json/json-value.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
-import type { ByteRange } from "../store/store.js";
+import type { ByteRange, FileSlice } from "../store/store.js";
 import type { CodecRunner } from "./codec-runner.js";
 
 /** What a codec sees on its decoded side: the chunk's shape, data type and fill value. */
@@ -112,6 +112,11 @@ export interface ChunkSource {
   release?(bytes: Uint8Array): void;
   /** Small, bounded, shared cache of verified bytes (shard indexes) keyed by `cacheKey`. */
   readonly indexCache: LruCache<string, Uint8Array>;
+  /**
+   * The local file that holds the chunk (the store's `localFile`), for codecs whose parts are
+   * read and decoded in one job (sharding's inner chunks); undefined when the store has none.
+   */
+  readonly file?: string;
 }
 
 /** Transforms bytes (compression, checksums). */
@@ -137,7 +142,8 @@ export interface BytesToBytesCodec extends CodecBase {
    * Decodes what `from` selects of the decoded bytes (`size` of them in all) into `to`, which
    * holds exactly as many bytes: decoding stops after the selection's last byte where the
    * format allows, and no chunk-sized buffer is made in the caller's memory. Offered where
-   * decoding leaves the calling thread (native libzstd). CorruptChunkError as decode's.
+   * decoding leaves the calling thread (the native addon's zstd, blosc and DEFLATE).
+   * CorruptChunkError as decode's.
    */
   decodeSelectedInto?(
     bytes: Uint8Array,
@@ -145,6 +151,19 @@ export interface BytesToBytesCodec extends CodecBase {
     from: RunLayout,
     to: StridedRuns,
   ): Promise<void>;
+  /**
+   * decodeSelectedInto of a chunk that the same job first reads from `file` (a store's
+   * `localFile`): one trip off the calling thread per chunk, and the encoded bytes never reach
+   * JavaScript. "missing" when there is no such file; "unsupported" when this frame needs the
+   * bytes decoded another way (nothing was written: read them and call decodeSelectedInto). A
+   * file that cannot be read rejects with StoreError.
+   */
+  decodeFileSelectedInto?(
+    file: FileSlice,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ): Promise<"decoded" | "missing" | "unsupported">;
   /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
   encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
   /**

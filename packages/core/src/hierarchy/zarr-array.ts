@@ -1,5 +1,6 @@
 import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
+import type { ChunkRegion } from "../codecs/codec.js";
 import { CodecPipeline } from "../codecs/codec-pipeline.js";
 import { ByteBufferPool } from "../context/byte-buffer-pool.js";
 import { type Allocator, type Context, chunkCacheKey } from "../context/context.js";
@@ -374,6 +375,9 @@ export class ZarrArray<D extends string = string> {
           // The selection covers the whole chunk: decode straight into the output.
           const key = this.chunkKey(projection.coords);
           if (await this.#readRaw(key, whole, signal)) return;
+          const read = await this.#readFileChunk(key, whole, undefined, signal);
+          if (read === "missing") stridedCopy(dst, fill, counts, lanes);
+          if (read !== "unsupported") return;
           const bytes = await this.#storeGetLent(key, signal, buffers);
           if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
           else {
@@ -382,6 +386,17 @@ export class ZarrArray<D extends string = string> {
             if (!buffers.giveBack(bytes)) this.#release(bytes);
           }
           return;
+        }
+        const region = projection.dims.map((p) => ({
+          start: p.chunkStart,
+          step: p.step,
+          count: p.count,
+        }));
+        if (!caching) {
+          const key = this.chunkKey(projection.coords);
+          const read = await this.#readFileChunk(key, dst, region, signal);
+          if (read === "missing") stridedCopy(dst, fill, counts, lanes);
+          if (read !== "unsupported") return;
         }
         const partial = this.#resolved.pipeline.partialDecoder;
         if (partial !== undefined && !caching) {
@@ -396,12 +411,8 @@ export class ZarrArray<D extends string = string> {
               ),
             release: (bytes: Uint8Array) => this.#release(bytes),
             indexCache: this.context.indexCache,
+            file: this.store.localFile?.(key),
           };
-          const region = projection.dims.map((p) => ({
-            start: p.chunkStart,
-            step: p.step,
-            count: p.count,
-          }));
           const spec = {
             shape: this.chunkShape,
             dataType: this.dataType,
@@ -507,6 +518,26 @@ export class ZarrArray<D extends string = string> {
    * view of the output) when the store can scatter-read: no buffer, no copy. False when this
    * path does not apply and the caller decodes as usual.
    */
+  /**
+   * Reads and decodes (`region` of) a chunk into `target` in one job off the calling thread,
+   * where the store offers the chunk as a local file and the codec chain reads files itself.
+   * "unsupported", with nothing done, when either cannot: the chunk is then read as usual.
+   */
+  async #readFileChunk(
+    key: string,
+    target: StridedView,
+    region: readonly ChunkRegion[] | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<"decoded" | "missing" | "unsupported"> {
+    const { pipeline } = this.#resolved;
+    const path = pipeline.decodesFiles ? this.store.localFile?.(key) : undefined;
+    if (path === undefined) return "unsupported";
+    throwIfAborted(signal, { path: this.path, key });
+    const read = await this.#decoding(key, () => pipeline.decodeFileInto({ path }, target, region));
+    throwIfAborted(signal, { path: this.path, key });
+    return read;
+  }
+
   async #readRaw(
     key: string,
     target: StridedView,
@@ -629,6 +660,9 @@ export class ZarrArray<D extends string = string> {
     if (bytes === undefined) return undefined;
     const chunk = await this.#decoding(key, async () => {
       const decoded = await this.#resolved.pipeline.decode(bytes);
+      // Unless the chunk is a view of them (no compression), nothing reads the bytes any more.
+      if (!ArrayBuffer.isView(decoded.data) || decoded.data.buffer !== bytes.buffer)
+        this.#release(bytes);
       const expected = this.chunkShape;
       if (
         decoded.shape.length !== expected.length ||

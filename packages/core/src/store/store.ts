@@ -5,6 +5,16 @@ export type ByteRange =
   | { readonly offset: number; readonly length: number }
   | { readonly suffix: number };
 
+/**
+ * Part of a local file: `length` bytes from `offset` (by default, the whole file). What a codec
+ * that reads files itself is given (see ReadableStore.localFile).
+ */
+export interface FileSlice {
+  readonly path: string;
+  readonly offset?: number;
+  readonly length?: number;
+}
+
 export interface StoreGetOptions {
   range?: ByteRange;
   signal?: AbortSignal;
@@ -73,6 +83,14 @@ export interface ReadableStore {
     lend: (size: number) => Uint8Array,
     options?: { signal?: AbortSignal },
   ): Promise<Uint8Array | undefined>;
+  /**
+   * The local file that holds `key`'s value, when the store keeps values as plain files on
+   * this machine and lets readers read them themselves: a codec that reads and decodes a chunk
+   * in one job off the calling thread (`decodeFileSelectedInto`) is then given the path instead
+   * of the bytes. undefined for keys (or stores) it does not offer. The key is checked as any
+   * read's.
+   */
+  localFile?(key: string): string | undefined;
   readonly capabilities?: StoreCapabilities;
 }
 

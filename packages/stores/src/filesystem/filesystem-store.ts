@@ -109,6 +109,14 @@ export class FileSystemStore implements WritableStore, ListableStore {
     return value;
   }
 
+  /**
+   * The file of `key`, for codecs that read and decode it in one job (the addon's): offered
+   * only with the addon's file I/O, as `native: false` keeps every read on node:fs.
+   */
+  localFile(key: string): string | undefined {
+    return this.#native === undefined ? undefined : this.#path(key);
+  }
+
   async #readNative(
     key: string,
     native: NativeFileIO,

@@ -118,6 +118,11 @@ export class ConsolidatedStore {
     return this.store.get(key, options);
   }
 
+  /** The wrapped store's file for a chunk; metadata lives in the consolidated document. */
+  localFile(key: string): string | undefined {
+    return isMetadataKey(key) ? undefined : this.store.localFile?.(key);
+  }
+
   /** Chunks are read into lent memory by the wrapped store when it can; metadata is copied. */
   async getWith(
     key: string,

@@ -1,5 +1,6 @@
-import type { RunLayout } from "@zarrkit/core";
+import type { FileSlice, RunLayout } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
+import type { FileDecodeOutcome } from "../native-file-source.js";
 import { type CBloscCompressOptions, loadCBlosc } from "./cblosc.js";
 
 /**
@@ -27,6 +28,17 @@ export interface BloscBackend {
     from: RunLayout,
     to: ByteRuns,
   ): Promise<void>;
+  /**
+   * decompressSelected of a frame the same job reads from `file` ("unsupported" for a snappy
+   * frame, which the caller decodes another way).
+   */
+  decompressFileSelected?(
+    file: FileSlice,
+    size: number,
+    from: RunLayout,
+    to: ByteRuns,
+    corrupt: (err: unknown) => Error,
+  ): Promise<FileDecodeOutcome>;
   /** compress of the concatenation of `runs`, gathered off the calling thread. */
   compressRuns?(runs: Runs, options: CBloscCompressOptions): Promise<Uint8Array>;
   /** Bytes `offset` to `offset + length` of the content (c-blosc's getitem for whole items). */

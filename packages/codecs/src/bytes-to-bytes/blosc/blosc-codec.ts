@@ -2,6 +2,7 @@ import {
   type BytesToBytesCodec,
   type CodecExtension,
   CorruptChunkError,
+  type FileSlice,
   InvalidMetadataError,
   type JsonObject,
   type RunLayout,
@@ -11,6 +12,7 @@ import {
 import { onlyFields } from "../../config-fields.js";
 import { byteLength, type Runs } from "../byte-runs.js";
 import { decodeIntoByCopy, decodeSelectedByCopy } from "../decode-into-by-copy.js";
+import type { FileDecodeOutcome } from "../native-file-source.js";
 import type { BloscBackend } from "./blosc-backend.js";
 import { type BloscHeader, type CBloscCompressOptions, readBloscHeader } from "./cblosc.js";
 
@@ -56,6 +58,12 @@ export class BloscCodec implements BytesToBytesCodec {
     from: RunLayout,
     to: StridedRuns,
   ) => Promise<void>;
+  readonly decodeFileSelectedInto?: (
+    file: FileSlice,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ) => Promise<FileDecodeOutcome>;
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -102,6 +110,10 @@ export class BloscCodec implements BytesToBytesCodec {
         }
       };
     }
+    const { decompressFileSelected } = backend;
+    if (decompressFileSelected !== undefined)
+      this.decodeFileSelectedInto = (file, size, from, to) =>
+        decompressFileSelected.call(backend, file, size, from, to, (err) => this.#corrupt(err));
     if (compressRuns !== undefined) {
       this.encodeRuns = async (runs) => compressRuns.call(backend, runs, this.#compressOptions());
       this.encodeStrided = this.encodeRuns;

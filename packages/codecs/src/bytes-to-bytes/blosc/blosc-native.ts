@@ -1,5 +1,6 @@
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
 import { byteLength } from "../byte-runs.js";
+import { decodeFromFile } from "../native-file-source.js";
 import type { BloscBackend } from "./blosc-backend.js";
 import { type CBloscCompressOptions, frameContentSize } from "./cblosc.js";
 
@@ -31,6 +32,14 @@ export function nativeBlosc(native: NativeCodecs): BloscBackend {
       if (written !== selected)
         throw new Error(`${written} bytes decoded of the ${selected} selected`);
     },
+    decompressFileSelected: (file, size, from, to, corrupt) =>
+      decodeFromFile(
+        native,
+        file,
+        byteLength(to),
+        () => native.bloscDecompressSelected(file, size, from, to),
+        corrupt,
+      ),
     async decompressRange(frame, offset, length) {
       const nbytes = frameContentSize(frame);
       if (offset + length > nbytes)

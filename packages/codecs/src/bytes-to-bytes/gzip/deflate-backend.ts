@@ -1,5 +1,6 @@
-import type { RunLayout } from "@zarrkit/core";
+import type { FileSlice, RunLayout } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
+import type { FileDecodeOutcome } from "../native-file-source.js";
 
 /** gzip (RFC 1952) or zlib (RFC 1950) framing around DEFLATE. */
 export type ZlibFormat = "gzip" | "zlib";
@@ -39,6 +40,18 @@ export interface DeflateBackend {
     from: RunLayout,
     to: ByteRuns,
   ): Promise<void>;
+  /**
+   * decodeSelected of a stream the same job reads from `file` ("unsupported" for gzip of several
+   * members, which the caller decodes another way).
+   */
+  decodeFileSelected?(
+    format: ZlibFormat,
+    codec: string,
+    file: FileSlice,
+    size: number,
+    from: RunLayout,
+    to: ByteRuns,
+  ): Promise<FileDecodeOutcome>;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(format: ZlibFormat, runs: Runs, level: number): Promise<Uint8Array>;
 }

@@ -1,6 +1,7 @@
 import {
   type BytesToBytesCodec,
   type CodecExtension,
+  type FileSlice,
   InvalidMetadataError,
   type JsonObject,
   type RunLayout,
@@ -8,6 +9,7 @@ import {
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import type { Runs } from "../byte-runs.js";
+import type { FileDecodeOutcome } from "../native-file-source.js";
 import type { DeflateBackend, ZlibFormat } from "./deflate-backend.js";
 
 /** Reads `{level: 0..9}` and nothing else. */
@@ -44,6 +46,12 @@ export class DeflateCodec implements BytesToBytesCodec {
     from: RunLayout,
     to: StridedRuns,
   ) => Promise<void>;
+  readonly decodeFileSelectedInto?: (
+    file: FileSlice,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ) => Promise<FileDecodeOutcome>;
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -52,7 +60,7 @@ export class DeflateCodec implements BytesToBytesCodec {
     this.format = format;
     this.level = level;
     this.#backend = backend;
-    const { decodeInto, decodeIntoRuns, decodeSelected, encodeRuns } = backend;
+    const { decodeInto, decodeIntoRuns, decodeSelected, decodeFileSelected, encodeRuns } = backend;
     if (decodeInto !== undefined)
       this.decodeInto = (bytes, target) => decodeInto.call(backend, format, name, bytes, target);
     if (decodeIntoRuns !== undefined) {
@@ -63,6 +71,9 @@ export class DeflateCodec implements BytesToBytesCodec {
     if (decodeSelected !== undefined)
       this.decodeSelectedInto = (bytes, size, from, to) =>
         decodeSelected.call(backend, format, name, bytes, size, from, to);
+    if (decodeFileSelected !== undefined)
+      this.decodeFileSelectedInto = (file, size, from, to) =>
+        decodeFileSelected.call(backend, format, name, file, size, from, to);
     if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, format, runs, level);
       this.encodeStrided = this.encodeRuns;

@@ -1,6 +1,7 @@
 import { CorruptChunkError } from "@zarrkit/core";
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
 import { byteLength, copySelected, scatter } from "../byte-runs.js";
+import { decodeFromFile } from "../native-file-source.js";
 import type { DeflateBackend, ZlibFormat } from "./deflate-backend.js";
 
 const ZLIB_FRAMING = { gzip: 0, zlib: 1 } as const satisfies Record<ZlibFormat, 0 | 1>;
@@ -79,5 +80,18 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
         copySelected(decoded, from, to);
       }
     },
+    decodeFileSelected: (format, codec, file, size, from, to) =>
+      decodeFromFile(
+        native,
+        file,
+        byteLength(to),
+        () => native.inflateSelected(file, size, from, to, ZLIB_FRAMING[format]),
+        (err) => {
+          const why = err instanceof Error ? err.message : String(err);
+          return new CorruptChunkError(`codec "${codec}": cannot decompress (${why})`, {
+            cause: err,
+          });
+        },
+      ),
   };
 }

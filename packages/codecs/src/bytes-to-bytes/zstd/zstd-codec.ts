@@ -2,6 +2,7 @@ import {
   type BytesToBytesCodec,
   type CodecExtension,
   CorruptChunkError,
+  type FileSlice,
   InvalidMetadataError,
   type JsonObject,
   type RunLayout,
@@ -10,6 +11,7 @@ import {
 import { onlyFields } from "../../config-fields.js";
 import { byteLength, type Runs } from "../byte-runs.js";
 import { decodeIntoByCopy, decodeSelectedByCopy } from "../decode-into-by-copy.js";
+import type { FileDecodeOutcome } from "../native-file-source.js";
 import type { ZstdBackend } from "./zstd-backend.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
@@ -33,6 +35,12 @@ export class ZstdCodec implements BytesToBytesCodec {
     from: RunLayout,
     to: StridedRuns,
   ) => Promise<void>;
+  readonly decodeFileSelectedInto?: (
+    file: FileSlice,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ) => Promise<FileDecodeOutcome>;
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -59,6 +67,10 @@ export class ZstdCodec implements BytesToBytesCodec {
         await this.#wrap(decodeSelected.call(backend, bytes, size, from, to));
       };
     }
+    const { decodeFileSelected } = backend;
+    if (decodeFileSelected !== undefined)
+      this.decodeFileSelectedInto = (file, size, from, to) =>
+        decodeFileSelected.call(backend, file, size, from, to, (err) => this.#corrupt(err));
     if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, runs, level, checksum);
       this.encodeStrided = this.encodeRuns;
@@ -81,11 +93,15 @@ export class ZstdCodec implements BytesToBytesCodec {
     try {
       await decoding;
     } catch (err) {
-      throw new CorruptChunkError(
-        `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,
-        { cause: err },
-      );
+      throw this.#corrupt(err);
     }
+  }
+
+  #corrupt(err: unknown): CorruptChunkError {
+    return new CorruptChunkError(
+      `codec "${this.name}": cannot decompress (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
+    );
   }
 
   static fromConfig(

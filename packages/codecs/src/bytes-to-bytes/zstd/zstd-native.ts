@@ -1,5 +1,6 @@
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
 import { byteLength } from "../byte-runs.js";
+import { decodeFromFile } from "../native-file-source.js";
 import { wasmZstd, type ZstdBackend } from "./zstd-backend.js";
 
 /** Largest frame decoded straight into a buffer of its declared size. */
@@ -40,5 +41,13 @@ export function nativeZstd(native: NativeCodecs): ZstdBackend {
       if (written !== selected)
         throw new RangeError(`${written} bytes decoded of the ${selected} selected`);
     },
+    decodeFileSelected: (file, size, from, to, corrupt) =>
+      decodeFromFile(
+        native,
+        file,
+        byteLength(to),
+        () => native.zstdDecompressSelected(file, size, from, to),
+        corrupt,
+      ),
   };
 }
