@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/uio.h>
 
 #include <node_api.h>
@@ -30,6 +31,29 @@ static inline int byte_view(napi_env env, napi_value value, const char* name, ui
   snprintf(message, sizeof message, "%s must be a Uint8Array", name);
   napi_throw_type_error(env, NULL, message);
   return 0;
+}
+
+/* A copy of a string argument (malloc'd); NULL with a TypeError pending if it is none. */
+static inline char* string_arg(napi_env env, napi_value value, const char* name) {
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) {
+    char message[64];
+    snprintf(message, sizeof message, "%s must be a string", name);
+    napi_throw_type_error(env, NULL, message);
+    return NULL;
+  }
+  char* text = malloc(length + 1);
+  if (text == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  napi_get_value_string_utf8(env, value, text, length + 1, &length);
+  if (strlen(text) != length) {
+    free(text);
+    napi_throw_type_error(env, NULL, "paths cannot hold NUL characters");
+    return NULL;
+  }
+  return text;
 }
 
 /* Throws a TypeError and returns 0 unless `value` is a 32-bit integer. */

@@ -76,6 +76,7 @@ typedef struct {
   int64_t file_length;
   int file_errno;
   const char* file_syscall;
+  int fd; /* the source file, open while the job reads it piece by piece; else -1 */
   operation op;
   int level;         /* blosc clevel, zstd or deflate level */
   int shuffle;       /* blosc */
@@ -87,29 +88,44 @@ typedef struct {
   char error[160];   /* set when the operation failed */
 } job;
 
+/* Reads part of a job's source from its file (see open_source); true for a source in memory. */
+static bool read_range(job* j, size_t from, size_t to);
+
 static _Thread_local ZSTD_DCtx* zstd_dctx;
 static _Thread_local ZSTD_CCtx* zstd_cctx;
 static _Thread_local struct libdeflate_decompressor* inflater;
 static _Thread_local struct libdeflate_compressor* deflaters[13];
 
+/* Whether the source is a blosc frame of `size` bytes of content (error set if not). */
+static bool blosc_frame_of(job* j, size_t size) {
+  size_t declared = 0;
+  if (blosc_cbuffer_validate(j->source, j->source_length, &declared) != 0) {
+    snprintf(j->error, sizeof j->error, "not a valid blosc frame (%zu bytes)", j->source_length);
+    return false;
+  }
+  if (declared != size) {
+    snprintf(j->error, sizeof j->error, "the blosc frame holds %zu bytes, expected %zu",
+             declared, size);
+    return false;
+  }
+  return true;
+}
+
+/* Decodes the whole frame into `out`, `size` bytes (error set if it cannot). */
+static bool blosc_decode_whole(job* j, uint8_t* out, size_t size) {
+  int n = blosc_decompress_ctx(j->source, out, size, 1);
+  if (n < 0 || (size_t)n != size) {
+    snprintf(j->error, sizeof j->error, "c-blosc cannot decompress the frame (code %d)", n);
+    return false;
+  }
+  return true;
+}
+
 static void run_blosc(job* j) {
   if (j->op == BLOSC_DECODE) {
-    size_t declared = 0;
-    if (blosc_cbuffer_validate(j->source, j->source_length, &declared) != 0) {
-      snprintf(j->error, sizeof j->error, "not a valid blosc frame (%zu bytes)", j->source_length);
-      return;
-    }
-    if (declared != j->target_length) {
-      snprintf(j->error, sizeof j->error, "the blosc frame holds %zu bytes, expected %zu",
-               declared, j->target_length);
-      return;
-    }
-    int n = blosc_decompress_ctx(j->source, j->target, j->target_length, 1);
-    if (n < 0 || (size_t)n != j->target_length) {
-      snprintf(j->error, sizeof j->error, "c-blosc cannot decompress the frame (code %d)", n);
-      return;
-    }
-    j->written = n;
+    if (blosc_frame_of(j, j->target_length) &&
+        blosc_decode_whole(j, j->target, j->target_length))
+      j->written = (int64_t)j->target_length;
   } else {
     /* Checked here: c-blosc would also print its complaint to stderr. */
     if (blosc_compname_to_compcode(j->compressor) < 0) {
@@ -149,22 +165,56 @@ static void run_zstd(job* j) {
   j->written = (int64_t)n;
 }
 
+/* A little-endian int32 of a blosc header. */
+static int64_t blosc_le32(const uint8_t* at) {
+  return (int64_t)((uint32_t)at[0] | (uint32_t)at[1] << 8 | (uint32_t)at[2] << 16 |
+                   (uint32_t)at[3] << 24);
+}
+
+/*
+ * Reads (for a source read piece by piece) what getitem needs of content bytes `from` to `to`:
+ * the block starts, then the compressed blocks holding them (blocks may be stored in any
+ * order when they were compressed on several threads: from the lowest start to the end of the
+ * highest). A frame stored uncompressed (memcpyed) needs only those bytes.
+ */
+static bool read_blosc_items(job* j, size_t from, size_t to, int flags) {
+  if (j->fd < 0) return true;
+  const size_t header = BLOSC_MIN_HEADER_LENGTH;
+  if (flags & BLOSC_MEMCPYED) return read_range(j, header + from, header + to);
+  int64_t blocksize = blosc_le32(j->source + 8);
+  if (blocksize <= 0) {
+    snprintf(j->error, sizeof j->error, "not a valid blosc frame (block size %lld)",
+             (long long)blocksize);
+    return false;
+  }
+  size_t blocks = (j->select_size + (size_t)blocksize - 1) / (size_t)blocksize;
+  if (!read_range(j, header, header + 4 * blocks)) return false;
+  const uint8_t* starts = j->source + header;
+  size_t low = j->source_length, high = 0;
+  for (size_t b = from / (size_t)blocksize; b <= (to - 1) / (size_t)blocksize && b < blocks; b++) {
+    size_t start = (size_t)blosc_le32(starts + 4 * b), end = j->source_length;
+    for (size_t k = 0; k < blocks; k++) {
+      size_t other = (size_t)blosc_le32(starts + 4 * k);
+      if (other > start && other < end) end = other;
+    }
+    if (start < header + 4 * blocks || start >= j->source_length) {
+      snprintf(j->error, sizeof j->error, "not a valid blosc frame (block %zu at %zu)", b, start);
+      return false;
+    }
+    if (start < low) low = start;
+    if (end > high) high = end;
+  }
+  return low >= high || read_range(j, low, high);
+}
+
 /*
  * Decodes the items of a blosc frame that hold the selection (`select_start` to `select_end`)
  * into `out` at their place in the content: c-blosc decodes only the blocks that hold them.
  */
 static void run_blosc_items(job* j, uint8_t* out) {
-  size_t declared = 0, typesize = 0;
+  size_t typesize = 0;
   int flags = 0;
-  if (blosc_cbuffer_validate(j->source, j->source_length, &declared) != 0) {
-    snprintf(j->error, sizeof j->error, "not a valid blosc frame (%zu bytes)", j->source_length);
-    return;
-  }
-  if (declared != j->select_size) {
-    snprintf(j->error, sizeof j->error, "the blosc frame holds %zu bytes, expected %zu",
-             declared, j->select_size);
-    return;
-  }
+  if (!read_range(j, 0, BLOSC_MIN_HEADER_LENGTH) || !blosc_frame_of(j, j->select_size)) return;
   blosc_cbuffer_metainfo(j->source, &typesize, &flags);
   if ((flags >> 5) == BLOSC_SNAPPY_FORMAT) {
     j->written = NEEDS_FALLBACK;
@@ -175,15 +225,13 @@ static void run_blosc_items(job* j, uint8_t* out) {
     return;
   }
   if (j->select_start == 0 && j->select_end == j->select_size) {
-    int n = blosc_decompress_ctx(j->source, out, j->select_size, 1);
-    if (n < 0 || (size_t)n != j->select_size)
-      snprintf(j->error, sizeof j->error, "c-blosc cannot decompress the frame (code %d)", n);
-    else
+    if (read_range(j, 0, j->source_length) && blosc_decode_whole(j, out, j->select_size))
       j->written = (int64_t)j->target_length;
     return;
   }
   size_t first = j->select_start / typesize;
   size_t last = (j->select_end + typesize - 1) / typesize;
+  if (!read_blosc_items(j, first * typesize, last * typesize, flags)) return;
   int n = blosc_getitem(j->source, (int)first, (int)(last - first), out + first * typesize);
   if (n < 0 || (size_t)n != (last - first) * typesize) {
     snprintf(j->error, sizeof j->error, "c-blosc cannot read the items (code %d)", n);
@@ -194,12 +242,13 @@ static void run_blosc_items(job* j, uint8_t* out) {
 
 /*
  * Decodes the frames of `source` into `out` (`select_size` bytes) up to `select_end`: frames are
- * fed 64 KiB at a time and decoding stops once the selection is decoded (a window through the
- * top rows of a chunk decodes only those rows). A frame with a checksum is decoded whole, so
- * that the checksum is still verified.
+ * fed (and, from a file, read) 64 KiB at a time and decoding stops once the selection is
+ * decoded (a window through the top rows of a chunk decodes and reads only those rows). A frame
+ * with a checksum is decoded whole, so that the checksum is still verified.
  */
 static void run_zstd_until(job* j, uint8_t* out) {
   if (zstd_dctx == NULL) zstd_dctx = ZSTD_createDCtx();
+  if (!read_range(j, 0, ZSTD_FRAMEHEADERSIZE_MAX)) return;
   ZSTD_frameHeader header;
   size_t n = ZSTD_getFrameHeader(&header, j->source, j->source_length);
   if (n != 0) {
@@ -215,6 +264,7 @@ static void run_zstd_until(job* j, uint8_t* out) {
   }
   size_t end = header.checksumFlag ? j->select_size : j->select_end;
   if (end == j->select_size) {
+    if (!read_range(j, 0, j->source_length)) return;
     n = ZSTD_decompressDCtx(zstd_dctx, out, j->select_size, j->source, j->source_length);
     if (ZSTD_isError(n))
       snprintf(j->error, sizeof j->error, "zstd: %s", ZSTD_getErrorName(n));
@@ -232,22 +282,22 @@ static void run_zstd_until(job* j, uint8_t* out) {
   ZSTD_inBuffer input = {j->source, 0, 0};
   while (!ZSTD_isError(n) && output.pos < end) {
     bool fed = input.size == j->source_length;
-    if (!fed) input.size = input.size + 65536 < j->source_length ? input.size + 65536
-                                                                  : j->source_length;
+    if (!fed) {
+      /* The next 64 KiB of the frames (read from the file now, when it is read piecewise). */
+      size_t more = input.size + 65536 < j->source_length ? input.size + 65536 : j->source_length;
+      if (!read_range(j, input.size, more)) return;
+      input.size = more;
+    }
     n = ZSTD_decompressStream(zstd_dctx, &output, &input);
     if (!ZSTD_isError(n) && fed && input.pos == input.size && output.pos < end) break;
   }
-  if (ZSTD_isError(n)) {
+  if (ZSTD_isError(n))
     snprintf(j->error, sizeof j->error, "zstd: %s", ZSTD_getErrorName(n));
-  } else if (output.pos < end) {
+  else if (output.pos < end)
     snprintf(j->error, sizeof j->error, "zstd: the data ends after %zu of the chunk's %zu bytes",
              output.pos, j->select_size);
-  } else if (end == j->select_size && (n != 0 || input.pos != j->source_length)) {
-    snprintf(j->error, sizeof j->error, "zstd: the frames hold more than the chunk's %zu bytes",
-             j->select_size);
-  } else {
+  else
     j->written = (int64_t)j->target_length;
-  }
 }
 
 /* Copies the selected runs of `decoded`, one after another, into the target (or its runs). */
@@ -352,66 +402,76 @@ static void release(scratch* s) {
   }
 }
 
+/* Records a failed file call: errno, the call's name and a message naming the path. */
+static void file_failed(job* j, const char* call) {
+  j->file_errno = errno;
+  j->file_syscall = call;
+  snprintf(j->error, sizeof j->error, "%s failed: %s, %s", call, strerror(errno), j->path);
+}
+
 /*
- * Reads the job's source from its file into this thread's scratch: one open, fstat, pread and
- * close in the job that decodes it, so the encoded bytes never reach JavaScript. false when
- * there is no file (written MISSING_FILE) or it cannot be read (error, errno and call set).
+ * Opens the job's source file and makes room for its slice in this thread's scratch, which
+ * becomes the source: it is read by read_range, all at once or (for a selection) only the parts
+ * decoding needs, so pages of the slice never read are never touched. false when there is no
+ * file (written MISSING_FILE) or it cannot be opened (error set).
  */
-static bool read_source(job* j) {
-  int fd = open(j->path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) {
-      j->written = MISSING_FILE;
-    } else {
-      j->file_errno = errno;
-      j->file_syscall = "open";
-      snprintf(j->error, sizeof j->error, "open failed: %s, %s", strerror(errno), j->path);
-    }
+static bool open_source(job* j) {
+  j->fd = open(j->path, O_RDONLY | O_CLOEXEC);
+  if (j->fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) j->written = MISSING_FILE;
+    else file_failed(j, "open");
     return false;
   }
   struct stat info;
-  bool ok = fstat(fd, &info) == 0;
-  if (!ok) {
-    j->file_errno = errno;
-    j->file_syscall = "fstat";
-    snprintf(j->error, sizeof j->error, "fstat failed: %s, %s", strerror(errno), j->path);
-  } else if (S_ISDIR(info.st_mode)) {
+  if (fstat(j->fd, &info) != 0) {
+    file_failed(j, "fstat");
+    return false;
+  }
+  if (S_ISDIR(info.st_mode)) {
     j->written = MISSING_FILE;
-    ok = false;
+    return false;
   }
   int64_t length = j->file_length < 0 ? (int64_t)info.st_size - j->file_offset : j->file_length;
-  if (ok && (length < 0 || j->file_offset + length > (int64_t)info.st_size)) {
+  if (length < 0 || j->file_offset + length > (int64_t)info.st_size) {
     snprintf(j->error, sizeof j->error, "bytes %lld..%lld lie past the end of %s (%lld bytes)",
              (long long)j->file_offset, (long long)(j->file_offset + length), j->path,
              (long long)info.st_size);
-    ok = false;
+    return false;
   }
-  uint8_t* data = ok ? reserve(&read_scratch, (size_t)length) : NULL;
-  if (ok && data == NULL) {
+  uint8_t* data = reserve(&read_scratch, (size_t)length);
+  if (data == NULL) {
     snprintf(j->error, sizeof j->error, "out of memory for %lld bytes", (long long)length);
-    ok = false;
+    return false;
   }
-  for (int64_t done = 0; ok && done < length;) {
-    ssize_t n = pread(fd, data + done, (size_t)(length - done), (off_t)(j->file_offset + done));
+  j->source = data;
+  j->source_length = (size_t)length;
+  return true;
+}
+
+/* Bytes `from` to `to` of the source's slice (clamped to it). */
+static bool read_range(job* j, size_t from, size_t to) {
+  if (j->fd < 0) return true;
+  if (to > j->source_length) to = j->source_length;
+  while (from < to) {
+    ssize_t n = pread(j->fd, (uint8_t*)j->source + from, to - from,
+                      (off_t)(j->file_offset + (int64_t)from));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n < 0) {
-        j->file_errno = errno;
-        j->file_syscall = "pread";
-        snprintf(j->error, sizeof j->error, "pread failed: %s, %s", strerror(errno), j->path);
-      } else {
-        snprintf(j->error, sizeof j->error, "%s shrank while being read", j->path);
-      }
-      ok = false;
+    if (n < 0) {
+      file_failed(j, "pread");
+      return false;
     }
-    done += n > 0 ? n : 0;
+    if (n == 0) {
+      snprintf(j->error, sizeof j->error, "%s shrank while being read", j->path);
+      return false;
+    }
+    from += (size_t)n;
   }
-  close(fd);
-  if (ok) {
-    j->source = data;
-    j->source_length = (size_t)length;
-  }
-  return ok;
+  return true;
+}
+
+static void close_source(job* j) {
+  if (j->fd >= 0) close(j->fd);
+  j->fd = -1;
 }
 
 static void run(job* j) {
@@ -426,9 +486,25 @@ static void run(job* j) {
 }
 
 /* Gathers the source runs, runs the job, scatters into the target runs (on a pool thread). */
+static void run_job(job* j);
+
 static void execute(napi_env env, void* data) {
   (void)env;
   job* j = data;
+  if (j->path != NULL) {
+    /* Selections read what they decode as they go (zstd: up to where decoding stops; blosc:
+       the blocks that hold them); everything else reads the whole slice first. */
+    bool piecewise = j->select_runs != NULL && (j->op == ZSTD_DECODE || j->op == BLOSC_DECODE);
+    if (open_source(j) && (piecewise || read_range(j, 0, j->source_length))) run_job(j);
+    close_source(j);
+    release(&read_scratch);
+    return;
+  }
+  run_job(j);
+}
+
+/* The job itself, its source in memory (or read piece by piece through read_range). */
+static void run_job(job* j) {
   if (j->source_runs != NULL) {
     uint8_t* at = reserve(&gather_scratch, j->source_length);
     if (at == NULL) {
@@ -441,7 +517,6 @@ static void execute(napi_env env, void* data) {
       at += j->source_runs[i].iov_len;
     }
   }
-  if (j->path != NULL && !read_source(j)) return;
   if (j->select_runs != NULL) {
     /* A selection of the decoded bytes: decoded into per-thread scratch, then copied out; or
        straight into the target when that is the whole content in one piece. */
@@ -472,7 +547,6 @@ static void execute(napi_env env, void* data) {
     }
     if (j->error[0] == '\0' && j->written >= 0 && !whole) copy_selected(j, decoded);
     release(&scatter_scratch);
-    release(&read_scratch);
     return;
   }
   bool encode = j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE;
@@ -597,6 +671,7 @@ static job* new_job(napi_env env, napi_callback_info info, operation op, size_t 
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
+  j->fd = -1;
   j->op = op;
   uint8_t* source = NULL;
   int ok = decode ? byte_view(env, args[0], "source", &source, &j->source_length)
@@ -671,15 +746,15 @@ static int file_source_arg(napi_env env, napi_value value, job* j) {
   const char* message = "source must be a Uint8Array or {path, offset?, length?}";
   napi_value path, field;
   napi_valuetype type = napi_undefined;
-  size_t length = 0;
   bool has = false;
   j->file_length = -1;
-  int ok = napi_typeof(env, value, &type) == napi_ok && type == napi_object &&
-           napi_get_named_property(env, value, "path", &path) == napi_ok &&
-           napi_get_value_string_utf8(env, path, NULL, 0, &length) == napi_ok &&
-           (j->path = malloc(length + 1)) != NULL &&
-           napi_get_value_string_utf8(env, path, j->path, length + 1, &length) == napi_ok &&
-           strlen(j->path) == length;
+  if (napi_typeof(env, value, &type) != napi_ok || type != napi_object ||
+      napi_get_named_property(env, value, "path", &path) != napi_ok) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  j->path = string_arg(env, path, "source.path");
+  int ok = j->path != NULL;
   if (ok && napi_has_named_property(env, value, "offset", &has) == napi_ok && has)
     ok = napi_get_named_property(env, value, "offset", &field) == napi_ok &&
          napi_typeof(env, field, &type) == napi_ok &&
@@ -690,7 +765,7 @@ static int file_source_arg(napi_env env, napi_value value, job* j) {
          napi_typeof(env, field, &type) == napi_ok &&
          (type == napi_undefined || (int64_property(env, value, "length", &j->file_length) &&
                                      j->file_length >= 0));
-  if (!ok) napi_throw_type_error(env, NULL, message);
+  if (!ok && j->path != NULL) napi_throw_type_error(env, NULL, message);
   return ok;
 }
 
@@ -722,6 +797,7 @@ static napi_value selected_job(napi_env env, napi_callback_info info, operation 
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
+  j->fd = -1;
   j->op = op;
   j->flag = zlib;
   j->select_size = (size_t)size;

@@ -303,29 +303,6 @@ static void complete(napi_env env, napi_status status, void* data) {
   free(j);
 }
 
-/* A copy of a string argument (malloc'd); NULL with a TypeError pending if it is none. */
-static char* string_arg(napi_env env, napi_value value, const char* name) {
-  size_t length = 0;
-  if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) {
-    char message[64];
-    snprintf(message, sizeof message, "%s must be a string", name);
-    napi_throw_type_error(env, NULL, message);
-    return NULL;
-  }
-  char* text = malloc(length + 1);
-  if (text == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
-  napi_get_value_string_utf8(env, value, text, length + 1, &length);
-  if (strlen(text) != length) {
-    free(text);
-    napi_throw_type_error(env, NULL, "paths cannot hold NUL characters");
-    return NULL;
-  }
-  return text;
-}
-
 /* Runs (listed or strided) as the job's iovecs, their buffers kept alive until it completes. */
 static bool buffers_arg(napi_env env, napi_value value, const char* name, file_job* j) {
   return runs_arg(env, value, name, &j->iov, &j->iov_count, &j->total) &&

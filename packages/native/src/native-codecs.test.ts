@@ -245,6 +245,25 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       await native.zstdDecompressSelected({ path: join(dir, "zstd") }, data.length, all, whole),
     ).toBe(data.length);
     expect(same(whole, data)).toBe(true);
+    // Only what the selection needs is read: a blosc frame of 4 KiB blocks whose first block is
+    // damaged in the file still yields rows 100..102 (blocks 50..51), not row 0.
+    const blocks = await native.bloscCompress(data, 5, 1, 4, 4096, "lz4");
+    const firstBlock = blocks[16]! | (blocks[17]! << 8) | (blocks[18]! << 16) | (blocks[19]! << 24);
+    const damaged = blocks.slice();
+    damaged.fill(0xff, firstBlock, firstBlock + 64);
+    await writeFile(join(dir, "blosc"), damaged);
+    const rowsOut = target();
+    await native.bloscDecompressSelected({ path: join(dir, "blosc") }, data.length, rows, rowsOut);
+    expect(same(rowsOut, want)).toBe(true);
+    const row0 = { offset: 0, runBytes: 2048, shape: [], strides: [] };
+    await expect(
+      native.bloscDecompressSelected(
+        { path: join(dir, "blosc") },
+        data.length,
+        row0,
+        new Uint8Array(2048),
+      ),
+    ).rejects.toThrow(/c-blosc/);
     // No such file (or a path through a file): MISSING_FILE, nothing written.
     for (const path of [join(dir, "missing"), join(file, "below")])
       expect(await decoders[0]!({ path }, target())).toBe(native.MISSING_FILE);

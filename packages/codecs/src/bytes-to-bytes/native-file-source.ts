@@ -1,17 +1,16 @@
-import { type FileSlice, StoreError } from "@zarrkit/core";
+import { StoreError } from "@zarrkit/core";
 import type { NativeCodecs } from "@zarrkit/native";
 
 /** How a native decode that read its own file went (see decodeFileSelectedInto). */
 export type FileDecodeOutcome = "decoded" | "missing" | "unsupported";
 
 /**
- * Runs a native `*Selected` decode whose source is `file`: its answer as an outcome, a file the
+ * Runs a native `*Selected` decode whose source is a file: its answer as an outcome, a file the
  * job could not read (its error carries `syscall`) as StoreError, and any other failure (the
  * data) through `corrupt`.
  */
 export async function decodeFromFile(
   native: NativeCodecs,
-  file: FileSlice,
   expected: number,
   decode: () => Promise<number>,
   corrupt: (err: unknown) => Error,

@@ -2,17 +2,13 @@ import {
   type BytesToBytesCodec,
   type CodecExtension,
   CorruptChunkError,
-  type FileSlice,
   InvalidMetadataError,
   type JsonObject,
-  type RunLayout,
-  type StridedRuns,
   UnsupportedFeatureError,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import { byteLength, type Runs } from "../byte-runs.js";
 import { decodeIntoByCopy, decodeSelectedByCopy } from "../decode-into-by-copy.js";
-import type { FileDecodeOutcome } from "../native-file-source.js";
 import type { BloscBackend } from "./blosc-backend.js";
 import { type BloscHeader, type CBloscCompressOptions, readBloscHeader } from "./cblosc.js";
 
@@ -52,18 +48,8 @@ export class BloscCodec implements BytesToBytesCodec {
   /** Offered only where the backend decodes off the calling thread (native c-blosc). */
   readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
-  readonly decodeSelectedInto?: (
-    bytes: Uint8Array,
-    size: number,
-    from: RunLayout,
-    to: StridedRuns,
-  ) => Promise<void>;
-  readonly decodeFileSelectedInto?: (
-    file: FileSlice,
-    size: number,
-    from: RunLayout,
-    to: StridedRuns,
-  ) => Promise<FileDecodeOutcome>;
+  readonly decodeSelectedInto?: BytesToBytesCodec["decodeSelectedInto"];
+  readonly decodeFileSelectedInto?: BytesToBytesCodec["decodeFileSelectedInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 

@@ -35,7 +35,6 @@ export function nativeBlosc(native: NativeCodecs): BloscBackend {
     decompressFileSelected: (file, size, from, to, corrupt) =>
       decodeFromFile(
         native,
-        file,
         byteLength(to),
         () => native.bloscDecompressSelected(file, size, from, to),
         corrupt,

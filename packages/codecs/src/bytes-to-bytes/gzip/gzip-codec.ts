@@ -1,15 +1,11 @@
 import {
   type BytesToBytesCodec,
   type CodecExtension,
-  type FileSlice,
   InvalidMetadataError,
   type JsonObject,
-  type RunLayout,
-  type StridedRuns,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import type { Runs } from "../byte-runs.js";
-import type { FileDecodeOutcome } from "../native-file-source.js";
 import type { DeflateBackend, ZlibFormat } from "./deflate-backend.js";
 
 /** Reads `{level: 0..9}` and nothing else. */
@@ -40,18 +36,8 @@ export class DeflateCodec implements BytesToBytesCodec {
   readonly decodeInto?: (bytes: Uint8Array, target: Uint8Array) => Promise<void>;
   readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
-  readonly decodeSelectedInto?: (
-    bytes: Uint8Array,
-    size: number,
-    from: RunLayout,
-    to: StridedRuns,
-  ) => Promise<void>;
-  readonly decodeFileSelectedInto?: (
-    file: FileSlice,
-    size: number,
-    from: RunLayout,
-    to: StridedRuns,
-  ) => Promise<FileDecodeOutcome>;
+  readonly decodeSelectedInto?: BytesToBytesCodec["decodeSelectedInto"];
+  readonly decodeFileSelectedInto?: BytesToBytesCodec["decodeFileSelectedInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 

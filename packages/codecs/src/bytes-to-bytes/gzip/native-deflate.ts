@@ -83,7 +83,6 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
     decodeFileSelected: (format, codec, file, size, from, to) =>
       decodeFromFile(
         native,
-        file,
         byteLength(to),
         () => native.inflateSelected(file, size, from, to, ZLIB_FRAMING[format]),
         (err) => {

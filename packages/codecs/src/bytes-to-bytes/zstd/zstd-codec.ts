@@ -2,16 +2,12 @@ import {
   type BytesToBytesCodec,
   type CodecExtension,
   CorruptChunkError,
-  type FileSlice,
   InvalidMetadataError,
   type JsonObject,
-  type RunLayout,
-  type StridedRuns,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import { byteLength, type Runs } from "../byte-runs.js";
 import { decodeIntoByCopy, decodeSelectedByCopy } from "../decode-into-by-copy.js";
-import type { FileDecodeOutcome } from "../native-file-source.js";
 import type { ZstdBackend } from "./zstd-backend.js";
 import { zstdFrameContentSize } from "./zstd-frame.js";
 
@@ -29,18 +25,8 @@ export class ZstdCodec implements BytesToBytesCodec {
   /** Offered only where the backend decodes off the calling thread (native libzstd). */
   readonly decodeIntoRuns?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
-  readonly decodeSelectedInto?: (
-    bytes: Uint8Array,
-    size: number,
-    from: RunLayout,
-    to: StridedRuns,
-  ) => Promise<void>;
-  readonly decodeFileSelectedInto?: (
-    file: FileSlice,
-    size: number,
-    from: RunLayout,
-    to: StridedRuns,
-  ) => Promise<FileDecodeOutcome>;
+  readonly decodeSelectedInto?: BytesToBytesCodec["decodeSelectedInto"];
+  readonly decodeFileSelectedInto?: BytesToBytesCodec["decodeFileSelectedInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 

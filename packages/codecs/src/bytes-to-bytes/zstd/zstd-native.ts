@@ -44,7 +44,6 @@ export function nativeZstd(native: NativeCodecs): ZstdBackend {
     decodeFileSelected: (file, size, from, to, corrupt) =>
       decodeFromFile(
         native,
-        file,
         byteLength(to),
         () => native.zstdDecompressSelected(file, size, from, to),
         corrupt,
