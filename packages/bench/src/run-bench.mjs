@@ -29,7 +29,8 @@ const hashes = JSON.parse(readFileSync(join(data, "hashes.json"), "utf8"));
 const out = join(tmpdir(), `zarrkit-bench-out-${process.pid}`);
 
 function once(impl, variant, op, target) {
-  rmSync(target, { recursive: true, force: true });
+  // Only writes make (and replace) the target: reads leave a written array there to be checked.
+  if (op === "write") rmSync(target, { recursive: true, force: true });
   const [cmd, args] =
     impl === "tensorstore"
       ? [python, [join(here, "op_tensorstore.py"), variant, op, data, target]]

@@ -1,6 +1,7 @@
 import { InvalidMetadataError, isZarrkitError, ZarrkitError } from "../errors/errors.js";
 import {
   expandRuns,
+  type RunLayout,
   regionLayout,
   type StridedRuns,
   stridedByteRuns,
@@ -305,23 +306,39 @@ export class CodecPipeline {
     target: StridedView,
   ): Promise<void> {
     const selecting = this.#selecting;
-    const spec = this.#specs[this.arrayToArray.length]!;
-    const counts = region.map((r) => r.count);
-    const { lanes } = spec.dataType;
-    // Runs of any length: the codec copies them out of its own memory, not the kernel.
-    const to = selecting && stridedByteRuns(target, counts, lanes, 0);
-    if (selecting !== undefined && to !== undefined) {
-      const from = regionLayout(spec.shape, region, spec.dataType.itemSize);
-      await selecting.decode(bytes, selecting.size, from, to);
+    const runs = selecting && this.#selectionRuns(target, region);
+    if (selecting !== undefined && runs !== undefined) {
+      await selecting.decode(bytes, selecting.size, runs.from, runs.to);
       return;
     }
+    const counts = region.map((r) => r.count);
     const chunk = await this.decode(bytes);
     let offset = chunk.offset;
     const stride = region.map((r, d) => {
       offset += r.start * chunk.stride[d]!;
       return chunk.stride[d]! * r.step;
     });
-    stridedCopy(target, { data: chunk.data, offset, stride }, counts, lanes);
+    stridedCopy(
+      target,
+      { data: chunk.data, offset, stride },
+      counts,
+      this.#specs[0]!.dataType.lanes,
+    );
+  }
+
+  /**
+   * The runs of a chunk that `region` selects and the runs of `target` they fill (see
+   * #selecting), or undefined when the target is no typed array.
+   */
+  #selectionRuns(
+    target: StridedView,
+    region: readonly ChunkRegion[],
+  ): { from: RunLayout; to: StridedRuns } | undefined {
+    const { shape, dataType } = this.#specs[0]!;
+    // Runs of any length: the codec copies them out of its own memory, not the kernel.
+    const counts = region.map((r) => r.count);
+    const to = stridedByteRuns(target, counts, dataType.lanes, 0);
+    return to && { from: regionLayout(shape, region, dataType.itemSize), to };
   }
 
   /** Whether chunks can be read from local files and decoded in the same job (decodeFileInto). */
@@ -342,17 +359,10 @@ export class CodecPipeline {
   ): Promise<"decoded" | "missing" | "unsupported"> {
     const selecting = this.#selecting;
     if (selecting?.decodeFile === undefined) return "unsupported";
-    const spec = this.#specs[0]!;
-    const part = region ?? spec.shape.map((count) => ({ start: 0, step: 1, count }));
-    const to = stridedByteRuns(
-      target,
-      part.map((r) => r.count),
-      spec.dataType.lanes,
-      0,
-    );
-    if (to === undefined) return "unsupported";
-    const from = regionLayout(spec.shape, part, spec.dataType.itemSize);
-    return selecting.decodeFile(file, selecting.size, from, to);
+    const whole = this.#specs[0]!.shape.map((count) => ({ start: 0, step: 1, count }));
+    const runs = this.#selectionRuns(target, region ?? whole);
+    if (runs === undefined) return "unsupported";
+    return selecting.decodeFile(file, selecting.size, runs.from, runs.to);
   }
 
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */

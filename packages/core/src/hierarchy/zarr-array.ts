@@ -387,13 +387,13 @@ export class ZarrArray<D extends string = string> {
           }
           return;
         }
+        const key = this.chunkKey(projection.coords);
         const region = projection.dims.map((p) => ({
           start: p.chunkStart,
           step: p.step,
           count: p.count,
         }));
         if (!caching) {
-          const key = this.chunkKey(projection.coords);
           const read = await this.#readFileChunk(key, dst, region, signal);
           if (read === "missing") stridedCopy(dst, fill, counts, lanes);
           if (read !== "unsupported") return;
@@ -401,7 +401,6 @@ export class ZarrArray<D extends string = string> {
         const partial = this.#resolved.pipeline.partialDecoder;
         if (partial !== undefined && !caching) {
           // Read only what the selection needs of this chunk (sharding).
-          const key = this.chunkKey(projection.coords);
           const source = {
             key,
             cacheKey: chunkCacheKey(this.store, key),
@@ -514,11 +513,6 @@ export class ZarrArray<D extends string = string> {
   }
 
   /**
-   * Reads a chunk stored as its elements' memory bytes straight into `target` (a whole-chunk
-   * view of the output) when the store can scatter-read: no buffer, no copy. False when this
-   * path does not apply and the caller decodes as usual.
-   */
-  /**
    * Reads and decodes (`region` of) a chunk into `target` in one job off the calling thread,
    * where the store offers the chunk as a local file and the codec chain reads files itself.
    * "unsupported", with nothing done, when either cannot: the chunk is then read as usual.
@@ -538,6 +532,11 @@ export class ZarrArray<D extends string = string> {
     return read;
   }
 
+  /**
+   * Reads a chunk stored as its elements' memory bytes straight into `target` (a whole-chunk
+   * view of the output) when the store can scatter-read: no buffer, no copy. False when this
+   * path does not apply and the caller decodes as usual.
+   */
   async #readRaw(
     key: string,
     target: StridedView,
