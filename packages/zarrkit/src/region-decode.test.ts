@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  type CodecConfig,
   createArray,
   FileSystemStore,
   isZarrkitError,
+  type NamedConfigJson,
   openArray,
 } from "./index.js";
 import { loadNativeAddon } from "./native-addon.js";
@@ -23,22 +23,22 @@ if (addon === undefined) {
   console.warn(`\n*** SKIPPING the partial-decoding checks: ${reason} ***\n`);
 }
 
-const zstd = (checksum: boolean): CodecConfig[] => [
+const zstd = (checksum: boolean): NamedConfigJson[] => [
   { name: "bytes", configuration: { endian: "little" } },
   { name: "zstd", configuration: { level: 3, checksum } },
 ];
-const blosc: CodecConfig[] = [
+const blosc: NamedConfigJson[] = [
   { name: "bytes", configuration: { endian: "little" } },
   {
     name: "blosc",
     configuration: { cname: "lz4", clevel: 5, shuffle: "shuffle", typesize: 4, blocksize: 256 },
   },
 ];
-const gzip: CodecConfig[] = [
+const gzip: NamedConfigJson[] = [
   { name: "bytes", configuration: { endian: "little" } },
   { name: "gzip", configuration: { level: 5 } },
 ];
-const sharded: CodecConfig[] = [
+const sharded: NamedConfigJson[] = [
   {
     name: "sharding_indexed",
     configuration: {
