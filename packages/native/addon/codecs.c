@@ -600,16 +600,8 @@ static void complete(napi_env env, napi_status status, void* data) {
     napi_value message;
     napi_create_string_utf8(env, j->error, NAPI_AUTO_LENGTH, &message);
     napi_create_error(env, NULL, message, &result);
-    if (j->file_syscall != NULL) {
-      /* A file that could not be read: errno, syscall and path, as node:fs's errors carry. */
-      napi_value value;
-      napi_create_int32(env, j->file_errno, &value);
-      napi_set_named_property(env, result, "errno", value);
-      napi_create_string_utf8(env, j->file_syscall, NAPI_AUTO_LENGTH, &value);
-      napi_set_named_property(env, result, "syscall", value);
-      napi_create_string_utf8(env, j->path, NAPI_AUTO_LENGTH, &value);
-      napi_set_named_property(env, result, "path", value);
-    }
+    if (j->file_syscall != NULL)
+      set_file_error_fields(env, result, j->file_errno, j->file_syscall, j->path);
     napi_reject_deferred(env, j->deferred, result);
   } else if (j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE) {
     /* The output becomes the ArrayBuffer's own memory, freed when it is collected. */
@@ -651,6 +643,18 @@ static int buffer_arg(napi_env env, napi_value value, const char* name, uint8_t*
   return runs_arg(env, value, name, runs, run_count, length);
 }
 
+/* A new job for `op` (no file open yet); NULL, with an error pending, when out of memory. */
+static job* alloc_job(napi_env env, operation op) {
+  job* j = calloc(1, sizeof(job));
+  if (j == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  j->fd = -1;
+  j->op = op;
+  return j;
+}
+
 /*
  * Reads the arguments (source, target, then `count` integers into `values`) into a new job for
  * `op`; NULL, with a TypeError pending, on bad input. Decoders may scatter into an array of
@@ -666,13 +670,8 @@ static job* new_job(napi_env env, napi_callback_info info, operation op, size_t 
     napi_throw_type_error(env, NULL, "too few arguments");
     return NULL;
   }
-  job* j = calloc(1, sizeof(job));
-  if (j == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
-  j->fd = -1;
-  j->op = op;
+  job* j = alloc_job(env, op);
+  if (j == NULL) return NULL;
   uint8_t* source = NULL;
   int ok = decode ? byte_view(env, args[0], "source", &source, &j->source_length)
                   : buffer_arg(env, args[0], "source", &source, &j->source_length,
@@ -792,13 +791,8 @@ static napi_value selected_job(napi_env env, napi_callback_info info, operation 
     return NULL;
   }
   if (op == DEFLATE_DECODE && !int_arg(env, args[4], "zlib", &zlib)) return NULL;
-  job* j = calloc(1, sizeof(job));
-  if (j == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
-  j->fd = -1;
-  j->op = op;
+  job* j = alloc_job(env, op);
+  if (j == NULL) return NULL;
   j->flag = zlib;
   j->select_size = (size_t)size;
   uint8_t* source = NULL;

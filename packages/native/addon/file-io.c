@@ -245,17 +245,11 @@ static napi_value job_error(napi_env env, file_job* j) {
     snprintf(text, sizeof text, "%s shrank while being read", j->path);
   else
     snprintf(text, sizeof text, "%s failed: %s, %s", j->syscall, strerror(j->error), j->path);
-  napi_value message, error, value;
+  napi_value message, error;
   napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
   napi_create_error(env, NULL, message, &error);
-  if (!j->shrank && j->file_size < 0) {
-    napi_create_int32(env, j->error, &value);
-    napi_set_named_property(env, error, "errno", value);
-    napi_create_string_utf8(env, j->syscall, NAPI_AUTO_LENGTH, &value);
-    napi_set_named_property(env, error, "syscall", value);
-  }
-  napi_create_string_utf8(env, j->path, NAPI_AUTO_LENGTH, &value);
-  napi_set_named_property(env, error, "path", value);
+  bool failed_call = !j->shrank && j->file_size < 0;
+  set_file_error_fields(env, error, j->error, failed_call ? j->syscall : NULL, j->path);
   return error;
 }
 

@@ -10,6 +10,23 @@
  */
 static const napi_type_tag ADDON_MEMORY_TAG = {0x7a6172726b697401ULL, 0x656e636f6465640aULL};
 
+/*
+ * Sets `errno` and `syscall` (when `syscall` is given) and `path` on `error`, as node:fs's errors
+ * carry them, for a file a job could not read or write.
+ */
+static inline void set_file_error_fields(napi_env env, napi_value error, int errno_value,
+                                         const char* syscall, const char* path) {
+  napi_value value;
+  if (syscall != NULL) {
+    napi_create_int32(env, errno_value, &value);
+    napi_set_named_property(env, error, "errno", value);
+    napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &value);
+    napi_set_named_property(env, error, "syscall", value);
+  }
+  napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, error, "path", value);
+}
+
 void define_codecs(napi_env env, napi_value exports);
 void define_file_io(napi_env env, napi_value exports);
 void define_memory(napi_env env, napi_value exports);
