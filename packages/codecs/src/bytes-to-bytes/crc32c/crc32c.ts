@@ -1,26 +1,31 @@
+let tables: Uint32Array[] | undefined;
+
+/** The eight lookup tables, built on first use (not with every import of the package). */
+function lookupTables(): Uint32Array[] {
+  if (tables !== undefined) return tables;
+  const built = Array.from({ length: 8 }, () => new Uint32Array(256));
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    built[0]![n] = c >>> 0;
+  }
+  for (let n = 0; n < 256; n++) {
+    let c = built[0]![n]!;
+    for (let t = 1; t < 8; t++) {
+      c = built[0]![c & 0xff]! ^ (c >>> 8);
+      built[t]![n] = c >>> 0;
+    }
+  }
+  tables = built;
+  return built;
+}
+
 /**
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), slicing-by-8: eight table lookups per
  * eight input bytes instead of one per byte.
  */
-const TABLES: Uint32Array[] = (() => {
-  const tables = Array.from({ length: 8 }, () => new Uint32Array(256));
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    tables[0]![n] = c >>> 0;
-  }
-  for (let n = 0; n < 256; n++) {
-    let c = tables[0]![n]!;
-    for (let t = 1; t < 8; t++) {
-      c = tables[0]![c & 0xff]! ^ (c >>> 8);
-      tables[t]![n] = c >>> 0;
-    }
-  }
-  return tables;
-})();
-
 export function crc32c(bytes: Uint8Array): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = lookupTables() as [
     Uint32Array,
     Uint32Array,
     Uint32Array,
