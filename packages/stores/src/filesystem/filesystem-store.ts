@@ -111,7 +111,9 @@ export class FileSystemStore implements WritableStore, ListableStore {
 
   /**
    * The file of `key`, for codecs that read and decode it in one job (the addon's): offered
-   * only with the addon's file I/O, as `native: false` keeps every read on node:fs.
+   * only with the addon's file I/O, as `native: false` keeps every read on node:fs. Such reads
+   * do not go through `get`: a subclass that must see every read overrides this to return
+   * undefined (as it would getWith and getInto).
    */
   localFile(key: string): string | undefined {
     return this.#native === undefined ? undefined : this.#path(key);
