@@ -63,7 +63,7 @@ typedef struct {
   size_t source_run_count;
   struct iovec* target_runs;
   size_t target_run_count;
-  /* zstdDecompressSelected: the runs of the decoded bytes (offsets) that go to the target. */
+  /* The *Selected decoders: the runs of the decoded bytes (offsets) that go to the target. */
   struct iovec* select_runs;
   size_t select_run_count;
   size_t select_size;  /* the decoded size */
@@ -380,7 +380,7 @@ typedef struct {
   size_t capacity;
 } scratch;
 static _Thread_local scratch gather_scratch, scatter_scratch;
-/* Sources read from files by the job itself (see read_source). */
+/* Sources read from files by the job itself (see open_source). */
 static _Thread_local scratch read_scratch;
 /* Larger scratch is freed after use rather than kept for the thread's life. */
 #define KEPT_SCRATCH ((size_t)64 << 20)

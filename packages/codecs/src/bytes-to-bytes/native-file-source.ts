@@ -1,8 +1,5 @@
-import { StoreError } from "@zarrkit/core";
+import { type FileDecodeOutcome, StoreError } from "@zarrkit/core";
 import type { NativeCodecs } from "@zarrkit/native";
-
-/** How a native decode that read its own file went (see decodeFileSelectedInto). */
-export type FileDecodeOutcome = "decoded" | "missing" | "unsupported";
 
 /**
  * Runs a native `*Selected` decode whose source is a file: its answer as an outcome, a file the

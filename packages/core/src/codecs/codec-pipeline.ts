@@ -20,6 +20,7 @@ import type {
   ChunkSource,
   ChunkSpec,
   Codec,
+  FileDecodeOutcome,
 } from "./codec.js";
 import type { BytesChainJob, CodecRunner } from "./codec-runner.js";
 
@@ -356,7 +357,7 @@ export class CodecPipeline {
     file: FileSlice,
     target: StridedView,
     region?: readonly ChunkRegion[],
-  ): Promise<"decoded" | "missing" | "unsupported"> {
+  ): Promise<FileDecodeOutcome> {
     const selecting = this.#selecting;
     if (selecting?.decodeFile === undefined) return "unsupported";
     const whole = this.#specs[0]!.shape.map((count) => ({ start: 0, step: 1, count }));

@@ -119,6 +119,12 @@ export interface ChunkSource {
   readonly file?: string;
 }
 
+/**
+ * How reading and decoding a chunk from a local file went: "missing" when there is no such
+ * file, "unsupported" (nothing written) when it must be read and decoded the usual way.
+ */
+export type FileDecodeOutcome = "decoded" | "missing" | "unsupported";
+
 /** Transforms bytes (compression, checksums). */
 export interface BytesToBytesCodec extends CodecBase {
   readonly kind: "bytes_to_bytes";
@@ -163,7 +169,7 @@ export interface BytesToBytesCodec extends CodecBase {
     size: number,
     from: RunLayout,
     to: StridedRuns,
-  ): Promise<"decoded" | "missing" | "unsupported">;
+  ): Promise<FileDecodeOutcome>;
   /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
   encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
   /**

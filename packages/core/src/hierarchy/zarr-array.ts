@@ -1,6 +1,6 @@
 import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
-import type { ChunkRegion } from "../codecs/codec.js";
+import type { ChunkRegion, FileDecodeOutcome } from "../codecs/codec.js";
 import { CodecPipeline } from "../codecs/codec-pipeline.js";
 import { ByteBufferPool } from "../context/byte-buffer-pool.js";
 import { type Allocator, type Context, chunkCacheKey } from "../context/context.js";
@@ -522,7 +522,7 @@ export class ZarrArray<D extends string = string> {
     target: StridedView,
     region: readonly ChunkRegion[] | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<"decoded" | "missing" | "unsupported"> {
+  ): Promise<FileDecodeOutcome> {
     const { pipeline } = this.#resolved;
     const path = pipeline.decodesFiles ? this.store.localFile?.(key) : undefined;
     if (path === undefined) return "unsupported";

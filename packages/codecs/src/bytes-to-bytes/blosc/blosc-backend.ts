@@ -1,6 +1,5 @@
-import type { FileSlice, RunLayout } from "@zarrkit/core";
+import type { FileDecodeOutcome, FileSlice, RunLayout } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
-import type { FileDecodeOutcome } from "../native-file-source.js";
 import { type CBloscCompressOptions, loadCBlosc } from "./cblosc.js";
 
 /**

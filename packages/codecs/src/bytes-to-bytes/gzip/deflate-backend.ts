@@ -1,6 +1,5 @@
-import type { FileSlice, RunLayout } from "@zarrkit/core";
+import type { FileDecodeOutcome, FileSlice, RunLayout } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
-import type { FileDecodeOutcome } from "../native-file-source.js";
 
 /** gzip (RFC 1952) or zlib (RFC 1950) framing around DEFLATE. */
 export type ZlibFormat = "gzip" | "zlib";

@@ -6,6 +6,12 @@ import type { DeflateBackend, ZlibFormat } from "./deflate-backend.js";
 
 const ZLIB_FRAMING = { gzip: 0, zlib: 1 } as const satisfies Record<ZlibFormat, 0 | 1>;
 
+/** libdeflate's complaint about a stream, as CorruptChunkError naming `codec`. */
+function corrupt(codec: string, err: unknown): CorruptChunkError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new CorruptChunkError(`codec "${codec}": cannot decompress (${why})`, { cause: err });
+}
+
 /**
  * libdeflate from @zarrkit/native, on libuv's thread pool: about twice zlib's speed to inflate
  * and several times to deflate, at the same levels (libdeflate's level n compresses about as well
@@ -25,8 +31,7 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
     try {
       written = await native.inflate(bytes, target, ZLIB_FRAMING[format]);
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new CorruptChunkError(`codec "${codec}": cannot decompress (${why})`, { cause: err });
+      throw corrupt(codec, err);
     }
     return written === native.NEEDS_FALLBACK ? undefined : written;
   };
@@ -68,8 +73,7 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
       try {
         written = await native.inflateSelected(bytes, size, from, to, ZLIB_FRAMING[format]);
       } catch (err) {
-        const why = err instanceof Error ? err.message : String(err);
-        throw new CorruptChunkError(`codec "${codec}": cannot decompress (${why})`, { cause: err });
+        throw corrupt(codec, err);
       }
       if (written === native.NEEDS_FALLBACK) {
         const decoded = await fallback.decode(format, codec, bytes, size);
@@ -85,12 +89,7 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
         native,
         byteLength(to),
         () => native.inflateSelected(file, size, from, to, ZLIB_FRAMING[format]),
-        (err) => {
-          const why = err instanceof Error ? err.message : String(err);
-          return new CorruptChunkError(`codec "${codec}": cannot decompress (${why})`, {
-            cause: err,
-          });
-        },
+        (err) => corrupt(codec, err),
       ),
   };
 }

@@ -1,6 +1,5 @@
-import type { FileSlice, RunLayout } from "@zarrkit/core";
+import type { FileDecodeOutcome, FileSlice, RunLayout } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
-import type { FileDecodeOutcome } from "../native-file-source.js";
 
 type NumcodecsZstd = typeof import("numcodecs/zstd")["default"];
 type XxHash = Awaited<ReturnType<typeof import("xxhash-wasm")["default"]>>;
