@@ -92,6 +92,7 @@
         "addon/module.c",
         "addon/blocks.c",
         "addon/codecs.c",
+        "addon/crc32c.c",
         "addon/file-io.c",
         "addon/memory.c",
         "vendor/glue/blosc-temporaries.c",

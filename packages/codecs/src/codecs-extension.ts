@@ -14,7 +14,11 @@ import {
   adler32CodecExtension,
   fletcher32CodecExtension,
 } from "./bytes-to-bytes/checksum32/checksum32-codec.js";
-import { crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
+import {
+  type Crc32cFunction,
+  crc32cCodecExtension,
+  createCrc32cCodecExtension,
+} from "./bytes-to-bytes/crc32c/crc32c-codec.js";
 import type { DeflateBackend } from "./bytes-to-bytes/gzip/deflate-backend.js";
 import { deflateCodecExtensions } from "./bytes-to-bytes/gzip/gzip-codec.js";
 import { lz4CodecExtension } from "./bytes-to-bytes/lz4/lz4-codec.js";
@@ -27,6 +31,8 @@ export interface CodecBackends {
   deflate: DeflateBackend;
   zstd: ZstdBackend;
   blosc: BloscBackend;
+  /** CRC-32C for the `crc32c` codec (default: this package's JavaScript). */
+  crc32c?: Crc32cFunction;
 }
 
 /**
@@ -34,7 +40,7 @@ export interface CodecBackends {
  * the given backends. The Node and browser entries differ only in those.
  */
 export function createCodecsExtension(
-  { deflate, zstd, blosc: bloscBackend }: CodecBackends,
+  { deflate, zstd, blosc: bloscBackend, crc32c }: CodecBackends,
   module: string,
 ): {
   extension: Extension;
@@ -62,7 +68,7 @@ export function createCodecsExtension(
         blosc,
         lz4CodecExtension,
         shuffleCodecExtension,
-        crc32cCodecExtension,
+        crc32c === undefined ? crc32cCodecExtension : createCrc32cCodecExtension(crc32c),
         adler32CodecExtension,
         fletcher32CodecExtension,
         bitroundCodecExtension,

@@ -23,7 +23,12 @@ export { type BloscBackend, wasmBlosc } from "./bytes-to-bytes/blosc/blosc-backe
 export { BloscCodec, createBloscCodecExtension } from "./bytes-to-bytes/blosc/blosc-codec.js";
 export type { CBloscCompressOptions, CBloscCompressor } from "./bytes-to-bytes/blosc/cblosc.js";
 export { crc32c } from "./bytes-to-bytes/crc32c/crc32c.js";
-export { Crc32cCodec, crc32cCodecExtension } from "./bytes-to-bytes/crc32c/crc32c-codec.js";
+export {
+  Crc32cCodec,
+  type Crc32cFunction,
+  crc32cCodecExtension,
+  createCrc32cCodecExtension,
+} from "./bytes-to-bytes/crc32c/crc32c-codec.js";
 export type { DeflateBackend, ZlibFormat } from "./bytes-to-bytes/gzip/deflate-backend.js";
 export { DeflateCodec } from "./bytes-to-bytes/gzip/gzip-codec.js";
 export { webDeflate } from "./bytes-to-bytes/gzip/web-deflate.js";

@@ -26,6 +26,7 @@ export const codecBackends: CodecBackends =
         deflate: nativeDeflate(native, nodeDeflate),
         zstd: nativeZstd(native),
         blosc: nativeBlosc(native),
+        crc32c: native.crc32c,
       };
 
 const bundle = createCodecsExtension(codecBackends, import.meta.url);

@@ -5,8 +5,8 @@
  * once on all cores while the main thread does I/O. Decoders write into the caller's buffers
  * (the final array); encoders allocate their output on the pool thread, so the main thread
  * neither allocates nor zero-fills it. The work holds a reference to the caller's buffers
- * until it completes. The libraries' contexts are per thread, made on
- * a thread's first job and kept for the process's life: the pool has few threads.
+ * until it completes. The libraries' contexts and scratch live in workspaces that jobs borrow
+ * (see `workspace`), kept for the process's life: there are at most as many as pool threads.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,6 +48,47 @@ typedef enum {
 /* What a decoder reading its source from a file resolves with when there is no such file. */
 #define MISSING_FILE (-1)
 
+/* A buffer grown as needed. */
+typedef struct {
+  uint8_t* data;
+  size_t capacity;
+} scratch;
+
+/*
+ * What a job decodes and encodes with: scratch for gathered sources, scattered targets and
+ * sources read from files, and the libraries' contexts. Jobs take one from a pool for their
+ * run, most recently used first, rather than each pool thread keeping its own: a page touched
+ * for the first time is the dearest part of a small job (several microseconds each on some
+ * VMs), and a window's few jobs would otherwise warm up the buffers of every pool thread.
+ */
+typedef struct workspace {
+  scratch gather, scatter, read;
+  ZSTD_DCtx* zstd_dctx;
+  ZSTD_CCtx* zstd_cctx;
+  struct libdeflate_decompressor* inflater;
+  struct libdeflate_compressor* deflaters[13];
+  struct workspace* next;
+} workspace;
+
+static workspace* idle_workspaces;
+static pthread_mutex_t workspaces_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The most recently given back workspace, or a new one; NULL if out of memory. */
+static workspace* take_workspace(void) {
+  pthread_mutex_lock(&workspaces_lock);
+  workspace* w = idle_workspaces;
+  if (w != NULL) idle_workspaces = w->next;
+  pthread_mutex_unlock(&workspaces_lock);
+  return w != NULL ? w : calloc(1, sizeof(workspace));
+}
+
+static void give_workspace(workspace* w) {
+  pthread_mutex_lock(&workspaces_lock);
+  w->next = idle_workspaces;
+  idle_workspaces = w;
+  pthread_mutex_unlock(&workspaces_lock);
+}
+
 typedef struct {
   napi_async_work work;
   napi_deferred deferred;
@@ -86,15 +127,12 @@ typedef struct {
   char compressor[16];
   int64_t written;   /* bytes written, NEEDS_FALLBACK or MISSING_FILE */
   char error[160];   /* set when the operation failed */
+  workspace* ws;     /* while the job runs */
 } job;
 
 /* Reads part of a job's source from its file (see open_source); true for a source in memory. */
 static bool read_range(job* j, size_t from, size_t to);
 
-static _Thread_local ZSTD_DCtx* zstd_dctx;
-static _Thread_local ZSTD_CCtx* zstd_cctx;
-static _Thread_local struct libdeflate_decompressor* inflater;
-static _Thread_local struct libdeflate_compressor* deflaters[13];
 
 /* Whether the source is a blosc frame of `size` bytes of content (error set if not). */
 static bool blosc_frame_of(job* j, size_t size) {
@@ -145,18 +183,25 @@ static void run_blosc(job* j) {
   }
 }
 
+/* The workspace's zstd decoder, made on first use. */
+static ZSTD_DCtx* zstd_decoder(job* j) {
+  if (j->ws->zstd_dctx == NULL) j->ws->zstd_dctx = ZSTD_createDCtx();
+  return j->ws->zstd_dctx;
+}
+
 static void run_zstd(job* j) {
   size_t n;
   if (j->op == ZSTD_DECODE) {
-    if (zstd_dctx == NULL) zstd_dctx = ZSTD_createDCtx();
-    n = ZSTD_decompressDCtx(zstd_dctx, j->target, j->target_length, j->source, j->source_length);
+    n = ZSTD_decompressDCtx(zstd_decoder(j), j->target, j->target_length, j->source,
+                            j->source_length);
   } else {
-    if (zstd_cctx == NULL) zstd_cctx = ZSTD_createCCtx();
-    ZSTD_CCtx_reset(zstd_cctx, ZSTD_reset_session_and_parameters);
-    n = ZSTD_CCtx_setParameter(zstd_cctx, ZSTD_c_compressionLevel, j->level);
-    if (!ZSTD_isError(n)) n = ZSTD_CCtx_setParameter(zstd_cctx, ZSTD_c_checksumFlag, j->flag);
+    if (j->ws->zstd_cctx == NULL) j->ws->zstd_cctx = ZSTD_createCCtx();
+    ZSTD_CCtx* c = j->ws->zstd_cctx;
+    ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters);
+    n = ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, j->level);
+    if (!ZSTD_isError(n)) n = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, j->flag);
     if (!ZSTD_isError(n))
-      n = ZSTD_compress2(zstd_cctx, j->target, j->target_length, j->source, j->source_length);
+      n = ZSTD_compress2(c, j->target, j->target_length, j->source, j->source_length);
   }
   if (ZSTD_isError(n)) {
     snprintf(j->error, sizeof j->error, "zstd: %s", ZSTD_getErrorName(n));
@@ -247,7 +292,7 @@ static void run_blosc_items(job* j, uint8_t* out) {
  * with a checksum is decoded whole, so that the checksum is still verified.
  */
 static void run_zstd_until(job* j, uint8_t* out) {
-  if (zstd_dctx == NULL) zstd_dctx = ZSTD_createDCtx();
+  ZSTD_DCtx* d = zstd_decoder(j);
   if (!read_range(j, 0, ZSTD_FRAMEHEADERSIZE_MAX)) return;
   ZSTD_frameHeader header;
   size_t n = ZSTD_getFrameHeader(&header, j->source, j->source_length);
@@ -265,7 +310,7 @@ static void run_zstd_until(job* j, uint8_t* out) {
   size_t end = header.checksumFlag ? j->select_size : j->select_end;
   if (end == j->select_size) {
     if (!read_range(j, 0, j->source_length)) return;
-    n = ZSTD_decompressDCtx(zstd_dctx, out, j->select_size, j->source, j->source_length);
+    n = ZSTD_decompressDCtx(d, out, j->select_size, j->source, j->source_length);
     if (ZSTD_isError(n))
       snprintf(j->error, sizeof j->error, "zstd: %s", ZSTD_getErrorName(n));
     else if (n != j->select_size)
@@ -275,9 +320,9 @@ static void run_zstd_until(job* j, uint8_t* out) {
       j->written = (int64_t)j->target_length;
     return;
   }
-  ZSTD_DCtx_reset(zstd_dctx, ZSTD_reset_session_and_parameters);
+  ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters);
   /* Decoded straight into `out` (the window's history included): no copy through zstd's own. */
-  n = ZSTD_DCtx_setParameter(zstd_dctx, ZSTD_d_stableOutBuffer, 1);
+  n = ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1);
   ZSTD_outBuffer output = {out, j->select_size, 0};
   ZSTD_inBuffer input = {j->source, 0, 0};
   while (!ZSTD_isError(n) && output.pos < end) {
@@ -288,7 +333,7 @@ static void run_zstd_until(job* j, uint8_t* out) {
       if (!read_range(j, input.size, more)) return;
       input.size = more;
     }
-    n = ZSTD_decompressStream(zstd_dctx, &output, &input);
+    n = ZSTD_decompressStream(d, &output, &input);
     if (!ZSTD_isError(n) && fed && input.pos == input.size && output.pos < end) break;
   }
   if (ZSTD_isError(n))
@@ -325,12 +370,13 @@ static void copy_selected(job* j, const uint8_t* decoded) {
 
 static void run_deflate(job* j) {
   if (j->op == DEFLATE_DECODE) {
-    if (inflater == NULL) inflater = libdeflate_alloc_decompressor();
+    if (j->ws->inflater == NULL) j->ws->inflater = libdeflate_alloc_decompressor();
+    struct libdeflate_decompressor* d = j->ws->inflater;
     size_t in = 0, out = 0;
     enum libdeflate_result r =
-        j->flag ? libdeflate_zlib_decompress_ex(inflater, j->source, j->source_length, j->target,
+        j->flag ? libdeflate_zlib_decompress_ex(d, j->source, j->source_length, j->target,
                                                 j->target_length, &in, &out)
-                : libdeflate_gzip_decompress_ex(inflater, j->source, j->source_length, j->target,
+                : libdeflate_gzip_decompress_ex(d, j->source, j->source_length, j->target,
                                                 j->target_length, &in, &out);
     if (r == LIBDEFLATE_SUCCESS && in < j->source_length) {
       /* More members follow (concatenated gzip) or trailing bytes: node:zlib decides. */
@@ -349,8 +395,9 @@ static void run_deflate(job* j) {
       snprintf(j->error, sizeof j->error, "deflate level %d is not in 0..12", j->level);
       return;
     }
-    if (deflaters[j->level] == NULL) deflaters[j->level] = libdeflate_alloc_compressor(j->level);
-    struct libdeflate_compressor* c = deflaters[j->level];
+    struct libdeflate_compressor** c_at = &j->ws->deflaters[j->level];
+    if (*c_at == NULL) *c_at = libdeflate_alloc_compressor(j->level);
+    struct libdeflate_compressor* c = *c_at;
     size_t n = j->flag ? libdeflate_zlib_compress(c, j->source, j->source_length, j->target,
                                                   j->target_length)
                        : libdeflate_gzip_compress(c, j->source, j->source_length, j->target,
@@ -374,15 +421,7 @@ static size_t compress_bound(operation op, int zlib, size_t length) {
   }
 }
 
-/* Per-thread buffers for gathered sources and scattered targets, grown as needed. */
-typedef struct {
-  uint8_t* data;
-  size_t capacity;
-} scratch;
-static _Thread_local scratch gather_scratch, scatter_scratch;
-/* Sources read from files by the job itself (see open_source). */
-static _Thread_local scratch read_scratch;
-/* Larger scratch is freed after use rather than kept for the thread's life. */
+/* Larger scratch is freed after use rather than kept for later jobs. */
 #define KEPT_SCRATCH ((size_t)64 << 20)
 
 static uint8_t* reserve(scratch* s, size_t size) {
@@ -438,7 +477,7 @@ static bool open_source(job* j) {
              (long long)info.st_size);
     return false;
   }
-  uint8_t* data = reserve(&read_scratch, (size_t)length);
+  uint8_t* data = reserve(&j->ws->read, (size_t)length);
   if (data == NULL) {
     snprintf(j->error, sizeof j->error, "out of memory for %lld bytes", (long long)length);
     return false;
@@ -491,22 +530,29 @@ static void run_job(job* j);
 static void execute(napi_env env, void* data) {
   (void)env;
   job* j = data;
+  j->ws = take_workspace();
+  if (j->ws == NULL) {
+    snprintf(j->error, sizeof j->error, "out of memory for a workspace");
+    return;
+  }
   if (j->path != NULL) {
     /* Selections read what they decode as they go (zstd: up to where decoding stops; blosc:
        the blocks that hold them); everything else reads the whole slice first. */
     bool piecewise = j->select_runs != NULL && (j->op == ZSTD_DECODE || j->op == BLOSC_DECODE);
     if (open_source(j) && (piecewise || read_range(j, 0, j->source_length))) run_job(j);
     close_source(j);
-    release(&read_scratch);
-    return;
+    release(&j->ws->read);
+  } else {
+    run_job(j);
   }
-  run_job(j);
+  give_workspace(j->ws);
+  j->ws = NULL;
 }
 
 /* The job itself, its source in memory (or read piece by piece through read_range). */
 static void run_job(job* j) {
   if (j->source_runs != NULL) {
-    uint8_t* at = reserve(&gather_scratch, j->source_length);
+    uint8_t* at = reserve(&j->ws->gather, j->source_length);
     if (at == NULL) {
       snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->source_length);
       return;
@@ -518,11 +564,11 @@ static void run_job(job* j) {
     }
   }
   if (j->select_runs != NULL) {
-    /* A selection of the decoded bytes: decoded into per-thread scratch, then copied out; or
+    /* A selection of the decoded bytes: decoded into the workspace's scratch, then copied out; or
        straight into the target when that is the whole content in one piece. */
     bool whole = j->select_run_count == 1 && j->select_start == 0 &&
                  j->select_end == j->select_size && j->target_runs == NULL;
-    uint8_t* decoded = whole ? j->target : reserve(&scatter_scratch, j->select_size);
+    uint8_t* decoded = whole ? j->target : reserve(&j->ws->scatter, j->select_size);
     if (decoded == NULL) {
       snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->select_size);
       return;
@@ -546,7 +592,7 @@ static void run_job(job* j) {
         j->written = (int64_t)length;
     }
     if (j->error[0] == '\0' && j->written >= 0 && !whole) copy_selected(j, decoded);
-    release(&scatter_scratch);
+    release(&j->ws->scatter);
     return;
   }
   bool encode = j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE;
@@ -561,7 +607,7 @@ static void run_job(job* j) {
       return;
     }
   } else if (j->target_runs != NULL) {
-    j->target = reserve(&scatter_scratch, j->target_length);
+    j->target = reserve(&j->ws->scatter, j->target_length);
     if (j->target == NULL) {
       snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->target_length);
       return;
@@ -580,8 +626,8 @@ static void run_job(job* j) {
       }
     }
   }
-  release(&gather_scratch);
-  release(&scatter_scratch);
+  release(&j->ws->gather);
+  release(&j->ws->scatter);
 }
 
 static void free_job(job* j) {

@@ -5,6 +5,7 @@
 
 NAPI_MODULE_INIT() {
   define_codecs(env, exports);
+  define_crc32c(env, exports);
   define_file_io(env, exports);
   define_memory(env, exports);
   return exports;

@@ -28,6 +28,7 @@ static inline void set_file_error_fields(napi_env env, napi_value error, int err
 }
 
 void define_codecs(napi_env env, napi_value exports);
+void define_crc32c(napi_env env, napi_value exports);
 void define_file_io(napi_env env, napi_value exports);
 void define_memory(napi_env env, napi_value exports);
 

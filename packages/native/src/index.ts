@@ -137,6 +137,11 @@ export interface NativeCodecs {
    * even a pending call. True when released; false, and nothing done, for any other buffer.
    */
   release(bytes: Uint8Array): boolean;
+  /**
+   * The CRC-32C (Castagnoli) of `bytes`, as the `crc32c` codec stores it: computed at once on
+   * the calling thread (SSE4.2's instruction where the CPU has it, tables elsewhere).
+   */
+  crc32c(bytes: Uint8Array): number;
 }
 
 /** Advice to the kernel about memory. */
@@ -208,6 +213,7 @@ const FUNCTIONS = [
   "inflateSelected",
   "deflate",
   "release",
+  "crc32c",
   "readFileInto",
   "readFileUpTo",
   "readFile",

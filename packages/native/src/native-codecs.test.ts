@@ -523,6 +523,55 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     await rm(dirname(file), { recursive: true });
   });
 
+  it("crc32c: the standard check value and RFC 3720's vectors; any length and offset", () => {
+    const ascii = new TextEncoder().encode("123456789");
+    expect(native.crc32c(ascii)).toBe(0xe3069283);
+    expect(native.crc32c(new Uint8Array(0))).toBe(0);
+    // RFC 3720 (iSCSI), appendix B.4.
+    expect(native.crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+    expect(native.crc32c(new Uint8Array(32).fill(0xff))).toBe(0x62a8ab43);
+    expect(native.crc32c(Uint8Array.from({ length: 32 }, (_, i) => i))).toBe(0x46dd794e);
+    expect(native.crc32c(Uint8Array.from({ length: 32 }, (_, i) => 31 - i))).toBe(0x113fdb5c);
+    // Bit by bit from the polynomial, for every tail length and misaligned start.
+    const bitwise = (bytes: Uint8Array) => {
+      let crc = 0xffffffff;
+      for (const b of bytes) {
+        crc ^= b;
+        for (let k = 0; k < 8; k++) crc = crc & 1 ? 0x82f63b78 ^ (crc >>> 1) : crc >>> 1;
+      }
+      return (crc ^ 0xffffffff) >>> 0;
+    };
+    for (let length = 0; length < 40; length++) {
+      for (const offset of [0, 1, 3, 7]) {
+        const bytes = viewOf(data.subarray(1000, 1000 + length), offset);
+        expect(native.crc32c(bytes)).toBe(bitwise(bytes));
+      }
+    }
+    expect(native.crc32c(data)).toBe(bitwise(data));
+    expect(() => Reflect.apply(native.crc32c, native, [[1, 2]])).toThrow(
+      /bytes must be a Uint8Array/,
+    );
+    expect(() => Reflect.apply(native.crc32c, native, [])).toThrow(TypeError);
+  });
+
+  it("crc32c: the tables CPUs without the instruction use give the same checksums", async () => {
+    const script = `
+      import { nativeCodecs as n } from ${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)};
+      const bytes = new Uint8Array(1 << 16).map((_, i) => (i * 2654435761) >>> 24);
+      console.log(JSON.stringify([n.crc32c(new TextEncoder().encode("123456789")),
+        ...[0, 1, 7, 8, 9, 4095].map((l) => n.crc32c(bytes.subarray(3, 3 + l))), n.crc32c(bytes)]));`;
+    const run = (env: Record<string, string>) =>
+      promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+        env: { ...process.env, ...env },
+      }).then(({ stdout }) => JSON.parse(stdout) as number[]);
+    const [tables, instruction] = await Promise.all([
+      run({ ZARRKIT_NATIVE_CRC32C: "tables" }),
+      run({}),
+    ]);
+    expect(tables[0]).toBe(0xe3069283);
+    expect(tables).toEqual(instruction);
+  });
+
   it("rejects arguments of the wrong type synchronously, with TypeError", () => {
     const bytes = new Uint8Array(4);
     // What a JavaScript caller could pass, past the types.

@@ -1,7 +1,10 @@
-import { isZarrkitError } from "@zarrkit/core";
+import { coreDataType, createRegistry, isZarrkitError } from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
+import { nativeForTests } from "../../test-support/native-for-tests.js";
 import { crc32c } from "./crc32c.js";
-import { Crc32cCodec } from "./crc32c-codec.js";
+import { Crc32cCodec, crc32cCodecExtension, createCrc32cCodecExtension } from "./crc32c-codec.js";
+
+const addon = nativeForTests();
 
 describe("crc32c", () => {
   it("matches the published check values", () => {
@@ -13,17 +16,25 @@ describe("crc32c", () => {
     expect(crc32c(new Uint8Array(0))).toBe(0);
   });
 
-  it("appends the checksum little-endian and verifies it on decode", () => {
-    const codec = Crc32cCodec.fromConfig(undefined);
+  it.each([
+    ["JavaScript", crc32cCodecExtension],
+    ["native", addon && createCrc32cCodecExtension(addon.crc32c)],
+  ])("appends the checksum little-endian and verifies it on decode (%s)", async (_, extension) => {
+    if (extension === undefined) return;
+    const codec = await extension.fromConfig(undefined, {
+      registry: createRegistry(),
+      spec: { shape: [9], dataType: coreDataType("uint8")!, fillValue: new Uint8Array(1) },
+    });
+    if (codec.kind !== "bytes_to_bytes") throw new Error("kind");
     const data = new TextEncoder().encode("123456789");
-    const encoded = codec.encode(data);
+    const encoded = await codec.encode(data);
     expect(Array.from(encoded.subarray(9))).toEqual([0x83, 0x92, 0x06, 0xe3]);
-    expect(codec.decode(encoded)).toEqual(data);
+    expect(await codec.decode(encoded, 9)).toEqual(data);
     encoded[0] ^= 1;
-    expect(() => codec.decode(encoded)).toThrow(
+    await expect(async () => codec.decode(encoded, 9)).rejects.toThrow(
       expect.objectContaining({ code: "ChecksumMismatch" }),
     );
-    expect(() => codec.decode(new Uint8Array(3))).toThrow(
+    await expect(async () => codec.decode(new Uint8Array(3), 0)).rejects.toThrow(
       expect.objectContaining({ code: "CorruptChunk" }),
     );
     try {
