@@ -133,7 +133,6 @@ typedef struct {
 /* Reads part of a job's source from its file (see open_source); true for a source in memory. */
 static bool read_range(job* j, size_t from, size_t to);
 
-
 /* Whether the source is a blosc frame of `size` bytes of content (error set if not). */
 static bool blosc_frame_of(job* j, size_t size) {
   size_t declared = 0;
@@ -183,20 +182,26 @@ static void run_blosc(job* j) {
   }
 }
 
-/* The workspace's zstd decoder, made on first use. */
+/* The workspace's zstd decoder, made on first use; NULL (error set) if out of memory. */
 static ZSTD_DCtx* zstd_decoder(job* j) {
   if (j->ws->zstd_dctx == NULL) j->ws->zstd_dctx = ZSTD_createDCtx();
+  if (j->ws->zstd_dctx == NULL) snprintf(j->error, sizeof j->error, "out of memory for zstd");
   return j->ws->zstd_dctx;
 }
 
 static void run_zstd(job* j) {
   size_t n;
   if (j->op == ZSTD_DECODE) {
-    n = ZSTD_decompressDCtx(zstd_decoder(j), j->target, j->target_length, j->source,
-                            j->source_length);
+    ZSTD_DCtx* d = zstd_decoder(j);
+    if (d == NULL) return;
+    n = ZSTD_decompressDCtx(d, j->target, j->target_length, j->source, j->source_length);
   } else {
     if (j->ws->zstd_cctx == NULL) j->ws->zstd_cctx = ZSTD_createCCtx();
     ZSTD_CCtx* c = j->ws->zstd_cctx;
+    if (c == NULL) {
+      snprintf(j->error, sizeof j->error, "out of memory for zstd");
+      return;
+    }
     ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters);
     n = ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, j->level);
     if (!ZSTD_isError(n)) n = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, j->flag);
@@ -293,7 +298,7 @@ static void run_blosc_items(job* j, uint8_t* out) {
  */
 static void run_zstd_until(job* j, uint8_t* out) {
   ZSTD_DCtx* d = zstd_decoder(j);
-  if (!read_range(j, 0, ZSTD_FRAMEHEADERSIZE_MAX)) return;
+  if (d == NULL || !read_range(j, 0, ZSTD_FRAMEHEADERSIZE_MAX)) return;
   ZSTD_frameHeader header;
   size_t n = ZSTD_getFrameHeader(&header, j->source, j->source_length);
   if (n != 0) {
@@ -372,6 +377,10 @@ static void run_deflate(job* j) {
   if (j->op == DEFLATE_DECODE) {
     if (j->ws->inflater == NULL) j->ws->inflater = libdeflate_alloc_decompressor();
     struct libdeflate_decompressor* d = j->ws->inflater;
+    if (d == NULL) {
+      snprintf(j->error, sizeof j->error, "out of memory for libdeflate");
+      return;
+    }
     size_t in = 0, out = 0;
     enum libdeflate_result r =
         j->flag ? libdeflate_zlib_decompress_ex(d, j->source, j->source_length, j->target,
@@ -398,6 +407,10 @@ static void run_deflate(job* j) {
     struct libdeflate_compressor** c_at = &j->ws->deflaters[j->level];
     if (*c_at == NULL) *c_at = libdeflate_alloc_compressor(j->level);
     struct libdeflate_compressor* c = *c_at;
+    if (c == NULL) {
+      snprintf(j->error, sizeof j->error, "out of memory for libdeflate");
+      return;
+    }
     size_t n = j->flag ? libdeflate_zlib_compress(c, j->source, j->source_length, j->target,
                                                   j->target_length)
                        : libdeflate_gzip_compress(c, j->source, j->source_length, j->target,
