@@ -3,7 +3,11 @@ import { bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec
 import { deltaCodecExtension } from "./array-to-array/delta/delta-codec.js";
 import { fixedScaleOffsetCodecExtension } from "./array-to-array/fixedscaleoffset/fixedscaleoffset-codec.js";
 import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
-import { bytesCodecExtension } from "./array-to-bytes/bytes/bytes-codec.js";
+import {
+  bytesCodecExtension,
+  createBytesCodecExtension,
+} from "./array-to-bytes/bytes/bytes-codec.js";
+import type { StoredRunsReader } from "./array-to-bytes/bytes/stored-runs-reader.js";
 import {
   vlenBytesCodecExtension,
   vlenUtf8CodecExtension,
@@ -33,6 +37,8 @@ export interface CodecBackends {
   blosc: BloscBackend;
   /** CRC-32C for the `crc32c` codec (default: this package's JavaScript). */
   crc32c?: Crc32cFunction;
+  /** Windows of uncompressed local chunk files for the `bytes` codec (default: range reads). */
+  readStoredRuns?: StoredRunsReader;
 }
 
 /**
@@ -40,7 +46,7 @@ export interface CodecBackends {
  * the given backends. The Node and browser entries differ only in those.
  */
 export function createCodecsExtension(
-  { deflate, zstd, blosc: bloscBackend, crc32c }: CodecBackends,
+  { deflate, zstd, blosc: bloscBackend, crc32c, readStoredRuns }: CodecBackends,
   module: string,
 ): {
   extension: Extension;
@@ -58,7 +64,9 @@ export function createCodecsExtension(
       name: "@zarrkit/codecs",
       module,
       codecs: [
-        bytesCodecExtension,
+        readStoredRuns === undefined
+          ? bytesCodecExtension
+          : createBytesCodecExtension(readStoredRuns),
         vlenUtf8CodecExtension,
         vlenBytesCodecExtension,
         transposeCodecExtension,

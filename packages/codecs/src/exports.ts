@@ -12,8 +12,10 @@ export {
 export {
   BytesCodec,
   bytesCodecExtension,
+  createBytesCodecExtension,
   type Endian,
 } from "./array-to-bytes/bytes/bytes-codec.js";
+export type { StoredRunsReader } from "./array-to-bytes/bytes/stored-runs-reader.js";
 export {
   VlenCodec,
   vlenBytesCodecExtension,

@@ -1,6 +1,7 @@
 // Node entry: blosc, zstd and DEFLATE native on libuv's thread pool when the optional
 // @zarrkit/native addon is installed and built; else c-blosc and zstd in WebAssembly and
 // DEFLATE through node:zlib (thread pool, bounded inflation).
+import { nativeStoredRuns } from "./array-to-bytes/bytes/stored-runs-reader.js";
 import { wasmBlosc } from "./bytes-to-bytes/blosc/blosc-backend.js";
 import { nativeBlosc } from "./bytes-to-bytes/blosc/blosc-native.js";
 import { nativeDeflate } from "./bytes-to-bytes/gzip/native-deflate.js";
@@ -10,6 +11,7 @@ import { nativeZstd } from "./bytes-to-bytes/zstd/zstd-native.js";
 import { type CodecBackends, createCodecsExtension } from "./codecs-extension.js";
 import { loadNativeCodecs } from "./native-codecs.js";
 
+export { nativeStoredRuns } from "./array-to-bytes/bytes/stored-runs-reader.js";
 export { nativeBlosc } from "./bytes-to-bytes/blosc/blosc-native.js";
 export { nativeDeflate } from "./bytes-to-bytes/gzip/native-deflate.js";
 export { nodeDeflate } from "./bytes-to-bytes/gzip/node-deflate.js";
@@ -27,6 +29,7 @@ export const codecBackends: CodecBackends =
         zstd: nativeZstd(native),
         blosc: nativeBlosc(native),
         crc32c: native.crc32c,
+        readStoredRuns: nativeStoredRuns(native),
       };
 
 const bundle = createCodecsExtension(codecBackends, import.meta.url);

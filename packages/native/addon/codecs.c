@@ -40,6 +40,7 @@ typedef enum {
   ZSTD_ENCODE,
   DEFLATE_DECODE,
   DEFLATE_ENCODE,
+  COPY_SELECTED, /* copySelected: the source is the content itself (no codec) */
 } operation;
 
 /* Answers of a deflate decode that the caller must retry elsewhere (gzip with several members),
@@ -534,6 +535,7 @@ static void run(job* j) {
     case ZSTD_ENCODE: run_zstd(j); break;
     case DEFLATE_DECODE:
     case DEFLATE_ENCODE: run_deflate(j); break;
+    case COPY_SELECTED: break; /* only ever a selection: see run_job */
   }
 }
 
@@ -551,7 +553,8 @@ static void execute(napi_env env, void* data) {
   if (j->path != NULL) {
     /* Selections read what they decode as they go (zstd: up to where decoding stops; blosc:
        the blocks that hold them); everything else reads the whole slice first. */
-    bool piecewise = j->select_runs != NULL && (j->op == ZSTD_DECODE || j->op == BLOSC_DECODE);
+    bool piecewise = j->select_runs != NULL &&
+                     (j->op == ZSTD_DECODE || j->op == BLOSC_DECODE || j->op == COPY_SELECTED);
     if (open_source(j) && (piecewise || read_range(j, 0, j->source_length))) run_job(j);
     close_source(j);
     release(&j->ws->read);
@@ -575,6 +578,18 @@ static void run_job(job* j) {
       memcpy(at, j->source_runs[i].iov_base, j->source_runs[i].iov_len);
       at += j->source_runs[i].iov_len;
     }
+  }
+  if (j->op == COPY_SELECTED) {
+    /* Stored as it is used: only the bytes from the selection's first to its last are read
+       (from a file), and its runs copied from them. */
+    if (j->source_length != j->select_size)
+      snprintf(j->error, sizeof j->error, "the chunk holds %zu bytes, its shape %zu",
+               j->source_length, j->select_size);
+    else if (read_range(j, j->select_start, j->select_end)) {
+      copy_selected(j, j->source);
+      j->written = (int64_t)j->target_length;
+    }
+    return;
   }
   if (j->select_runs != NULL) {
     /* A selection of the decoded bytes: decoded into the workspace's scratch, then copied out; or
@@ -897,6 +912,11 @@ static napi_value js_inflate_selected(napi_env env, napi_callback_info info) {
   return selected_job(env, info, DEFLATE_DECODE);
 }
 
+/* copySelected(source, size, from, target): Promise<bytes written> */
+static napi_value js_copy_selected(napi_env env, napi_callback_info info) {
+  return selected_job(env, info, COPY_SELECTED);
+}
+
 /* An encoder taking (source, level, flag): zstd's checksum, deflate's zlib framing. */
 static napi_value level_and_flag_job(napi_env env, napi_callback_info info, operation op,
                                      const char* flag) {
@@ -1012,6 +1032,7 @@ void define_codecs(napi_env env, napi_value exports) {
       {"bloscDecompressSelected", NULL, js_blosc_decompress_selected, NULL, NULL, NULL,
        napi_enumerable, NULL},
       {"inflateSelected", NULL, js_inflate_selected, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"copySelected", NULL, js_copy_selected, NULL, NULL, NULL, napi_enumerable, NULL},
       {"zstdCompress", NULL, js_zstd_compress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"inflate", NULL, js_deflate_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"deflate", NULL, js_deflate_compress, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -127,6 +127,17 @@ export interface NativeCodecs {
     target: ByteRuns,
     zlib: 0 | 1,
   ): Promise<number>;
+  /**
+   * Part of content stored as it is (`size` bytes, uncompressed), as zstdDecompressSelected:
+   * from a file only the bytes from the selection's first to its last are read, and a source
+   * of any other size than `size` is an error.
+   */
+  copySelected(
+    source: EncodedSource,
+    size: number,
+    from: RunLayout,
+    target: ByteRuns,
+  ): Promise<number>;
   /** `source` as one gzip member or zlib stream at libdeflate `level` 0..12. */
   deflate(source: ByteRuns, level: number, zlib: 0 | 1): Promise<Uint8Array>;
   /**
@@ -211,6 +222,7 @@ const FUNCTIONS = [
   "zstdCompress",
   "inflate",
   "inflateSelected",
+  "copySelected",
   "deflate",
   "release",
   "crc32c",

@@ -298,6 +298,42 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     await rm(dir, { recursive: true });
   });
 
+  it("copySelected: runs of content stored as it is, from memory or read from a file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-"));
+    // The data 9 bytes into a file, as an uncompressed inner chunk of a shard would be.
+    const file = join(dir, "chunk");
+    await writeFile(file, Buffer.concat([Buffer.alloc(9, 1), data, Buffer.alloc(5, 2)]));
+    // Columns 10..19 (40 bytes) of rows 5, 3 and 1 of 2048-byte rows, into a padded target.
+    const from = { offset: 5 * 2048 + 40, runBytes: 40, shape: [3], strides: [-2 * 2048] };
+    const want = [5, 3, 1].map((r) => data.subarray(r * 2048 + 40, r * 2048 + 80));
+    const backing = new Uint8Array(3 * 64).fill(0xee);
+    const to = { bytes: backing, offset: 8, runBytes: 40, shape: [3], strides: [64] };
+    const slice = { path: file, offset: 9, length: data.length };
+    for (const source of [data, slice]) {
+      backing.fill(0xee);
+      expect(await native.copySelected(source, data.length, from, to)).toBe(120);
+      for (let r = 0; r < 3; r++) {
+        expect(same(backing.subarray(r * 64 + 8, r * 64 + 48), want[r]!)).toBe(true);
+        expect([backing[r * 64 + 7], backing[r * 64 + 48]]).toEqual([0xee, 0xee]);
+      }
+    }
+    // Content of another size than the chunk's, a missing file, an unreadable one.
+    await expect(native.copySelected({ path: file }, data.length, from, to)).rejects.toThrow(
+      /holds 1048590 bytes, its shape 1048576/,
+    );
+    await expect(native.copySelected(data.subarray(1), data.length, from, to)).rejects.toThrow(
+      /holds 1048575 bytes/,
+    );
+    expect(await native.copySelected({ path: join(dir, "none") }, data.length, from, to)).toBe(
+      native.MISSING_FILE,
+    );
+    await symlink(join(dir, "loop"), join(dir, "loop"));
+    await expect(
+      native.copySelected({ path: join(dir, "loop") }, data.length, from, to),
+    ).rejects.toMatchObject({ syscall: "open" });
+    await rm(dir, { recursive: true });
+  });
+
   it("blosc: frames with the header c-blosc documents; ranges through getitem", async () => {
     const frame = await native.bloscCompress(viewOf(data), 5, 1, 4, 0, "lz4");
     const header = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);

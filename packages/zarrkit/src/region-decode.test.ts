@@ -23,6 +23,7 @@ if (addon === undefined) {
   console.warn(`\n*** SKIPPING the partial-decoding checks: ${reason} ***\n`);
 }
 
+const uncompressed: NamedConfigJson[] = [{ name: "bytes", configuration: { endian: "little" } }];
 const zstd = (checksum: boolean): NamedConfigJson[] => [
   { name: "bytes", configuration: { endian: "little" } },
   { name: "zstd", configuration: { level: 3, checksum } },
@@ -68,6 +69,7 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 
 describe("windows of compressed chunks", () => {
   it.each([
+    ["uncompressed", [16, 20], uncompressed],
     ["zstd", [16, 20], zstd(false)],
     ["zstd with checksums", [16, 20], zstd(true)],
     ["blosc, blocks of 64 elements", [16, 20], blosc],
@@ -164,6 +166,7 @@ describe("chunks read and decoded in one job from their files", () => {
     "never hand the chunk's bytes to JavaScript, and read as the bytes would",
     async () => {
       for (const [name, codecs] of [
+        ["uncompressed", uncompressed],
         ["zstd", zstd(false)],
         ["blosc", blosc],
         ["gzip", gzip],
@@ -195,6 +198,32 @@ describe("chunks read and decoded in one job from their files", () => {
         );
         expect(store.chunkGets, name).toBe(0);
       }
+    },
+  );
+
+  it.skipIf(addon === undefined)(
+    "name the uncompressed chunk that is cut short or cannot be read",
+    async () => {
+      const a = await createArray(new FileSystemStore(root), "", {
+        shape: [32, 32],
+        chunkShape: [16, 16],
+        dataType: "int32",
+        codecs: [...uncompressed],
+      });
+      await a.set(
+        null,
+        Int32Array.from({ length: 32 * 32 }, (_, i) => i),
+      );
+      const file = join(root, "c", "0", "1");
+      await writeFile(file, (await readFile(file)).subarray(0, 16 * 16 * 4 - 4));
+      const short = await a.get("0:4, 16:20").catch((e: unknown) => e);
+      expect(isZarrkitError(short, "CorruptChunk") && short.key).toBe("c/0/1");
+      await rm(join(root, "c", "1", "0"));
+      await symlink(join(root, "c", "1", "0"), join(root, "c", "1", "0"));
+      const unreadable = await a.get("16:20, 0:4").catch((e: unknown) => e);
+      expect(isZarrkitError(unreadable, "StoreError") && unreadable.key).toBe("c/1/0");
+      // The other chunks read as written.
+      expect(Array.from((await a.get("17, 20:23")).data)).toEqual([564, 565, 566]);
     },
   );
 

@@ -13,11 +13,14 @@ import {
   type JsonObject,
   type NDArray,
   ndarray,
+  regionLayout,
   type StridedView,
+  stridedByteRuns,
   stridedCopy,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import { swapLanes } from "./byte-swap.js";
+import type { StoredRunsReader } from "./stored-runs-reader.js";
 
 export type Endian = "little" | "big";
 
@@ -26,12 +29,19 @@ export class BytesCodec implements ArrayToBytesCodec {
   readonly kind = "array_to_bytes";
   readonly name = "bytes";
   readonly endian: Endian | undefined;
+  readonly #readStoredRuns: StoredRunsReader | undefined;
 
-  constructor(endian: Endian | undefined) {
+  /** `readStoredRuns` (native) reads windows of local chunk files straight into the result. */
+  constructor(endian: Endian | undefined, readStoredRuns?: StoredRunsReader) {
     this.endian = endian;
+    this.#readStoredRuns = readStoredRuns;
   }
 
-  static fromConfig(configuration: JsonObject | undefined, spec: ChunkSpec): BytesCodec {
+  static fromConfig(
+    configuration: JsonObject | undefined,
+    spec: ChunkSpec,
+    readStoredRuns?: StoredRunsReader,
+  ): BytesCodec {
     onlyFields("bytes", configuration, ["endian"]);
     const endian = configuration?.endian;
     if (endian !== undefined && endian !== "little" && endian !== "big") {
@@ -49,7 +59,7 @@ export class BytesCodec implements ArrayToBytesCodec {
         `codec "bytes": configuration.endian is required for the multi-byte data type ${spec.dataType.name}`,
       );
     }
-    return new BytesCodec(endian);
+    return new BytesCodec(endian, readStoredRuns);
   }
 
   toConfig() {
@@ -102,7 +112,8 @@ export class BytesCodec implements ArrayToBytesCodec {
   /**
    * A selection of part of a chunk reads just the bytes from its first to its last element
    * (one range request) and copies the selection out of them: a window of an uncompressed
-   * array never reads whole chunks.
+   * array never reads whole chunks. From a local file, with `readStoredRuns`, that is one job
+   * that copies the selection straight into `target` (no buffer per chunk, no copy here).
    */
   async decodePartialInto(
     source: ChunkSource,
@@ -113,6 +124,26 @@ export class BytesCodec implements ArrayToBytesCodec {
     const { dataType } = spec;
     if (dataType.variableLength)
       throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
+    const to =
+      source.file !== undefined &&
+      this.#readStoredRuns !== undefined &&
+      this.storesMemoryLayout(spec)
+        ? stridedByteRuns(
+            target,
+            region.map((r) => r.count),
+            dataType.lanes,
+            0,
+          )
+        : undefined;
+    if (to !== undefined && source.file !== undefined && this.#readStoredRuns !== undefined) {
+      const read = await this.#readStoredRuns(
+        { path: source.file },
+        this.encodedSize(spec),
+        regionLayout(spec.shape, region, dataType.itemSize),
+        to,
+      );
+      if (read !== "unsupported") return read === "decoded";
+    }
     const stride = cOrderStride(spec.shape);
     // The selection's first and last elements in storage order.
     let first = 0;
@@ -161,11 +192,18 @@ export class BytesCodec implements ArrayToBytesCodec {
   }
 }
 
-export const bytesCodecExtension: CodecExtension = {
-  kind: "codec",
-  name: "bytes",
-  codecKind: "array_to_bytes",
-  fromConfig: (configuration, { spec }) => BytesCodec.fromConfig(configuration, spec),
-  samples: [{ endian: "little" }, { endian: "big" }],
-  dataTypes: "fixed-size",
-};
+/** The `bytes` codec, reading windows of local chunk files with `readStoredRuns`. */
+export function createBytesCodecExtension(readStoredRuns?: StoredRunsReader): CodecExtension {
+  return {
+    kind: "codec",
+    name: "bytes",
+    codecKind: "array_to_bytes",
+    fromConfig: (configuration, { spec }) =>
+      BytesCodec.fromConfig(configuration, spec, readStoredRuns),
+    samples: [{ endian: "little" }, { endian: "big" }],
+    dataTypes: "fixed-size",
+  };
+}
+
+/** The `bytes` codec in JavaScript alone. */
+export const bytesCodecExtension: CodecExtension = createBytesCodecExtension();
