@@ -124,25 +124,16 @@ export class BytesCodec implements ArrayToBytesCodec {
     const { dataType } = spec;
     if (dataType.variableLength)
       throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
-    const to =
-      source.file !== undefined &&
-      this.#readStoredRuns !== undefined &&
-      this.storesMemoryLayout(spec)
-        ? stridedByteRuns(
-            target,
-            region.map((r) => r.count),
-            dataType.lanes,
-            0,
-          )
-        : undefined;
-    if (to !== undefined && source.file !== undefined && this.#readStoredRuns !== undefined) {
-      const read = await this.#readStoredRuns(
-        { path: source.file },
-        this.encodedSize(spec),
-        regionLayout(spec.shape, region, dataType.itemSize),
-        to,
-      );
-      if (read !== "unsupported") return read === "decoded";
+    const file = source.file;
+    const readStoredRuns = this.#readStoredRuns;
+    if (file !== undefined && readStoredRuns !== undefined && this.storesMemoryLayout(spec)) {
+      const counts = region.map((r) => r.count);
+      const to = stridedByteRuns(target, counts, dataType.lanes, 0);
+      if (to !== undefined) {
+        const from = regionLayout(spec.shape, region, dataType.itemSize);
+        const read = await readStoredRuns({ path: file }, this.encodedSize(spec), from, to);
+        if (read !== "unsupported") return read === "decoded";
+      }
     }
     const stride = cOrderStride(spec.shape);
     // The selection's first and last elements in storage order.
