@@ -7,6 +7,14 @@
 
 #include <node_api.h>
 
+/*
+ * What to allocate for `size` bytes that will be reused: some headroom, in 64 KiB steps, so
+ * that chunks of slightly different sizes share memory instead of each growing it anew.
+ */
+static inline size_t roomy_capacity(size_t size) {
+  return size < 65536 ? size : (size + size / 8 + 65535) / 65536 * 65536;
+}
+
 /* A block of at least `*capacity` bytes (set to its real capacity); NULL if out of memory. */
 uint8_t* take_block(size_t* capacity);
 

@@ -292,10 +292,10 @@ static void run_blosc_items(job* j, uint8_t* out) {
 }
 
 /*
- * Decodes the frames of `source` into `out` (`select_size` bytes) up to `select_end`: frames are
- * fed (and, from a file, read) 64 KiB at a time and decoding stops once the selection is
- * decoded (a window through the top rows of a chunk decodes and reads only those rows). A frame
- * with a checksum is decoded whole, so that the checksum is still verified.
+ * Decodes the frames of `source` into `out` (`select_size` bytes) up to `select_end`: decoding
+ * stops once the selection is decoded, and a file is read only that far (a window through the
+ * top rows of a chunk decodes and reads only those rows). A frame with a checksum is decoded
+ * whole, so that the checksum is still verified.
  */
 static void run_zstd_until(job* j, uint8_t* out) {
   ZSTD_DCtx* d = zstd_decoder(j);
@@ -326,27 +326,41 @@ static void run_zstd_until(job* j, uint8_t* out) {
       j->written = (int64_t)j->target_length;
     return;
   }
-  ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters);
-  /* Decoded straight into `out` (the window's history included): no copy through zstd's own. */
-  n = ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1);
-  ZSTD_outBuffer output = {out, j->select_size, 0};
-  ZSTD_inBuffer input = {j->source, 0, 0};
-  while (!ZSTD_isError(n) && output.pos < end) {
-    bool fed = input.size == j->source_length;
-    if (!fed) {
-      /* The next 64 KiB of the frames (read from the file now, when it is read piecewise). */
-      size_t more = input.size + 65536 < j->source_length ? input.size + 65536 : j->source_length;
-      if (!read_range(j, input.size, more)) return;
-      input.size = more;
+  /* zstd's buffer-less API: each step takes exactly the bytes it asks for, straight from the
+     source, and decodes into `out` after what came before (the window's history): neither the
+     input nor the output goes through buffers of zstd's own (the streaming API's input buffer
+     was a fresh 128 KiB or more per workspace, and a copy of every byte read). From a file, the
+     source is read in steps of 64 KiB or more, as decoding reaches them. */
+  size_t in = 0, produced = 0, available = ZSTD_FRAMEHEADERSIZE_MAX;
+  if (available > j->source_length) available = j->source_length;
+  n = ZSTD_decompressBegin(d);
+  while (!ZSTD_isError(n) && produced < end) {
+    size_t need = ZSTD_nextSrcSizeToDecompress(d);
+    if (need == 0) {
+      /* A frame ended before the selection did: another may follow. */
+      if (in == j->source_length) break;
+      n = ZSTD_decompressBegin(d);
+      continue;
     }
-    n = ZSTD_decompressStream(d, &output, &input);
-    if (!ZSTD_isError(n) && fed && input.pos == input.size && output.pos < end) break;
+    if (need > j->source_length - in) break;
+    if (in + need > available) {
+      size_t more = in + need > available + 65536 ? in + need : available + 65536;
+      if (more > j->source_length) more = j->source_length;
+      if (!read_range(j, available, more)) return;
+      available = more;
+    }
+    n = ZSTD_decompressContinue(d, out + produced, j->select_size - produced, j->source + in,
+                                need);
+    if (!ZSTD_isError(n)) {
+      in += need;
+      produced += n;
+    }
   }
   if (ZSTD_isError(n))
     snprintf(j->error, sizeof j->error, "zstd: %s", ZSTD_getErrorName(n));
-  else if (output.pos < end)
+  else if (produced < end)
     snprintf(j->error, sizeof j->error, "zstd: the data ends after %zu of the chunk's %zu bytes",
-             output.pos, j->select_size);
+             produced, j->select_size);
   else
     j->written = (int64_t)j->target_length;
 }
@@ -438,11 +452,13 @@ static size_t compress_bound(operation op, int zlib, size_t length) {
 /* Larger scratch is freed after use rather than kept for later jobs. */
 #define KEPT_SCRATCH ((size_t)64 << 20)
 
+/* At least `size` bytes of `s` (grown with headroom: a larger chunk next faults fewer pages). */
 static uint8_t* reserve(scratch* s, size_t size) {
   if (size > s->capacity || s->data == NULL) {
+    size_t capacity = roomy_capacity(size);
     free(s->data);
-    s->data = malloc(size > 0 ? size : 1);
-    s->capacity = s->data == NULL ? 0 : size;
+    s->data = malloc(capacity > 0 ? capacity : 1);
+    s->capacity = s->data == NULL ? 0 : capacity;
   }
   return s->data;
 }

@@ -154,9 +154,8 @@ static void read_whole(file_job* j) {
     size_t size = j->range_start == -2 || j->range_start == -1 ? (size_t)(info.st_size - start)
                                                                 : (size_t)j->range_length;
     j->position = start;
-    /* A recycled block: memory already touched, no page faults while the kernel copies.
-       Some headroom (in 64 KiB steps) lets chunks of varying size share blocks. */
-    j->capacity = size < 65536 ? size : (size + size / 8 + 65535) / 65536 * 65536;
+    /* A recycled block: memory already touched, no page faults while the kernel copies. */
+    j->capacity = roomy_capacity(size);
     j->data = take_block(&j->capacity);
     if (j->data == NULL) {
       errno = ENOMEM;
