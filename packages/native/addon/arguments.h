@@ -33,6 +33,17 @@ static inline int byte_view(napi_env env, napi_value value, const char* name, ui
   return 0;
 }
 
+/*
+ * The first argument into `arg`, which must be a Uint8Array (as byte_view; missing, it is
+ * undefined, and the TypeError says so).
+ */
+static inline int first_byte_view(napi_env env, napi_callback_info info, const char* name,
+                                  napi_value* arg, uint8_t** data, size_t* length) {
+  size_t argc = 1;
+  napi_get_cb_info(env, info, &argc, arg, NULL, NULL);
+  return byte_view(env, *arg, name, data, length);
+}
+
 /* A copy of a string argument (malloc'd); NULL with a TypeError pending if it is none. */
 static inline char* string_arg(napi_env env, napi_value value, const char* name) {
   size_t length = 0;

@@ -76,13 +76,10 @@ static uint32_t (*crc32c_update)(uint32_t, const uint8_t*, size_t) = crc32c_tabl
 
 /* crc32c(bytes): the checksum of a Uint8Array, computed right away (no job: gigabytes a second). */
 static napi_value js_crc32c(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value arg, result;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
   uint8_t* data = NULL;
   size_t length = 0;
-  /* Called without arguments, `arg` is undefined: byte_view throws the TypeError. */
-  if (!byte_view(env, arg, "bytes", &data, &length)) return NULL;
+  if (!first_byte_view(env, info, "bytes", &arg, &data, &length)) return NULL;
   uint32_t crc = crc32c_update(0xffffffffu, data, length) ^ 0xffffffffu;
   napi_create_uint32(env, crc, &result);
   return result;

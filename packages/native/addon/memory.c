@@ -21,12 +21,10 @@
 
 /* adviseHugePages(bytes): whether the kernel took the advice for the 2 MiB pages inside */
 static napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value arg, result;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
   uint8_t* data = NULL;
   size_t length = 0;
-  if (argc < 1 || !byte_view(env, arg, "bytes", &data, &length)) return NULL;
+  if (!first_byte_view(env, info, "bytes", &arg, &data, &length)) return NULL;
   uintptr_t start = ((uintptr_t)data + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
   uintptr_t end = ((uintptr_t)data + length) & ~(HUGE_PAGE - 1);
   bool advised = end > start && madvise((void*)start, end - start, MADV_HUGEPAGE) == 0;
@@ -65,12 +63,10 @@ static void populate_complete(napi_env env, napi_status status, void* data) {
 
 /* populate(bytes): Promise<whether the kernel populated the whole pages inside> */
 static napi_value js_populate(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value arg, promise, name;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
   uint8_t* data = NULL;
   size_t length = 0;
-  if (argc < 1 || !byte_view(env, arg, "bytes", &data, &length)) return NULL;
+  if (!first_byte_view(env, info, "bytes", &arg, &data, &length)) return NULL;
   uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
   uintptr_t start = ((uintptr_t)data + page - 1) & ~(page - 1);
   uintptr_t end = ((uintptr_t)data + length) & ~(page - 1);

@@ -660,6 +660,10 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     expect(call(native.deflate, bytes, "5", 0)).toThrow(/level must be an integer/);
     expect(call(native.zstdCompress, [bytes, "x"], 3, 0)).toThrow(/source must be a Uint8Array/);
     expect(call(native.bloscCompress, bytes, 5, 1, 4, 0, 7)).toThrow(/compressor/);
+    // No argument at all is as wrong as a wrong one.
+    const memory = nativeMemory!;
+    expect(() => Reflect.apply(memory.adviseHugePages, memory, [])).toThrow(TypeError);
+    expect(() => Reflect.apply(memory.populate, memory, [])).toThrow(TypeError);
   });
 
   it("release detaches encoders' output only; later encoders reuse its memory correctly", async () => {

@@ -152,6 +152,19 @@ describe("windows of compressed chunks", () => {
   );
 });
 
+/** Element (r, c) of a 32 x 32 int32 array of 16 x 16 chunks holds r * 32 + c. */
+const square = Int32Array.from({ length: 32 * 32 }, (_, i) => i);
+async function squareOf(codecs: readonly NamedConfigJson[]) {
+  const a = await createArray(new FileSystemStore(root), "", {
+    shape: [32, 32],
+    chunkShape: [16, 16],
+    dataType: "int32",
+    codecs: [...codecs],
+  });
+  await a.set(null, square);
+  return a;
+}
+
 describe("chunks read and decoded in one job from their files", () => {
   /** A FileSystemStore that counts what it was asked to get (every key but metadata). */
   class CountingStore extends FileSystemStore {
@@ -204,16 +217,7 @@ describe("chunks read and decoded in one job from their files", () => {
   it.skipIf(addon === undefined)(
     "name the uncompressed chunk that is cut short or cannot be read",
     async () => {
-      const a = await createArray(new FileSystemStore(root), "", {
-        shape: [32, 32],
-        chunkShape: [16, 16],
-        dataType: "int32",
-        codecs: [...uncompressed],
-      });
-      await a.set(
-        null,
-        Int32Array.from({ length: 32 * 32 }, (_, i) => i),
-      );
+      const a = await squareOf(uncompressed);
       const file = join(root, "c", "0", "1");
       await writeFile(file, (await readFile(file)).subarray(0, 16 * 16 * 4 - 4));
       const short = await a.get("0:4, 16:20").catch((e: unknown) => e);
@@ -230,14 +234,7 @@ describe("chunks read and decoded in one job from their files", () => {
   it.skipIf(addon === undefined)(
     "name the chunk that cannot be read or decoded, and decode gzip of several members",
     async () => {
-      const a = await createArray(new FileSystemStore(root), "", {
-        shape: [32, 32],
-        chunkShape: [16, 16],
-        dataType: "int32",
-        codecs: [...gzip],
-      });
-      const square = Int32Array.from({ length: 32 * 32 }, (_, i) => i);
-      await a.set(null, square);
+      const a = await squareOf(gzip);
       // Chunk (0, 0) as two gzip members, which libdeflate does not join: node:zlib reads it.
       const rows = Array.from({ length: 16 }, (_, r) =>
         Buffer.from(square.slice(r * 32, r * 32 + 16).buffer),
