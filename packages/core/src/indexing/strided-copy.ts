@@ -71,8 +71,8 @@ export function stridedCopy(
 }
 
 /**
- * `shape` (as `dims`) with each dimension folded into the one before it wherever both sides step over it
- * exactly as far as it reaches (and dimensions of size 1 dropped, keeping at least one).
+ * `shape` (as `dims`) with each dimension folded into the one before it wherever both sides
+ * step over it exactly as far as it reaches (dimensions of size 1 dropped, keeping at least one).
  */
 function merged(
   shape: readonly number[],
