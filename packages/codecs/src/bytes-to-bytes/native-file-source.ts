@@ -1,5 +1,43 @@
-import { type FileDecodeOutcome, StoreError } from "@zarrkit/core";
-import type { NativeCodecs } from "@zarrkit/native";
+import { type FileDecodeOutcome, type FileSlice, type RunLayout, StoreError } from "@zarrkit/core";
+import type { EncodedSource, NativeCodecs } from "@zarrkit/native";
+import { type ByteRuns, byteLength } from "./byte-runs.js";
+
+/** What `from` selects of a frame's content (`size` bytes) into `to`, off the calling thread. */
+export type SelectedDecode = (
+  bytes: Uint8Array,
+  size: number,
+  from: RunLayout,
+  to: ByteRuns,
+) => Promise<void>;
+
+/** A SelectedDecode of a frame the same job reads from `file`, errors left to `corrupt`. */
+export type FileSelectedDecode = (
+  file: FileSlice,
+  size: number,
+  from: RunLayout,
+  to: ByteRuns,
+  corrupt: (err: unknown) => Error,
+) => Promise<FileDecodeOutcome>;
+
+/**
+ * A native `*Selected` decoder as a backend's two: from memory (checked to fill the whole
+ * selection) and from a file (see decodeFromFile).
+ */
+export function nativeSelected(
+  native: NativeCodecs,
+  decode: (source: EncodedSource, size: number, from: RunLayout, to: ByteRuns) => Promise<number>,
+): { inMemory: SelectedDecode; fromFile: FileSelectedDecode } {
+  return {
+    async inMemory(bytes, size, from, to) {
+      const selected = byteLength(to);
+      const written = await decode(bytes, size, from, to);
+      if (written !== selected)
+        throw new RangeError(`${written} bytes decoded of the ${selected} selected`);
+    },
+    fromFile: (file, size, from, to, corrupt) =>
+      decodeFromFile(native, byteLength(to), () => decode(file, size, from, to), corrupt),
+  };
+}
 
 /**
  * Runs a native `*Selected` decode whose source is a file: its answer as an outcome, a file the

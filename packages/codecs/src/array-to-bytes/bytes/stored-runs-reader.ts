@@ -4,10 +4,9 @@ import {
   type FileSlice,
   type RunLayout,
   type StridedRuns,
-  stridedRunsLength,
 } from "@zarrkit/core";
 import type { NativeCodecs } from "@zarrkit/native";
-import { decodeFromFile } from "../../bytes-to-bytes/native-file-source.js";
+import { nativeSelected } from "../../bytes-to-bytes/native-file-source.js";
 
 /**
  * Copies the runs `from` selects of a chunk stored as it is (`size` bytes, the `bytes` codec in
@@ -23,14 +22,12 @@ export type StoredRunsReader = (
 
 /** @zarrkit/native's copySelected as a StoredRunsReader. */
 export function nativeStoredRuns(native: NativeCodecs): StoredRunsReader {
+  const { fromFile } = nativeSelected(native, (source, size, from, to) =>
+    native.copySelected(source, size, from, to),
+  );
   return (file, size, from, to) =>
-    decodeFromFile(
-      native,
-      stridedRunsLength(to),
-      () => native.copySelected(file, size, from, to),
-      (err) =>
-        new CorruptChunkError(`codec "bytes": ${err instanceof Error ? err.message : err}`, {
-          cause: err,
-        }),
-    );
+    fromFile(file, size, from, to, (err) => {
+      const why = err instanceof Error ? err.message : String(err);
+      return new CorruptChunkError(`codec "bytes": ${why}`, { cause: err });
+    });
 }

@@ -1,5 +1,5 @@
-import type { FileDecodeOutcome, FileSlice, RunLayout } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
+import type { FileSelectedDecode, SelectedDecode } from "../native-file-source.js";
 import { type CBloscCompressOptions, loadCBlosc } from "./cblosc.js";
 
 /**
@@ -21,23 +21,12 @@ export interface BloscBackend {
    * What `from` selects of a frame's content (`size` bytes, which it declares) into `to`,
    * decoding only the blocks that hold it, off the calling thread.
    */
-  decompressSelected?(
-    frame: Uint8Array,
-    size: number,
-    from: RunLayout,
-    to: ByteRuns,
-  ): Promise<void>;
+  decompressSelected?: SelectedDecode;
   /**
-   * decompressSelected of a frame the same job reads from `file` ("unsupported" for a snappy
+   * decompressSelected of a frame the same job reads from a file ("unsupported" for a snappy
    * frame, which the caller decodes another way).
    */
-  decompressFileSelected?(
-    file: FileSlice,
-    size: number,
-    from: RunLayout,
-    to: ByteRuns,
-    corrupt: (err: unknown) => Error,
-  ): Promise<FileDecodeOutcome>;
+  decompressFileSelected?: FileSelectedDecode;
   /** compress of the concatenation of `runs`, gathered off the calling thread. */
   compressRuns?(runs: Runs, options: CBloscCompressOptions): Promise<Uint8Array>;
   /** Bytes `offset` to `offset + length` of the content (c-blosc's getitem for whole items). */

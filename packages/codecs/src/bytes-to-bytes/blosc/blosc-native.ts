@@ -1,6 +1,6 @@
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
 import { byteLength } from "../byte-runs.js";
-import { decodeFromFile } from "../native-file-source.js";
+import { nativeSelected } from "../native-file-source.js";
 import type { BloscBackend } from "./blosc-backend.js";
 import { type CBloscCompressOptions, frameContentSize } from "./cblosc.js";
 
@@ -19,6 +19,9 @@ export function nativeBlosc(native: NativeCodecs): BloscBackend {
   const decompressInto = async (frame: Uint8Array, target: ByteRuns): Promise<void> => {
     if (byteLength(target) > 0) await native.bloscDecompress(frame, target);
   };
+  const selected = nativeSelected(native, (source, size, from, to) =>
+    native.bloscDecompressSelected(source, size, from, to),
+  );
   return {
     name: `c-blosc ${native.versions.blosc} (@zarrkit/native)`,
     prepare() {},
@@ -26,19 +29,8 @@ export function nativeBlosc(native: NativeCodecs): BloscBackend {
     compressRuns: compress,
     decompressInto,
     decompressIntoRuns: decompressInto,
-    async decompressSelected(frame, size, from, to) {
-      const selected = byteLength(to);
-      const written = await native.bloscDecompressSelected(frame, size, from, to);
-      if (written !== selected)
-        throw new Error(`${written} bytes decoded of the ${selected} selected`);
-    },
-    decompressFileSelected: (file, size, from, to, corrupt) =>
-      decodeFromFile(
-        native,
-        byteLength(to),
-        () => native.bloscDecompressSelected(file, size, from, to),
-        corrupt,
-      ),
+    decompressSelected: selected.inMemory,
+    decompressFileSelected: selected.fromFile,
     async decompressRange(frame, offset, length) {
       const nbytes = frameContentSize(frame);
       if (offset + length > nbytes)

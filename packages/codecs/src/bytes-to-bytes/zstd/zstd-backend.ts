@@ -1,5 +1,5 @@
-import type { FileDecodeOutcome, FileSlice, RunLayout } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
+import type { FileSelectedDecode, SelectedDecode } from "../native-file-source.js";
 
 type NumcodecsZstd = typeof import("numcodecs/zstd")["default"];
 type XxHash = Awaited<ReturnType<typeof import("xxhash-wasm")["default"]>>;
@@ -25,15 +25,9 @@ export interface ZstdBackend {
    * What `from` selects of a frame's content (`size` bytes, which the frame declares) into
    * `to`, decoding no further than the selection needs, off the calling thread.
    */
-  decodeSelected?(bytes: Uint8Array, size: number, from: RunLayout, to: ByteRuns): Promise<void>;
-  /** decodeSelected of a frame the same job reads from `file` (errors left to the caller). */
-  decodeFileSelected?(
-    file: FileSlice,
-    size: number,
-    from: RunLayout,
-    to: ByteRuns,
-    corrupt: (err: unknown) => Error,
-  ): Promise<FileDecodeOutcome>;
+  decodeSelected?: SelectedDecode;
+  /** decodeSelected of a frame the same job reads from a file (errors left to the caller). */
+  decodeFileSelected?: FileSelectedDecode;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(runs: Runs, level: number, checksum: boolean): Promise<Uint8Array>;
 }

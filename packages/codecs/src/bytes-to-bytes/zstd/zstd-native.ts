@@ -1,6 +1,6 @@
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
 import { byteLength } from "../byte-runs.js";
-import { decodeFromFile } from "../native-file-source.js";
+import { nativeSelected } from "../native-file-source.js";
 import { wasmZstd, type ZstdBackend } from "./zstd-backend.js";
 
 /** Largest frame decoded straight into a buffer of its declared size. */
@@ -22,6 +22,9 @@ export function nativeZstd(native: NativeCodecs): ZstdBackend {
   };
   const encode = (bytes: ByteRuns, level: number, checksum: boolean) =>
     native.zstdCompress(bytes, level, checksum ? 1 : 0);
+  const selected = nativeSelected(native, (source, size, from, to) =>
+    native.zstdDecompressSelected(source, size, from, to),
+  );
   return {
     name: `libzstd ${native.versions.zstd} (@zarrkit/native)`,
     encode,
@@ -35,18 +38,7 @@ export function nativeZstd(native: NativeCodecs): ZstdBackend {
     },
     decodeInto,
     decodeIntoRuns: decodeInto,
-    async decodeSelected(bytes, size, from, to) {
-      const selected = byteLength(to);
-      const written = await native.zstdDecompressSelected(bytes, size, from, to);
-      if (written !== selected)
-        throw new RangeError(`${written} bytes decoded of the ${selected} selected`);
-    },
-    decodeFileSelected: (file, size, from, to, corrupt) =>
-      decodeFromFile(
-        native,
-        byteLength(to),
-        () => native.zstdDecompressSelected(file, size, from, to),
-        corrupt,
-      ),
+    decodeSelected: selected.inMemory,
+    decodeFileSelected: selected.fromFile,
   };
 }
