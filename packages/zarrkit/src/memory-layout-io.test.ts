@@ -15,7 +15,7 @@ import {
 } from "./index.js";
 import { loadNativeAddon } from "./native-addon.js";
 
-/** Counts the scatter reads (listed or strided) and gather writes a FileSystemStore is asked for. */
+/** Counts the scatter reads and gather writes (listed or strided) a FileSystemStore is asked for. */
 class CountingFileSystemStore extends FileSystemStore {
   getIntos = 0;
   setPartsCalls = 0;
@@ -33,6 +33,11 @@ class CountingFileSystemStore extends FileSystemStore {
   override setParts(...args: Parameters<FileSystemStore["setParts"]>) {
     this.setPartsCalls++;
     return super.setParts(...args);
+  }
+
+  override setPartsStrided(...args: Parameters<FileSystemStore["setPartsStrided"]>) {
+    this.setPartsCalls++;
+    return super.setPartsStrided(...args);
   }
 }
 
@@ -57,6 +62,10 @@ class WatchedFileSystemStore extends FileSystemStore {
 
   override setParts(...args: Parameters<FileSystemStore["setParts"]>) {
     return this.#watched(() => super.setParts(...args));
+  }
+
+  override setPartsStrided(...args: Parameters<FileSystemStore["setPartsStrided"]>) {
+    return this.#watched(() => super.setPartsStrided(...args));
   }
 }
 

@@ -377,16 +377,11 @@ export class CodecPipeline {
   /**
    * When a chunk's stored bytes are exactly its elements in memory order (a lone `bytes` codec
    * in the host's byte order, after re-viewing codecs such as transpose), the runs of `target`
-   * (a strided view of the chunk's shape) that those bytes fill, in order; else undefined. A
-   * store can then read a chunk into, or write it from, the caller's array directly. Writing
-   * takes a chain without array->array codecs (their encoding may change values: bitround).
+   * (a strided view of the chunk's shape) that those bytes fill, in order, described by
+   * strides; else undefined. A store can then read a chunk into, or write it from, the
+   * caller's array directly. Writing takes a chain without array->array codecs (their encoding
+   * may change values: bitround).
    */
-  memoryRuns(target: StridedView, direction: "read" | "write"): Uint8Array[] | undefined {
-    const runs = this.memoryLayout(target, direction);
-    return runs === undefined ? undefined : expandRuns(runs);
-  }
-
-  /** memoryRuns, described by strides. */
   memoryLayout(target: StridedView, direction: "read" | "write"): StridedRuns | undefined {
     return this.bytesToBytes.length > 0 ? undefined : this.#layoutRuns(target, direction);
   }

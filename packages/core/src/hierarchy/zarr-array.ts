@@ -16,7 +16,7 @@ import {
   UnsupportedFeatureError,
   ZarrkitError,
 } from "../errors/errors.js";
-import { expandRuns, stridedRunsLength } from "../indexing/byte-runs.js";
+import { everyRun, expandRuns, stridedRunsLength } from "../indexing/byte-runs.js";
 import {
   type ChunkProjection,
   chunkProjections,
@@ -581,19 +581,22 @@ export class ZarrArray<D extends string = string> {
     src: StridedView,
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
-    const setParts = store.setParts;
-    if (setParts === undefined) return false;
+    const { setParts, setPartsStrided } = store;
+    if (setParts === undefined && setPartsStrided === undefined) return false;
     // The chunk's elements in C order, as the source lays them out.
     const chunkSrc = wholeChunkView(projection, this.chunkShape, this.shape, src);
-    const runs = chunkSrc && this.#resolved.pipeline.memoryRuns(chunkSrc, "write");
+    const runs = chunkSrc && this.#resolved.pipeline.memoryLayout(chunkSrc, "write");
     if (runs === undefined) return false;
     this.#forgetCached(key);
     const fill = this.#resolved.fillValue;
-    if (!this.options.writeEmptyChunks && runs.every((r) => bytesAllElement(r, fill))) {
+    const options = signal === undefined ? {} : { signal };
+    if (!this.options.writeEmptyChunks && everyRun(runs, (r) => bytesAllElement(r, fill))) {
       await this.#storeCall(key, () => store.delete(key));
     } else {
       await this.#storeCall(key, () =>
-        setParts.call(store, key, runs, signal === undefined ? {} : { signal }),
+        setPartsStrided !== undefined
+          ? setPartsStrided.call(store, key, runs, options)
+          : setParts!.call(store, key, expandRuns(runs), options),
       );
     }
     return true;

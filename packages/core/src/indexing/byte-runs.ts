@@ -91,13 +91,22 @@ export function stridedRunsLength(runs: StridedRuns): number {
 
 /** Each run of `runs` as a view, in order. */
 export function expandRuns(runs: StridedRuns): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  everyRun(runs, (run) => out.push(run) > 0);
+  return out;
+}
+
+/**
+ * Whether `test` holds for each run of `runs` (as a view), in order; stops at the first that
+ * fails, so a question about the leading bytes makes no view of the rest.
+ */
+export function everyRun(runs: StridedRuns, test: (run: Uint8Array) => boolean): boolean {
   const { bytes, runBytes, shape, strides } = runs;
   const count = shape.reduce((a, b) => a * b, 1);
-  const out: Uint8Array[] = [];
   const index = new Array<number>(shape.length).fill(0);
   let offset = runs.offset;
   for (let r = 0; r < count; r++) {
-    out.push(bytes.subarray(offset, offset + runBytes));
+    if (!test(bytes.subarray(offset, offset + runBytes))) return false;
     // Advance the multi-index like an odometer.
     for (let k = shape.length - 1; k >= 0; k--) {
       offset += strides[k]!;
@@ -106,5 +115,5 @@ export function expandRuns(runs: StridedRuns): Uint8Array[] {
       index[k] = 0;
     }
   }
-  return out;
+  return true;
 }

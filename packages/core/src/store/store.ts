@@ -33,8 +33,9 @@ export interface StoreCapabilities {
    */
   readonly writeConcurrency?: number;
   /**
-   * True when `set` and `setParts` no longer need the bytes they were given once they resolve
-   * (they copied or wrote them out): the writer may then reuse or free that memory.
+   * True when `set`, `setParts` and `setPartsStrided` no longer need the bytes they were given
+   * once they resolve (they copied or wrote them out): the writer may then reuse or free that
+   * memory.
    */
   readonly copiesValues?: boolean;
 }
@@ -103,6 +104,15 @@ export interface WritableStore extends ReadableStore {
   setParts?(
     key: string,
     parts: readonly Uint8Array[],
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
+  /**
+   * setParts for parts described by strides (the rows of a chunk in the caller's array, with
+   * no view per row); preferred over setParts when offered.
+   */
+  setPartsStrided?(
+    key: string,
+    parts: StridedRuns,
     options?: { signal?: AbortSignal },
   ): Promise<void>;
   delete(key: string): Promise<void>;

@@ -283,8 +283,21 @@ export class FileSystemStore implements WritableStore, ListableStore {
     await this.#write(key, parts, options.signal);
   }
 
+  /** setParts for strided parts: one description to the addon, else their views to node:fs. */
+  async setPartsStrided(
+    key: string,
+    parts: StridedRuns,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    await this.#write(key, parts, options.signal);
+  }
+
   /** Gathers `parts` into a temporary file (one writev) that is then renamed into place. */
-  async #write(key: string, parts: readonly Uint8Array[], signal: AbortSignal | undefined) {
+  async #write(
+    key: string,
+    parts: readonly Uint8Array[] | StridedRuns,
+    signal: AbortSignal | undefined,
+  ) {
     const path = this.#path(key);
     this.#assertWritable(key);
     throwIfAborted(signal, { key });
@@ -312,7 +325,9 @@ export class FileSystemStore implements WritableStore, ListableStore {
         handle = await open(temp, "w");
       }
       try {
-        await transferAll(parts, (views) => handle.writev(views).then((r) => r.bytesWritten));
+        await transferAll("bytes" in parts ? expandRuns(parts) : parts, (views) =>
+          handle.writev(views).then((r) => r.bytesWritten),
+        );
       } finally {
         await handle.close();
       }

@@ -123,6 +123,17 @@ export function describeStoreContract(
           }
           expect(await store.getIntoStrided("g/missing", runs)).toBeUndefined();
         }
+        // Strided parts, when the store takes them: every third byte of 3000 runs of 2 is skipped.
+        if (store.setPartsStrided !== undefined) {
+          const spaced = Uint8Array.from({ length: 9001 }, (_, i) => (i * 13) % 256);
+          const runs = { bytes: spaced, offset: 1, runBytes: 2, shape: [3000], strides: [3] };
+          await store.setPartsStrided("g/strided", runs);
+          const expected = Array.from({ length: 3000 }, (_, i) => [
+            spaced[1 + 3 * i]!,
+            spaced[2 + 3 * i]!,
+          ]).flat();
+          expect(await store.get("g/strided")).toEqual(Uint8Array.from(expected));
+        }
         // A size that does not match is reported, not read; a missing key is undefined.
         expect(await getInto.call(store, "g/parts", [new Uint8Array(5)])).toBe(joined.length);
         expect(await getInto.call(store, "g/missing", [new Uint8Array(5)])).toBeUndefined();
