@@ -171,6 +171,12 @@ static void run_blosc(job* j) {
                j->compressor);
       return;
     }
+    if (j->level < 0 || j->level > 9 || j->shuffle < 0 || j->shuffle > 2) {
+      snprintf(j->error, sizeof j->error,
+               "blosc clevel must be 0..9 and shuffle 0..2 (got %d and %d)", j->level,
+               j->shuffle);
+      return;
+    }
     int n = blosc_compress_ctx(j->level, j->shuffle, (size_t)j->typesize, j->source_length,
                                j->source, j->target, j->target_length, j->compressor,
                                (size_t)j->blocksize, 1);

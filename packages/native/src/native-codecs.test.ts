@@ -359,6 +359,16 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       /not a valid blosc frame/,
     );
     await expect(native.bloscCompress(data, 5, 1, 4, 0, "snappy")).rejects.toThrow(/snappy/);
+    // Refused by the addon, not by c-blosc (which would print to the process's stderr too).
+    for (const [clevel, shuffle] of [
+      [10, 1],
+      [-1, 1],
+      [5, 3],
+      [5, -1],
+    ] as const)
+      await expect(native.bloscCompress(data, clevel, shuffle, 4, 0, "lz4")).rejects.toThrow(
+        `blosc clevel must be 0..9 and shuffle 0..2 (got ${clevel} and ${shuffle})`,
+      );
   });
 
   it("gathers an encoder's input from runs and scatters a decoder's output across them", async () => {
