@@ -127,8 +127,16 @@ typedef struct {
   int flag;          /* zstd: checksum; deflate: 1 = zlib framing, 0 = gzip */
   char compressor[16];
   int64_t written;   /* bytes written, NEEDS_FALLBACK or MISSING_FILE */
-  char error[160];   /* set when the operation failed */
+  char error[256];   /* set when the operation failed */
   workspace* ws;     /* while the job runs */
+  /* decodeFileSelectedMany: `slice_count` slices of the file as (offset, length, target offset)
+     triples, each decoded as a selection into the target runs moved to its target offset
+     (`shifted`: this slice's runs), and what each wrote. */
+  int64_t* slices;
+  size_t slice_count;
+  int64_t target_offset; /* where the target runs as parsed begin */
+  struct iovec* shifted;
+  int64_t* results;
 } job;
 
 /* Reads part of a job's source from its file (see open_source); true for a source in memory. */
@@ -484,33 +492,39 @@ static void file_failed(job* j, const char* call) {
   snprintf(j->error, sizeof j->error, "%s failed: %s, %s", call, strerror(errno), j->path);
 }
 
-/*
- * Opens the job's source file and makes room for its slice in this thread's scratch, which
- * becomes the source: it is read by read_range, all at once or (for a selection) only the parts
- * decoding needs, so pages of the slice never read are never touched. false when there is no
- * file (written MISSING_FILE) or it cannot be opened (error set).
- */
-static bool open_source(job* j) {
+/* Opens the job's file: its size, or -1 when there is none (written MISSING_FILE) or it cannot
+   be opened (error set). */
+static int64_t open_file(job* j) {
   j->fd = open(j->path, O_RDONLY | O_CLOEXEC);
   if (j->fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR) j->written = MISSING_FILE;
     else file_failed(j, "open");
-    return false;
+    return -1;
   }
   struct stat info;
   if (fstat(j->fd, &info) != 0) {
     file_failed(j, "fstat");
-    return false;
+    return -1;
   }
   if (S_ISDIR(info.st_mode)) {
     j->written = MISSING_FILE;
-    return false;
+    return -1;
   }
-  int64_t length = j->file_length < 0 ? (int64_t)info.st_size - j->file_offset : j->file_length;
-  if (length < 0 || j->file_offset + length > (int64_t)info.st_size) {
+  return (int64_t)info.st_size;
+}
+
+/*
+ * Makes the job's slice of its open file (of `size` bytes) its source, in the workspace's read
+ * scratch: it is read by read_range, all at once or (for a selection) only the parts decoding
+ * needs, so pages of the slice never read are never touched. false (error set) when the slice
+ * lies past the end of the file or there is no memory for it.
+ */
+static bool slice_source(job* j, int64_t size) {
+  int64_t length = j->file_length < 0 ? size - j->file_offset : j->file_length;
+  if (length < 0 || j->file_offset + length > size) {
     snprintf(j->error, sizeof j->error, "bytes %lld..%lld lie past the end of %s (%lld bytes)",
              (long long)j->file_offset, (long long)(j->file_offset + length), j->path,
-             (long long)info.st_size);
+             (long long)size);
     return false;
   }
   uint8_t* data = reserve(&j->ws->read, (size_t)length);
@@ -521,6 +535,12 @@ static bool open_source(job* j) {
   j->source = data;
   j->source_length = (size_t)length;
   return true;
+}
+
+/* open_file, then slice_source: false when there is no source to decode (see both). */
+static bool open_source(job* j) {
+  int64_t size = open_file(j);
+  return size >= 0 && slice_source(j, size);
 }
 
 /* Bytes `from` to `to` of the source's slice (clamped to it). */
@@ -564,6 +584,47 @@ static void run(job* j) {
 /* Gathers the source runs, runs the job, scatters into the target runs (on a pool thread). */
 static void run_job(job* j);
 
+/* Selections read what they decode as they go (zstd: up to where decoding stops; blosc: the
+   blocks that hold them); everything else reads its whole slice first. */
+static bool piecewise(const job* j) {
+  return j->select_runs != NULL &&
+         (j->op == ZSTD_DECODE || j->op == BLOSC_DECODE || j->op == COPY_SELECTED);
+}
+
+/*
+ * decodeFileSelectedMany's slices, one after another, from the file opened once: each a
+ * selection (see run_job) into the target runs moved to its own offset. Stops at the first
+ * slice that fails, naming it in the error.
+ */
+static void run_slices(job* j) {
+  int64_t size = open_file(j);
+  for (size_t i = 0; size >= 0 && i < j->slice_count; i++) {
+    j->file_offset = j->slices[3 * i];
+    j->file_length = j->slices[3 * i + 1];
+    /* Checked against the target's buffer when the call was made. */
+    intptr_t delta = (intptr_t)(j->slices[3 * i + 2] - j->target_offset);
+    for (size_t r = 0; r < j->target_run_count; r++) {
+      j->shifted[r].iov_base = (uint8_t*)j->target_runs[r].iov_base + delta;
+      j->shifted[r].iov_len = j->target_runs[r].iov_len;
+    }
+    struct iovec* parsed = j->target_runs;
+    j->target_runs = j->shifted;
+    j->written = 0;
+    if (slice_source(j, size) && (piecewise(j) || read_range(j, 0, j->source_length))) run_job(j);
+    j->target_runs = parsed;
+    if (j->error[0] != '\0') {
+      char reason[sizeof j->error];
+      memcpy(reason, j->error, sizeof reason);
+      snprintf(j->error, sizeof j->error, "slice %zu (bytes %lld..%lld): %.180s", i,
+               (long long)j->file_offset, (long long)(j->file_offset + j->file_length), reason);
+      break;
+    }
+    j->results[i] = j->written;
+  }
+  close_source(j);
+  release(&j->ws->read);
+}
+
 static void execute(napi_env env, void* data) {
   (void)env;
   job* j = data;
@@ -572,12 +633,10 @@ static void execute(napi_env env, void* data) {
     snprintf(j->error, sizeof j->error, "out of memory for a workspace");
     return;
   }
-  if (j->path != NULL) {
-    /* Selections read what they decode as they go (zstd: up to where decoding stops; blosc:
-       the blocks that hold them); everything else reads the whole slice first. */
-    bool piecewise = j->select_runs != NULL &&
-                     (j->op == ZSTD_DECODE || j->op == BLOSC_DECODE || j->op == COPY_SELECTED);
-    if (open_source(j) && (piecewise || read_range(j, 0, j->source_length))) run_job(j);
+  if (j->slices != NULL) {
+    run_slices(j);
+  } else if (j->path != NULL) {
+    if (open_source(j) && (piecewise(j) || read_range(j, 0, j->source_length))) run_job(j);
     close_source(j);
     release(&j->ws->read);
   } else {
@@ -681,6 +740,9 @@ static void run_job(job* j) {
 }
 
 static void free_job(job* j) {
+  free(j->slices);
+  free(j->shifted);
+  free(j->results);
   free(j->path);
   free(j->select_runs);
   free(j->source_runs);
@@ -714,6 +776,18 @@ static void complete(napi_env env, napi_status status, void* data) {
       memcpy(copy, j->target, size);
     }
     napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
+    napi_resolve_deferred(env, j->deferred, result);
+  } else if (j->slices != NULL) {
+    napi_value written;
+    if (j->written == MISSING_FILE) {
+      napi_create_int64(env, MISSING_FILE, &result);
+    } else {
+      napi_create_array_with_length(env, j->slice_count, &result);
+      for (size_t i = 0; i < j->slice_count; i++) {
+        napi_create_int64(env, j->results[i], &written);
+        napi_set_element(env, result, (uint32_t)i, written);
+      }
+    }
     napi_resolve_deferred(env, j->deferred, result);
   } else {
     napi_create_int64(env, j->written, &result);
@@ -789,7 +863,8 @@ static job* new_job(napi_env env, napi_callback_info info, operation op, size_t 
 static napi_value queue(napi_env env, job* j, napi_value* args) {
   napi_value promise, name;
   napi_create_reference(env, args[0], 1, &j->source_ref);
-  if (j->op == BLOSC_DECODE || j->op == ZSTD_DECODE || j->op == DEFLATE_DECODE)
+  if (j->op == BLOSC_DECODE || j->op == ZSTD_DECODE || j->op == DEFLATE_DECODE ||
+      j->op == COPY_SELECTED)
     napi_create_reference(env, args[1], 1, &j->target_ref);
   napi_create_promise(env, &j->deferred, &promise);
   napi_create_string_utf8(env, "zarrkit-native", NAPI_AUTO_LENGTH, &name);
@@ -939,6 +1014,122 @@ static napi_value js_copy_selected(napi_env env, napi_callback_info info) {
   return selected_job(env, info, COPY_SELECTED);
 }
 
+/*
+ * decodeFileSelectedMany(codec, path, size, from, to, slices): Promise<written per slice, or -1>
+ * Several slices of one file, each decoded as a `*Selected` decoder decodes a file slice (the
+ * same `size` and `from` for all), in one job: slices is a Float64Array of (offset, length,
+ * target offset) triples, and slice i lands in the runs `to` describes moved to its target
+ * offset (`to.offset` is where they start as given). codec: "zstd", "blosc", "gzip", "zlib" or
+ * "copy" (stored as it is). Resolves with what each slice wrote (its bytes, or NEEDS_FALLBACK
+ * for one to decode another way), or MISSING_FILE when there is no such file; rejects naming
+ * the first slice that failed (the slices before it are written).
+ */
+static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value args[6];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  if (argc < 6) {
+    napi_throw_type_error(env, NULL, "too few arguments");
+    return NULL;
+  }
+  char codec[8] = {0};
+  size_t codec_length = 0;
+  operation op = COPY_SELECTED;
+  int zlib = 0;
+  if (napi_get_value_string_utf8(env, args[0], codec, sizeof codec, &codec_length) != napi_ok ||
+      (strcmp(codec, "zstd") == 0 ? (op = ZSTD_DECODE, 0)
+       : strcmp(codec, "blosc") == 0 ? (op = BLOSC_DECODE, 0)
+       : strcmp(codec, "gzip") == 0  ? (op = DEFLATE_DECODE, 0)
+       : strcmp(codec, "zlib") == 0  ? (op = DEFLATE_DECODE, zlib = 1, 0)
+                                     : strcmp(codec, "copy") != 0)) {
+    napi_throw_type_error(env, NULL, "codec must be \"zstd\", \"blosc\", \"gzip\", \"zlib\" or \"copy\"");
+    return NULL;
+  }
+  int64_t size = 0;
+  if (napi_get_value_int64(env, args[2], &size) != napi_ok || size < 0 || size > INT32_MAX) {
+    napi_throw_type_error(env, NULL, "size must be an integer 0..2^31-1");
+    return NULL;
+  }
+  job* j = alloc_job(env, op);
+  if (j == NULL) return NULL;
+  j->flag = zlib;
+  j->select_size = (size_t)size;
+  j->path = string_arg(env, args[1], "path");
+  size_t selected = 0, start = 0, end = 0, base_length = 0;
+  napi_value bytes;
+  uint8_t* base = NULL;
+  const char* to_message = "to must be {bytes, offset, runBytes, shape, strides} inside bytes";
+  int ok = j->path != NULL &&
+           strided_layout(env, args[3],
+                          "from must be {offset, runBytes, shape, strides} inside size bytes",
+                          NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
+                          &j->select_start, &j->select_end);
+  if (ok) {
+    ok = napi_get_named_property(env, args[4], "bytes", &bytes) == napi_ok;
+    if (ok) {
+      bool is_typed = false;
+      napi_is_typedarray(env, bytes, &is_typed);
+      ok = is_typed && byte_view(env, bytes, "to.bytes", &base, &base_length);
+    }
+    if (!ok) napi_throw_type_error(env, NULL, to_message);
+  }
+  ok = ok && strided_layout(env, args[4], to_message, base, base_length, &j->target_runs,
+                            &j->target_run_count, &j->target_length, &start, &end) &&
+       int64_property(env, args[4], "offset", &j->target_offset);
+  if (ok && selected != j->target_length) {
+    char message[120];
+    snprintf(message, sizeof message, "from selects %zu bytes, to holds %zu", selected,
+             j->target_length);
+    napi_throw_range_error(env, NULL, message);
+    ok = 0;
+  }
+  /* The slices: whole numbers, files' bounds checked when read, targets' now (the runs as
+     parsed reach from `start` to `end` of the buffer; moved, they must stay inside it). */
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t count = 0;
+  void* numbers = NULL;
+  if (ok && (napi_is_typedarray(env, args[5], &is_typed) != napi_ok || !is_typed ||
+             napi_get_typedarray_info(env, args[5], &type, &count, &numbers, NULL, NULL) !=
+                 napi_ok ||
+             type != napi_float64_array || count % 3 != 0)) {
+    napi_throw_type_error(env, NULL, "slices must be a Float64Array of (offset, length, target offset) triples");
+    ok = 0;
+  }
+  if (ok) {
+    j->slice_count = count / 3;
+    j->slices = malloc((count > 0 ? count : 1) * sizeof(int64_t));
+    j->results = calloc(j->slice_count > 0 ? j->slice_count : 1, sizeof(int64_t));
+    j->shifted = calloc(j->target_run_count > 0 ? j->target_run_count : 1, sizeof(struct iovec));
+    if (j->slices == NULL || j->results == NULL || j->shifted == NULL) {
+      napi_throw_error(env, NULL, "out of memory");
+      ok = 0;
+    }
+  }
+  for (size_t i = 0; ok && i < count; i++) {
+    double number = ((const double*)numbers)[i];
+    ok = number >= 0 && number <= 9007199254740991.0 && number == (double)(int64_t)number;
+    if (ok) j->slices[i] = (int64_t)number;
+    if (ok && i % 3 == 2) {
+      int64_t delta = j->slices[i] - j->target_offset;
+      ok = j->target_length == 0 ||
+           ((int64_t)start + delta >= 0 && (int64_t)end + delta <= (int64_t)base_length);
+    }
+    if (!ok) {
+      char message[120];
+      snprintf(message, sizeof message,
+               "slice %zu: offsets must be whole numbers, and its target inside to.bytes", i / 3);
+      napi_throw_range_error(env, NULL, message);
+    }
+  }
+  if (!ok) {
+    free_job(j);
+    return NULL;
+  }
+  napi_value buffers[2] = {args[4], bytes};
+  return queue(env, j, buffers);
+}
+
 /* An encoder taking (source, level, flag): zstd's checksum, deflate's zlib framing. */
 static napi_value level_and_flag_job(napi_env env, napi_callback_info info, operation op,
                                      const char* flag) {
@@ -1055,6 +1246,8 @@ void define_codecs(napi_env env, napi_value exports) {
        napi_enumerable, NULL},
       {"inflateSelected", NULL, js_inflate_selected, NULL, NULL, NULL, napi_enumerable, NULL},
       {"copySelected", NULL, js_copy_selected, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"decodeFileSelectedMany", NULL, js_decode_file_selected_many, NULL, NULL, NULL,
+       napi_enumerable, NULL},
       {"zstdCompress", NULL, js_zstd_compress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"inflate", NULL, js_deflate_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"deflate", NULL, js_deflate_compress, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -138,6 +138,25 @@ export interface NativeCodecs {
     from: RunLayout,
     target: ByteRuns,
   ): Promise<number>;
+  /**
+   * Several slices of one file (the inner chunks of a shard), each decoded as a `*Selected`
+   * decoder decodes a file slice, all with the same decoded `size` and selection `from`, in one
+   * job that opens the file once: the calling thread makes one call, not one per slice.
+   * `slices` holds (offset, length, target offset) triples: slice i's selection lands in the
+   * runs `to` describes, moved to start at its target offset instead of `to.offset` (each
+   * checked to stay inside `to.bytes`). Resolves with what each slice wrote (its bytes, or
+   * `NEEDS_FALLBACK`: decode that one another way), or with `MISSING_FILE` when there is no
+   * such file; rejects naming the first slice that failed (those before it are written).
+   * The slices run one after another: split a long list across calls to use every core.
+   */
+  decodeFileSelectedMany(
+    codec: "zstd" | "blosc" | "gzip" | "zlib" | "copy",
+    path: string,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+    slices: Float64Array,
+  ): Promise<number[] | number>;
   /** `source` as one gzip member or zlib stream at libdeflate `level` 0..12. */
   deflate(source: ByteRuns, level: number, zlib: 0 | 1): Promise<Uint8Array>;
   /**
@@ -223,6 +242,7 @@ const FUNCTIONS = [
   "inflate",
   "inflateSelected",
   "copySelected",
+  "decodeFileSelectedMany",
   "deflate",
   "release",
   "crc32c",

@@ -253,6 +253,67 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native with malformed inpu
           );
       const into = target(random, count);
       const { source: encoded, intact: sourceIntact } = await source(input.bytes);
+      if (random.next() < 0.15) {
+        // Several slices of one file in one job: frames (damaged or not) one after another,
+        // each selection into its own place in one buffer, some slices or places off.
+        const count = random.int(0, 4);
+        const pieces = Array.from({ length: count }, () => damaged(random, frame));
+        const file = join(dir, `many${files++ % 8}`);
+        await writeFile(file, Buffer.concat(pieces.map((p) => p.bytes)));
+        const selection = sane ? from : layout(random).from;
+        const runBytes = Math.max(1, selection.runBytes);
+        const rows = selection.shape.reduce((n, s) => n * s, 1);
+        const backing = new Uint8Array(Math.max(count, 1) * rows * runBytes + 16).fill(0xee);
+        const to = { bytes: backing, offset: 0, runBytes, shape: [rows], strides: [runBytes] };
+        const slices: number[] = [];
+        let at = 0;
+        // Slices placed elsewhere in the file or the buffer (then they may overlap others).
+        let moved = false;
+        for (const piece of pieces) {
+          const inFile = random.next() < 0.05;
+          const inBuffer = random.next() < 0.05;
+          moved ||= inFile || inBuffer;
+          slices.push(
+            inFile ? random.int(0, 2 * at + 10) : at,
+            inFile ? random.int(0, 100) : piece.bytes.length,
+            inBuffer ? random.int(0, backing.length) : (slices.length / 3) * rows * runBytes,
+          );
+          at += piece.bytes.length;
+        }
+        const codec = kind === "stored" ? "copy" : kind;
+        let answer: unknown;
+        try {
+          answer = await native.decodeFileSelectedMany(
+            codec,
+            file,
+            size,
+            selection,
+            to,
+            Float64Array.from(slices),
+          );
+        } catch (err) {
+          if (!(err instanceof Error)) throw new Error(`call ${i} threw ${String(err)}`);
+          answer = err;
+        }
+        if (!moved)
+          expect(
+            backing.subarray(count * rows * runBytes).every((b) => b === 0xee),
+            `call ${i} (many) wrote outside its targets`,
+          ).toBe(true);
+        if (!moved && sane && size === SIZE && pieces.every((p) => p.intact)) {
+          if (!Array.isArray(answer)) throw new Error(`call ${i} (many) failed: ${String(answer)}`);
+          for (let k = 0; k < count; k++) {
+            if (answer[k] === native.NEEDS_FALLBACK) continue;
+            const start = slices[3 * k + 2]!;
+            expectBytes(
+              backing.subarray(start, start + rows * runBytes),
+              selected(plain, from),
+              `call ${i} (many ${k})`,
+            );
+          }
+        }
+        continue;
+      }
       if (kind === "blosc" && random.next() < 0.1) {
         // Items of a frame, decoded on the calling thread.
         const start = random.int(-2, 800);

@@ -334,6 +334,124 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     await rm(dir, { recursive: true });
   });
 
+  it("decodeFileSelectedMany: the slices of one file into their places, in one call", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-"));
+    // Six 16x16 float32 tiles (64-byte rows) of a 32x48 array, each a frame in one file with
+    // gaps between them, in another order than the array's (as a shard may hold them).
+    const tile = (t: number) =>
+      Uint8Array.from({ length: 16 * 64 }, (_, i) => (t * 37 + i * 11 + (i >> 6)) % 256);
+    const order = [4, 1, 5, 0, 3, 2];
+    const encoders = {
+      zstd: (b: Uint8Array) => native.zstdCompress(b, 3, 1),
+      blosc: (b: Uint8Array) => native.bloscCompress(b, 5, 1, 4, 0, "lz4"),
+      gzip: (b: Uint8Array) => native.deflate(b, 5, 0),
+      zlib: (b: Uint8Array) => native.deflate(b, 5, 1),
+      copy: async (b: Uint8Array) => b,
+    } as const;
+    // Rows 2..13, columns 4..11 of each tile (the same selection for all).
+    const from = { offset: 2 * 64 + 16, runBytes: 32, shape: [12], strides: [64] };
+    for (const [codec, encode] of Object.entries(encoders) as [
+      keyof typeof encoders,
+      (b: Uint8Array) => Promise<Uint8Array>,
+    ][]) {
+      const frames = await Promise.all(order.map((t) => encode(tile(t))));
+      const slices: number[] = [];
+      let at = 3;
+      const parts: Uint8Array[] = [new Uint8Array(3)];
+      for (const [k, frame] of frames.entries()) {
+        const t = order[k]!;
+        // Tile t's selection: output rows 12 * (t / 3 | 0).., columns 8 * (t % 3).. of a 24x24
+        // float32 result (96-byte rows), 5 bytes into a padded buffer.
+        slices.push(at, frame.length, 5 + Math.floor(t / 3) * 12 * 96 + (t % 3) * 32);
+        parts.push(frame, new Uint8Array(k + 1));
+        at += frame.length + k + 1;
+      }
+      const file = join(dir, codec);
+      await writeFile(file, Buffer.concat(parts));
+      const backing = new Uint8Array(5 + 24 * 96 + 5).fill(0xee);
+      const to = { bytes: backing, offset: 5, runBytes: 32, shape: [12], strides: [96] };
+      const written = await native.decodeFileSelectedMany(
+        codec,
+        file,
+        16 * 64,
+        from,
+        to,
+        Float64Array.from(slices),
+      );
+      expect(written, codec).toEqual(Array(6).fill(12 * 32));
+      // Each output byte from its tile, computed apart from the addon; the padding untouched.
+      for (let r = 0; r < 24; r++)
+        for (let c = 0; c < 96; c++) {
+          const t = Math.floor(r / 12) * 3 + Math.floor(c / 32);
+          const source = tile(t)[(2 + (r % 12)) * 64 + 16 + (c % 32)];
+          if (backing[5 + r * 96 + c] !== source) throw new Error(`${codec}: byte ${r},${c}`);
+        }
+      expect([...backing.subarray(0, 5), ...backing.subarray(5 + 24 * 96)]).toEqual(
+        Array(10).fill(0xee),
+      );
+    }
+    const zstdFrames = await Promise.all([0, 1, 2].map((t) => native.zstdCompress(tile(t), 3, 0)));
+    const file = join(dir, "three");
+    await writeFile(file, Buffer.concat(zstdFrames));
+    const ends = [0, zstdFrames[0]!.length, zstdFrames[0]!.length + zstdFrames[1]!.length];
+    const backing = new Uint8Array(24 * 96);
+    const to = { bytes: backing, offset: 0, runBytes: 32, shape: [12], strides: [96] };
+    const triples = (lengths: number[]) =>
+      Float64Array.from(lengths.flatMap((length, i) => [ends[i]!, length, i * 32]));
+    const lengths = zstdFrames.map((f) => f.length);
+    // No such file: MISSING_FILE. A damaged slice: the error names it, those before are written.
+    expect(
+      await native.decodeFileSelectedMany("zstd", `${file}-none`, 1024, from, to, triples(lengths)),
+    ).toBe(native.MISSING_FILE);
+    await expect(
+      native.decodeFileSelectedMany("zstd", file, 1024, from, to, triples([lengths[0]!, 5, 9])),
+    ).rejects.toThrow(/^slice 1 \(bytes \d+\.\.\d+\): zstd/);
+    expect(backing[2 * 96 + 3]).toBe(tile(0)[4 * 64 + 16 + 3]);
+    await expect(
+      native.decodeFileSelectedMany(
+        "zstd",
+        file,
+        1024,
+        from,
+        to,
+        triples([...lengths.slice(0, 2), 1e6]),
+      ),
+    ).rejects.toThrow(/slice 2 .*past the end/);
+    // Several gzip members in a slice: NEEDS_FALLBACK for that one, the others decoded.
+    const gzipFrames = await Promise.all([0, 1].map((t) => native.deflate(tile(t), 5, 0)));
+    const twoMembers = Buffer.concat([
+      gzipFrames[1]!,
+      await native.deflate(new Uint8Array(0), 1, 0),
+    ]);
+    await writeFile(join(dir, "members"), Buffer.concat([gzipFrames[0]!, twoMembers]));
+    const gzipSlices = Float64Array.from([
+      0,
+      gzipFrames[0]!.length,
+      0,
+      gzipFrames[0]!.length,
+      twoMembers.length,
+      32,
+    ]);
+    expect(
+      await native.decodeFileSelectedMany("gzip", join(dir, "members"), 1024, from, to, gzipSlices),
+    ).toEqual([12 * 32, native.NEEDS_FALLBACK]);
+    // Checked at the call: a target moved outside its buffer, odd numbers, unknown codecs.
+    const call =
+      (...args: unknown[]) =>
+      () =>
+        Reflect.apply(native.decodeFileSelectedMany, native, args);
+    expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9, 24 * 96]))).toThrow(
+      /slice 0: .*inside to.bytes/,
+    );
+    expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9.5, 0]))).toThrow(RangeError);
+    expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9]))).toThrow(TypeError);
+    expect(call("lz4", file, 1024, from, to, new Float64Array(0))).toThrow(/codec must be/);
+    expect(call("zstd", file, 1024, from, { ...to, runBytes: 31 }, new Float64Array(0))).toThrow(
+      /from selects 384 bytes, to holds 372/,
+    );
+    await rm(dir, { recursive: true });
+  });
+
   it("blosc: frames with the header c-blosc documents; ranges through getitem", async () => {
     const frame = await native.bloscCompress(viewOf(data), 5, 1, 4, 0, "lz4");
     const header = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);

@@ -1,7 +1,12 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
   createArray,
   createDefaultContext,
+  FileSystemStore,
   isZarrkitError,
   MemoryStore,
   type NamedConfigJson,
@@ -233,6 +238,69 @@ describe("sharded arrays", () => {
         (isZarrkitError(e, "CorruptChunk") || isZarrkitError(e, "StoreError")) &&
         e.key === "y/c/0/0",
     );
+  });
+
+  it("inner chunks read in batches from a shard's file; one that needs another decoder too", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "zarrkit-shard-batch-"));
+    try {
+      // 64x32 int32 shards of 48 gzip inner chunks of 4x8: whole reads take the batched jobs.
+      const values = Int32Array.from({ length: 64 * 64 }, (_, i) => i * 7 - 5000);
+      const created = await createArray(new FileSystemStore(dir), "", {
+        shape: [64, 64],
+        chunkShape: [64, 32],
+        dataType: "int32",
+        codecs: [
+          {
+            name: "sharding_indexed",
+            configuration: {
+              chunk_shape: [4, 8],
+              codecs: [bytesLE, { name: "gzip", configuration: { level: 1 } }],
+              index_codecs: [bytesLE],
+              index_location: "end",
+            },
+          },
+        ],
+      });
+      await created.set(null, values);
+      // Inner chunk (1, 2) of shard (0, 1) rewritten as two gzip members (valid gzip, which
+      // the native decoder leaves to node:zlib), at the end of the data, its index entry moved.
+      const key = join(dir, "c", "0", "1");
+      const shard = await readFile(key);
+      const count = 16 * 4;
+      const index = Buffer.from(shard.subarray(shard.length - 16 * count));
+      const elements = Buffer.alloc(4 * 8 * 4);
+      for (let r = 0; r < 4; r++)
+        for (let c = 0; c < 8; c++)
+          elements.writeInt32LE(values[(4 + r) * 64 + 32 + 16 + c]!, (r * 8 + c) * 4);
+      const members = Buffer.concat([
+        gzipSync(elements.subarray(0, 50)),
+        gzipSync(elements.subarray(50)),
+      ]);
+      const data = shard.subarray(0, shard.length - 16 * count);
+      const entry = 1 * 4 + 2;
+      index.writeBigUInt64LE(BigInt(data.length), 16 * entry);
+      index.writeBigUInt64LE(BigInt(members.length), 16 * entry + 8);
+      await writeFile(key, Buffer.concat([data, members, index]));
+
+      const array = await openArray(new FileSystemStore(dir, { readOnly: true }), "", {
+        dataType: "int32",
+      });
+      expect(Array.from((await array.get(null)).data)).toEqual(Array.from(values));
+      // A window of whole inner chunks and cut ones.
+      const window = await array.get("2:30, 30:60");
+      const want: number[] = [];
+      for (let r = 2; r < 30; r++) for (let c = 30; c < 60; c++) want.push(values[r * 64 + c]!);
+      expect(Array.from(window.data)).toEqual(want);
+      // A damaged inner chunk in a batch: CorruptChunk naming the shard.
+      const damaged = Buffer.from(data);
+      damaged.fill(0x55, 20, 60);
+      await writeFile(key, Buffer.concat([damaged, members, index]));
+      const error = await array.get(null).catch((e: unknown) => e);
+      expect(isZarrkitError(error) && error.code).toBe("CorruptChunk");
+      expect(String(error)).toMatch(/c\/0\/1/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects configurations that cannot work, naming the field", async () => {

@@ -1,4 +1,10 @@
-import { type FileDecodeOutcome, type FileSlice, type RunLayout, StoreError } from "@zarrkit/core";
+import {
+  type FileDecodeOutcome,
+  type FileSlice,
+  type RunLayout,
+  StoreError,
+  type StridedRuns,
+} from "@zarrkit/core";
 import type { EncodedSource, NativeCodecs } from "@zarrkit/native";
 import { type ByteRuns, byteLength } from "./byte-runs.js";
 
@@ -18,6 +24,16 @@ export type FileSelectedDecode = (
   to: ByteRuns,
   corrupt: (err: unknown) => Error,
 ) => Promise<FileDecodeOutcome>;
+
+/** Several slices of one file decoded in one job (see decodeFileSelectedManyInto). */
+export type FileSelectedManyDecode = (
+  path: string,
+  size: number,
+  from: RunLayout,
+  to: StridedRuns,
+  slices: Float64Array,
+  corrupt: (err: unknown) => Error,
+) => Promise<readonly ("decoded" | "unsupported")[] | "missing">;
 
 /**
  * A native `*Selected` decoder as a backend's two: from memory (checked to fill the whole
@@ -54,11 +70,47 @@ export async function decodeFromFile(
   try {
     written = await decode();
   } catch (err) {
-    if (err instanceof Error && "syscall" in err && typeof err.syscall === "string")
-      throw new StoreError(err.message, { cause: err });
-    throw corrupt(err);
+    throw fileJobError(err, corrupt);
   }
   if (written === native.MISSING_FILE) return "missing";
+  return sliceOutcome(native, written, expected, corrupt);
+}
+
+/**
+ * The addon's decodeFileSelectedMany for `codec` as a backend's FileSelectedManyDecode:
+ * errors and each slice's answer as decodeFromFile's.
+ */
+export function nativeSelectedMany(
+  native: NativeCodecs,
+  codec: Parameters<NativeCodecs["decodeFileSelectedMany"]>[0],
+): FileSelectedManyDecode {
+  return async (path, size, from, to, slices, corrupt) => {
+    let written: number[] | number;
+    try {
+      written = await native.decodeFileSelectedMany(codec, path, size, from, to, slices);
+    } catch (err) {
+      throw fileJobError(err, corrupt);
+    }
+    if (typeof written === "number") return "missing";
+    const expected = byteLength(to);
+    return written.map((n) => sliceOutcome(native, n, expected, corrupt));
+  };
+}
+
+/** A file the job could not read (its error carries `syscall`) as StoreError, else `corrupt`. */
+function fileJobError(err: unknown, corrupt: (err: unknown) => Error): Error {
+  if (err instanceof Error && "syscall" in err && typeof err.syscall === "string")
+    return new StoreError(err.message, { cause: err });
+  return corrupt(err);
+}
+
+/** What a decode of one slice that wrote `written` bytes of `expected` came to. */
+function sliceOutcome(
+  native: NativeCodecs,
+  written: number,
+  expected: number,
+  corrupt: (err: unknown) => Error,
+): "decoded" | "unsupported" {
   if (written === native.NEEDS_FALLBACK) return "unsupported";
   if (written !== expected) throw corrupt(new Error(`${written} bytes decoded of ${expected}`));
   return "decoded";

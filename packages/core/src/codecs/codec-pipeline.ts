@@ -53,6 +53,7 @@ export class CodecPipeline {
     | {
         decode: NonNullable<BytesToBytesCodec["decodeSelectedInto"]>;
         decodeFile: BytesToBytesCodec["decodeFileSelectedInto"];
+        decodeFileMany: BytesToBytesCodec["decodeFileSelectedManyInto"];
         size: number;
       }
     | undefined;
@@ -103,6 +104,7 @@ export class CodecPipeline {
         ? {
             decode: decodeSelected.bind(only),
             decodeFile: only?.decodeFileSelectedInto?.bind(only),
+            decodeFileMany: only?.decodeFileSelectedManyInto?.bind(only),
             size: this.#innermostSize,
           }
         : undefined;
@@ -364,6 +366,46 @@ export class CodecPipeline {
     const runs = this.#selectionRuns(target, region ?? whole);
     if (runs === undefined) return "unsupported";
     return selecting.decodeFile(file, selecting.size, runs.from, runs.to);
+  }
+
+  /** Whether decodeFileManyInto can decode anything (else it answers "unsupported" for all). */
+  get decodesFileBatches(): boolean {
+    return this.#selecting?.decodeFileMany !== undefined;
+  }
+
+  /**
+   * decodeFileInto for whole chunks at several places of the file at `path` (a shard's inner
+   * chunks: `slices`, byte offset and length each), into `targets` (whole-chunk views, one
+   * per slice), in one job: the calling thread makes one call for them all. Each chunk's
+   * outcome as decodeFileInto's; all "unsupported" when the chain cannot do this or the targets
+   * are not views of one array with the same strides.
+   */
+  async decodeFileManyInto(
+    path: string,
+    slices: readonly (readonly [offset: number, length: number])[],
+    targets: readonly StridedView[],
+  ): Promise<readonly FileDecodeOutcome[]> {
+    const decodeMany = this.#selecting?.decodeFileMany;
+    const [first] = targets;
+    const unsupported = () => targets.map((): FileDecodeOutcome => "unsupported");
+    if (decodeMany === undefined || first === undefined) return unsupported();
+    const { data, stride } = first;
+    if (targets.some((t) => t.data !== data || t.stride.some((s, d) => s !== stride[d])))
+      return unsupported();
+    const whole = this.#specs[0]!.shape.map((count) => ({ start: 0, step: 1, count }));
+    const runs = this.#selectionRuns(first, whole);
+    if (runs === undefined || !ArrayBuffer.isView(data)) return unsupported();
+    // Targets differ only in where they start: in bytes, the element offset times the
+    // element's size (as stridedByteRuns places `first`).
+    const elementBytes = this.#specs[0]!.dataType.lanes * data.BYTES_PER_ELEMENT;
+    const numbers = new Float64Array(3 * slices.length);
+    slices.forEach(([offset, length], i) => {
+      numbers[3 * i] = offset;
+      numbers[3 * i + 1] = length;
+      numbers[3 * i + 2] = targets[i]!.offset * elementBytes;
+    });
+    const outcomes = await decodeMany(path, this.#selecting!.size, runs.from, runs.to, numbers);
+    return outcomes === "missing" ? targets.map((): FileDecodeOutcome => "missing") : outcomes;
   }
 
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */

@@ -170,6 +170,20 @@ export interface BytesToBytesCodec extends CodecBase {
     from: RunLayout,
     to: StridedRuns,
   ): Promise<FileDecodeOutcome>;
+  /**
+   * decodeFileSelectedInto for several slices of the file at `path` (a shard's inner chunks),
+   * all of the same `size` and selection `from`, in one job: slice i is bytes `slices[3i]` to
+   * `slices[3i] + slices[3i + 1]` of the file, and its selection lands in the runs `to`
+   * describes, moved to start at byte `slices[3i + 2]` of `to.bytes`. Each slice's outcome, or
+   * "missing" when there is no such file. Errors as decodeFileSelectedInto's.
+   */
+  decodeFileSelectedManyInto?(
+    path: string,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+    slices: Float64Array,
+  ): Promise<readonly ("decoded" | "unsupported")[] | "missing">;
   /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
   encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
   /**

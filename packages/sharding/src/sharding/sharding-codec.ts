@@ -237,21 +237,50 @@ export class ShardingCodec implements ArrayToBytesCodec {
       projection.dims.map((p) => ({ start: p.chunkStart, step: p.step, count: p.count }));
     const file = source.file;
     if (file !== undefined && this.inner.decodesFiles) {
-      // Each read and decoded by one job from the shard's file: no bytes in JavaScript, so
-      // nothing to bound but the pool's queue. Those the job cannot decode are read below.
+      // Read and decoded by jobs from the shard's file: no bytes in JavaScript, so nothing to
+      // bound but the pool's queue. Those the jobs cannot decode are read below.
       const unsupported: typeof stored = [];
-      await runLimited(stored, INNER_FILE_JOBS_IN_FLIGHT, async (w) => {
-        const [offset, length] = w.entry!;
-        const into = targetOf(w.projection);
-        const whole = wholeChunkView(w.projection, this.chunkShape, spec.shape, into);
-        const slice = { path: file, offset, length };
-        const read = await (whole === undefined
-          ? this.inner.decodeFileInto(slice, into, partOf(w.projection))
-          : this.inner.decodeFileInto(slice, whole));
-        if (read === "missing")
-          throw new CorruptChunkError("the shard vanished while being read", { key: source.key });
-        if (read === "unsupported") unsupported.push(w);
-      });
+      const vanished = () =>
+        new CorruptChunkError("the shard vanished while being read", { key: source.key });
+      // Inner chunks wanted whole go in batches, one job each (the calling thread's work per
+      // inner chunk is then a few numbers); the others one job each.
+      const whole: { w: (typeof stored)[number]; view: StridedView }[] = [];
+      const partial: typeof stored = [];
+      for (const w of stored) {
+        const view = this.inner.decodesFileBatches
+          ? wholeChunkView(w.projection, this.chunkShape, spec.shape, targetOf(w.projection))
+          : undefined;
+        if (view === undefined) partial.push(w);
+        else whole.push({ w, view });
+      }
+      const perJob = Math.min(MAX_SLICES_PER_JOB, Math.ceil(whole.length / JOBS_PER_BATCHED_READ));
+      const batches = Array.from({ length: Math.ceil(whole.length / perJob) }, (_, i) =>
+        whole.slice(i * perJob, (i + 1) * perJob),
+      );
+      await Promise.all([
+        runLimited(batches, INNER_FILE_JOBS_IN_FLIGHT, async (batch) => {
+          const outcomes = await this.inner.decodeFileManyInto(
+            file,
+            batch.map(({ w }) => w.entry!),
+            batch.map(({ view }) => view),
+          );
+          for (const [i, outcome] of outcomes.entries()) {
+            if (outcome === "missing") throw vanished();
+            if (outcome === "unsupported") unsupported.push(batch[i]!.w);
+          }
+        }),
+        runLimited(partial, INNER_FILE_JOBS_IN_FLIGHT, async (w) => {
+          const [offset, length] = w.entry!;
+          const into = targetOf(w.projection);
+          const whole = wholeChunkView(w.projection, this.chunkShape, spec.shape, into);
+          const slice = { path: file, offset, length };
+          const read = await (whole === undefined
+            ? this.inner.decodeFileInto(slice, into, partOf(w.projection))
+            : this.inner.decodeFileInto(slice, whole));
+          if (read === "missing") throw vanished();
+          if (read === "unsupported") unsupported.push(w);
+        }),
+      ]);
       stored = unsupported;
     }
     // The rest fetched in runs of adjacent byte ranges.
@@ -423,6 +452,12 @@ export class ShardingCodec implements ArrayToBytesCodec {
 const MAX_RUN_BYTES = 1 << 20;
 /** Inner chunks read and decoded from the shard's file at once (libuv's pool has 4 threads). */
 const INNER_FILE_JOBS_IN_FLIGHT = 8;
+/**
+ * Whole inner chunks of a shard go to this many jobs (so one shard's read uses every thread of
+ * libuv's pool), of at most MAX_SLICES_PER_JOB each (so the last jobs to finish are short).
+ */
+const JOBS_PER_BATCHED_READ = 4;
+const MAX_SLICES_PER_JOB = 64;
 const MAX_RUNS_IN_FLIGHT = 4;
 
 /** How many of `runs` to fetch at once: as many of the largest as fit in MAX_RUN_BYTES. */

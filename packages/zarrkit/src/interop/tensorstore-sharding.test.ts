@@ -14,7 +14,7 @@ import {
 } from "../index.js";
 
 // Sharded arrays between zarrkit and tensorstore, both ways: index at start and end, index
-// codecs with and without crc32c, inner chains of bytes/transpose/gzip/zstd/crc32c, nested
+// codecs with and without crc32c, inner chains of bytes/transpose/gzip/zstd/crc32c/blosc, nested
 // sharding, ragged edges, missing shards and missing inner chunks.
 const ts = pythonWith("tensorstore", tensorstorePython());
 const dir = mkdtempSync(join(tmpdir(), "zarrkit-ts-shard-"));
@@ -30,6 +30,7 @@ const INNER: Record<string, JsonObject[]> = {
     { name: "bytes", configuration: { endian: "big" } },
   ],
   gzip: [bytesLE, { name: "gzip", configuration: { level: 4 } }],
+  zstd: [bytesLE, { name: "zstd", configuration: { level: 3, checksum: true } }],
   "zstd+crc32c": [
     bytesLE,
     { name: "zstd", configuration: { level: 2, checksum: false } },

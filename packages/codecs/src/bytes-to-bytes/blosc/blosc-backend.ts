@@ -1,5 +1,9 @@
 import type { ByteRuns, Runs } from "../byte-runs.js";
-import type { FileSelectedDecode, SelectedDecode } from "../native-file-source.js";
+import type {
+  FileSelectedDecode,
+  FileSelectedManyDecode,
+  SelectedDecode,
+} from "../native-file-source.js";
 import { type CBloscCompressOptions, loadCBlosc } from "./cblosc.js";
 
 /**
@@ -27,6 +31,8 @@ export interface BloscBackend {
    * frame, which the caller decodes another way).
    */
   decompressFileSelected?: FileSelectedDecode;
+  /** decompressFileSelected of several frames of one file in one job. */
+  decompressFileSelectedMany?: FileSelectedManyDecode;
   /** compress of the concatenation of `runs`, gathered off the calling thread. */
   compressRuns?(runs: Runs, options: CBloscCompressOptions): Promise<Uint8Array>;
   /** Bytes `offset` to `offset + length` of the content (c-blosc's getitem for whole items). */

@@ -50,6 +50,7 @@ export class BloscCodec implements BytesToBytesCodec {
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeSelectedInto?: BytesToBytesCodec["decodeSelectedInto"];
   readonly decodeFileSelectedInto?: BytesToBytesCodec["decodeFileSelectedInto"];
+  readonly decodeFileSelectedManyInto?: BytesToBytesCodec["decodeFileSelectedManyInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -100,6 +101,12 @@ export class BloscCodec implements BytesToBytesCodec {
     if (decompressFileSelected !== undefined)
       this.decodeFileSelectedInto = (file, size, from, to) =>
         decompressFileSelected.call(backend, file, size, from, to, (err) => this.#corrupt(err));
+    const { decompressFileSelectedMany } = backend;
+    if (decompressFileSelectedMany !== undefined)
+      this.decodeFileSelectedManyInto = (path, size, from, to, slices) =>
+        decompressFileSelectedMany.call(backend, path, size, from, to, slices, (err) =>
+          this.#corrupt(err),
+        );
     if (compressRuns !== undefined) {
       this.encodeRuns = async (runs) => compressRuns.call(backend, runs, this.#compressOptions());
       this.encodeStrided = this.encodeRuns;

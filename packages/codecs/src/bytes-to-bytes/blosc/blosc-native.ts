@@ -1,6 +1,6 @@
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
 import { byteLength } from "../byte-runs.js";
-import { nativeSelected } from "../native-file-source.js";
+import { nativeSelected, nativeSelectedMany } from "../native-file-source.js";
 import type { BloscBackend } from "./blosc-backend.js";
 import { type CBloscCompressOptions, frameContentSize } from "./cblosc.js";
 
@@ -31,6 +31,7 @@ export function nativeBlosc(native: NativeCodecs): BloscBackend {
     decompressIntoRuns: decompressInto,
     decompressSelected: selected.inMemory,
     decompressFileSelected: selected.fromFile,
+    decompressFileSelectedMany: nativeSelectedMany(native, "blosc"),
     async decompressRange(frame, offset, length) {
       const nbytes = frameContentSize(frame);
       if (offset + length > nbytes)

@@ -1,4 +1,4 @@
-import type { FileDecodeOutcome, FileSlice, RunLayout } from "@zarrkit/core";
+import type { FileDecodeOutcome, FileSlice, RunLayout, StridedRuns } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
 
 /** gzip (RFC 1952) or zlib (RFC 1950) framing around DEFLATE. */
@@ -51,6 +51,16 @@ export interface DeflateBackend {
     from: RunLayout,
     to: ByteRuns,
   ): Promise<FileDecodeOutcome>;
+  /** decodeFileSelected of several streams of one file in one job. */
+  decodeFileSelectedMany?(
+    format: ZlibFormat,
+    codec: string,
+    path: string,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+    slices: Float64Array,
+  ): Promise<readonly ("decoded" | "unsupported")[] | "missing">;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(format: ZlibFormat, runs: Runs, level: number): Promise<Uint8Array>;
 }

@@ -38,6 +38,7 @@ export class DeflateCodec implements BytesToBytesCodec {
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeSelectedInto?: BytesToBytesCodec["decodeSelectedInto"];
   readonly decodeFileSelectedInto?: BytesToBytesCodec["decodeFileSelectedInto"];
+  readonly decodeFileSelectedManyInto?: BytesToBytesCodec["decodeFileSelectedManyInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -60,6 +61,10 @@ export class DeflateCodec implements BytesToBytesCodec {
     if (decodeFileSelected !== undefined)
       this.decodeFileSelectedInto = (file, size, from, to) =>
         decodeFileSelected.call(backend, format, name, file, size, from, to);
+    const { decodeFileSelectedMany } = backend;
+    if (decodeFileSelectedMany !== undefined)
+      this.decodeFileSelectedManyInto = (path, size, from, to, slices) =>
+        decodeFileSelectedMany.call(backend, format, name, path, size, from, to, slices);
     if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, format, runs, level);
       this.encodeStrided = this.encodeRuns;

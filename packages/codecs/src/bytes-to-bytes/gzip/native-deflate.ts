@@ -1,7 +1,7 @@
 import { CorruptChunkError } from "@zarrkit/core";
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
 import { byteLength, copySelected, scatter } from "../byte-runs.js";
-import { decodeFromFile } from "../native-file-source.js";
+import { decodeFromFile, nativeSelectedMany } from "../native-file-source.js";
 import type { DeflateBackend, ZlibFormat } from "./deflate-backend.js";
 
 const ZLIB_FRAMING = { gzip: 0, zlib: 1 } as const satisfies Record<ZlibFormat, 0 | 1>;
@@ -90,6 +90,10 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
         byteLength(to),
         () => native.inflateSelected(file, size, from, to, ZLIB_FRAMING[format]),
         (err) => corrupt(codec, err),
+      ),
+    decodeFileSelectedMany: (format, codec, path, size, from, to, slices) =>
+      nativeSelectedMany(native, format)(path, size, from, to, slices, (err) =>
+        corrupt(codec, err),
       ),
   };
 }

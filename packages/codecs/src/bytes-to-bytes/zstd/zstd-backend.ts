@@ -1,5 +1,9 @@
 import type { ByteRuns, Runs } from "../byte-runs.js";
-import type { FileSelectedDecode, SelectedDecode } from "../native-file-source.js";
+import type {
+  FileSelectedDecode,
+  FileSelectedManyDecode,
+  SelectedDecode,
+} from "../native-file-source.js";
 
 type NumcodecsZstd = typeof import("numcodecs/zstd")["default"];
 type XxHash = Awaited<ReturnType<typeof import("xxhash-wasm")["default"]>>;
@@ -28,6 +32,8 @@ export interface ZstdBackend {
   decodeSelected?: SelectedDecode;
   /** decodeSelected of a frame the same job reads from a file (errors left to the caller). */
   decodeFileSelected?: FileSelectedDecode;
+  /** decodeFileSelected of several frames of one file in one job. */
+  decodeFileSelectedMany?: FileSelectedManyDecode;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(runs: Runs, level: number, checksum: boolean): Promise<Uint8Array>;
 }

@@ -27,6 +27,7 @@ export class ZstdCodec implements BytesToBytesCodec {
   readonly decodeIntoStrided?: (bytes: Uint8Array, runs: Runs) => Promise<void>;
   readonly decodeSelectedInto?: BytesToBytesCodec["decodeSelectedInto"];
   readonly decodeFileSelectedInto?: BytesToBytesCodec["decodeFileSelectedInto"];
+  readonly decodeFileSelectedManyInto?: BytesToBytesCodec["decodeFileSelectedManyInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
 
@@ -57,6 +58,12 @@ export class ZstdCodec implements BytesToBytesCodec {
     if (decodeFileSelected !== undefined)
       this.decodeFileSelectedInto = (file, size, from, to) =>
         decodeFileSelected.call(backend, file, size, from, to, (err) => this.#corrupt(err));
+    const { decodeFileSelectedMany } = backend;
+    if (decodeFileSelectedMany !== undefined)
+      this.decodeFileSelectedManyInto = (path, size, from, to, slices) =>
+        decodeFileSelectedMany.call(backend, path, size, from, to, slices, (err) =>
+          this.#corrupt(err),
+        );
     if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, runs, level, checksum);
       this.encodeStrided = this.encodeRuns;

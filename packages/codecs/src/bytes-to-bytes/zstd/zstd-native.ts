@@ -1,6 +1,6 @@
 import type { ByteRuns, NativeCodecs } from "@zarrkit/native";
 import { byteLength } from "../byte-runs.js";
-import { nativeSelected } from "../native-file-source.js";
+import { nativeSelected, nativeSelectedMany } from "../native-file-source.js";
 import { wasmZstd, type ZstdBackend } from "./zstd-backend.js";
 
 /** Largest frame decoded straight into a buffer of its declared size. */
@@ -40,5 +40,6 @@ export function nativeZstd(native: NativeCodecs): ZstdBackend {
     decodeIntoRuns: decodeInto,
     decodeSelected: selected.inMemory,
     decodeFileSelected: selected.fromFile,
+    decodeFileSelectedMany: nativeSelectedMany(native, "zstd"),
   };
 }
