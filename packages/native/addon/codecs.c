@@ -139,6 +139,8 @@ typedef struct {
   int64_t* results;
 } job;
 
+static size_t compress_bound(operation op, int zlib, size_t length);
+
 /* Reads part of a job's source from its file (see open_source); true for a source in memory. */
 static bool read_range(job* j, size_t from, size_t to);
 
@@ -584,6 +586,61 @@ static void run(job* j) {
 /* Gathers the source runs, runs the job, scatters into the target runs (on a pool thread). */
 static void run_job(job* j);
 
+/* A source given as runs, gathered into the workspace's scratch (which becomes the source). */
+static bool gather_source(job* j) {
+  if (j->source_runs == NULL) return true;
+  uint8_t* at = reserve(&j->ws->gather, j->source_length);
+  if (at == NULL) {
+    snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->source_length);
+    return false;
+  }
+  j->source = at;
+  for (size_t i = 0; i < j->source_run_count; i++) {
+    memcpy(at, j->source_runs[i].iov_base, j->source_runs[i].iov_len);
+    at += j->source_runs[i].iov_len;
+  }
+  return true;
+}
+
+/* `runs` moved by `delta` bytes into `into` (the runs of another chunk laid out alike). */
+static void shift_runs(const struct iovec* runs, size_t count, int64_t delta, struct iovec* into) {
+  for (size_t r = 0; r < count; r++) {
+    into[r].iov_base = (uint8_t*)runs[r].iov_base + (intptr_t)delta;
+    into[r].iov_len = runs[r].iov_len;
+  }
+}
+
+/*
+ * The *CompressMany encoders: each chunk (the source runs moved to its offset) gathered and
+ * encoded, the frames one after another in one block; `results` their sizes.
+ */
+static void run_encode_many(job* j) {
+  size_t bound = 1;
+  for (size_t i = 0; i < j->slice_count; i++)
+    bound += compress_bound(j->op, j->flag, j->source_length);
+  j->target_capacity = bound;
+  uint8_t* out = take_block(&j->target_capacity);
+  if (out == NULL) {
+    snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", bound);
+    return;
+  }
+  struct iovec* parsed = j->source_runs;
+  size_t at = 0;
+  for (size_t i = 0; i < j->slice_count && j->error[0] == '\0'; i++) {
+    shift_runs(parsed, j->source_run_count, j->slices[i] - j->target_offset, j->shifted);
+    j->source_runs = j->shifted;
+    j->target = out + at;
+    j->target_length = compress_bound(j->op, j->flag, j->source_length);
+    if (gather_source(j)) run(j);
+    j->results[i] = j->written;
+    at += (size_t)j->written;
+  }
+  j->source_runs = parsed;
+  j->target = out;
+  j->written = (int64_t)at;
+  release(&j->ws->gather);
+}
+
 /* Selections read what they decode as they go (zstd: up to where decoding stops; blosc: the
    blocks that hold them); everything else reads its whole slice first. */
 static bool piecewise(const job* j) {
@@ -602,11 +659,8 @@ static void run_slices(job* j) {
     j->file_offset = j->slices[3 * i];
     j->file_length = j->slices[3 * i + 1];
     /* Checked against the target's buffer when the call was made. */
-    intptr_t delta = (intptr_t)(j->slices[3 * i + 2] - j->target_offset);
-    for (size_t r = 0; r < j->target_run_count; r++) {
-      j->shifted[r].iov_base = (uint8_t*)j->target_runs[r].iov_base + delta;
-      j->shifted[r].iov_len = j->target_runs[r].iov_len;
-    }
+    shift_runs(j->target_runs, j->target_run_count, j->slices[3 * i + 2] - j->target_offset,
+               j->shifted);
     struct iovec* parsed = j->target_runs;
     j->target_runs = j->shifted;
     j->written = 0;
@@ -633,7 +687,9 @@ static void execute(napi_env env, void* data) {
     snprintf(j->error, sizeof j->error, "out of memory for a workspace");
     return;
   }
-  if (j->slices != NULL) {
+  if (j->slices != NULL && j->path == NULL) {
+    run_encode_many(j);
+  } else if (j->slices != NULL) {
     run_slices(j);
   } else if (j->path != NULL) {
     if (open_source(j) && (piecewise(j) || read_range(j, 0, j->source_length))) run_job(j);
@@ -648,18 +704,7 @@ static void execute(napi_env env, void* data) {
 
 /* The job itself, its source in memory (or read piece by piece through read_range). */
 static void run_job(job* j) {
-  if (j->source_runs != NULL) {
-    uint8_t* at = reserve(&j->ws->gather, j->source_length);
-    if (at == NULL) {
-      snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->source_length);
-      return;
-    }
-    j->source = at;
-    for (size_t i = 0; i < j->source_run_count; i++) {
-      memcpy(at, j->source_runs[i].iov_base, j->source_runs[i].iov_len);
-      at += j->source_runs[i].iov_len;
-    }
-  }
+  if (!gather_source(j)) return;
   if (j->op == COPY_SELECTED) {
     /* Stored as it is used: only the bytes from the selection's first to its last are read
        (from a file), and its runs copied from them. */
@@ -776,6 +821,18 @@ static void complete(napi_env env, napi_status status, void* data) {
       memcpy(copy, j->target, size);
     }
     napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
+    if (j->slices != NULL) {
+      /* [the frames one after another, their sizes] */
+      napi_value frames = result, sizes, number;
+      napi_create_array_with_length(env, j->slice_count, &sizes);
+      for (size_t i = 0; i < j->slice_count; i++) {
+        napi_create_int64(env, j->results[i], &number);
+        napi_set_element(env, sizes, (uint32_t)i, number);
+      }
+      napi_create_array_with_length(env, 2, &result);
+      napi_set_element(env, result, 0, frames);
+      napi_set_element(env, result, 1, sizes);
+    }
     napi_resolve_deferred(env, j->deferred, result);
   } else if (j->slices != NULL) {
     napi_value written;
@@ -1015,6 +1072,77 @@ static napi_value js_copy_selected(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * Runs described by strides ({bytes, offset, runBytes, shape, strides}, called `name`) that a
+ * job moves to other offsets, given as a Float64Array of `stride` numbers per item (`numbers`;
+ * the offset the runs move to is the one at `at`, the rest whole numbers for the job): the
+ * runs as iovecs, the numbers into `j->slices` (with `j->results` and `j->shifted` made for
+ * them) and `j->target_offset` the offset the runs were given at. Each moved offset is checked
+ * to keep the runs inside `bytes`. 0 with an error pending otherwise.
+ */
+static int movable_runs(napi_env env, napi_value value, const char* name, napi_value numbers,
+                        size_t stride, size_t at, job* j, struct iovec** runs, size_t* count,
+                        size_t* total, napi_value* bytes) {
+  char message[120];
+  snprintf(message, sizeof message,
+           "%s must be {bytes, offset, runBytes, shape, strides} inside bytes", name);
+  uint8_t* base = NULL;
+  size_t base_length = 0, start = 0, end = 0;
+  bool is_typed = false;
+  if (napi_get_named_property(env, value, "bytes", bytes) != napi_ok ||
+      napi_is_typedarray(env, *bytes, &is_typed) != napi_ok || !is_typed) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  char field[24];
+  snprintf(field, sizeof field, "%s.bytes", name);
+  if (!byte_view(env, *bytes, field, &base, &base_length) ||
+      !strided_layout(env, value, message, base, base_length, runs, count, total, &start, &end))
+    return 0;
+  if (!int64_property(env, value, "offset", &j->target_offset)) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = NULL;
+  is_typed = false;
+  if (napi_is_typedarray(env, numbers, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, numbers, &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_float64_array || length % stride != 0) {
+    snprintf(message, sizeof message, "a Float64Array of %zu numbers per item is expected",
+             stride);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  j->slice_count = length / stride;
+  j->slices = malloc((length > 0 ? length : 1) * sizeof(int64_t));
+  j->results = calloc(j->slice_count > 0 ? j->slice_count : 1, sizeof(int64_t));
+  j->shifted = calloc(*count > 0 ? *count : 1, sizeof(struct iovec));
+  if (j->slices == NULL || j->results == NULL || j->shifted == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  for (size_t i = 0; i < length; i++) {
+    double number = ((const double*)data)[i];
+    int ok = number >= 0 && number <= 9007199254740991.0 && number == (double)(int64_t)number;
+    if (ok) j->slices[i] = (int64_t)number;
+    /* The runs reach from `start` to `end` of the buffer as given; moved, they must stay in. */
+    if (ok && i % stride == at && *total > 0) {
+      int64_t delta = j->slices[i] - j->target_offset;
+      ok = (int64_t)start + delta >= 0 && (int64_t)end + delta <= (int64_t)base_length;
+    }
+    if (!ok) {
+      snprintf(message, sizeof message,
+               "item %zu: numbers must be whole, and the runs moved inside %s.bytes",
+               i / stride, name);
+      napi_throw_range_error(env, NULL, message);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/*
  * decodeFileSelectedMany(codec, path, size, from, to, slices): Promise<written per slice, or -1>
  * Several slices of one file, each decoded as a `*Selected` decoder decodes a file slice (the
  * same `size` and `from` for all), in one job: slices is a Float64Array of (offset, length,
@@ -1055,27 +1183,15 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
   j->flag = zlib;
   j->select_size = (size_t)size;
   j->path = string_arg(env, args[1], "path");
-  size_t selected = 0, start = 0, end = 0, base_length = 0;
+  size_t selected = 0;
   napi_value bytes;
-  uint8_t* base = NULL;
-  const char* to_message = "to must be {bytes, offset, runBytes, shape, strides} inside bytes";
   int ok = j->path != NULL &&
            strided_layout(env, args[3],
                           "from must be {offset, runBytes, shape, strides} inside size bytes",
                           NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
-                          &j->select_start, &j->select_end);
-  if (ok) {
-    ok = napi_get_named_property(env, args[4], "bytes", &bytes) == napi_ok;
-    if (ok) {
-      bool is_typed = false;
-      napi_is_typedarray(env, bytes, &is_typed);
-      ok = is_typed && byte_view(env, bytes, "to.bytes", &base, &base_length);
-    }
-    if (!ok) napi_throw_type_error(env, NULL, to_message);
-  }
-  ok = ok && strided_layout(env, args[4], to_message, base, base_length, &j->target_runs,
-                            &j->target_run_count, &j->target_length, &start, &end) &&
-       int64_property(env, args[4], "offset", &j->target_offset);
+                          &j->select_start, &j->select_end) &&
+           movable_runs(env, args[4], "to", args[5], 3, 2, j, &j->target_runs,
+                        &j->target_run_count, &j->target_length, &bytes);
   if (ok && selected != j->target_length) {
     char message[120];
     snprintf(message, sizeof message, "from selects %zu bytes, to holds %zu", selected,
@@ -1083,51 +1199,85 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
     napi_throw_range_error(env, NULL, message);
     ok = 0;
   }
-  /* The slices: whole numbers, files' bounds checked when read, targets' now (the runs as
-     parsed reach from `start` to `end` of the buffer; moved, they must stay inside it). */
-  bool is_typed = false;
-  napi_typedarray_type type;
-  size_t count = 0;
-  void* numbers = NULL;
-  if (ok && (napi_is_typedarray(env, args[5], &is_typed) != napi_ok || !is_typed ||
-             napi_get_typedarray_info(env, args[5], &type, &count, &numbers, NULL, NULL) !=
-                 napi_ok ||
-             type != napi_float64_array || count % 3 != 0)) {
-    napi_throw_type_error(env, NULL, "slices must be a Float64Array of (offset, length, target offset) triples");
-    ok = 0;
-  }
-  if (ok) {
-    j->slice_count = count / 3;
-    j->slices = malloc((count > 0 ? count : 1) * sizeof(int64_t));
-    j->results = calloc(j->slice_count > 0 ? j->slice_count : 1, sizeof(int64_t));
-    j->shifted = calloc(j->target_run_count > 0 ? j->target_run_count : 1, sizeof(struct iovec));
-    if (j->slices == NULL || j->results == NULL || j->shifted == NULL) {
-      napi_throw_error(env, NULL, "out of memory");
-      ok = 0;
-    }
-  }
-  for (size_t i = 0; ok && i < count; i++) {
-    double number = ((const double*)numbers)[i];
-    ok = number >= 0 && number <= 9007199254740991.0 && number == (double)(int64_t)number;
-    if (ok) j->slices[i] = (int64_t)number;
-    if (ok && i % 3 == 2) {
-      int64_t delta = j->slices[i] - j->target_offset;
-      ok = j->target_length == 0 ||
-           ((int64_t)start + delta >= 0 && (int64_t)end + delta <= (int64_t)base_length);
-    }
-    if (!ok) {
-      char message[120];
-      snprintf(message, sizeof message,
-               "slice %zu: offsets must be whole numbers, and its target inside to.bytes", i / 3);
-      napi_throw_range_error(env, NULL, message);
-    }
-  }
   if (!ok) {
     free_job(j);
     return NULL;
   }
   napi_value buffers[2] = {args[4], bytes};
   return queue(env, j, buffers);
+}
+
+/*
+ * An encoder of many chunks laid out alike: (source, offsets, integers...). `source` is
+ * {bytes, offset, runBytes, shape, strides}, one chunk's runs; `offsets` a Float64Array of
+ * where the others' begin (the runs moved there). Resolves with [the frames one after another,
+ * their sizes].
+ */
+static job* many_job(napi_env env, napi_callback_info info, operation op, size_t count,
+                     const char* const* names, int* values, napi_value* bytes) {
+  size_t argc = 8;
+  napi_value args[8];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  if (argc < 2 + count) {
+    napi_throw_type_error(env, NULL, "too few arguments");
+    return NULL;
+  }
+  job* j = alloc_job(env, op);
+  if (j == NULL) return NULL;
+  int ok = movable_runs(env, args[0], "source", args[1], 1, 0, j, &j->source_runs,
+                        &j->source_run_count, &j->source_length, bytes);
+  for (size_t i = 0; ok && i < count; i++) ok = int_arg(env, args[2 + i], names[i], &values[i]);
+  if (!ok) {
+    free_job(j);
+    return NULL;
+  }
+  return j;
+}
+
+/* zstdCompressMany(source, offsets, level, checksum 0|1): Promise<[frames, sizes]> */
+static napi_value js_zstd_compress_many(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"level", "checksum"};
+  int values[2];
+  napi_value bytes;
+  job* j = many_job(env, info, ZSTD_ENCODE, 2, names, values, &bytes);
+  if (j == NULL) return NULL;
+  j->level = values[0];
+  j->flag = values[1];
+  return queue(env, j, &bytes);
+}
+
+/* deflateMany(source, offsets, level, zlib 0|1): Promise<[streams, sizes]> */
+static napi_value js_deflate_many(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"level", "zlib"};
+  int values[2];
+  napi_value bytes;
+  job* j = many_job(env, info, DEFLATE_ENCODE, 2, names, values, &bytes);
+  if (j == NULL) return NULL;
+  j->level = values[0];
+  j->flag = values[1];
+  return queue(env, j, &bytes);
+}
+
+/* bloscCompressMany(source, offsets, clevel, shuffle, typesize, blocksize, compressor) */
+static napi_value js_blosc_compress_many(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"clevel", "shuffle", "typesize", "blocksize"};
+  int values[4];
+  napi_value bytes, args[7];
+  size_t argc = 7, length = 0;
+  job* j = many_job(env, info, BLOSC_ENCODE, 4, names, values, &bytes);
+  if (j == NULL) return NULL;
+  j->level = values[0];
+  j->shuffle = values[1];
+  j->typesize = values[2];
+  j->blocksize = values[3];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  if (argc < 7 || napi_get_value_string_utf8(env, args[6], j->compressor, sizeof j->compressor,
+                                             &length) != napi_ok) {
+    free_job(j);
+    napi_throw_type_error(env, NULL, "compressor must be a string");
+    return NULL;
+  }
+  return queue(env, j, &bytes);
 }
 
 /* An encoder taking (source, level, flag): zstd's checksum, deflate's zlib framing. */
@@ -1248,6 +1398,10 @@ void define_codecs(napi_env env, napi_value exports) {
       {"copySelected", NULL, js_copy_selected, NULL, NULL, NULL, napi_enumerable, NULL},
       {"decodeFileSelectedMany", NULL, js_decode_file_selected_many, NULL, NULL, NULL,
        napi_enumerable, NULL},
+      {"zstdCompressMany", NULL, js_zstd_compress_many, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bloscCompressMany", NULL, js_blosc_compress_many, NULL, NULL, NULL, napi_enumerable,
+       NULL},
+      {"deflateMany", NULL, js_deflate_many, NULL, NULL, NULL, napi_enumerable, NULL},
       {"zstdCompress", NULL, js_zstd_compress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"inflate", NULL, js_deflate_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"deflate", NULL, js_deflate_compress, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -157,6 +157,35 @@ export interface NativeCodecs {
     to: StridedRuns,
     slices: Float64Array,
   ): Promise<number[] | number>;
+  /**
+   * zstdCompress of many chunks laid out alike in one job: `source` describes one chunk's runs,
+   * `offsets` where each chunk's begin (the runs moved there, each checked to stay inside
+   * `source.bytes`). Resolves with the frames one after another, in memory the addon allocated
+   * (see `release`), and their sizes: a shard's inner chunks, encoded with one call.
+   */
+  zstdCompressMany(
+    source: StridedRuns,
+    offsets: Float64Array,
+    level: number,
+    checksum: 0 | 1,
+  ): Promise<[frames: Uint8Array, sizes: number[]]>;
+  /** bloscCompress of many chunks, as zstdCompressMany. */
+  bloscCompressMany(
+    source: StridedRuns,
+    offsets: Float64Array,
+    clevel: number,
+    shuffle: number,
+    typesize: number,
+    blocksize: number,
+    compressor: string,
+  ): Promise<[frames: Uint8Array, sizes: number[]]>;
+  /** deflate of many chunks, as zstdCompressMany. */
+  deflateMany(
+    source: StridedRuns,
+    offsets: Float64Array,
+    level: number,
+    zlib: 0 | 1,
+  ): Promise<[streams: Uint8Array, sizes: number[]]>;
   /** `source` as one gzip member or zlib stream at libdeflate `level` 0..12. */
   deflate(source: ByteRuns, level: number, zlib: 0 | 1): Promise<Uint8Array>;
   /**
@@ -243,6 +272,9 @@ const FUNCTIONS = [
   "inflateSelected",
   "copySelected",
   "decodeFileSelectedMany",
+  "zstdCompressMany",
+  "bloscCompressMany",
+  "deflateMany",
   "deflate",
   "release",
   "crc32c",

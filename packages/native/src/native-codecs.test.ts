@@ -441,7 +441,7 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       () =>
         Reflect.apply(native.decodeFileSelectedMany, native, args);
     expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9, 24 * 96]))).toThrow(
-      /slice 0: .*inside to.bytes/,
+      /item 0: .*inside to.bytes/,
     );
     expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9.5, 0]))).toThrow(RangeError);
     expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9]))).toThrow(TypeError);
@@ -450,6 +450,67 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       /from selects 384 bytes, to holds 372/,
     );
     await rm(dir, { recursive: true });
+  });
+
+  it("zstdCompressMany, bloscCompressMany, deflateMany: chunks laid out alike, one call", async () => {
+    // A 32x48 float32 array (192-byte rows), 3 bytes into a buffer: six 16x16 tiles.
+    const backing = Uint8Array.from({ length: 3 + 32 * 192 }, (_, i) => (i * 29 + (i >> 7)) % 251);
+    const tileBytes = (t: number) => {
+      const out = new Uint8Array(16 * 64);
+      for (let r = 0; r < 16; r++) {
+        const at = 3 + (Math.floor(t / 3) * 16 + r) * 192 + (t % 3) * 64;
+        out.set(backing.subarray(at, at + 64), r * 64);
+      }
+      return out;
+    };
+    const source = { bytes: backing, offset: 3, runBytes: 64, shape: [16], strides: [192] };
+    // Tiles 5, 0 and 4, in that order.
+    const offsets = Float64Array.from(
+      [5, 0, 4],
+      (t) => 3 + Math.floor(t / 3) * 16 * 192 + (t % 3) * 64,
+    );
+    const decodeEach = async (
+      [frames, sizes]: [Uint8Array, number[]],
+      decode: (frame: Uint8Array, out: Uint8Array) => Promise<number>,
+    ) => {
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(frames.length);
+      let at = 0;
+      for (const [k, t] of [5, 0, 4].entries()) {
+        const out = new Uint8Array(16 * 64);
+        expect(await decode(frames.subarray(at, at + sizes[k]!), out)).toBe(out.length);
+        expect(same(out, tileBytes(t))).toBe(true);
+        at += sizes[k]!;
+      }
+    };
+    await decodeEach(await native.zstdCompressMany(source, offsets, 3, 1), (f, out) =>
+      native.zstdDecompress(f, out),
+    );
+    await decodeEach(await native.bloscCompressMany(source, offsets, 5, 1, 4, 0, "lz4"), (f, out) =>
+      native.bloscDecompress(f, out),
+    );
+    for (const zlib of [0, 1] as const)
+      await decodeEach(await native.deflateMany(source, offsets, 6, zlib), (f, out) =>
+        native.inflate(f, out, zlib),
+      );
+    // The frames are one block of the addon's memory: released at once, like encoders' output.
+    const [frames, sizes] = await native.zstdCompressMany(source, new Float64Array(0), 3, 0);
+    expect([frames.length, sizes]).toEqual([0, []]);
+    const [more] = await native.zstdCompressMany(source, offsets, 1, 0);
+    expect(native.release(more)).toBe(true);
+    // Checked at the call: offsets moving the runs out of the buffer, or not whole; and a
+    // library's complaint rejects.
+    const call =
+      (...args: unknown[]) =>
+      () =>
+        Reflect.apply(native.zstdCompressMany, native, args);
+    expect(call(source, Float64Array.from([3 + 16 * 192 + 129]), 3, 0)).toThrow(
+      /item 0: .*inside source.bytes/,
+    );
+    expect(call(source, Float64Array.from([0.5]), 3, 0)).toThrow(RangeError);
+    expect(call(backing, offsets, 3, 0)).toThrow(TypeError);
+    await expect(native.bloscCompressMany(source, offsets, 5, 1, 4, 0, "snappy")).rejects.toThrow(
+      /snappy/,
+    );
   });
 
   it("blosc: frames with the header c-blosc documents; ranges through getitem", async () => {

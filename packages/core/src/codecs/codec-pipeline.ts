@@ -201,6 +201,37 @@ export class CodecPipeline {
       : innermost.encodeStrided !== undefined || innermost.encodeRuns !== undefined;
   }
 
+  /** Whether encodeMany can encode chunks together (else it answers undefined). */
+  get encodesBatches(): boolean {
+    return (
+      this.arrayToArray.length === 0 &&
+      this.bytesToBytes.length === 1 &&
+      this.bytesToBytes[0]!.encodeStridedMany !== undefined
+    );
+  }
+
+  /**
+   * Encodes `chunks` (views of one array with the same strides, e.g. a shard's inner chunks)
+   * in one job: their encodings one after another, and the size of each. undefined when the
+   * chain cannot (see encodesBatches) or the chunks are not laid out alike: encode each.
+   */
+  async encodeMany(
+    chunks: readonly NDArray[],
+  ): Promise<readonly [encoded: Uint8Array, sizes: readonly number[]] | undefined> {
+    const encodeMany = this.bytesToBytes[0]?.encodeStridedMany;
+    const [first] = chunks;
+    if (!this.encodesBatches || encodeMany === undefined || first === undefined) return undefined;
+    const { data, stride } = first;
+    if (chunks.some((c) => c.data !== data || c.stride.some((s, d) => s !== stride[d])))
+      return undefined;
+    const runs = this.#layoutRuns(first, "write", true);
+    if (runs === undefined || !ArrayBuffer.isView(data)) return undefined;
+    // Chunks differ only in where they start (as in decodeFileManyInto).
+    const elementBytes = this.#specs[0]!.dataType.lanes * data.BYTES_PER_ELEMENT;
+    const offsets = Float64Array.from(chunks, (c) => c.offset * elementBytes);
+    return encodeMany.call(this.bytesToBytes[0], runs, offsets);
+  }
+
   /**
    * The encoded chunk as parts to concatenate, where the array->bytes codec makes them and no
    * stage follows it (sharding); else encode's result as the one part.
@@ -216,7 +247,7 @@ export class CodecPipeline {
     const innermost = this.bytesToBytes[0];
     if (innermost !== undefined && (innermost.encodeStrided ?? innermost.encodeRuns)) {
       // The chunk's rows, gathered by the codec itself (off the calling thread).
-      const runs = this.#layoutRuns(chunk, "write");
+      const runs = this.#layoutRuns(chunk, "write", innermost.encodeStrided !== undefined);
       if (runs !== undefined) {
         const single = singleRun(runs);
         let bytes = await (single !== undefined
@@ -428,8 +459,17 @@ export class CodecPipeline {
     return this.bytesToBytes.length > 0 ? undefined : this.#layoutRuns(target, direction);
   }
 
-  /** The runs of `target` that the array->bytes codec's output fills, when it is memory order. */
-  #layoutRuns(target: StridedView, direction: "read" | "write"): StridedRuns | undefined {
+  /**
+   * The runs of `target` that the array->bytes codec's output fills, when it is memory order.
+   * `anyLength`: for a codec that takes them described by strides (it copies them itself, so
+   * short runs cost no view each), else undefined when they would be short (see
+   * stridedByteRuns).
+   */
+  #layoutRuns(
+    target: StridedView,
+    direction: "read" | "write",
+    anyLength = false,
+  ): StridedRuns | undefined {
     const spec = this.#specs[this.arrayToArray.length]!;
     if (
       (direction === "write" && this.arrayToArray.length > 0) ||
@@ -440,7 +480,9 @@ export class CodecPipeline {
     let view = target;
     for (const [i, codec] of this.arrayToArray.entries())
       view = codec.encodedTarget!(view, this.#specs[i]!);
-    return stridedByteRuns(view, spec.shape, spec.dataType.lanes);
+    return anyLength
+      ? stridedByteRuns(view, spec.shape, spec.dataType.lanes, 0)
+      : stridedByteRuns(view, spec.shape, spec.dataType.lanes);
   }
 
   /**
@@ -458,7 +500,7 @@ export class CodecPipeline {
     const innermost = this.bytesToBytes[0];
     if (innermost !== undefined && (innermost.decodeIntoStrided ?? innermost.decodeIntoRuns)) {
       // Decoded straight into the target's rows (off the calling thread: no worker hop needed).
-      const runs = this.#layoutRuns(target, "read");
+      const runs = this.#layoutRuns(target, "read", innermost.decodeIntoStrided !== undefined);
       if (runs !== undefined) {
         const bytesOfChunk = await this.#decodeBytes(bytes, undefined, 1);
         const single = singleRun(runs);

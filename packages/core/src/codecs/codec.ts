@@ -194,6 +194,15 @@ export interface BytesToBytesCodec extends CodecBase {
   /** encodeRuns for runs described by strides (preferred when offered). */
   encodeStrided?(runs: StridedRuns): Promise<Uint8Array>;
   /**
+   * encodeStrided of many chunks laid out alike, in one job: `runs` describes one chunk's
+   * runs, `offsets` where each chunk's begin in `runs.bytes` (the runs moved there). Their
+   * encodings one after another, and the size of each.
+   */
+  encodeStridedMany?(
+    runs: StridedRuns,
+    offsets: Float64Array,
+  ): Promise<readonly [encoded: Uint8Array, sizes: readonly number[]]>;
+  /**
    * Bytes `offset` to `offset + length` of the decoded chunk, decoding as little as the format
    * allows (blosc: just the blocks that hold them); CorruptChunkError when they lie past its end.
    */

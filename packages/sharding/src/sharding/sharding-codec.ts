@@ -253,7 +253,10 @@ export class ShardingCodec implements ArrayToBytesCodec {
         if (view === undefined) partial.push(w);
         else whole.push({ w, view });
       }
-      const perJob = Math.min(MAX_SLICES_PER_JOB, Math.ceil(whole.length / JOBS_PER_BATCHED_READ));
+      const perJob = Math.max(
+        1,
+        Math.min(MAX_SLICES_PER_JOB, Math.ceil(whole.length / JOBS_PER_BATCH)),
+      );
       const batches = Array.from({ length: Math.ceil(whole.length / perJob) }, (_, i) =>
         whole.slice(i * perJob, (i + 1) * perJob),
       );
@@ -407,17 +410,46 @@ export class ShardingCodec implements ArrayToBytesCodec {
     // order. Each inner chunk is gathered into a buffer that is reused once its encoding no
     // longer needs it.
     const coordsList = innerCoords(this.grid);
+    const viewOf = (coords: readonly number[]): NDArray => ({
+      ...chunk,
+      shape: this.chunkShape,
+      offset: coords.reduce(
+        (o, c, d) => o + c * this.chunkShape[d]! * chunk.stride[d]!,
+        chunk.offset,
+      ),
+    });
+    if (this.inner.gathersStrided && this.inner.encodesBatches) {
+      // Batches of inner chunks, one job each, gathered from the shard's rows where they lie:
+      // the calling thread's work per inner chunk is a check for emptiness and an offset.
+      const stored = coordsList
+        .map((coords, i) => ({ i, view: viewOf(coords) }))
+        .filter(({ view }) => !isAllElement(view, spec.fillValue));
+      const perJob = Math.max(
+        1,
+        Math.min(MAX_SLICES_PER_JOB, Math.ceil(stored.length / JOBS_PER_BATCH)),
+      );
+      const batches = Array.from({ length: Math.ceil(stored.length / perJob) }, (_, b) =>
+        stored.slice(b * perJob, (b + 1) * perJob),
+      );
+      const results = new Array<Awaited<ReturnType<CodecPipeline["encodeMany"]>>>(batches.length);
+      await runLimited(batches.entries(), INNER_ENCODES_IN_FLIGHT, async ([b, batch]) => {
+        results[b] = await this.inner.encodeMany(batch.map(({ view }) => view));
+      });
+      if (results.every((r) => r !== undefined)) {
+        for (const [b, [frames, sizes]] of results.entries()) {
+          batches[b]!.forEach(({ i }, k) => {
+            index.set(i, offset, sizes[k]!);
+            offset += sizes[k]!;
+          });
+          if (frames.length > 0) parts.push(frames);
+        }
+        return this.#withIndex(parts, index);
+      }
+    }
     const encoded = new Array<Uint8Array | undefined>(coordsList.length);
     const spare: NDArray[] = [];
     await runLimited(coordsList.entries(), INNER_ENCODES_IN_FLIGHT, async ([i, coords]) => {
-      const view: NDArray = {
-        ...chunk,
-        shape: this.chunkShape,
-        offset: coords.reduce(
-          (o, c, d) => o + c * this.chunkShape[d]! * chunk.stride[d]!,
-          chunk.offset,
-        ),
-      };
+      const view = viewOf(coords);
       if (this.inner.gathersStrided) {
         // The inner codecs gather the view's rows themselves (off this thread): no copy.
         encoded[i] = isAllElement(view, spec.fillValue) ? undefined : await this.inner.encode(view);
@@ -435,6 +467,11 @@ export class ShardingCodec implements ArrayToBytesCodec {
       parts.push(bytes);
       offset += bytes.length;
     });
+    return this.#withIndex(parts, index);
+  }
+
+  /** The shard's parts: `parts` and the encoded index, where the index goes. */
+  async #withIndex(parts: Uint8Array[], index: ShardIndex): Promise<Uint8Array[]> {
     const indexBytes = await this.index.encode(ndarray(uint64, [...this.grid, 2], index.entries));
     return this.indexLocation === "start" ? [indexBytes, ...parts] : [...parts, indexBytes];
   }
@@ -453,10 +490,11 @@ const MAX_RUN_BYTES = 1 << 20;
 /** Inner chunks read and decoded from the shard's file at once (libuv's pool has 4 threads). */
 const INNER_FILE_JOBS_IN_FLIGHT = 8;
 /**
- * Whole inner chunks of a shard go to this many jobs (so one shard's read uses every thread of
- * libuv's pool), of at most MAX_SLICES_PER_JOB each (so the last jobs to finish are short).
+ * Whole inner chunks of a shard, read or written, go to this many jobs (so one shard uses every
+ * thread of libuv's pool), of at most MAX_SLICES_PER_JOB each (so the last jobs to finish are
+ * short).
  */
-const JOBS_PER_BATCHED_READ = 4;
+const JOBS_PER_BATCH = 4;
 const MAX_SLICES_PER_JOB = 64;
 const MAX_RUNS_IN_FLIGHT = 4;
 

@@ -1,3 +1,4 @@
+import type { StridedRuns } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
 import type {
   FileSelectedDecode,
@@ -35,6 +36,12 @@ export interface BloscBackend {
   decompressFileSelectedMany?: FileSelectedManyDecode;
   /** compress of the concatenation of `runs`, gathered off the calling thread. */
   compressRuns?(runs: Runs, options: CBloscCompressOptions): Promise<Uint8Array>;
+  /** compressRuns of many chunks laid out alike in one job (see encodeStridedMany). */
+  compressMany?(
+    runs: StridedRuns,
+    offsets: Float64Array,
+    options: CBloscCompressOptions,
+  ): Promise<readonly [encoded: Uint8Array, sizes: readonly number[]]>;
   /** Bytes `offset` to `offset + length` of the content (c-blosc's getitem for whole items). */
   decompressRange(frame: Uint8Array, offset: number, length: number): Promise<Uint8Array>;
 }

@@ -53,6 +53,7 @@ export class BloscCodec implements BytesToBytesCodec {
   readonly decodeFileSelectedManyInto?: BytesToBytesCodec["decodeFileSelectedManyInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
+  readonly encodeStridedMany?: BytesToBytesCodec["encodeStridedMany"];
 
   constructor(
     name: string,
@@ -111,6 +112,10 @@ export class BloscCodec implements BytesToBytesCodec {
       this.encodeRuns = async (runs) => compressRuns.call(backend, runs, this.#compressOptions());
       this.encodeStrided = this.encodeRuns;
     }
+    const { compressMany } = backend;
+    if (compressMany !== undefined)
+      this.encodeStridedMany = (runs, offsets) =>
+        compressMany.call(backend, runs, offsets, this.#compressOptions());
   }
 
   /**

@@ -27,6 +27,8 @@ export function nativeBlosc(native: NativeCodecs): BloscBackend {
     prepare() {},
     compress,
     compressRuns: compress,
+    compressMany: (runs, offsets, { clevel, shuffle, typesize, blocksize, cname }) =>
+      native.bloscCompressMany(runs, offsets, clevel, shuffle, typesize, blocksize, cname),
     decompressInto,
     decompressIntoRuns: decompressInto,
     decompressSelected: selected.inMemory,

@@ -63,4 +63,11 @@ export interface DeflateBackend {
   ): Promise<readonly ("decoded" | "unsupported")[] | "missing">;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(format: ZlibFormat, runs: Runs, level: number): Promise<Uint8Array>;
+  /** encodeRuns of many chunks laid out alike in one job (see encodeStridedMany). */
+  encodeMany?(
+    format: ZlibFormat,
+    runs: StridedRuns,
+    offsets: Float64Array,
+    level: number,
+  ): Promise<readonly [encoded: Uint8Array, sizes: readonly number[]]>;
 }

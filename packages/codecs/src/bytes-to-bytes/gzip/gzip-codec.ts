@@ -41,6 +41,7 @@ export class DeflateCodec implements BytesToBytesCodec {
   readonly decodeFileSelectedManyInto?: BytesToBytesCodec["decodeFileSelectedManyInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
+  readonly encodeStridedMany?: BytesToBytesCodec["encodeStridedMany"];
 
   constructor(name: string, format: ZlibFormat, level: number, backend: DeflateBackend) {
     this.name = name;
@@ -69,6 +70,10 @@ export class DeflateCodec implements BytesToBytesCodec {
       this.encodeRuns = (runs) => encodeRuns.call(backend, format, runs, level);
       this.encodeStrided = this.encodeRuns;
     }
+    const { encodeMany } = backend;
+    if (encodeMany !== undefined)
+      this.encodeStridedMany = (runs, offsets) =>
+        encodeMany.call(backend, format, runs, offsets, level);
   }
 
   toConfig() {

@@ -59,6 +59,8 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
     name: `libdeflate ${native.versions.libdeflate} (@zarrkit/native)`,
     encode,
     encodeRuns: encode,
+    encodeMany: (format, runs, offsets, level) =>
+      native.deflateMany(runs, offsets, level, ZLIB_FRAMING[format]),
     async decode(format, codec, bytes, limit) {
       if (limit === undefined) return fallback.decode(format, codec, bytes, limit);
       const out = new Uint8Array(limit);

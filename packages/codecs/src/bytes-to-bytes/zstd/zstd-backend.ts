@@ -1,3 +1,4 @@
+import type { StridedRuns } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
 import type {
   FileSelectedDecode,
@@ -36,6 +37,13 @@ export interface ZstdBackend {
   decodeFileSelectedMany?: FileSelectedManyDecode;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(runs: Runs, level: number, checksum: boolean): Promise<Uint8Array>;
+  /** encodeRuns of many chunks laid out alike in one job (see encodeStridedMany). */
+  encodeMany?(
+    runs: StridedRuns,
+    offsets: Float64Array,
+    level: number,
+    checksum: boolean,
+  ): Promise<readonly [encoded: Uint8Array, sizes: readonly number[]]>;
 }
 
 /** Loaded on first use (WebAssembly modules cost start-up time, also in every worker). */

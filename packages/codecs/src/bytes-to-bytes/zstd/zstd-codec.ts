@@ -30,6 +30,7 @@ export class ZstdCodec implements BytesToBytesCodec {
   readonly decodeFileSelectedManyInto?: BytesToBytesCodec["decodeFileSelectedManyInto"];
   readonly encodeRuns?: (runs: Runs) => Promise<Uint8Array>;
   readonly encodeStrided?: (runs: Runs) => Promise<Uint8Array>;
+  readonly encodeStridedMany?: BytesToBytesCodec["encodeStridedMany"];
 
   constructor(name: string, level: number, checksum: boolean, backend: ZstdBackend) {
     this.name = name;
@@ -68,6 +69,10 @@ export class ZstdCodec implements BytesToBytesCodec {
       this.encodeRuns = (runs) => encodeRuns.call(backend, runs, level, checksum);
       this.encodeStrided = this.encodeRuns;
     }
+    const { encodeMany } = backend;
+    if (encodeMany !== undefined)
+      this.encodeStridedMany = (runs, offsets) =>
+        encodeMany.call(backend, runs, offsets, level, checksum);
   }
 
   /** The frame's declared size, checked against the chunk's `size` (undefined: not declared). */

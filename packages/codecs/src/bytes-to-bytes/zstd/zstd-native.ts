@@ -29,6 +29,8 @@ export function nativeZstd(native: NativeCodecs): ZstdBackend {
     name: `libzstd ${native.versions.zstd} (@zarrkit/native)`,
     encode,
     encodeRuns: encode,
+    encodeMany: (runs, offsets, level, checksum) =>
+      native.zstdCompressMany(runs, offsets, level, checksum ? 1 : 0),
     async decode(bytes, declared) {
       // Unknown (streamed) or implausibly large sizes go the bounded WebAssembly way.
       if (declared === undefined || declared > MAX_DIRECT) return wasmZstd.decode(bytes, declared);
