@@ -1234,28 +1234,27 @@ static job* many_job(napi_env env, napi_callback_info info, operation op, size_t
   return j;
 }
 
-/* zstdCompressMany(source, offsets, level, checksum 0|1): Promise<[frames, sizes]> */
-static napi_value js_zstd_compress_many(napi_env env, napi_callback_info info) {
-  static const char* const names[] = {"level", "checksum"};
+/* A many-chunk encoder taking (source, offsets, level, flag), as level_and_flag_job's. */
+static napi_value level_and_flag_many_job(napi_env env, napi_callback_info info, operation op,
+                                          const char* flag) {
+  const char* const names[] = {"level", flag};
   int values[2];
   napi_value bytes;
-  job* j = many_job(env, info, ZSTD_ENCODE, 2, names, values, &bytes);
+  job* j = many_job(env, info, op, 2, names, values, &bytes);
   if (j == NULL) return NULL;
   j->level = values[0];
   j->flag = values[1];
   return queue(env, j, &bytes);
 }
 
+/* zstdCompressMany(source, offsets, level, checksum 0|1): Promise<[frames, sizes]> */
+static napi_value js_zstd_compress_many(napi_env env, napi_callback_info info) {
+  return level_and_flag_many_job(env, info, ZSTD_ENCODE, "checksum");
+}
+
 /* deflateMany(source, offsets, level, zlib 0|1): Promise<[streams, sizes]> */
 static napi_value js_deflate_many(napi_env env, napi_callback_info info) {
-  static const char* const names[] = {"level", "zlib"};
-  int values[2];
-  napi_value bytes;
-  job* j = many_job(env, info, DEFLATE_ENCODE, 2, names, values, &bytes);
-  if (j == NULL) return NULL;
-  j->level = values[0];
-  j->flag = values[1];
-  return queue(env, j, &bytes);
+  return level_and_flag_many_job(env, info, DEFLATE_ENCODE, "zlib");
 }
 
 /* bloscCompressMany(source, offsets, clevel, shuffle, typesize, blocksize, compressor) */

@@ -1,4 +1,5 @@
 import {
+  type FileBatchOutcome,
   type FileDecodeOutcome,
   type FileSlice,
   type RunLayout,
@@ -33,7 +34,7 @@ export type FileSelectedManyDecode = (
   to: StridedRuns,
   slices: Float64Array,
   corrupt: (err: unknown) => Error,
-) => Promise<readonly ("decoded" | "unsupported")[] | "missing">;
+) => Promise<FileBatchOutcome>;
 
 /**
  * A native `*Selected` decoder as a backend's two: from memory (checked to fill the whole

@@ -220,16 +220,26 @@ export class CodecPipeline {
   ): Promise<readonly [encoded: Uint8Array, sizes: readonly number[]] | undefined> {
     const encodeMany = this.bytesToBytes[0]?.encodeStridedMany;
     const [first] = chunks;
-    if (!this.encodesBatches || encodeMany === undefined || first === undefined) return undefined;
-    const { data, stride } = first;
-    if (chunks.some((c) => c.data !== data || c.stride.some((s, d) => s !== stride[d])))
-      return undefined;
+    const offsets = this.#byteOffsets(chunks);
+    if (!this.encodesBatches || encodeMany === undefined || !first || !offsets) return undefined;
     const runs = this.#layoutRuns(first, "write", true);
-    if (runs === undefined || !ArrayBuffer.isView(data)) return undefined;
-    // Chunks differ only in where they start (as in decodeFileManyInto).
+    return runs && encodeMany.call(this.bytesToBytes[0], runs, offsets);
+  }
+
+  /**
+   * Where each of `views` starts in its array's bytes, when they are views of one typed array
+   * with the same strides (so that the runs of one, moved, are the runs of another); else
+   * undefined.
+   */
+  #byteOffsets(views: readonly StridedView[]): Float64Array | undefined {
+    const [first] = views;
+    if (first === undefined || !ArrayBuffer.isView(first.data)) return undefined;
+    const { data, stride } = first;
+    if (views.some((v) => v.data !== data || v.stride.some((s, d) => s !== stride[d])))
+      return undefined;
+    // As stridedByteRuns places a view: its element offset times the element's size.
     const elementBytes = this.#specs[0]!.dataType.lanes * data.BYTES_PER_ELEMENT;
-    const offsets = Float64Array.from(chunks, (c) => c.offset * elementBytes);
-    return encodeMany.call(this.bytesToBytes[0], runs, offsets);
+    return Float64Array.from(views, (v) => v.offset * elementBytes);
   }
 
   /**
@@ -418,25 +428,19 @@ export class CodecPipeline {
   ): Promise<readonly FileDecodeOutcome[]> {
     const decodeMany = this.#selecting?.decodeFileMany;
     const [first] = targets;
-    const unsupported = () => targets.map((): FileDecodeOutcome => "unsupported");
-    if (decodeMany === undefined || first === undefined) return unsupported();
-    const { data, stride } = first;
-    if (targets.some((t) => t.data !== data || t.stride.some((s, d) => s !== stride[d])))
-      return unsupported();
+    const starts = this.#byteOffsets(targets);
     const whole = this.#specs[0]!.shape.map((count) => ({ start: 0, step: 1, count }));
-    const runs = this.#selectionRuns(first, whole);
-    if (runs === undefined || !ArrayBuffer.isView(data)) return unsupported();
-    // Targets differ only in where they start: in bytes, the element offset times the
-    // element's size (as stridedByteRuns places `first`).
-    const elementBytes = this.#specs[0]!.dataType.lanes * data.BYTES_PER_ELEMENT;
+    const runs = first && this.#selectionRuns(first, whole);
+    if (decodeMany === undefined || starts === undefined || runs === undefined)
+      return targets.map(() => "unsupported");
     const numbers = new Float64Array(3 * slices.length);
     slices.forEach(([offset, length], i) => {
       numbers[3 * i] = offset;
       numbers[3 * i + 1] = length;
-      numbers[3 * i + 2] = targets[i]!.offset * elementBytes;
+      numbers[3 * i + 2] = starts[i]!;
     });
     const outcomes = await decodeMany(path, this.#selecting!.size, runs.from, runs.to, numbers);
-    return outcomes === "missing" ? targets.map((): FileDecodeOutcome => "missing") : outcomes;
+    return outcomes === "missing" ? targets.map(() => "missing") : outcomes;
   }
 
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */

@@ -125,6 +125,9 @@ export interface ChunkSource {
  */
 export type FileDecodeOutcome = "decoded" | "missing" | "unsupported";
 
+/** How decoding several slices of one file went: each slice's outcome, or "missing" for all. */
+export type FileBatchOutcome = readonly ("decoded" | "unsupported")[] | "missing";
+
 /** Transforms bytes (compression, checksums). */
 export interface BytesToBytesCodec extends CodecBase {
   readonly kind: "bytes_to_bytes";
@@ -183,7 +186,7 @@ export interface BytesToBytesCodec extends CodecBase {
     from: RunLayout,
     to: StridedRuns,
     slices: Float64Array,
-  ): Promise<readonly ("decoded" | "unsupported")[] | "missing">;
+  ): Promise<FileBatchOutcome>;
   /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
   encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
   /**

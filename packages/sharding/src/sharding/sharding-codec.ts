@@ -253,15 +253,8 @@ export class ShardingCodec implements ArrayToBytesCodec {
         if (view === undefined) partial.push(w);
         else whole.push({ w, view });
       }
-      const perJob = Math.max(
-        1,
-        Math.min(MAX_SLICES_PER_JOB, Math.ceil(whole.length / JOBS_PER_BATCH)),
-      );
-      const batches = Array.from({ length: Math.ceil(whole.length / perJob) }, (_, i) =>
-        whole.slice(i * perJob, (i + 1) * perJob),
-      );
       await Promise.all([
-        runLimited(batches, INNER_FILE_JOBS_IN_FLIGHT, async (batch) => {
+        runLimited(inBatches(whole), INNER_FILE_JOBS_IN_FLIGHT, async (batch) => {
           const outcomes = await this.inner.decodeFileManyInto(
             file,
             batch.map(({ w }) => w.entry!),
@@ -424,13 +417,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
       const stored = coordsList
         .map((coords, i) => ({ i, view: viewOf(coords) }))
         .filter(({ view }) => !isAllElement(view, spec.fillValue));
-      const perJob = Math.max(
-        1,
-        Math.min(MAX_SLICES_PER_JOB, Math.ceil(stored.length / JOBS_PER_BATCH)),
-      );
-      const batches = Array.from({ length: Math.ceil(stored.length / perJob) }, (_, b) =>
-        stored.slice(b * perJob, (b + 1) * perJob),
-      );
+      const batches = inBatches(stored);
       const results = new Array<Awaited<ReturnType<CodecPipeline["encodeMany"]>>>(batches.length);
       await runLimited(batches.entries(), INNER_ENCODES_IN_FLIGHT, async ([b, batch]) => {
         results[b] = await this.inner.encodeMany(batch.map(({ view }) => view));
@@ -497,6 +484,14 @@ const INNER_FILE_JOBS_IN_FLIGHT = 8;
 const JOBS_PER_BATCH = 4;
 const MAX_SLICES_PER_JOB = 64;
 const MAX_RUNS_IN_FLIGHT = 4;
+
+/** `items` split into consecutive batches for jobs (see JOBS_PER_BATCH). */
+function inBatches<T>(items: readonly T[]): T[][] {
+  const size = Math.max(1, Math.min(MAX_SLICES_PER_JOB, Math.ceil(items.length / JOBS_PER_BATCH)));
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, b) =>
+    items.slice(b * size, (b + 1) * size),
+  );
+}
 
 /** How many of `runs` to fetch at once: as many of the largest as fit in MAX_RUN_BYTES. */
 function runsInFlight(

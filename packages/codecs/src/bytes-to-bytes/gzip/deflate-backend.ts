@@ -1,4 +1,10 @@
-import type { FileDecodeOutcome, FileSlice, RunLayout, StridedRuns } from "@zarrkit/core";
+import type {
+  FileBatchOutcome,
+  FileDecodeOutcome,
+  FileSlice,
+  RunLayout,
+  StridedRuns,
+} from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
 
 /** gzip (RFC 1952) or zlib (RFC 1950) framing around DEFLATE. */
@@ -60,7 +66,7 @@ export interface DeflateBackend {
     from: RunLayout,
     to: StridedRuns,
     slices: Float64Array,
-  ): Promise<readonly ("decoded" | "unsupported")[] | "missing">;
+  ): Promise<FileBatchOutcome>;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(format: ZlibFormat, runs: Runs, level: number): Promise<Uint8Array>;
   /** encodeRuns of many chunks laid out alike in one job (see encodeStridedMany). */
