@@ -631,6 +631,7 @@ static void run_encode_many(job* j) {
     j->source_runs = j->shifted;
     j->target = out + at;
     j->target_length = compress_bound(j->op, j->flag, j->source_length);
+    j->written = 0;
     if (gather_source(j)) run(j);
     j->results[i] = j->written;
     at += (size_t)j->written;
@@ -1164,13 +1165,16 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
   size_t codec_length = 0;
   operation op = COPY_SELECTED;
   int zlib = 0;
-  if (napi_get_value_string_utf8(env, args[0], codec, sizeof codec, &codec_length) != napi_ok ||
-      (strcmp(codec, "zstd") == 0 ? (op = ZSTD_DECODE, 0)
-       : strcmp(codec, "blosc") == 0 ? (op = BLOSC_DECODE, 0)
-       : strcmp(codec, "gzip") == 0  ? (op = DEFLATE_DECODE, 0)
-       : strcmp(codec, "zlib") == 0  ? (op = DEFLATE_DECODE, zlib = 1, 0)
-                                     : strcmp(codec, "copy") != 0)) {
-    napi_throw_type_error(env, NULL, "codec must be \"zstd\", \"blosc\", \"gzip\", \"zlib\" or \"copy\"");
+  bool known = napi_get_value_string_utf8(env, args[0], codec, sizeof codec, &codec_length) ==
+               napi_ok;
+  if (known && strcmp(codec, "zstd") == 0) op = ZSTD_DECODE;
+  else if (known && strcmp(codec, "blosc") == 0) op = BLOSC_DECODE;
+  else if (known && strcmp(codec, "gzip") == 0) op = DEFLATE_DECODE;
+  else if (known && strcmp(codec, "zlib") == 0) op = DEFLATE_DECODE, zlib = 1;
+  else known = known && strcmp(codec, "copy") == 0;
+  if (!known) {
+    napi_throw_type_error(env, NULL,
+                          "codec must be \"zstd\", \"blosc\", \"gzip\", \"zlib\" or \"copy\"");
     return NULL;
   }
   int64_t size = 0;
