@@ -997,6 +997,17 @@ static int file_source_arg(napi_env env, napi_value value, job* j) {
   return ok;
 }
 
+/* 1, or 0 with a RangeError pending when a selection's `selected` bytes are not what `target`
+   (so named) holds. */
+static int selects_what_fits(napi_env env, size_t selected, const char* target, size_t held) {
+  if (selected == held) return 1;
+  char message[120];
+  snprintf(message, sizeof message, "from selects %zu bytes, %s holds %zu", selected, target,
+           held);
+  napi_throw_range_error(env, NULL, message);
+  return 0;
+}
+
 /*
  * A decoder of part of a frame: (source, size, from, target[, zlib]). Decodes `source` (`size`
  * bytes in all: bytes, or a file slice the job reads itself, resolving -1 when there is no
@@ -1037,13 +1048,7 @@ static napi_value selected_job(napi_env env, napi_callback_info info, operation 
            buffer_arg(env, args[3], "target", &j->target, &j->target_length, &j->target_runs,
                       &j->target_run_count);
   j->source = source;
-  if (ok && selected != j->target_length) {
-    char message[120];
-    snprintf(message, sizeof message, "from selects %zu bytes, the target holds %zu", selected,
-             j->target_length);
-    napi_throw_range_error(env, NULL, message);
-    ok = 0;
-  }
+  if (ok) ok = selects_what_fits(env, selected, "the target", j->target_length);
   if (!ok) {
     free_job(j);
     return NULL;
@@ -1196,13 +1201,7 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
                           &j->select_start, &j->select_end) &&
            movable_runs(env, args[4], "to", args[5], 3, 2, j, &j->target_runs,
                         &j->target_run_count, &j->target_length, &bytes);
-  if (ok && selected != j->target_length) {
-    char message[120];
-    snprintf(message, sizeof message, "from selects %zu bytes, to holds %zu", selected,
-             j->target_length);
-    napi_throw_range_error(env, NULL, message);
-    ok = 0;
-  }
+  if (ok) ok = selects_what_fits(env, selected, "to", j->target_length);
   if (!ok) {
     free_job(j);
     return NULL;
