@@ -92,7 +92,10 @@ export function stridedRunsLength(runs: StridedRuns): number {
 /** Each run of `runs` as a view, in order. */
 export function expandRuns(runs: StridedRuns): Uint8Array[] {
   const out: Uint8Array[] = [];
-  everyRun(runs, (run) => out.push(run) > 0);
+  everyRun(runs, (run) => {
+    out.push(run);
+    return true;
+  });
   return out;
 }
 
