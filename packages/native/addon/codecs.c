@@ -129,14 +129,17 @@ typedef struct {
   int64_t written;   /* bytes written, NEEDS_FALLBACK or MISSING_FILE */
   char error[256];   /* set when the operation failed */
   workspace* ws;     /* while the job runs */
-  /* decodeFileSelectedMany: `slice_count` slices of the file as (offset, length, target offset)
-     triples, each decoded as a selection into the target runs moved to its target offset
-     (`shifted`: this slice's runs), and what each wrote. */
+  /* decodeFileSelectedMany: `slice_count` slices of files as (path index, offset, length or -1,
+     target offset), each decoded as a selection into the target runs moved to its target
+     offset (`shifted`: this slice's runs), and what each wrote; the *CompressMany encoders:
+     each chunk's source offset, and the sizes of their frames. */
   int64_t* slices;
   size_t slice_count;
   int64_t target_offset; /* where the target runs as parsed begin */
   struct iovec* shifted;
   int64_t* results;
+  char** paths; /* decodeFileSelectedMany's files (`path` is the one being read) */
+  size_t path_count;
 } job;
 
 static size_t compress_bound(operation op, int zlib, size_t length);
@@ -650,28 +653,40 @@ static bool piecewise(const job* j) {
 }
 
 /*
- * decodeFileSelectedMany's slices, one after another, from the file opened once: each a
- * selection (see run_job) into the target runs moved to its own offset. Stops at the first
- * slice that fails, naming it in the error.
+ * decodeFileSelectedMany's slices, one after another, each file opened once for the slices of
+ * it that follow one another: each a selection (see run_job) into the target runs moved to its
+ * own offset. A missing file is that slice's answer; anything else that fails stops the job,
+ * naming the slice.
  */
 static void run_slices(job* j) {
-  int64_t size = open_file(j);
-  for (size_t i = 0; size >= 0 && i < j->slice_count; i++) {
-    j->file_offset = j->slices[3 * i];
-    j->file_length = j->slices[3 * i + 1];
-    /* Checked against the target's buffer when the call was made. */
-    shift_runs(j->target_runs, j->target_run_count, j->slices[3 * i + 2] - j->target_offset,
-               j->shifted);
-    struct iovec* parsed = j->target_runs;
-    j->target_runs = j->shifted;
-    j->written = 0;
-    if (slice_source(j, size) && (piecewise(j) || read_range(j, 0, j->source_length))) run_job(j);
-    j->target_runs = parsed;
+  int64_t size = -1;
+  size_t open_path = SIZE_MAX;
+  for (size_t i = 0; i < j->slice_count; i++) {
+    const int64_t* item = j->slices + 4 * i;
+    if ((size_t)item[0] != open_path) {
+      close_source(j);
+      open_path = (size_t)item[0];
+      j->path = j->paths[open_path];
+      size = open_file(j);
+    }
+    j->written = MISSING_FILE;
+    if (size >= 0) {
+      j->file_offset = item[1];
+      j->file_length = item[2];
+      /* Checked against the target's buffer when the call was made. */
+      shift_runs(j->target_runs, j->target_run_count, item[3] - j->target_offset, j->shifted);
+      struct iovec* parsed = j->target_runs;
+      j->target_runs = j->shifted;
+      j->written = 0;
+      if (slice_source(j, size) && (piecewise(j) || read_range(j, 0, j->source_length)))
+        run_job(j);
+      j->target_runs = parsed;
+    }
     if (j->error[0] != '\0') {
       char reason[sizeof j->error];
       memcpy(reason, j->error, sizeof reason);
       snprintf(j->error, sizeof j->error, "slice %zu (bytes %lld..%lld): %.180s", i,
-               (long long)j->file_offset, (long long)(j->file_offset + j->file_length), reason);
+               (long long)item[1], (long long)(item[1] + item[2]), reason);
       break;
     }
     j->results[i] = j->written;
@@ -688,10 +703,10 @@ static void execute(napi_env env, void* data) {
     snprintf(j->error, sizeof j->error, "out of memory for a workspace");
     return;
   }
-  if (j->slices != NULL && j->path == NULL) {
-    run_encode_many(j);
-  } else if (j->slices != NULL) {
+  if (j->paths != NULL) {
     run_slices(j);
+  } else if (j->slices != NULL) {
+    run_encode_many(j);
   } else if (j->path != NULL) {
     if (open_source(j) && (piecewise(j) || read_range(j, 0, j->source_length))) run_job(j);
     close_source(j);
@@ -786,6 +801,11 @@ static void run_job(job* j) {
 }
 
 static void free_job(job* j) {
+  if (j->paths != NULL) {
+    for (size_t i = 0; i < j->path_count; i++) free(j->paths[i]);
+    free(j->paths);
+    j->path = NULL; /* one of them */
+  }
   free(j->slices);
   free(j->shifted);
   free(j->results);
@@ -835,16 +855,12 @@ static void complete(napi_env env, napi_status status, void* data) {
       napi_set_element(env, result, 1, sizes);
     }
     napi_resolve_deferred(env, j->deferred, result);
-  } else if (j->slices != NULL) {
+  } else if (j->paths != NULL) {
     napi_value written;
-    if (j->written == MISSING_FILE) {
-      napi_create_int64(env, MISSING_FILE, &result);
-    } else {
-      napi_create_array_with_length(env, j->slice_count, &result);
-      for (size_t i = 0; i < j->slice_count; i++) {
-        napi_create_int64(env, j->results[i], &written);
-        napi_set_element(env, result, (uint32_t)i, written);
-      }
+    napi_create_array_with_length(env, j->slice_count, &result);
+    for (size_t i = 0; i < j->slice_count; i++) {
+      napi_create_int64(env, j->results[i], &written);
+      napi_set_element(env, result, (uint32_t)i, written);
     }
     napi_resolve_deferred(env, j->deferred, result);
   } else {
@@ -1130,12 +1146,13 @@ static int movable_runs(napi_env env, napi_value value, const char* name, napi_v
   }
   for (size_t i = 0; i < length; i++) {
     double number = ((const double*)data)[i];
-    int ok = number >= 0 && number <= 9007199254740991.0 && number == (double)(int64_t)number;
+    int ok = number >= -1 && number <= 9007199254740991.0 && number == (double)(int64_t)number;
     if (ok) j->slices[i] = (int64_t)number;
     /* The runs reach from `start` to `end` of the buffer as given; moved, they must stay in. */
-    if (ok && i % stride == at && *total > 0) {
+    if (ok && i % stride == at) {
       int64_t delta = j->slices[i] - j->target_offset;
-      ok = (int64_t)start + delta >= 0 && (int64_t)end + delta <= (int64_t)base_length;
+      ok = j->slices[i] >= 0 && (*total == 0 || ((int64_t)start + delta >= 0 &&
+                                                 (int64_t)end + delta <= (int64_t)base_length));
     }
     if (!ok) {
       snprintf(message, sizeof message,
@@ -1148,15 +1165,39 @@ static int movable_runs(napi_env env, napi_value value, const char* name, napi_v
   return 1;
 }
 
+/* An array of path strings into `j->paths`; 0 with an error pending unless it is one. */
+static int paths_arg(napi_env env, napi_value value, job* j) {
+  bool is_array = false;
+  uint32_t count = 0;
+  if (napi_is_array(env, value, &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, value, &count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "paths must be an array of strings");
+    return 0;
+  }
+  j->paths = calloc(count > 0 ? count : 1, sizeof(char*));
+  if (j->paths == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    napi_get_element(env, value, i, &element);
+    j->paths[i] = string_arg(env, element, "paths[i]");
+    if (j->paths[i] == NULL) return 0;
+    j->path_count = i + 1;
+  }
+  return 1;
+}
+
 /*
- * decodeFileSelectedMany(codec, path, size, from, to, slices): Promise<written per slice, or -1>
- * Several slices of one file, each decoded as a `*Selected` decoder decodes a file slice (the
- * same `size` and `from` for all), in one job: slices is a Float64Array of (offset, length,
- * target offset) triples, and slice i lands in the runs `to` describes moved to its target
- * offset (`to.offset` is where they start as given). codec: "zstd", "blosc", "gzip", "zlib" or
- * "copy" (stored as it is). Resolves with what each slice wrote (its bytes, or NEEDS_FALLBACK
- * for one to decode another way), or MISSING_FILE when there is no such file; rejects naming
- * the first slice that failed (the slices before it are written).
+ * decodeFileSelectedMany(codec, paths, size, from, to, slices): Promise<written per slice>
+ * Slices of files, each decoded as a `*Selected` decoder decodes a file slice (the same `size`
+ * and `from` for all), in one job: slices is a Float64Array of (path index, offset, length or
+ * -1 for the rest of the file, target offset) quadruples, and slice i lands in the runs `to`
+ * describes moved to its target offset (`to.offset` is where they start as given). codec:
+ * "zstd", "blosc", "gzip", "zlib" or "copy" (stored as it is). Resolves with what each slice
+ * wrote: its bytes, NEEDS_FALLBACK (decode it another way) or MISSING_FILE (no such file);
+ * rejects naming the first slice that failed (the slices before it are written).
  */
 static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -1191,17 +1232,26 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
   if (j == NULL) return NULL;
   j->flag = zlib;
   j->select_size = (size_t)size;
-  j->path = string_arg(env, args[1], "path");
   size_t selected = 0;
   napi_value bytes;
-  int ok = j->path != NULL &&
+  int ok = paths_arg(env, args[1], j) &&
            strided_layout(env, args[3],
                           "from must be {offset, runBytes, shape, strides} inside size bytes",
                           NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
                           &j->select_start, &j->select_end) &&
-           movable_runs(env, args[4], "to", args[5], 3, 2, j, &j->target_runs,
+           movable_runs(env, args[4], "to", args[5], 4, 3, j, &j->target_runs,
                         &j->target_run_count, &j->target_length, &bytes);
   if (ok) ok = selects_what_fits(env, selected, "to", j->target_length);
+  for (size_t i = 0; ok && i < j->slice_count; i++) {
+    const int64_t* item = j->slices + 4 * i;
+    ok = item[0] >= 0 && (size_t)item[0] < j->path_count && item[1] >= 0;
+    if (!ok) {
+      char message[100];
+      snprintf(message, sizeof message, "slice %zu: no path %lld, or a negative offset", i,
+               (long long)item[0]);
+      napi_throw_range_error(env, NULL, message);
+    }
+  }
   if (!ok) {
     free_job(j);
     return NULL;

@@ -139,24 +139,26 @@ export interface NativeCodecs {
     target: ByteRuns,
   ): Promise<number>;
   /**
-   * Several slices of one file (the inner chunks of a shard), each decoded as a `*Selected`
-   * decoder decodes a file slice, all with the same decoded `size` and selection `from`, in one
-   * job that opens the file once: the calling thread makes one call, not one per slice.
-   * `slices` holds (offset, length, target offset) triples: slice i's selection lands in the
-   * runs `to` describes, moved to start at its target offset instead of `to.offset` (each
-   * checked to stay inside `to.bytes`). Resolves with what each slice wrote (its bytes, or
-   * `NEEDS_FALLBACK`: decode that one another way), or with `MISSING_FILE` when there is no
-   * such file; rejects naming the first slice that failed (those before it are written).
-   * The slices run one after another: split a long list across calls to use every core.
+   * Slices of files (the inner chunks of a shard, or chunk files), each decoded as a
+   * `*Selected` decoder decodes a file slice, all with the same decoded `size` and selection
+   * `from`, in one job that opens each file once for the slices of it that follow one another:
+   * the calling thread makes one call, not one per slice. `slices` holds (path index, offset,
+   * length or -1 for the rest of the file, target offset) quadruples: slice i is read from
+   * `paths[slices[4i]]`, and its selection lands in the runs `to` describes, moved to start at
+   * its target offset instead of `to.offset` (each checked to stay inside `to.bytes`).
+   * Resolves with what each slice wrote: its bytes, `NEEDS_FALLBACK` (decode that one another
+   * way) or `MISSING_FILE` (no such file); rejects naming the first slice that failed (those
+   * before it are written). The slices run one after another: split a long list across calls
+   * to use every core.
    */
   decodeFileSelectedMany(
     codec: "zstd" | "blosc" | "gzip" | "zlib" | "copy",
-    path: string,
+    paths: readonly string[],
     size: number,
     from: RunLayout,
     to: StridedRuns,
     slices: Float64Array,
-  ): Promise<number[] | number>;
+  ): Promise<number[]>;
   /**
    * zstdCompress of many chunks laid out alike in one job: `source` describes one chunk's runs,
    * `offsets` where each chunk's begin (the runs moved there, each checked to stay inside

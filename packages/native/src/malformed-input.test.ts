@@ -274,9 +274,10 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native with malformed inpu
           const inBuffer = random.next() < 0.05;
           moved ||= inFile || inBuffer;
           slices.push(
+            0,
             inFile ? random.int(0, 2 * at + 10) : at,
             inFile ? random.int(0, 100) : piece.bytes.length,
-            inBuffer ? random.int(0, backing.length) : (slices.length / 3) * rows * runBytes,
+            inBuffer ? random.int(0, backing.length) : (slices.length / 4) * rows * runBytes,
           );
           at += piece.bytes.length;
         }
@@ -285,7 +286,7 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native with malformed inpu
         try {
           answer = await native.decodeFileSelectedMany(
             codec,
-            file,
+            [file],
             size,
             selection,
             to,
@@ -304,7 +305,7 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native with malformed inpu
           if (!Array.isArray(answer)) throw new Error(`call ${i} (many) failed: ${String(answer)}`);
           for (let k = 0; k < count; k++) {
             if (answer[k] === native.NEEDS_FALLBACK) continue;
-            const start = slices[3 * k + 2]!;
+            const start = slices[4 * k + 3]!;
             expectBytes(
               backing.subarray(start, start + rows * runBytes),
               selected(plain, from),

@@ -334,7 +334,7 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     await rm(dir, { recursive: true });
   });
 
-  it("decodeFileSelectedMany: the slices of one file into their places, in one call", async () => {
+  it("decodeFileSelectedMany: slices of files into their places, in one call", async () => {
     const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-"));
     // Six 16x16 float32 tiles (64-byte rows) of a 32x48 array, each a frame in one file with
     // gaps between them, in another order than the array's (as a shard may hold them).
@@ -362,7 +362,7 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
         const t = order[k]!;
         // Tile t's selection: output rows 12 * (t / 3 | 0).., columns 8 * (t % 3).. of a 24x24
         // float32 result (96-byte rows), 5 bytes into a padded buffer.
-        slices.push(at, frame.length, 5 + Math.floor(t / 3) * 12 * 96 + (t % 3) * 32);
+        slices.push(0, at, frame.length, 5 + Math.floor(t / 3) * 12 * 96 + (t % 3) * 32);
         parts.push(frame, new Uint8Array(k + 1));
         at += frame.length + k + 1;
       }
@@ -372,7 +372,7 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       const to = { bytes: backing, offset: 5, runBytes: 32, shape: [12], strides: [96] };
       const written = await native.decodeFileSelectedMany(
         codec,
-        file,
+        [file],
         16 * 64,
         from,
         to,
@@ -396,27 +396,43 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     const ends = [0, zstdFrames[0]!.length, zstdFrames[0]!.length + zstdFrames[1]!.length];
     const backing = new Uint8Array(24 * 96);
     const to = { bytes: backing, offset: 0, runBytes: 32, shape: [12], strides: [96] };
-    const triples = (lengths: number[]) =>
-      Float64Array.from(lengths.flatMap((length, i) => [ends[i]!, length, i * 32]));
+    const quadruples = (lengths: number[]) =>
+      Float64Array.from(lengths.flatMap((length, i) => [0, ends[i]!, length, i * 32]));
     const lengths = zstdFrames.map((f) => f.length);
-    // No such file: MISSING_FILE. A damaged slice: the error names it, those before are written.
-    expect(
-      await native.decodeFileSelectedMany("zstd", `${file}-none`, 1024, from, to, triples(lengths)),
-    ).toBe(native.MISSING_FILE);
+    // A damaged slice: the error names it, those before are written.
     await expect(
-      native.decodeFileSelectedMany("zstd", file, 1024, from, to, triples([lengths[0]!, 5, 9])),
+      native.decodeFileSelectedMany(
+        "zstd",
+        [file],
+        1024,
+        from,
+        to,
+        quadruples([lengths[0]!, 5, 9]),
+      ),
     ).rejects.toThrow(/^slice 1 \(bytes \d+\.\.\d+\): zstd/);
     expect(backing[2 * 96 + 3]).toBe(tile(0)[4 * 64 + 16 + 3]);
     await expect(
       native.decodeFileSelectedMany(
         "zstd",
-        file,
+        [file],
         1024,
         from,
         to,
-        triples([...lengths.slice(0, 2), 1e6]),
+        quadruples([...lengths.slice(0, 2), 1e6]),
       ),
     ).rejects.toThrow(/slice 2 .*past the end/);
+    // Whole files (length -1), one per slice, one of them missing: MISSING_FILE for that one.
+    const files = [0, 1, 2].map((t) => join(dir, `tile${t}`));
+    await Promise.all([0, 2].map((t) => writeFile(files[t]!, zstdFrames[t]!)));
+    backing.fill(0);
+    const whole = Float64Array.from([0, 1, 2].flatMap((t) => [t, 0, -1, t * 32]));
+    expect(await native.decodeFileSelectedMany("zstd", files, 1024, from, to, whole)).toEqual([
+      384,
+      native.MISSING_FILE,
+      384,
+    ]);
+    expect(backing[2 * 96 + 64 + 3]).toBe(tile(2)[4 * 64 + 16 + 3]);
+    expect(backing.subarray(32, 64).every((b) => b === 0)).toBe(true);
     // Several gzip members in a slice: NEEDS_FALLBACK for that one, the others decoded.
     const gzipFrames = await Promise.all([0, 1].map((t) => native.deflate(tile(t), 5, 0)));
     const twoMembers = Buffer.concat([
@@ -425,28 +441,37 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     ]);
     await writeFile(join(dir, "members"), Buffer.concat([gzipFrames[0]!, twoMembers]));
     const gzipSlices = Float64Array.from([
-      0,
-      gzipFrames[0]!.length,
-      0,
-      gzipFrames[0]!.length,
-      twoMembers.length,
-      32,
+      ...[0, 0, gzipFrames[0]!.length, 0],
+      ...[0, gzipFrames[0]!.length, twoMembers.length, 32],
     ]);
     expect(
-      await native.decodeFileSelectedMany("gzip", join(dir, "members"), 1024, from, to, gzipSlices),
+      await native.decodeFileSelectedMany(
+        "gzip",
+        [join(dir, "members")],
+        1024,
+        from,
+        to,
+        gzipSlices,
+      ),
     ).toEqual([12 * 32, native.NEEDS_FALLBACK]);
     // Checked at the call: a target moved outside its buffer, odd numbers, unknown codecs.
     const call =
       (...args: unknown[]) =>
       () =>
         Reflect.apply(native.decodeFileSelectedMany, native, args);
-    expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9, 24 * 96]))).toThrow(
+    expect(call("zstd", [file], 1024, from, to, Float64Array.from([0, 0, 9, 24 * 96]))).toThrow(
       /item 0: .*inside to.bytes/,
     );
-    expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9.5, 0]))).toThrow(RangeError);
-    expect(call("zstd", file, 1024, from, to, Float64Array.from([0, 9]))).toThrow(TypeError);
-    expect(call("lz4", file, 1024, from, to, new Float64Array(0))).toThrow(/codec must be/);
-    expect(call("zstd", file, 1024, from, { ...to, runBytes: 31 }, new Float64Array(0))).toThrow(
+    expect(call("zstd", [file], 1024, from, to, Float64Array.from([0, 0, 9.5, 0]))).toThrow(
+      RangeError,
+    );
+    expect(call("zstd", [file], 1024, from, to, Float64Array.from([1, 0, 9, 0]))).toThrow(
+      /slice 0: no path 1/,
+    );
+    expect(call("zstd", [file], 1024, from, to, Float64Array.from([0, 9, 0]))).toThrow(TypeError);
+    expect(call("zstd", file, 1024, from, to, new Float64Array(0))).toThrow(/paths must be/);
+    expect(call("lz4", [file], 1024, from, to, new Float64Array(0))).toThrow(/codec must be/);
+    expect(call("zstd", [file], 1024, from, { ...to, runBytes: 31 }, new Float64Array(0))).toThrow(
       /from selects 384 bytes, to holds 372/,
     );
     await rm(dir, { recursive: true });

@@ -1,5 +1,4 @@
 import {
-  type FileBatchOutcome,
   type FileDecodeOutcome,
   type FileSlice,
   type RunLayout,
@@ -26,15 +25,15 @@ export type FileSelectedDecode = (
   corrupt: (err: unknown) => Error,
 ) => Promise<FileDecodeOutcome>;
 
-/** Several slices of one file decoded in one job (see decodeFileSelectedManyInto). */
+/** Several slices of files decoded in one job (see decodeFileSelectedManyInto). */
 export type FileSelectedManyDecode = (
-  path: string,
+  paths: readonly string[],
   size: number,
   from: RunLayout,
   to: StridedRuns,
   slices: Float64Array,
   corrupt: (err: unknown) => Error,
-) => Promise<FileBatchOutcome>;
+) => Promise<readonly FileDecodeOutcome[]>;
 
 /**
  * A native `*Selected` decoder as a backend's two: from memory (checked to fill the whole
@@ -73,7 +72,6 @@ export async function decodeFromFile(
   } catch (err) {
     throw fileJobError(err, corrupt);
   }
-  if (written === native.MISSING_FILE) return "missing";
   return sliceOutcome(native, written, expected, corrupt);
 }
 
@@ -85,14 +83,13 @@ export function nativeSelectedMany(
   native: NativeCodecs,
   codec: Parameters<NativeCodecs["decodeFileSelectedMany"]>[0],
 ): FileSelectedManyDecode {
-  return async (path, size, from, to, slices, corrupt) => {
-    let written: number[] | number;
+  return async (paths, size, from, to, slices, corrupt) => {
+    let written: number[];
     try {
-      written = await native.decodeFileSelectedMany(codec, path, size, from, to, slices);
+      written = await native.decodeFileSelectedMany(codec, paths, size, from, to, slices);
     } catch (err) {
       throw fileJobError(err, corrupt);
     }
-    if (typeof written === "number") return "missing";
     const expected = byteLength(to);
     return written.map((n) => sliceOutcome(native, n, expected, corrupt));
   };
@@ -111,7 +108,8 @@ function sliceOutcome(
   written: number,
   expected: number,
   corrupt: (err: unknown) => Error,
-): "decoded" | "unsupported" {
+): FileDecodeOutcome {
+  if (written === native.MISSING_FILE) return "missing";
   if (written === native.NEEDS_FALLBACK) return "unsupported";
   if (written !== expected) throw corrupt(new Error(`${written} bytes decoded of ${expected}`));
   return "decoded";

@@ -415,15 +415,14 @@ export class CodecPipeline {
   }
 
   /**
-   * decodeFileInto for whole chunks at several places of the file at `path` (a shard's inner
-   * chunks: `slices`, byte offset and length each), into `targets` (whole-chunk views, one
-   * per slice), in one job: the calling thread makes one call for them all. Each chunk's
-   * outcome as decodeFileInto's; all "unsupported" when the chain cannot do this or the targets
-   * are not views of one array with the same strides.
+   * decodeFileInto for whole chunks in several files, or places of one (chunk files, or a
+   * shard's inner chunks: `slices`), into `targets` (whole-chunk views, one per slice), in one
+   * job: the calling thread makes one call for them all. Each chunk's outcome as
+   * decodeFileInto's; all "unsupported" when the chain cannot do this or the targets are not
+   * views of one array with the same strides.
    */
   async decodeFileManyInto(
-    path: string,
-    slices: readonly (readonly [offset: number, length: number])[],
+    slices: readonly FileSlice[],
     targets: readonly StridedView[],
   ): Promise<readonly FileDecodeOutcome[]> {
     const decodeMany = this.#selecting?.decodeFileMany;
@@ -433,14 +432,13 @@ export class CodecPipeline {
     const runs = first && this.#selectionRuns(first, whole);
     if (decodeMany === undefined || starts === undefined || runs === undefined)
       return targets.map(() => "unsupported");
-    const numbers = new Float64Array(3 * slices.length);
-    slices.forEach(([offset, length], i) => {
-      numbers[3 * i] = offset;
-      numbers[3 * i + 1] = length;
-      numbers[3 * i + 2] = starts[i]!;
+    const paths: string[] = [];
+    const numbers = new Float64Array(4 * slices.length);
+    slices.forEach(({ path, offset = 0, length = -1 }, i) => {
+      if (paths[paths.length - 1] !== path) paths.push(path);
+      numbers.set([paths.length - 1, offset, length, starts[i]!], 4 * i);
     });
-    const outcomes = await decodeMany(path, this.#selecting!.size, runs.from, runs.to, numbers);
-    return outcomes === "missing" ? targets.map(() => "missing") : outcomes;
+    return decodeMany(paths, this.#selecting!.size, runs.from, runs.to, numbers);
   }
 
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */

@@ -125,9 +125,6 @@ export interface ChunkSource {
  */
 export type FileDecodeOutcome = "decoded" | "missing" | "unsupported";
 
-/** How decoding several slices of one file went: each slice's outcome, or "missing" for all. */
-export type FileBatchOutcome = readonly ("decoded" | "unsupported")[] | "missing";
-
 /** Transforms bytes (compression, checksums). */
 export interface BytesToBytesCodec extends CodecBase {
   readonly kind: "bytes_to_bytes";
@@ -174,19 +171,20 @@ export interface BytesToBytesCodec extends CodecBase {
     to: StridedRuns,
   ): Promise<FileDecodeOutcome>;
   /**
-   * decodeFileSelectedInto for several slices of the file at `path` (a shard's inner chunks),
-   * all of the same `size` and selection `from`, in one job: slice i is bytes `slices[3i]` to
-   * `slices[3i] + slices[3i + 1]` of the file, and its selection lands in the runs `to`
-   * describes, moved to start at byte `slices[3i + 2]` of `to.bytes`. Each slice's outcome, or
-   * "missing" when there is no such file. Errors as decodeFileSelectedInto's.
+   * decodeFileSelectedInto for several slices of files (a shard's inner chunks, or chunk
+   * files), all of the same `size` and selection `from`, in one job: slice i is
+   * `slices[4i + 2]` bytes (-1: the rest of the file) from byte `slices[4i + 1]` of
+   * `paths[slices[4i]]`, and its selection lands in the runs `to` describes, moved to start at
+   * byte `slices[4i + 3]` of `to.bytes`. Each slice's outcome; errors as
+   * decodeFileSelectedInto's (the first that fails rejects the call).
    */
   decodeFileSelectedManyInto?(
-    path: string,
+    paths: readonly string[],
     size: number,
     from: RunLayout,
     to: StridedRuns,
     slices: Float64Array,
-  ): Promise<FileBatchOutcome>;
+  ): Promise<readonly FileDecodeOutcome[]>;
   /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
   encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
   /**

@@ -83,6 +83,16 @@ interface Resolved<D extends string> {
   readonly pipeline: CodecPipeline;
 }
 
+/** Whole chunks in local files read and decoded by one job (see ZarrArray's #fileBatches). */
+type FileBatch = { projection: ChunkProjection; view: StridedView; path: string }[];
+/**
+ * Chunks of at most this many bytes are read in batches of CHUNKS_PER_FILE_BATCH: a job and
+ * its promises per chunk cost the calling thread ~25 us, which a 64 KiB chunk's decoding on a
+ * pool thread hardly outweighs (a 1 MiB chunk's does, and keeps a job of its own).
+ */
+const MAX_BATCHED_CHUNK_BYTES = 256 << 10;
+const CHUNKS_PER_FILE_BATCH = 16;
+
 /**
  * A Zarr array in a store. Create with `createArray`, open with `openArray` or `open`. A v2 array
  * works through its v3 equivalent (`metadata`); its own `.zarray` is `v2Metadata`, and that is
@@ -356,77 +366,132 @@ export class ZarrArray<D extends string = string> {
     const { lanes } = this.dataType;
     const fill = fillSource(this.dataType, this.#resolved.fillValue, indexers.length);
     const buffers = new ByteBufferPool(this.context.concurrency);
-    await runLimited(
-      this.#projections(indexers),
-      this.context.concurrency,
-      async (projection) => {
-        const counts = projection.dims.map((p) => p.count);
-        const dst: StridedView = {
-          data: out.data,
-          offset: viewOffset(out.offset, outStride, projection),
-          stride: outStride,
-        };
-        const caching = this.context.chunkCache.maxSize > 0;
-        const whole =
-          this.#resolved.pipeline.canDecodeInto && !caching
-            ? wholeChunkView(projection, this.chunkShape, this.shape, dst)
-            : undefined;
-        if (whole !== undefined) {
-          // The selection covers the whole chunk: decode straight into the output.
-          const key = this.chunkKey(projection.coords);
-          if (await this.#readRaw(key, whole, signal)) return;
-          const read = await this.#readFileChunk(key, whole, undefined, signal);
-          if (read === "missing") stridedCopy(dst, fill, counts, lanes);
-          if (read !== "unsupported") return;
-          const bytes = await this.#storeGetLent(key, signal, buffers);
-          if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
-          else {
-            await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
-            // decodeInto keeps nothing of the bytes: the next chunk may be read into them.
-            if (!buffers.giveBack(bytes)) this.#release(bytes);
-          }
-          return;
-        }
+    const caching = this.context.chunkCache.maxSize > 0;
+    const destination = (projection: ChunkProjection): StridedView => ({
+      data: out.data,
+      offset: viewOffset(out.offset, outStride, projection),
+      stride: outStride,
+    });
+    const readOne = async (projection: ChunkProjection): Promise<void> => {
+      const counts = projection.dims.map((p) => p.count);
+      const dst = destination(projection);
+      const whole =
+        this.#resolved.pipeline.canDecodeInto && !caching
+          ? wholeChunkView(projection, this.chunkShape, this.shape, dst)
+          : undefined;
+      if (whole !== undefined) {
+        // The selection covers the whole chunk: decode straight into the output.
         const key = this.chunkKey(projection.coords);
-        const region = projection.dims.map((p) => ({
-          start: p.chunkStart,
-          step: p.step,
-          count: p.count,
-        }));
-        if (!caching) {
-          const read = await this.#readFileChunk(key, dst, region, signal);
-          if (read === "missing") stridedCopy(dst, fill, counts, lanes);
-          if (read !== "unsupported") return;
+        if (await this.#readRaw(key, whole, signal)) return;
+        const read = await this.#readFileChunk(key, whole, undefined, signal);
+        if (read === "missing") stridedCopy(dst, fill, counts, lanes);
+        if (read !== "unsupported") return;
+        const bytes = await this.#storeGetLent(key, signal, buffers);
+        if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
+        else {
+          await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
+          // decodeInto keeps nothing of the bytes: the next chunk may be read into them.
+          if (!buffers.giveBack(bytes)) this.#release(bytes);
         }
-        const partial = this.#resolved.pipeline.partialDecoder;
-        if (partial !== undefined && !caching) {
-          // Read only what the selection needs of this chunk (sharding).
-          const source = {
-            key,
-            cacheKey: chunkCacheKey(this.store, key),
-            get: (range?: ByteRange) =>
-              this.#storeCall(key, () =>
-                this.store.get(key, { ...(range && { range }), ...(signal && { signal }) }),
-              ),
-            release: (bytes: Uint8Array) => this.#release(bytes),
-            indexCache: this.context.indexCache,
-            file: this.store.localFile?.(key),
-          };
-          const spec = {
-            shape: this.chunkShape,
-            dataType: this.dataType,
-            fillValue: this.#resolved.fillValue,
-          };
-          const found = await this.#decoding(key, () => partial(source, spec, region, dst));
-          if (!found) stridedCopy(dst, fill, counts, lanes);
-          return;
-        }
-        const chunk = await this.#readChunk(projection.coords, signal, caching);
-        stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
+        return;
+      }
+      const key = this.chunkKey(projection.coords);
+      const region = projection.dims.map((p) => ({
+        start: p.chunkStart,
+        step: p.step,
+        count: p.count,
+      }));
+      if (!caching) {
+        const read = await this.#readFileChunk(key, dst, region, signal);
+        if (read === "missing") stridedCopy(dst, fill, counts, lanes);
+        if (read !== "unsupported") return;
+      }
+      const partial = this.#resolved.pipeline.partialDecoder;
+      if (partial !== undefined && !caching) {
+        // Read only what the selection needs of this chunk (sharding).
+        const source = {
+          key,
+          cacheKey: chunkCacheKey(this.store, key),
+          get: (range?: ByteRange) =>
+            this.#storeCall(key, () =>
+              this.store.get(key, { ...(range && { range }), ...(signal && { signal }) }),
+            ),
+          release: (bytes: Uint8Array) => this.#release(bytes),
+          indexCache: this.context.indexCache,
+          file: this.store.localFile?.(key),
+        };
+        const spec = {
+          shape: this.chunkShape,
+          dataType: this.dataType,
+          fillValue: this.#resolved.fillValue,
+        };
+        const found = await this.#decoding(key, () => partial(source, spec, region, dst));
+        if (!found) stridedCopy(dst, fill, counts, lanes);
+        return;
+      }
+      const chunk = await this.#readChunk(projection.coords, signal, caching);
+      stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
+    };
+    await runLimited(
+      caching ? this.#projections(indexers) : this.#fileBatches(indexers, destination),
+      this.context.concurrency,
+      async (task) => {
+        if (!Array.isArray(task)) return readOne(task);
+        // Whole chunks in local files, read and decoded by one job. Those it does not decode
+        // (and all of them, if it fails: each chunk's error then names its key) go one by one.
+        throwIfAborted(signal, { path: this.path });
+        const outcomes = await this.#resolved.pipeline
+          .decodeFileManyInto(
+            task.map(({ path }) => ({ path })),
+            task.map(({ view }) => view),
+          )
+          .catch(() => task.map((): FileDecodeOutcome => "unsupported"));
+        await Promise.all(
+          task.map(({ projection }, i) => {
+            if (outcomes[i] === "missing") {
+              const counts = projection.dims.map((p) => p.count);
+              stridedCopy(destination(projection), fill, counts, lanes);
+            }
+            return outcomes[i] === "unsupported" ? readOne(projection) : undefined;
+          }),
+        );
       },
       signal,
     );
     return out;
+  }
+
+  /**
+   * The chunks a read touches, as #projections, but whole chunks the store keeps as local files
+   * (when the codec chain decodes batches of files, and chunks are small enough that each
+   * one's own job would cost more than its decoding) grouped for one job per batch.
+   */
+  *#fileBatches(
+    indexers: readonly DimIndexer[],
+    destination: (projection: ChunkProjection) => StridedView,
+  ): Generator<ChunkProjection | FileBatch> {
+    const { pipeline } = this.#resolved;
+    const localFile = this.store.localFile?.bind(this.store);
+    const small = elementCount(this.chunkShape) * this.dataType.itemSize <= MAX_BATCHED_CHUNK_BYTES;
+    if (!pipeline.decodesFileBatches || !pipeline.canDecodeInto || !localFile || !small) {
+      yield* this.#projections(indexers);
+      return;
+    }
+    let batch: FileBatch = [];
+    for (const projection of this.#projections(indexers)) {
+      const view = wholeChunkView(projection, this.chunkShape, this.shape, destination(projection));
+      const path = view && localFile(this.chunkKey(projection.coords));
+      if (view === undefined || path === undefined) {
+        yield projection;
+        continue;
+      }
+      batch.push({ projection, view, path });
+      if (batch.length === CHUNKS_PER_FILE_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   /** Writes `value` into a selection, read-modify-writing chunks it covers only partly. */

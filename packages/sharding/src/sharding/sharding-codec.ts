@@ -256,8 +256,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
       await Promise.all([
         runLimited(inBatches(whole), INNER_FILE_JOBS_IN_FLIGHT, async (batch) => {
           const outcomes = await this.inner.decodeFileManyInto(
-            file,
-            batch.map(({ w }) => w.entry!),
+            batch.map(({ w }) => ({ path: file, offset: w.entry![0], length: w.entry![1] })),
             batch.map(({ view }) => view),
           );
           for (const [i, outcome] of outcomes.entries()) {

@@ -104,8 +104,8 @@ export class BloscCodec implements BytesToBytesCodec {
         decompressFileSelected.call(backend, file, size, from, to, (err) => this.#corrupt(err));
     const { decompressFileSelectedMany } = backend;
     if (decompressFileSelectedMany !== undefined)
-      this.decodeFileSelectedManyInto = (path, size, from, to, slices) =>
-        decompressFileSelectedMany.call(backend, path, size, from, to, slices, (err) =>
+      this.decodeFileSelectedManyInto = (paths, size, from, to, slices) =>
+        decompressFileSelectedMany.call(backend, paths, size, from, to, slices, (err) =>
           this.#corrupt(err),
         );
     if (compressRuns !== undefined) {

@@ -1,10 +1,4 @@
-import type {
-  FileBatchOutcome,
-  FileDecodeOutcome,
-  FileSlice,
-  RunLayout,
-  StridedRuns,
-} from "@zarrkit/core";
+import type { FileDecodeOutcome, FileSlice, RunLayout, StridedRuns } from "@zarrkit/core";
 import type { ByteRuns, Runs } from "../byte-runs.js";
 
 /** gzip (RFC 1952) or zlib (RFC 1950) framing around DEFLATE. */
@@ -61,12 +55,12 @@ export interface DeflateBackend {
   decodeFileSelectedMany?(
     format: ZlibFormat,
     codec: string,
-    path: string,
+    paths: readonly string[],
     size: number,
     from: RunLayout,
     to: StridedRuns,
     slices: Float64Array,
-  ): Promise<FileBatchOutcome>;
+  ): Promise<readonly FileDecodeOutcome[]>;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(format: ZlibFormat, runs: Runs, level: number): Promise<Uint8Array>;
   /** encodeRuns of many chunks laid out alike in one job (see encodeStridedMany). */

@@ -64,8 +64,8 @@ export class DeflateCodec implements BytesToBytesCodec {
         decodeFileSelected.call(backend, format, name, file, size, from, to);
     const { decodeFileSelectedMany } = backend;
     if (decodeFileSelectedMany !== undefined)
-      this.decodeFileSelectedManyInto = (path, size, from, to, slices) =>
-        decodeFileSelectedMany.call(backend, format, name, path, size, from, to, slices);
+      this.decodeFileSelectedManyInto = (paths, size, from, to, slices) =>
+        decodeFileSelectedMany.call(backend, format, name, paths, size, from, to, slices);
     if (encodeRuns !== undefined) {
       this.encodeRuns = (runs) => encodeRuns.call(backend, format, runs, level);
       this.encodeStrided = this.encodeRuns;

@@ -93,8 +93,8 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
         () => native.inflateSelected(file, size, from, to, ZLIB_FRAMING[format]),
         (err) => corrupt(codec, err),
       ),
-    decodeFileSelectedMany: (format, codec, path, size, from, to, slices) =>
-      nativeSelectedMany(native, format)(path, size, from, to, slices, (err) =>
+    decodeFileSelectedMany: (format, codec, paths, size, from, to, slices) =>
+      nativeSelectedMany(native, format)(paths, size, from, to, slices, (err) =>
         corrupt(codec, err),
       ),
   };

@@ -61,8 +61,8 @@ export class ZstdCodec implements BytesToBytesCodec {
         decodeFileSelected.call(backend, file, size, from, to, (err) => this.#corrupt(err));
     const { decodeFileSelectedMany } = backend;
     if (decodeFileSelectedMany !== undefined)
-      this.decodeFileSelectedManyInto = (path, size, from, to, slices) =>
-        decodeFileSelectedMany.call(backend, path, size, from, to, slices, (err) =>
+      this.decodeFileSelectedManyInto = (paths, size, from, to, slices) =>
+        decodeFileSelectedMany.call(backend, paths, size, from, to, slices, (err) =>
           this.#corrupt(err),
         );
     if (encodeRuns !== undefined) {
