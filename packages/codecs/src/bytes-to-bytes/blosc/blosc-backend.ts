@@ -32,7 +32,7 @@ export interface BloscBackend {
    * frame, which the caller decodes another way).
    */
   decompressFileSelected?: FileSelectedDecode;
-  /** decompressFileSelected of several frames of one file in one job. */
+  /** decompressFileSelected of several frames (of one file or several) in one job. */
   decompressFileSelectedMany?: FileSelectedManyDecode;
   /** compress of the concatenation of `runs`, gathered off the calling thread. */
   compressRuns?(runs: Runs, options: CBloscCompressOptions): Promise<Uint8Array>;

@@ -51,7 +51,7 @@ export interface DeflateBackend {
     from: RunLayout,
     to: ByteRuns,
   ): Promise<FileDecodeOutcome>;
-  /** decodeFileSelected of several streams of one file in one job. */
+  /** decodeFileSelected of several streams (of one file or several) in one job. */
   decodeFileSelectedMany?(
     format: ZlibFormat,
     codec: string,

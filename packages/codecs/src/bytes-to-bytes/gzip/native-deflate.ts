@@ -35,6 +35,10 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
     }
     return written === native.NEEDS_FALLBACK ? undefined : written;
   };
+  const selectedMany = {
+    gzip: nativeSelectedMany(native, "gzip"),
+    zlib: nativeSelectedMany(native, "zlib"),
+  } as const satisfies Record<ZlibFormat, unknown>;
   const encode = (format: ZlibFormat, bytes: ByteRuns, level: number) =>
     native.deflate(bytes, level, ZLIB_FRAMING[format]);
   const decodeInto = async (
@@ -94,8 +98,6 @@ export function nativeDeflate(native: NativeCodecs, fallback: DeflateBackend): D
         (err) => corrupt(codec, err),
       ),
     decodeFileSelectedMany: (format, codec, paths, size, from, to, slices) =>
-      nativeSelectedMany(native, format)(paths, size, from, to, slices, (err) =>
-        corrupt(codec, err),
-      ),
+      selectedMany[format](paths, size, from, to, slices, (err) => corrupt(codec, err)),
   };
 }

@@ -33,7 +33,7 @@ export interface ZstdBackend {
   decodeSelected?: SelectedDecode;
   /** decodeSelected of a frame the same job reads from a file (errors left to the caller). */
   decodeFileSelected?: FileSelectedDecode;
-  /** decodeFileSelected of several frames of one file in one job. */
+  /** decodeFileSelected of several frames (of one file or several) in one job. */
   decodeFileSelectedMany?: FileSelectedManyDecode;
   /** encode of the concatenation of `runs`, gathered off the calling thread. */
   encodeRuns?(runs: Runs, level: number, checksum: boolean): Promise<Uint8Array>;
