@@ -48,7 +48,7 @@ static inline int first_byte_view(napi_env env, napi_callback_info info, const c
 static inline char* string_arg(napi_env env, napi_value value, const char* name) {
   size_t length = 0;
   if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) {
-    char message[64];
+    char message[96];
     snprintf(message, sizeof message, "%s must be a string", name);
     napi_throw_type_error(env, NULL, message);
     return NULL;
@@ -65,6 +65,39 @@ static inline char* string_arg(napi_env env, napi_value value, const char* name)
     return NULL;
   }
   return text;
+}
+
+/*
+ * The strings of an array `value`, copied (malloc'd, `*count` of them: the caller frees those
+ * and `*out` even when this fails part way); 0 with a TypeError pending unless it is one.
+ */
+static inline int strings_arg(napi_env env, napi_value value, const char* name, char*** out,
+                              size_t* count) {
+  bool is_array = false;
+  uint32_t length = 0;
+  *count = 0;
+  if (napi_is_array(env, value, &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, value, &length) != napi_ok) {
+    char message[80];
+    snprintf(message, sizeof message, "%s must be an array of strings", name);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  *out = calloc(length > 0 ? length : 1, sizeof(char*));
+  if (*out == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  for (uint32_t i = 0; i < length; i++) {
+    napi_value element;
+    char element_name[48];
+    snprintf(element_name, sizeof element_name, "%s[%u]", name, i);
+    napi_get_element(env, value, i, &element);
+    (*out)[i] = string_arg(env, element, element_name);
+    if ((*out)[i] == NULL) return 0;
+    *count = i + 1;
+  }
+  return 1;
 }
 
 /* Throws a TypeError and returns 0 unless `value` is a 32-bit integer. */

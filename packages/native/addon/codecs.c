@@ -1167,26 +1167,7 @@ static int movable_runs(napi_env env, napi_value value, const char* name, napi_v
 
 /* An array of path strings into `j->paths`; 0 with an error pending unless it is one. */
 static int paths_arg(napi_env env, napi_value value, job* j) {
-  bool is_array = false;
-  uint32_t count = 0;
-  if (napi_is_array(env, value, &is_array) != napi_ok || !is_array ||
-      napi_get_array_length(env, value, &count) != napi_ok) {
-    napi_throw_type_error(env, NULL, "paths must be an array of strings");
-    return 0;
-  }
-  j->paths = calloc(count > 0 ? count : 1, sizeof(char*));
-  if (j->paths == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return 0;
-  }
-  for (uint32_t i = 0; i < count; i++) {
-    napi_value element;
-    napi_get_element(env, value, i, &element);
-    j->paths[i] = string_arg(env, element, "paths[i]");
-    if (j->paths[i] == NULL) return 0;
-    j->path_count = i + 1;
-  }
-  return 1;
+  return strings_arg(env, value, "paths", &j->paths, &j->path_count);
 }
 
 /*

@@ -24,7 +24,7 @@
 #define IOV_MAX 1024
 #endif
 
-typedef enum { READ_INTO, READ_UP_TO, READ_WHOLE, WRITE_ATOMIC } file_operation;
+typedef enum { READ_INTO, READ_UP_TO, READ_WHOLE, WRITE_ATOMIC, WRITE_MANY } file_operation;
 
 /* What readFileInto and readFile resolve with for a key that has no file. */
 #define MISSING (-1)
@@ -36,7 +36,12 @@ typedef struct {
   file_operation op;
   char* path;
   char* temp;           /* WRITE_ATOMIC: the temporary file renamed to `path` */
-  struct iovec* iov;    /* READ_INTO targets, WRITE_ATOMIC parts */
+  struct iovec* iov;    /* READ_INTO targets, WRITE_ATOMIC parts, WRITE_MANY one per file */
+  char** paths;         /* WRITE_MANY: the files (`path` and `temp` point at the one written) */
+  char** temps;
+  size_t path_count;
+  size_t temp_count;
+  int64_t failed;       /* WRITE_MANY: the file that failed, -1 if none */
   size_t iov_count;
   size_t total;         /* bytes the iovecs hold */
   uint8_t* data;        /* READ_WHOLE: the file's bytes, in a block the ArrayBuffer gives back */
@@ -222,6 +227,23 @@ static void write_atomic(file_job* j) {
   if (!ok) unlink(j->temp);
 }
 
+/* Each file as write_atomic writes one, in order, stopping at the first that fails. */
+static void write_many(file_job* j) {
+  struct iovec* values = j->iov;
+  for (size_t i = 0; i < j->path_count; i++) {
+    j->path = j->paths[i];
+    j->temp = j->temps[i];
+    j->iov = values + i;
+    j->iov_count = 1;
+    write_atomic(j);
+    if (j->error != 0) {
+      j->failed = (int64_t)i;
+      break;
+    }
+  }
+  j->iov = values;
+}
+
 static void execute(napi_env env, void* data) {
   (void)env;
   file_job* j = data;
@@ -230,26 +252,49 @@ static void execute(napi_env env, void* data) {
     case READ_UP_TO: read_into(j); break;
     case READ_WHOLE: read_whole(j); break;
     case WRITE_ATOMIC: write_atomic(j); break;
+    case WRITE_MANY: write_many(j); break;
   }
 }
 
 /* The Error a failed job rejects with: message, and `errno`/`syscall`/`path` as node:fs sets. */
 static napi_value job_error(napi_env env, file_job* j) {
   char text[512];
+  /* Only a cancelled job of no files has none. */
+  const char* path = j->path != NULL ? j->path : "(no file)";
   if (j->file_size >= 0)
     snprintf(text, sizeof text, "bytes %lld..%lld lie past the end of %s (%lld bytes)",
-             (long long)j->range_start, (long long)(j->range_start + j->range_length), j->path,
+             (long long)j->range_start, (long long)(j->range_start + j->range_length), path,
              (long long)j->file_size);
   else if (j->shrank)
-    snprintf(text, sizeof text, "%s shrank while being read", j->path);
+    snprintf(text, sizeof text, "%s shrank while being read", path);
   else
-    snprintf(text, sizeof text, "%s failed: %s, %s", j->syscall, strerror(j->error), j->path);
+    snprintf(text, sizeof text, "%s failed: %s, %s", j->syscall, strerror(j->error), path);
   napi_value message, error;
   napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
   napi_create_error(env, NULL, message, &error);
   bool failed_call = !j->shrank && j->file_size < 0;
   set_file_error_fields(env, error, j->error, failed_call ? j->syscall : NULL, j->path);
+  if (j->failed >= 0) {
+    napi_value index;
+    napi_create_int64(env, j->failed, &index);
+    napi_set_named_property(env, error, "index", index);
+  }
   return error;
+}
+
+/* Frees what a job owns (its path and temp are the lists' own when it has lists). */
+static void free_job(file_job* j) {
+  if (j->paths != NULL || j->temps != NULL) {
+    for (size_t i = 0; i < j->path_count; i++) free(j->paths[i]);
+    for (size_t i = 0; i < j->temp_count; i++) free(j->temps[i]);
+    free(j->paths);
+    free(j->temps);
+  } else {
+    free(j->path);
+    free(j->temp);
+  }
+  free(j->iov);
+  free(j);
 }
 
 static void complete(napi_env env, napi_status status, void* data) {
@@ -262,7 +307,7 @@ static void complete(napi_env env, napi_status status, void* data) {
   if (j->error != 0 || j->shrank || j->file_size >= 0) {
     napi_reject_deferred(env, j->deferred, job_error(env, j));
     give_block(j->data, j->capacity);
-  } else if (j->op == WRITE_ATOMIC) {
+  } else if (j->op == WRITE_ATOMIC || j->op == WRITE_MANY) {
     napi_get_undefined(env, &result);
   } else if (j->op == READ_WHOLE && j->result != MISSING) {
     napi_value buffer;
@@ -290,10 +335,7 @@ static void complete(napi_env env, napi_status status, void* data) {
   if (result != NULL) napi_resolve_deferred(env, j->deferred, result);
   if (j->buffers_ref != NULL) napi_delete_reference(env, j->buffers_ref);
   napi_delete_async_work(env, j->work);
-  free(j->path);
-  free(j->temp);
-  free(j->iov);
-  free(j);
+  free_job(j);
 }
 
 /* Runs (listed or strided) as the job's iovecs, their buffers kept alive until it completes. */
@@ -304,10 +346,33 @@ static bool buffers_arg(napi_env env, napi_value value, const char* name, file_j
 
 static void discard(napi_env env, file_job* j) {
   if (j->buffers_ref != NULL) napi_delete_reference(env, j->buffers_ref);
-  free(j->path);
-  free(j->temp);
-  free(j->iov);
-  free(j);
+  free_job(j);
+}
+
+static file_job* new_job(napi_env env, file_operation op) {
+  file_job* j = calloc(1, sizeof(file_job));
+  if (j == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  j->op = op;
+  j->range_start = -2;
+  j->file_size = -1;
+  j->failed = -1;
+  return j;
+}
+
+/* Queues a job whose arguments parsed (`ok`), with its promise; else discards it: NULL. */
+static napi_value queue(napi_env env, file_job* j, bool ok) {
+  napi_value promise, name;
+  if (!ok || napi_create_promise(env, &j->deferred, &promise) != napi_ok) {
+    discard(env, j);
+    return NULL;
+  }
+  napi_create_string_utf8(env, "zarrkit-file-io", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, execute, complete, j, &j->work);
+  napi_queue_async_work(env, j->work);
+  return promise;
 }
 
 /* Parses (path, [temp,] [buffers]) for `op` and queues the job; NULL with an error pending. */
@@ -320,14 +385,8 @@ static napi_value start(napi_env env, napi_callback_info info, file_operation op
     napi_throw_type_error(env, NULL, "too few arguments");
     return NULL;
   }
-  file_job* j = calloc(1, sizeof(file_job));
-  if (j == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
-  j->op = op;
-  j->range_start = -2;
-  j->file_size = -1;
+  file_job* j = new_job(env, op);
+  if (j == NULL) return NULL;
   bool ok = (j->path = string_arg(env, args[0], "path")) != NULL;
   if (ok && op == READ_WHOLE && argc >= 3) {
     ok = napi_get_value_int64(env, args[1], &j->range_start) == napi_ok &&
@@ -353,15 +412,33 @@ static napi_value start(napi_env env, napi_callback_info info, file_operation op
   } else if (ok && op != READ_WHOLE) {
     ok = buffers_arg(env, args[op == READ_INTO ? 1 : 2], op == READ_INTO ? "targets" : "parts", j);
   }
-  napi_value promise, name;
-  if (!ok || napi_create_promise(env, &j->deferred, &promise) != napi_ok) {
-    discard(env, j);
+  return queue(env, j, ok);
+}
+
+/*
+ * writeFilesAtomic(paths, temps, values): each value written as writeFileAtomic writes it, in
+ * order; rejects naming the first file that failed (`index` too), those before it written.
+ */
+static napi_value js_write_files_atomic(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  if (argc < 3) {
+    napi_throw_type_error(env, NULL, "too few arguments");
     return NULL;
   }
-  napi_create_string_utf8(env, "zarrkit-file-io", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, execute, complete, j, &j->work);
-  napi_queue_async_work(env, j->work);
-  return promise;
+  file_job* j = new_job(env, WRITE_MANY);
+  if (j == NULL) return NULL;
+  bool ok = strings_arg(env, args[0], "paths", &j->paths, &j->path_count) &&
+            strings_arg(env, args[1], "temps", &j->temps, &j->temp_count) &&
+            buffers_arg(env, args[2], "values", j);
+  /* What a job cancelled before it ran names. */
+  if (ok && j->path_count > 0) j->path = j->paths[0];
+  if (ok && (j->temp_count != j->path_count || j->iov_count != j->path_count)) {
+    napi_throw_range_error(env, NULL, "paths, temps and values must be as many");
+    ok = false;
+  }
+  return queue(env, j, ok);
 }
 
 /* readFileInto(path, targets): bytes read; the file's size, unread, when it differs; -1 if none */
@@ -391,6 +468,7 @@ void define_file_io(napi_env env, napi_value exports) {
       {"readFileUpTo", NULL, js_read_file_up_to, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readFile", NULL, js_read_file, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeFileAtomic", NULL, js_write_file_atomic, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"writeFilesAtomic", NULL, js_write_files_atomic, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
 }

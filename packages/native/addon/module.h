@@ -23,6 +23,7 @@ static inline void set_file_error_fields(napi_env env, napi_value error, int err
     napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &value);
     napi_set_named_property(env, error, "syscall", value);
   }
+  if (path == NULL) return;
   napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &value);
   napi_set_named_property(env, error, "path", value);
 }

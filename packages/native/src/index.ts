@@ -260,6 +260,17 @@ export interface NativeFileIO {
     temp: string,
     parts: readonly Uint8Array[] | StridedRuns,
   ): Promise<void>;
+  /**
+   * Writes each of `values` as writeFileAtomic would to the same place in `paths` (through the
+   * temporary file of the same place in `temps`), in order, in one job: the calling thread
+   * makes one call for many small files. Rejects at the first file that fails, with its `path`
+   * and its `index` in the lists; the files before it are written, those after it untouched.
+   */
+  writeFilesAtomic(
+    paths: readonly string[],
+    temps: readonly string[],
+    values: readonly Uint8Array[],
+  ): Promise<void>;
 }
 
 const FUNCTIONS = [
@@ -284,6 +295,7 @@ const FUNCTIONS = [
   "readFileUpTo",
   "readFile",
   "writeFileAtomic",
+  "writeFilesAtomic",
   "adviseHugePages",
   "populate",
 ] as const;
@@ -364,6 +376,8 @@ export const nativeFileIO: NativeFileIO | undefined =
           ),
         writeFileAtomic: (path, temp, parts) =>
           withCode(binding.writeFileAtomic(path, temp, parts)),
+        writeFilesAtomic: (paths, temps, values) =>
+          withCode(binding.writeFilesAtomic(paths, temps, values)),
       };
 
 /** Why `nativeCodecs` is undefined (the loader's error message), else undefined. */

@@ -714,6 +714,41 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     }
   });
 
+  it("writes many files atomically in one job, stopping at the first that fails", async () => {
+    const io = nativeFileIO!;
+    const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-many-"));
+    try {
+      // Views of one block, as an encoder's batch gives them; one of them empty.
+      const block = data.subarray(0, 300);
+      const values = [block.subarray(0, 100), block.subarray(100, 100), block.subarray(100, 300)];
+      const paths = [join(dir, "c", "0", "0"), join(dir, "c", "0", "1"), join(dir, "c", "1", "0")];
+      const temps = paths.map((p, i) => join(p, "..", `.t${i}.tmp`));
+      await io.writeFilesAtomic(paths, temps, values);
+      for (const [i, path] of paths.entries())
+        expect(same(await readFile(path), values[i]!)).toBe(true);
+      expect((await readdir(join(dir, "c", "0"))).sort()).toEqual(["0", "1"]);
+      // The second cannot be written (its directory is a file): the first is replaced, the
+      // third left as it was, and no temporary file stays behind.
+      const next = [data.subarray(300, 310), data.subarray(310, 320), data.subarray(320, 330)];
+      const blocked = [paths[0]!, join(paths[1]!, "x"), paths[2]!];
+      const error = await io
+        .writeFilesAtomic(blocked, [temps[0]!, join(paths[1]!, ".x.tmp"), temps[2]!], next)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "ENOTDIR", syscall: "open", index: 1, path: blocked[1] });
+      expect(same(await readFile(paths[0]!), next[0]!)).toBe(true);
+      expect(same(await readFile(paths[2]!), values[2]!)).toBe(true);
+      expect((await readdir(join(dir, "c", "0"))).sort()).toEqual(["0", "1"]);
+      // Lists of different lengths, or of the wrong types, are refused before any work.
+      expect(() => io.writeFilesAtomic(paths, temps.slice(1), values)).toThrow(RangeError);
+      expect(() => Reflect.apply(io.writeFilesAtomic, io, [[1], temps, values])).toThrow(
+        /paths\[0\] must be a string/,
+      );
+      await io.writeFilesAtomic([], [], []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("advises huge pages for the middle of a large buffer, which stays as it was", () => {
     const big = new Uint8Array(8 << 20);
     // Whether the kernel takes it depends on its settings; the memory must not change.

@@ -1,14 +1,22 @@
-import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createArray, FileSystemStore, isZarrkitError, openArray } from "./index.js";
+import {
+  createArray,
+  FileSystemStore,
+  isZarrkitError,
+  type NamedConfigJson,
+  openArray,
+  type StoreEntry,
+} from "./index.js";
 import { loadNativeAddon } from "./native-addon.js";
 
 // Whole small chunks in local files are read and decoded by one job per batch (when the addon
 // is built); a batch's missing chunks read as the fill value, chunks it cannot decode (gzip of
 // several members) are decoded one by one, and a damaged chunk fails naming its own key.
+// Written, whole small chunks are encoded by one job per batch and stored by one setMany.
 
 const native = await loadNativeAddon();
 if (native === undefined) {
@@ -72,5 +80,84 @@ describe.skipIf(native === undefined)("whole chunks read from files in batches",
     await writeFile(join(root, "c", "4", "5"), Buffer.from("not gzip at all"));
     const error = await array.get(null).catch((e: unknown) => e);
     expect(isZarrkitError(error) && [error.code, error.key]).toEqual(["CorruptChunk", "c/4/5"]);
+  });
+});
+
+/** A FileSystemStore that counts the values stored through setMany. */
+class CountingStore extends FileSystemStore {
+  batched = 0;
+  override async setMany(entries: readonly StoreEntry[], options?: { signal?: AbortSignal }) {
+    this.batched += entries.length;
+    return super.setMany(entries, options);
+  }
+}
+
+describe("whole small chunks written in batches", () => {
+  const gzip: NamedConfigJson[] = [
+    { name: "bytes", configuration: { endian: "little" } },
+    { name: "gzip", configuration: { level: 1 } },
+  ];
+
+  it("stores each chunk's own bytes, deletes all-fill chunks, and writes cut chunks alone", async () => {
+    // 44x50 in 8x8 chunks: 5x6 whole chunks, the last row and column of chunks cut.
+    const store = new CountingStore(root);
+    const array = await createArray(store, "", {
+      shape: [44, 50],
+      chunkShape: [8, 8],
+      dataType: "int32",
+      fillValue: 42,
+      codecs: gzip,
+    });
+    await array.set(
+      null,
+      Int32Array.from({ length: 44 * 50 }, (_, i) => 1000 + i),
+    );
+    // Rows 8..15 of the values given below are the fill value: chunks (1, *) become empty.
+    const given = Int32Array.from({ length: 40 * 48 }, (_, i) =>
+      i >= 8 * 48 && i < 16 * 48 ? 42 : values[i]!,
+    );
+    store.batched = 0;
+    await array.set("0:40, 0:48", given);
+    // Natively every whole chunk goes through setMany: 5x6, less the six empty ones.
+    if (native !== undefined) expect(store.batched).toBe(24);
+    for (let r = 0; r < 5; r++) {
+      for (let c = 0; c < 6; c++) {
+        const file = join(root, "c", String(r), String(c));
+        if (r === 1) {
+          await expect(access(file)).rejects.toThrow();
+          continue;
+        }
+        // node:zlib, not zarrkit, decodes what was written.
+        expect(gunzipSync(await readFile(file)).equals(chunkBytes(r, c))).toBe(true);
+      }
+    }
+    // The cut chunks kept what the first write put beyond the second's selection.
+    const back = await openArray(new FileSystemStore(root, { readOnly: true }), "", {
+      dataType: "int32",
+    });
+    const whole = (await back.get(null)).data;
+    for (let r = 0; r < 44; r++)
+      for (let c = 0; c < 50; c++)
+        expect(whole[r * 50 + c]).toBe(r < 40 && c < 48 ? given[r * 48 + c] : 1000 + r * 50 + c);
+  });
+
+  it("a batch that cannot be stored fails naming the chunk; chunks before it are stored", async () => {
+    const array = await createArray(new FileSystemStore(root), "", {
+      shape: [40, 48],
+      chunkShape: [8, 8],
+      dataType: "int32",
+      fillValue: 42,
+      codecs: gzip,
+    });
+    // "c/2" is a file: no chunk of row 2 can be created below it.
+    await array.set("0:8, 0:8", new Int32Array(64).fill(5));
+    await writeFile(join(root, "c", "2"), "in the way");
+    const error = await array.set(null, values).catch((e: unknown) => e);
+    // Batches run side by side: the first to fail names its chunk of row 2.
+    expect(isZarrkitError(error, "StoreError") && error.key).toMatch(/^c\/2\/[0-5]$/);
+    expect(gunzipSync(await readFile(join(root, "c", "0", "3"))).equals(chunkBytes(0, 3))).toBe(
+      true,
+    );
+    expect(await readFile(join(root, "c", "2"), "utf8")).toBe("in the way");
   });
 });

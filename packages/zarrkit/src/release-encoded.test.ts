@@ -231,25 +231,35 @@ describe.skipIf(nativeCodecs === undefined)("with @zarrkit/native", () => {
           if (native.release(bytes)) released++;
         },
       });
-      const value = new Float32Array(512 * 512).map((_, i) => Math.sin(i / 300) * 100);
-      const a = await createArray(new FileSystemStore(root), "", {
-        shape: [512, 512],
-        chunkShape: [128, 512],
-        dataType: "float32",
-        codecs: [
-          { name: "bytes", configuration: { endian: "little" } },
-          { name: "zstd", configuration: { level: 3, checksum: false } },
-        ],
-        context,
-      });
-      await a.set(null, value);
-      expect(released).toBe(4);
-      // Reopened with a context of its own (nothing cached): every value as written.
-      const again = await openArray(new FileSystemStore(root, { readOnly: true }), "", {
-        context: createDefaultContext({ workers: false }),
-        dataType: "float32",
-      });
-      expect(Array.from((await again.get(null)).data)).toEqual(Array.from(value));
+      const value = new Float32Array(1024 * 512).map((_, i) => Math.sin(i / 300) * 100);
+      const codecs: NamedConfigJson[] = [
+        { name: "bytes", configuration: { endian: "little" } },
+        { name: "zstd", configuration: { level: 3, checksum: false } },
+      ];
+      // Chunks of 512 KiB, each encoded and stored on its own; then chunks of 64 KiB, whose
+      // batch of 16 is encoded into one block of the addon's memory.
+      for (const [chunkShape, outputs] of [
+        [[256, 512], 4],
+        [[128, 128], 2],
+      ] as const) {
+        released = 0;
+        const path = `c${chunkShape[0]}`;
+        const a = await createArray(new FileSystemStore(root), path, {
+          shape: [1024, 512],
+          chunkShape,
+          dataType: "float32",
+          codecs,
+          context,
+        });
+        await a.set(null, value);
+        expect(released).toBe(outputs);
+        // Reopened with a context of its own (nothing cached): every value as written.
+        const again = await openArray(new FileSystemStore(root, { readOnly: true }), path, {
+          context: createDefaultContext({ workers: false }),
+          dataType: "float32",
+        });
+        expect((await again.get(null)).data).toEqual(value);
+      }
       // The default context gives outputs back by itself.
       expect(createDefaultContext({ workers: false }).releaseEncoded).toBe(native.release);
     } finally {

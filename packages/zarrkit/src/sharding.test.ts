@@ -165,6 +165,48 @@ describe("sharded arrays", () => {
     expect([...store.map.keys()]).toEqual(["zarr.json"]);
   });
 
+  it("leaves empty inner chunks out when encoding straight from the value (zstd)", async () => {
+    // Inner chunks gathered from the caller's array: emptiness is each one's own, not the
+    // array's (which is not all fill: its first 8x8 block is 9).
+    const store = new MemoryStore();
+    const a = await createArray(store, "", {
+      shape: [16, 32],
+      chunkShape: [16, 16],
+      dataType: "int16",
+      fillValue: 3,
+      codecs: [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [8, 8],
+            codecs: [bytesLE, { name: "zstd", configuration: { level: 1, checksum: false } }],
+            index_codecs: [bytesLE, { name: "crc32c" }],
+          },
+        },
+      ],
+    });
+    const value = new Int16Array(16 * 32).fill(3);
+    for (let r = 0; r < 8; r++) value.fill(9, r * 32, r * 32 + 8);
+    await a.set(null, value);
+    // The second shard is all fill: not written. The first holds one inner chunk.
+    expect([...store.map.keys()].sort()).toEqual(["c/0/0", "zarr.json"]);
+    const shard = Buffer.from(store.map.get("c/0/0")!);
+    const index = shard.subarray(shard.length - 4 * 16 - 4, shard.length - 4);
+    const entries = [0, 1, 2, 3].map((i) => [
+      index.readBigUInt64LE(16 * i),
+      index.readBigUInt64LE(16 * i + 8),
+    ]);
+    const none = 2n ** 64n - 1n;
+    expect(entries.slice(1)).toEqual([
+      [none, none],
+      [none, none],
+      [none, none],
+    ]);
+    expect(entries[0]![0]).toBe(0n);
+    expect(Number(entries[0]![1])).toBe(shard.length - 4 * 16 - 4);
+    expect(Array.from((await a.get(null)).data)).toEqual(Array.from(value));
+  });
+
   it("many overlapping concurrent writes into one shard lose no update", async () => {
     const store = new MemoryStore();
     const a = await createArray(store, "", {

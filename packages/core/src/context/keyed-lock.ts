@@ -21,4 +21,17 @@ export class KeyedLock {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     }
   }
+
+  /**
+   * `fn` once it holds every key's lock. Keys are taken in sorted order, so two callers whose
+   * keys overlap never each wait for the other.
+   */
+  async runAll<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(keys)].sort();
+    const holding = sorted.reduceRight<() => Promise<T>>(
+      (inner, key) => () => this.run(key, inner),
+      fn,
+    );
+    return holding();
+  }
 }

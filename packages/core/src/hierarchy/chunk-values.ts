@@ -5,6 +5,7 @@ import type {
   VariableLengthArray,
 } from "../data-types/data-type.js";
 import { InvalidValueError } from "../errors/errors.js";
+import { everyRun, stridedByteRuns } from "../indexing/byte-runs.js";
 import type { StridedView } from "../indexing/strided-copy.js";
 import { cOrderStride, elementCount, type NDArray, ndarray } from "../ndarray.js";
 
@@ -43,14 +44,38 @@ function isStringArray(data: VariableLengthArray): data is string[] {
   return typeof data[0] === "string";
 }
 
-/** True when every element of a chunk (contiguous, any order) equals `element`. */
+/**
+ * True when every element of a chunk equals `element`: the elements its shape, strides and
+ * offset select (a view of a larger array looks at its own elements only).
+ */
 export function isAllElement(chunk: NDArray, element: Uint8Array): boolean {
   const { data } = chunk;
+  // Dimensions the view repeats (stride 0) hold nothing the others do not.
+  const dims = chunk.shape.flatMap((n, d) => (n === 1 || chunk.stride[d] === 0 ? [] : [d]));
+  const shape = dims.map((d) => chunk.shape[d]!);
+  const stride = dims.map((d) => chunk.stride[d]!);
   if (!ArrayBuffer.isView(data)) {
     const value = chunk.dataType.toScalar(element);
-    return data.every((x: string | Uint8Array) => sameValue(x, value));
+    return everyIndex(chunk.offset, shape, stride, (i) => sameValue(data[i]!, value));
   }
-  return bytesAllElement(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), element);
+  const view = { data, offset: chunk.offset, stride };
+  const runs = stridedByteRuns(view, shape, chunk.dataType.lanes, 0);
+  return runs !== undefined && everyRun(runs, (run) => bytesAllElement(run, element));
+}
+
+/** Whether `test` holds for the element index of each position of a strided view. */
+function everyIndex(
+  offset: number,
+  shape: readonly number[],
+  stride: readonly number[],
+  test: (index: number) => boolean,
+): boolean {
+  if (shape.length === 0) return test(offset);
+  const [n, ...inner] = shape;
+  const [step, ...innerStride] = stride;
+  for (let k = 0; k < n!; k++)
+    if (!everyIndex(offset + k * step!, inner, innerStride, test)) return false;
+  return true;
 }
 
 /** Whether `bytes` (a whole number of elements) repeats `element` throughout. */

@@ -34,6 +34,7 @@ import {
   isListable,
   isWritable,
   type Store,
+  type StoreEntry,
   type WritableStore,
 } from "../store/store.js";
 import {
@@ -86,12 +87,12 @@ interface Resolved<D extends string> {
 /** Whole chunks in local files read and decoded by one job (see ZarrArray's #fileBatches). */
 type FileBatch = { projection: ChunkProjection; view: StridedView; path: string }[];
 /**
- * Chunks of at most this many bytes are read in batches of CHUNKS_PER_FILE_BATCH: a job and
- * its promises per chunk cost the calling thread ~25 us, which a 64 KiB chunk's decoding on a
- * pool thread hardly outweighs (a 1 MiB chunk's does, and keeps a job of its own).
+ * Chunks of at most this many bytes are read (and written) in batches of CHUNKS_PER_BATCH: a
+ * job and its promises per chunk cost the calling thread ~25 us, which a 64 KiB chunk's
+ * decoding on a pool thread hardly outweighs (a 1 MiB chunk's does, and keeps a job of its own).
  */
 const MAX_BATCHED_CHUNK_BYTES = 256 << 10;
-const CHUNKS_PER_FILE_BATCH = 16;
+const CHUNKS_PER_BATCH = 16;
 
 /**
  * A Zarr array in a store. Create with `createArray`, open with `openArray` or `open`. A v2 array
@@ -472,26 +473,20 @@ export class ZarrArray<D extends string = string> {
   ): Generator<ChunkProjection | FileBatch> {
     const { pipeline } = this.#resolved;
     const localFile = this.store.localFile?.bind(this.store);
-    const small = elementCount(this.chunkShape) * this.dataType.itemSize <= MAX_BATCHED_CHUNK_BYTES;
-    if (!pipeline.decodesFileBatches || !pipeline.canDecodeInto || !localFile || !small) {
+    if (!pipeline.decodesFileBatches || !pipeline.canDecodeInto || !localFile || !this.#small) {
       yield* this.#projections(indexers);
       return;
     }
-    let batch: FileBatch = [];
-    for (const projection of this.#projections(indexers)) {
+    yield* inBatches(this.#projections(indexers), (projection) => {
       const view = wholeChunkView(projection, this.chunkShape, this.shape, destination(projection));
       const path = view && localFile(this.chunkKey(projection.coords));
-      if (view === undefined || path === undefined) {
-        yield projection;
-        continue;
-      }
-      batch.push({ projection, view, path });
-      if (batch.length === CHUNKS_PER_FILE_BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
+      return view === undefined || path === undefined ? undefined : { projection, view, path };
+    });
+  }
+
+  /** Whether chunks are small enough to read and write in batches (MAX_BATCHED_CHUNK_BYTES). */
+  get #small(): boolean {
+    return elementCount(this.chunkShape) * this.dataType.itemSize <= MAX_BATCHED_CHUNK_BYTES;
   }
 
   /** Writes `value` into a selection, read-modify-writing chunks it covers only partly. */
@@ -518,62 +513,125 @@ export class ZarrArray<D extends string = string> {
         ) / this.#resolved.pipeline.encodeConcurrency,
       ),
     );
+    const fromValue = (projection: ChunkProjection): NDArray => ({
+      data: source.data,
+      shape: projection.dims.map((p) => p.count),
+      stride: srcStride,
+      offset: viewOffset(source.offset, srcStride, projection),
+      dataType: this.dataType,
+    });
+    const writeOne = async (projection: ChunkProjection): Promise<void> => {
+      const key = this.chunkKey(projection.coords);
+      const covered = projection.dims.every((p, d) => {
+        const start = p.chunk * chunkShape[d]!;
+        const extent = Math.min(chunkShape[d]!, this.shape[d]! - start);
+        return p.count === extent && (extent === 1 || Math.abs(p.step) === 1);
+      });
+      const src: StridedView = {
+        data: source.data,
+        offset: viewOffset(source.offset, srcStride, projection),
+        stride: srcStride,
+      };
+      // Chunks written only in part are read, modified and written under the chunk's lock.
+      await this.context.chunkLocks.run(chunkCacheKey(this.store, key), async () => {
+        if (covered && (await this.#writeRaw(store, key, projection, src, signal))) return;
+        const existing = covered ? undefined : await this.#readChunk(projection.coords, signal);
+        // A chunk that the value covers inside the array needs no fill: every element is set.
+        const inside =
+          covered && projection.coords.every((c, d) => (c + 1) * chunkShape[d]! <= this.shape[d]!);
+        if (inside && this.#resolved.pipeline.gathersStrided && forward(projection)) {
+          // Encoded from the value itself: the codec gathers its rows off this thread.
+          await this.#writeChunk(store, key, fromValue(projection));
+          return;
+        }
+        const chunk =
+          existing ??
+          (inside ? spare.pop() : undefined) ??
+          fillChunk(this.dataType, chunkShape, this.#resolved.fillValue);
+        stridedCopy(
+          chunkView(chunk, projection),
+          src,
+          projection.dims.map((p) => p.count),
+          lanes,
+        );
+        throwIfAborted(signal, { path: this.path, key });
+        const shared = await this.#writeChunk(store, key, chunk);
+        // Once encoded into memory of its own, the chunk can take the next chunk's values.
+        if (ArrayBuffer.isView(chunk.data) && !shared && spare.length < concurrency)
+          spare.push(chunk);
+      });
+    };
+    // Small chunks the value covers whole go to the codec and the store in batches.
+    const batches =
+      this.#small && this.#resolved.pipeline.encodesBatches && store.setMany !== undefined;
+    const tasks = batches
+      ? inBatches(this.#projections(indexers), (projection) =>
+          this.#isWholeChunk(projection) && forward(projection) ? projection : undefined,
+        )
+      : this.#projections(indexers);
     await runLimited(
-      this.#projections(indexers),
+      tasks,
       concurrency,
-      async (projection) => {
-        const key = this.chunkKey(projection.coords);
-        const covered = projection.dims.every((p, d) => {
-          const start = p.chunk * chunkShape[d]!;
-          const extent = Math.min(chunkShape[d]!, this.shape[d]! - start);
-          return p.count === extent && (extent === 1 || Math.abs(p.step) === 1);
-        });
-        const src: StridedView = {
-          data: source.data,
-          offset: viewOffset(source.offset, srcStride, projection),
-          stride: srcStride,
-        };
-        // Chunks written only in part are read, modified and written under the chunk's lock.
-        await this.context.chunkLocks.run(chunkCacheKey(this.store, key), async () => {
-          if (covered && (await this.#writeRaw(store, key, projection, src, signal))) return;
-          const existing = covered ? undefined : await this.#readChunk(projection.coords, signal);
-          // A chunk that the value covers inside the array needs no fill: every element is set.
-          const inside =
-            covered &&
-            projection.coords.every((c, d) => (c + 1) * chunkShape[d]! <= this.shape[d]!);
-          if (
-            inside &&
-            this.#resolved.pipeline.gathersStrided &&
-            projection.dims.every((p) => p.step === 1 || p.count === 1)
-          ) {
-            // Encoded from the value itself: the codec gathers its rows off this thread.
-            await this.#writeChunk(store, key, {
-              data: source.data,
-              shape: projection.dims.map((p) => p.count),
-              stride: srcStride,
-              offset: src.offset,
-              dataType: this.dataType,
-            });
-            return;
-          }
-          const chunk =
-            existing ??
-            (inside ? spare.pop() : undefined) ??
-            fillChunk(this.dataType, chunkShape, this.#resolved.fillValue);
-          stridedCopy(
-            chunkView(chunk, projection),
-            src,
-            projection.dims.map((p) => p.count),
-            lanes,
-          );
-          throwIfAborted(signal, { path: this.path, key });
-          const shared = await this.#writeChunk(store, key, chunk);
-          // Once encoded into memory of its own, the chunk can take the next chunk's values.
-          if (ArrayBuffer.isView(chunk.data) && !shared && spare.length < concurrency)
-            spare.push(chunk);
-        });
-      },
+      (task) =>
+        Array.isArray(task) ? this.#writeBatch(store, task, fromValue, signal) : writeOne(task),
       signal,
+    );
+  }
+
+  /**
+   * Whole chunks (inside the array) encoded from the value in one job and stored by one
+   * setMany, all-fill ones deleted instead; each chunk's lock is held throughout. A batch the
+   * codec cannot encode together goes chunk by chunk.
+   */
+  async #writeBatch(
+    store: WritableStore,
+    batch: readonly ChunkProjection[],
+    fromValue: (projection: ChunkProjection) => NDArray,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const keys = batch.map((projection) => this.chunkKey(projection.coords));
+    const locks = keys.map((key) => chunkCacheKey(this.store, key));
+    await this.context.chunkLocks.runAll(locks, async () => {
+      throwIfAborted(signal, { path: this.path });
+      const chunks = batch.map(fromValue);
+      for (const key of keys) this.#forgetCached(key);
+      const fill = this.#resolved.fillValue;
+      const empty = chunks.map(
+        (chunk) => !this.options.writeEmptyChunks && isAllElement(chunk, fill),
+      );
+      const kept = chunks.filter((_, i) => !empty[i]);
+      const encoded =
+        kept.length === 0 ? undefined : await this.#resolved.pipeline.encodeMany(kept);
+      const { setMany } = store;
+      if (setMany === undefined || (kept.length > 0 && encoded === undefined)) {
+        await Promise.all(chunks.map((chunk, i) => this.#writeChunk(store, keys[i]!, chunk)));
+        return;
+      }
+      const deleted = keys.filter((_, i) => empty[i]);
+      await Promise.all(deleted.map((key) => this.#storeCall(key, () => store.delete(key))));
+      if (encoded === undefined) return;
+      const [block, sizes] = encoded;
+      let end = 0;
+      const entries = keys
+        .filter((_, i) => !empty[i])
+        .map((key, i): StoreEntry => {
+          const start = end;
+          end += sizes[i]!;
+          return [key, block.subarray(start, end)];
+        });
+      throwIfAborted(signal, { path: this.path });
+      await this.#storeCall(entries[0]![0], () =>
+        setMany.call(store, entries, signal === undefined ? {} : { signal }),
+      );
+      if (store.capabilities?.copiesValues === true) this.#release(block);
+    });
+  }
+
+  /** Whether a projection covers its whole chunk, which lies inside the array. */
+  #isWholeChunk(projection: ChunkProjection): boolean {
+    return projection.dims.every(
+      (p, d) =>
+        p.count === this.chunkShape[d]! && (p.chunk + 1) * this.chunkShape[d]! <= this.shape[d]!,
     );
   }
 
@@ -885,6 +943,35 @@ function chunkView(chunk: NDArray, projection: ChunkProjection): StridedView {
     return chunk.stride[d]! * p.step;
   });
   return { data: chunk.data, offset, stride };
+}
+
+/** Whether a projection walks the value forwards (what the codecs' strided gathers take). */
+function forward(projection: ChunkProjection): boolean {
+  return projection.dims.every((p) => p.step === 1 || p.count === 1);
+}
+
+/**
+ * The items in order, those `member` takes (what it returns for them) gathered into batches of
+ * CHUNKS_PER_BATCH, the others one by one.
+ */
+function* inBatches<T, M>(
+  items: Iterable<T>,
+  member: (item: T) => M | undefined,
+): Generator<T | M[]> {
+  let batch: M[] = [];
+  for (const item of items) {
+    const taken = member(item);
+    if (taken === undefined) {
+      yield item;
+      continue;
+    }
+    batch.push(taken);
+    if (batch.length === CHUNKS_PER_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** A view that yields the fill value everywhere (all strides 0). */

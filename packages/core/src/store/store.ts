@@ -33,9 +33,9 @@ export interface StoreCapabilities {
    */
   readonly writeConcurrency?: number;
   /**
-   * True when `set`, `setParts` and `setPartsStrided` no longer need the bytes they were given
-   * once they resolve (they copied or wrote them out): the writer may then reuse or free that
-   * memory.
+   * True when `set`, `setParts`, `setPartsStrided` and `setMany` no longer need the bytes they
+   * were given once they resolve (they copied or wrote them out): the writer may then reuse or
+   * free that memory.
    */
   readonly copiesValues?: boolean;
 }
@@ -95,6 +95,9 @@ export interface ReadableStore {
   readonly capabilities?: StoreCapabilities;
 }
 
+/** A key and the value to store under it. */
+export type StoreEntry = readonly [key: string, value: Uint8Array];
+
 export interface WritableStore extends ReadableStore {
   set(key: string, value: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>;
   /**
@@ -115,6 +118,13 @@ export interface WritableStore extends ReadableStore {
     parts: StridedRuns,
     options?: { signal?: AbortSignal },
   ): Promise<void>;
+  /**
+   * Stores several values at once, each as `set` would (never half of one), when the store
+   * can do that with less work than one `set` each (one job for many small files): writers
+   * that have many small values offer them together. Not all-or-nothing across keys: on
+   * failure it rejects naming the first key not stored, and some of the others may be.
+   */
+  setMany?(entries: readonly StoreEntry[], options?: { signal?: AbortSignal }): Promise<void>;
   delete(key: string): Promise<void>;
 }
 

@@ -91,6 +91,30 @@ describe.each([
     expect(await readdir(join(root, "a"))).toEqual(["b"]);
   });
 
+  it("setMany: names the key that failed, keeps what was there, leaves no temporary file", async () => {
+    const store = new FileSystemStore(root, { native });
+    await store.set("a/b", Uint8Array.of(1));
+    await store.set("a/d", Uint8Array.of(4));
+    const failure = await store
+      .setMany([
+        ["a/c", Uint8Array.of(3)],
+        ["a/b/c", Uint8Array.of(2)],
+        ["a/d", Uint8Array.of(5)],
+      ])
+      .catch((e: unknown) => e);
+    expect(failure).toSatisfy((e: unknown) => isZarrkitError(e, "StoreError") && e.key === "a/b/c");
+    // Those before the failure are stored, the one that failed and those after it untouched.
+    expect(await store.get("a/c")).toEqual(Uint8Array.of(3));
+    expect(await store.get("a/b")).toEqual(Uint8Array.of(1));
+    expect(await store.get("a/d")).toEqual(Uint8Array.of(4));
+    expect((await readdir(join(root, "a"))).sort()).toEqual(["b", "c", "d"]);
+    const readOnly = new FileSystemStore(root, { readOnly: true, native });
+    await expect(readOnly.setMany([["a/c", Uint8Array.of(9)]])).rejects.toSatisfy(
+      (e: unknown) => isZarrkitError(e, "StoreError") && e.key === "a/c",
+    );
+    expect(await store.get("a/c")).toEqual(Uint8Array.of(3));
+  });
+
   it("refuses writes when read-only", async () => {
     await new FileSystemStore(root, { native }).set("k", Uint8Array.of(1));
     const store = new FileSystemStore(root, { readOnly: true, native });

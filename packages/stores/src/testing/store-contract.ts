@@ -134,6 +134,26 @@ export function describeStoreContract(
           ]).flat();
           expect(await store.get("g/strided")).toEqual(Uint8Array.from(expected));
         }
+        // Many values at once, when the store takes them: views of one block, one of them
+        // empty, one replacing a value, in new directories and old.
+        if (store.setMany !== undefined) {
+          const block = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
+          const entries = [
+            ["g/many/0/0", block.subarray(0, 100)],
+            ["g/many/0/1", block.subarray(100, 100)],
+            ["g/parts", block.subarray(100, 300)],
+          ] as const;
+          await store.setMany(entries);
+          for (const [key, value] of entries) expect(await store.get(key)).toEqual(value);
+          expect(await collect(store.list("g/many/"))).toEqual(["g/many/0/0", "g/many/0/1"]);
+          await expect(
+            store.setMany([
+              ["g/ok", bytes(1)],
+              ["../out", bytes(2)],
+            ]),
+          ).rejects.toThrow(/\.\.\/out/);
+          await store.set("g/parts", joined);
+        }
         // A size that does not match is reported, not read; a missing key is undefined.
         expect(await getInto.call(store, "g/parts", [new Uint8Array(5)])).toBe(joined.length);
         expect(await getInto.call(store, "g/missing", [new Uint8Array(5)])).toBeUndefined();
