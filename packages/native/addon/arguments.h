@@ -163,19 +163,29 @@ static inline int int64_property(napi_env env, napi_value object, const char* ke
 /* Dimensions a strided description may have (more than any chunk needs). */
 #define MAX_STRIDED_DIMS 32
 
+/* A strided layout {offset, runBytes, shape, strides} as parsed (see parse_strided). */
+typedef struct {
+  uint8_t* base; /* the buffer the runs lie in (NULL: only their offsets matter) */
+  int64_t offset;
+  int64_t run_bytes;
+  uint32_t dims;
+  int64_t shape[MAX_STRIDED_DIMS];
+  int64_t strides[MAX_STRIDED_DIMS];
+  size_t count; /* runs */
+} strided;
+
 /*
- * The runs of a strided layout {offset, runBytes, shape, strides}: run i (C order over `shape`)
- * is `runBytes` long and starts at `offset + sum(index[d] * strides[d])` bytes into a buffer of
- * `base_length` bytes at `base`. As iovecs (malloc'd into `*runs`, `*count` of them holding
- * `*total` bytes; with `base` NULL, each iov_base holds its run's offset); 0 with a TypeError
- * saying `message` pending unless every run lies inside the buffer. `*start` and `*end` are set
- * to the offsets where the runs begin and end (the lowest start, the furthest end).
+ * Reads a strided layout {offset, runBytes, shape, strides}: run i (C order over `shape`) is
+ * `runBytes` long and starts at `offset + sum(index[d] * strides[d])` bytes into a buffer of
+ * `base_length` bytes at `base`. 0 with a TypeError saying `message` pending unless every run
+ * lies inside the buffer. `*total` is set to the bytes the runs hold, `*start` and `*end` to
+ * the offsets where they begin and end (the lowest start, the furthest end).
  */
-static inline int strided_layout(napi_env env, napi_value value, const char* message,
-                                 uint8_t* base, size_t base_length, struct iovec** runs,
-                                 size_t* count, size_t* total, size_t* start, size_t* end) {
+static inline int parse_strided(napi_env env, napi_value value, const char* message,
+                                uint8_t* base, size_t base_length, strided* out, size_t* total,
+                                size_t* start, size_t* end) {
   napi_value shape_value, strides_value;
-  int64_t offset = 0, run_bytes = 0, shape[MAX_STRIDED_DIMS], strides[MAX_STRIDED_DIMS];
+  int64_t offset = 0, run_bytes = 0;
   uint32_t dims = 0, stride_dims = 0;
   bool is_array = false;
   int ok = napi_get_named_property(env, value, "shape", &shape_value) == napi_ok &&
@@ -191,19 +201,19 @@ static inline int strided_layout(napi_env env, napi_value value, const char* mes
   for (uint32_t d = 0; ok && d < dims; d++) {
     napi_value element;
     ok = napi_get_element(env, shape_value, d, &element) == napi_ok &&
-         napi_get_value_int64(env, element, &shape[d]) == napi_ok && shape[d] >= 0 &&
-         shape[d] <= ((int64_t)1 << 32) &&
+         napi_get_value_int64(env, element, &out->shape[d]) == napi_ok && out->shape[d] >= 0 &&
+         out->shape[d] <= ((int64_t)1 << 32) &&
          napi_get_element(env, strides_value, d, &element) == napi_ok &&
-         napi_get_value_int64(env, element, &strides[d]) == napi_ok;
+         napi_get_value_int64(env, element, &out->strides[d]) == napi_ok;
     if (!ok) break;
-    if (shape[d] == 0) n = 0;
+    if (out->shape[d] == 0) n = 0;
     if (n == 0) continue;
-    n *= shape[d];
+    n *= out->shape[d];
     /* A reach past the buffer fails below anyway; checked by division first, so no overflow. */
-    int64_t magnitude = strides[d] < 0 ? -strides[d] : strides[d];
-    ok = magnitude == 0 || shape[d] - 1 <= (int64_t)base_length / magnitude;
+    int64_t magnitude = out->strides[d] < 0 ? -out->strides[d] : out->strides[d];
+    ok = magnitude == 0 || out->shape[d] - 1 <= (int64_t)base_length / magnitude;
     if (!ok) break;
-    int64_t reach = (shape[d] - 1) * strides[d];
+    int64_t reach = (out->shape[d] - 1) * out->strides[d];
     if (reach < 0) low += reach;
     else high += reach;
     ok = n <= ((int64_t)1 << 32);
@@ -213,25 +223,11 @@ static inline int strided_layout(napi_env env, napi_value value, const char* mes
     napi_throw_type_error(env, NULL, message);
     return 0;
   }
-  struct iovec* iov = calloc(n > 0 ? (size_t)n : 1, sizeof(struct iovec));
-  if (iov == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return 0;
-  }
-  int64_t index[MAX_STRIDED_DIMS] = {0}, at = offset;
-  for (int64_t i = 0; i < n; i++) {
-    iov[i].iov_base = base != NULL ? (void*)(base + at) : (void*)(uintptr_t)at;
-    iov[i].iov_len = (size_t)run_bytes;
-    /* Advance the index like an odometer, last dimension fastest. */
-    for (int64_t d = (int64_t)dims - 1; d >= 0; d--) {
-      at += strides[d];
-      if (++index[d] < shape[d]) break;
-      at -= strides[d] * shape[d];
-      index[d] = 0;
-    }
-  }
-  *runs = iov;
-  *count = (size_t)n;
+  out->base = base;
+  out->offset = offset;
+  out->run_bytes = run_bytes;
+  out->dims = dims;
+  out->count = (size_t)n;
   *total = (size_t)n * (size_t)run_bytes;
   *start = n > 0 ? (size_t)low : 0;
   *end = n > 0 ? (size_t)(high + run_bytes) : 0;
@@ -239,11 +235,56 @@ static inline int strided_layout(napi_env env, napi_value value, const char* mes
 }
 
 /*
- * A strided description of runs in a buffer, {bytes, offset, runBytes, shape, strides} (see
- * strided_layout), as iovecs; 0 with a TypeError pending unless every run lies inside `bytes`.
+ * A parsed layout's runs as iovecs (malloc'd into `*runs`; with no base, each iov_base holds
+ * its run's offset); 0 with an error pending when out of memory.
  */
-static inline int strided_runs(napi_env env, napi_value value, const char* name,
-                               struct iovec** runs, size_t* count, size_t* total) {
+static inline int expand_strided(napi_env env, const strided* layout, struct iovec** runs) {
+  size_t n = layout->count;
+  struct iovec* iov = calloc(n > 0 ? n : 1, sizeof(struct iovec));
+  if (iov == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  int64_t index[MAX_STRIDED_DIMS] = {0}, at = layout->offset;
+  for (size_t i = 0; i < n; i++) {
+    iov[i].iov_base =
+        layout->base != NULL ? (void*)(layout->base + at) : (void*)(uintptr_t)at;
+    iov[i].iov_len = (size_t)layout->run_bytes;
+    /* Advance the index like an odometer, last dimension fastest. */
+    for (int64_t d = (int64_t)layout->dims - 1; d >= 0; d--) {
+      at += layout->strides[d];
+      if (++index[d] < layout->shape[d]) break;
+      at -= layout->strides[d] * layout->shape[d];
+      index[d] = 0;
+    }
+  }
+  *runs = iov;
+  return 1;
+}
+
+/*
+ * The runs of a strided layout (see parse_strided) as iovecs (malloc'd into `*runs`, `*count`
+ * of them holding `*total` bytes; with `base` NULL, each iov_base holds its run's offset); 0
+ * with a TypeError saying `message` pending unless every run lies inside the buffer.
+ */
+static inline int strided_layout(napi_env env, napi_value value, const char* message,
+                                 uint8_t* base, size_t base_length, struct iovec** runs,
+                                 size_t* count, size_t* total, size_t* start, size_t* end) {
+  strided layout;
+  if (!parse_strided(env, value, message, base, base_length, &layout, total, start, end) ||
+      !expand_strided(env, &layout, runs))
+    return 0;
+  *count = layout.count;
+  return 1;
+}
+
+/*
+ * A strided description of runs in a buffer, {bytes, offset, runBytes, shape, strides} (see
+ * parse_strided), parsed into `layout`; 0 with a TypeError pending unless every run lies
+ * inside `bytes`.
+ */
+static inline int strided_description(napi_env env, napi_value value, const char* name,
+                                      strided* layout, size_t* total) {
   char message[120];
   snprintf(message, sizeof message,
            "%s must be a Uint8Array, an array of them, or {bytes, offset, runBytes, shape, "
@@ -262,8 +303,18 @@ static inline int strided_runs(napi_env env, napi_value value, const char* name,
     napi_throw_type_error(env, NULL, message);
     return 0;
   }
-  return strided_layout(env, value, message, pointer, base_length, runs, count, total, &start,
-                        &end);
+  return parse_strided(env, value, message, pointer, base_length, layout, total, &start, &end);
+}
+
+/* A strided description (see strided_description) as iovecs. */
+static inline int strided_runs(napi_env env, napi_value value, const char* name,
+                               struct iovec** runs, size_t* count, size_t* total) {
+  strided layout;
+  if (!strided_description(env, value, name, &layout, total) ||
+      !expand_strided(env, &layout, runs))
+    return 0;
+  *count = layout.count;
+  return 1;
 }
 
 /* Runs given as an array of Uint8Array or as a strided description (see strided_runs). */

@@ -653,6 +653,48 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     expect(call({ ...strided(target), shape: [4, 2 ** 40] })).toThrow(TypeError);
   });
 
+  it("scatters into and gathers from many short runs (a transposed chunk's elements)", async () => {
+    // Each layout's runs, placed by the definition of a strided layout: run i (C order over
+    // shape) starts at offset + sum(index[d] * strides[d]).
+    const layouts: Omit<StridedRuns, "bytes">[] = [
+      // Elements of a transposed 37x29 float32 block: close along dim 0, far along dim 1.
+      { offset: 8, runBytes: 4, shape: [37, 29], strides: [4, 160] },
+      // Three planes of 40x23 int16, gaps between them.
+      { offset: 0, runBytes: 2, shape: [3, 40, 23], strides: [40 * 23 * 2 + 6, 2, 80] },
+      // Bytes walked backwards in both dimensions.
+      { offset: 16 + 69 * 100, runBytes: 1, shape: [17, 70], strides: [-1, -100] },
+      // 12-byte runs (tiles of 5), and runs too long to tile, and short runs already in order.
+      { offset: 3, runBytes: 12, shape: [10, 9], strides: [12, 200] },
+      { offset: 0, runBytes: 64, shape: [6, 5], strides: [64, 500] },
+      { offset: 5, runBytes: 4, shape: [50, 3], strides: [20, 4] },
+    ];
+    for (const layout of layouts) {
+      const starts: number[] = [];
+      const walk = (d: number, at: number) => {
+        if (d === layout.shape.length) starts.push(at);
+        else for (let k = 0; k < layout.shape[d]!; k++) walk(d + 1, at + k * layout.strides[d]!);
+      };
+      walk(0, layout.offset);
+      const size = Math.max(...starts) + layout.runBytes + 9;
+      const content = data.subarray(0, starts.length * layout.runBytes);
+      const frame = await native.zstdCompress(content, 1, 0);
+      const target = new Uint8Array(size).fill(0xee);
+      expect(await native.zstdDecompress(frame, { bytes: target, ...layout })).toBe(content.length);
+      const inRun = new Uint8Array(size);
+      starts.forEach((start, i) => {
+        const run = content.subarray(i * layout.runBytes, (i + 1) * layout.runBytes);
+        expect(same(target.subarray(start, start + layout.runBytes), run)).toBe(true);
+        inRun.fill(1, start, start + layout.runBytes);
+      });
+      expect(target.every((b, i) => inRun[i] === 1 || b === 0xee)).toBe(true);
+      // And gathered back out of them by an encoder, in the same order.
+      const gathered = await native.zstdCompress({ bytes: target, ...layout }, 1, 0);
+      const back = new Uint8Array(content.length);
+      expect(await native.zstdDecompress(gathered, back)).toBe(content.length);
+      expect(same(back, content)).toBe(true);
+    }
+  });
+
   it("reads files whole, by range and into buffers, and writes them atomically", async () => {
     const io = nativeFileIO!;
     const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-io-"));

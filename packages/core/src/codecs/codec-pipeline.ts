@@ -194,11 +194,18 @@ export class CodecPipeline {
    * than a copy.
    */
   get gathersStrided(): boolean {
-    if (this.arrayToArray.length > 0) return false;
+    if (!this.#reviewsOnWrite) return false;
     const innermost = this.bytesToBytes[0];
     return innermost === undefined
       ? this.arrayToBytes.encodesStrided === true
       : innermost.encodeStrided !== undefined || innermost.encodeRuns !== undefined;
+  }
+
+  /** Whether every array->array codec encodes by re-viewing (transpose), changing no value. */
+  get #reviewsOnWrite(): boolean {
+    return this.arrayToArray.every(
+      (c) => c.encodesByView === true && c.encodedTarget !== undefined,
+    );
   }
 
   /** Whether encodeMany can encode chunks together (else it answers undefined). */
@@ -454,8 +461,8 @@ export class CodecPipeline {
    * in the host's byte order, after re-viewing codecs such as transpose), the runs of `target`
    * (a strided view of the chunk's shape) that those bytes fill, in order, described by
    * strides; else undefined. A store can then read a chunk into, or write it from, the
-   * caller's array directly. Writing takes a chain without array->array codecs (their encoding
-   * may change values: bitround).
+   * caller's array directly. Writing takes a chain whose array->array codecs only re-view
+   * (transpose; bitround's encoding changes values).
    */
   memoryLayout(target: StridedView, direction: "read" | "write"): StridedRuns | undefined {
     return this.bytesToBytes.length > 0 ? undefined : this.#layoutRuns(target, direction);
@@ -474,7 +481,7 @@ export class CodecPipeline {
   ): StridedRuns | undefined {
     const spec = this.#specs[this.arrayToArray.length]!;
     if (
-      (direction === "write" && this.arrayToArray.length > 0) ||
+      (direction === "write" && !this.#reviewsOnWrite) ||
       this.arrayToBytes.storesMemoryLayout?.(spec) !== true ||
       this.arrayToArray.some((c) => c.encodedTarget === undefined)
     )

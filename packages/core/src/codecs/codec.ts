@@ -38,6 +38,12 @@ export interface ArrayToArrayCodec extends CodecBase {
    * encoded side sees it, so decoding can write straight into the caller's memory.
    */
   encodedTarget?(target: StridedView, spec: ChunkSpec): StridedView;
+  /**
+   * True when encoding only re-views the chunk the way `encodedTarget` re-views a target
+   * (values unchanged, as transpose's): writes may then hand the next codecs the caller's
+   * memory through that view. Not for codecs whose encoding changes values (bitround).
+   */
+  readonly encodesByView?: boolean;
 }
 
 /** Serialises an array (e.g. bytes, sharding_indexed). */

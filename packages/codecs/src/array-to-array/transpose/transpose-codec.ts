@@ -61,6 +61,9 @@ export class TransposeCodec implements ArrayToArrayCodec {
     };
   }
 
+  /** Encoding is the re-view encodedTarget makes (see encode). */
+  readonly encodesByView = true;
+
   /** Encoded dimension i of the target is its decoded dimension order[i]. */
   encodedTarget(target: StridedView): StridedView {
     return { ...target, stride: this.order.map((o) => target.stride[o]!) };
