@@ -101,6 +101,7 @@ export {
   chunkProjections,
   type DimProjection,
   projectDimension,
+  walksForward,
   wholeChunkView,
 } from "./indexing/chunk-projection.js";
 export {

@@ -207,6 +207,122 @@ describe("sharded arrays", () => {
     expect(Array.from((await a.get(null)).data)).toEqual(Array.from(value));
   });
 
+  it("a partial write re-encodes only the inner chunks it touches; the others keep their bytes", async () => {
+    // One 32x32 shard of 8x8 zstd inner chunks (4x4 of them), index at the end.
+    const store = new MemoryStore();
+    const a = await createArray(store, "", {
+      shape: [32, 40],
+      chunkShape: [32, 32],
+      dataType: "int32",
+      fillValue: 0,
+      codecs: [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [8, 8],
+            codecs: [bytesLE, { name: "zstd", configuration: { level: 19, checksum: false } }],
+            index_codecs: [bytesLE, { name: "crc32c" }],
+          },
+        },
+      ],
+    });
+    const expected = Int32Array.from({ length: 32 * 40 }, (_, i) => i + 1);
+    await a.set(null, expected);
+    // Reopened as written by another writer: zstd level 1. Inner chunks encoded again would
+    // differ from the level-19 frames stored; kept, they are the same bytes.
+    const metadata = JSON.parse(new TextDecoder().decode(store.map.get("zarr.json")));
+    metadata.codecs[0].configuration.codecs[1].configuration.level = 1;
+    store.map.set("zarr.json", new TextEncoder().encode(JSON.stringify(metadata)));
+    const b = await openArray(store, "", { dataType: "int32" });
+    /** Each inner chunk's stored bytes in shard c/0/0, by inner chunk (undefined: none). */
+    const innerChunks = () => {
+      const shard = Buffer.from(store.map.get("c/0/0")!);
+      const index = shard.subarray(shard.length - 16 * 16 - 4, shard.length - 4);
+      return Array.from({ length: 16 }, (_, i) => {
+        const [offset, size] = [index.readBigUInt64LE(16 * i), index.readBigUInt64LE(16 * i + 8)];
+        return offset === 2n ** 64n - 1n
+          ? undefined
+          : shard.subarray(Number(offset), Number(offset + size));
+      });
+    };
+    const before = innerChunks();
+    const set = async (selection: string, value: Int32Array, rows: number[], columns: number[]) => {
+      await b.set(selection, value);
+      let k = 0;
+      for (const r of rows) for (const c of columns) expected[r * 40 + c] = value[k++]!;
+    };
+    const range = (from: number, to: number, step = 1) =>
+      Array.from({ length: Math.ceil((to - from) / step) }, (_, i) => from + i * step);
+    // Rows 3..12, columns 5..20: inner rows 0-1, inner columns 0-2; inner chunk (1, 1) whole.
+    await set(
+      "3:13, 5:21",
+      Int32Array.from({ length: 160 }, (_, i) => -i),
+      range(3, 13),
+      range(5, 21),
+    );
+    // Backwards and every other column, in inner row 3: (3, 0) and (3, 1) in part.
+    await set(
+      "31:23:-1, 0:16:2",
+      Int32Array.from({ length: 64 }, (_, i) => 5000 + i),
+      range(31, 23, -1),
+      range(0, 16, 2),
+    );
+    // Inner chunk (2, 3) set to the fill value: left out of the shard.
+    await set("16:24, 24:32", new Int32Array(64), range(16, 24), range(24, 32));
+    const after = innerChunks();
+    const touched = new Set([0, 1, 2, 4, 5, 6, 12, 13, 11]);
+    for (let i = 0; i < 16; i++) {
+      if (i === 11) expect(after[i], "inner chunk 2,3").toBeUndefined();
+      else if (!touched.has(i)) expect(after[i]!.equals(before[i]!), `inner chunk ${i}`).toBe(true);
+      else expect(after[i]!.equals(before[i]!), `inner chunk ${i}`).toBe(false);
+    }
+    expect((await b.get()).data).toEqual(expected);
+    // The second shard (columns 32..39) was not touched.
+    expect(Array.from((await b.get("0:32, 32:40")).data)).toEqual(
+      range(0, 32).flatMap((r) => range(32, 40).map((c) => r * 40 + c + 1)),
+    );
+  });
+
+  it("partial writes create, empty and refuse to rewrite a damaged shard", async () => {
+    const store = new MemoryStore();
+    const a = await createArray(store, "", {
+      shape: [16, 16],
+      chunkShape: [16, 16],
+      dataType: "uint8",
+      fillValue: 9,
+      codecs: [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [4, 4],
+            codecs: [bytesLE, { name: "gzip", configuration: { level: 1 } }],
+            index_codecs: [bytesLE],
+          },
+        },
+      ],
+    });
+    // No shard yet: it is made with the one inner chunk touched.
+    await a.set("1:3, 5:7", 1);
+    const shard = store.map.get("c/0/0")!;
+    const index = Buffer.from(shard.subarray(shard.length - 16 * 16));
+    const stored = Array.from(
+      { length: 16 },
+      (_, i) => index.readBigUInt64LE(16 * i) !== 2n ** 64n - 1n,
+    );
+    expect(stored.flatMap((s, i) => (s ? [i] : []))).toEqual([1]);
+    // Back to the fill value: the shard goes.
+    await a.set("0:4, 4:8", 9);
+    expect(store.map.has("c/0/0")).toBe(false);
+    // A damaged shard is not rewritten: CorruptChunk naming it, its bytes as they were.
+    await a.set("0:16, 0:16", 3);
+    const damaged = store.map.get("c/0/0")!.slice();
+    damaged[damaged.length - 3] ^= 0xff;
+    store.map.set("c/0/0", damaged);
+    const error = await a.set("2, 2", 4).catch((e: unknown) => e);
+    expect(isZarrkitError(error) && [error.code, error.key]).toEqual(["CorruptChunk", "c/0/0"]);
+    expect(store.map.get("c/0/0")).toEqual(damaged);
+  });
+
   it("many overlapping concurrent writes into one shard lose no update", async () => {
     const store = new MemoryStore();
     const a = await createArray(store, "", {

@@ -308,6 +308,25 @@ export class CodecPipeline {
    * bytes->bytes codec decodes a selection (see decodeRegionInto) reads the whole chunk and
    * decodes the region straight into the target. Other chains need the whole chunk decoded.
    */
+  /**
+   * The array->bytes codec's updateParts, bound to the chunk's spec, when the chain is that
+   * codec alone (sharding): part of a stored chunk re-encoded without the rest.
+   */
+  get partialUpdater():
+    | ((
+        stored: Uint8Array | undefined,
+        region: readonly ChunkRegion[],
+        value: StridedView,
+      ) => Promise<{ parts: Uint8Array[]; empty: boolean }>)
+    | undefined {
+    const codec = this.arrayToBytes;
+    const { updateParts } = codec;
+    if (updateParts === undefined || this.arrayToArray.length > 0 || this.bytesToBytes.length > 0)
+      return undefined;
+    const spec = this.#specs[0]!;
+    return (stored, region, value) => updateParts.call(codec, stored, spec, region, value);
+  }
+
   get partialDecoder(): ArrayToBytesCodec["decodePartialInto"] {
     const codec = this.arrayToBytes;
     if (codec.decodePartialInto === undefined || this.arrayToArray.length > 0) return undefined;

@@ -96,6 +96,18 @@ export interface ArrayToBytesCodec extends CodecBase {
     region: readonly ChunkRegion[],
     target: StridedView,
   ): Promise<boolean>;
+  /**
+   * A stored chunk with `region` of it set from `value` (a view of the region's shape), as the
+   * parts to store, re-encoding only what the region touches (sharding keeps the bytes of the
+   * inner chunks it does not touch, as they are). `stored`: the chunk's bytes, or undefined
+   * when it has none (all fill). `empty`: nothing but the fill value is left in the chunk.
+   */
+  updateParts?(
+    stored: Uint8Array | undefined,
+    spec: ChunkSpec,
+    region: readonly ChunkRegion[],
+    value: StridedView,
+  ): Promise<{ parts: Uint8Array[]; empty: boolean }>;
 }
 
 /** One dimension of a region inside a chunk: `count` indices from `start`, `step` apart. */

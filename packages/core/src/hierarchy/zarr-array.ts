@@ -21,6 +21,7 @@ import {
   type ChunkProjection,
   chunkProjections,
   projectDimension,
+  walksForward,
   wholeChunkView,
 } from "../indexing/chunk-projection.js";
 import { type DimIndexer, normalizeSelection, type Selection } from "../indexing/selection.js";
@@ -535,11 +536,12 @@ export class ZarrArray<D extends string = string> {
       // Chunks written only in part are read, modified and written under the chunk's lock.
       await this.context.chunkLocks.run(chunkCacheKey(this.store, key), async () => {
         if (covered && (await this.#writeRaw(store, key, projection, src, signal))) return;
+        if (!covered && (await this.#updatePart(store, key, projection, src, signal))) return;
         const existing = covered ? undefined : await this.#readChunk(projection.coords, signal);
         // A chunk that the value covers inside the array needs no fill: every element is set.
         const inside =
           covered && projection.coords.every((c, d) => (c + 1) * chunkShape[d]! <= this.shape[d]!);
-        if (inside && this.#resolved.pipeline.gathersStrided && forward(projection)) {
+        if (inside && this.#resolved.pipeline.gathersStrided && walksForward(projection)) {
           // Encoded from the value itself: the codec gathers its rows off this thread.
           await this.#writeChunk(store, key, fromValue(projection));
           return;
@@ -566,7 +568,7 @@ export class ZarrArray<D extends string = string> {
       this.#small && this.#resolved.pipeline.encodesBatches && store.setMany !== undefined;
     const tasks = batches
       ? inBatches(this.#projections(indexers), (projection) =>
-          this.#isWholeChunk(projection) && forward(projection) ? projection : undefined,
+          this.#isWholeChunk(projection) && walksForward(projection) ? projection : undefined,
         )
       : this.#projections(indexers);
     await runLimited(
@@ -625,6 +627,45 @@ export class ZarrArray<D extends string = string> {
       );
       if (store.capabilities?.copiesValues === true) this.#release(block);
     });
+  }
+
+  /**
+   * Writes the part of a stored chunk that `projection` selects from `src` by re-encoding only
+   * that part, where the codec chain can (sharding: inner chunks the write does not touch keep
+   * their stored bytes). False when it cannot and the chunk is read, modified and written whole.
+   */
+  async #updatePart(
+    store: WritableStore,
+    key: string,
+    projection: ChunkProjection,
+    src: StridedView,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const update = this.#resolved.pipeline.partialUpdater;
+    if (update === undefined) return false;
+    this.#forgetCached(key);
+    const stored = await this.#storeGet(key, signal);
+    const region = projection.dims.map((p) => ({
+      start: p.chunkStart,
+      step: p.step,
+      count: p.count,
+    }));
+    const { parts, empty } = await this.#decoding(key, () => update(stored, region, src));
+    throwIfAborted(signal, { path: this.path, key });
+    const { setParts } = store;
+    await this.#storeCall(key, () =>
+      empty && !this.options.writeEmptyChunks
+        ? store.delete(key)
+        : setParts !== undefined
+          ? setParts.call(store, key, parts)
+          : store.set(key, joined(parts)),
+    );
+    // Stored: the encoders' output and the old bytes (which parts may view) are free again.
+    if (store.capabilities?.copiesValues === true) {
+      for (const part of parts) if (part.buffer !== stored?.buffer) this.#release(part);
+      if (stored !== undefined) this.#release(stored);
+    }
+    return true;
   }
 
   /** Whether a projection covers its whole chunk, which lies inside the array. */
@@ -945,9 +986,15 @@ function chunkView(chunk: NDArray, projection: ChunkProjection): StridedView {
   return { data: chunk.data, offset, stride };
 }
 
-/** Whether a projection walks the value forwards (what the codecs' strided gathers take). */
-function forward(projection: ChunkProjection): boolean {
-  return projection.dims.every((p) => p.step === 1 || p.count === 1);
+/** `parts` one after another, in one buffer. */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /**

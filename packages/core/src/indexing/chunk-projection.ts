@@ -90,3 +90,8 @@ export function wholeChunkView(
   }
   return { data: view.data, offset, stride };
 }
+
+/** Whether a projection walks its view forwards (what the codecs' strided gathers take). */
+export function walksForward(projection: ChunkProjection): boolean {
+  return projection.dims.every((p) => p.step === 1 || p.count === 1);
+}

@@ -15,6 +15,7 @@ import {
   fillChunk,
   InvalidMetadataError,
   isAllElement,
+  isCContiguous,
   type JsonObject,
   type NamedConfig,
   type NDArray,
@@ -26,6 +27,7 @@ import {
   runLimited,
   type StridedView,
   stridedCopy,
+  walksForward,
   wholeChunkView,
 } from "@zarrkit/core";
 import { ShardIndex } from "./shard-index.js";
@@ -454,6 +456,90 @@ export class ShardingCodec implements ArrayToBytesCodec {
       offset += bytes.length;
     });
     return this.#withIndex(parts, index);
+  }
+
+  /**
+   * Part of a stored shard rewritten: inner chunks the region does not touch keep their stored
+   * bytes, those it covers are encoded from `value`, those it touches in part are decoded, set
+   * and encoded again; all-fill inner chunks are left out. Writing a window into a large shard
+   * then costs the inner chunks it touches, not the whole shard's decoding and encoding.
+   */
+  async updateParts(
+    stored: Uint8Array | undefined,
+    spec: ChunkSpec,
+    region: readonly ChunkRegion[],
+    value: StridedView,
+  ): Promise<{ parts: Uint8Array[]; empty: boolean }> {
+    const old = stored === undefined ? undefined : await this.readIndex(stored);
+    const grid = regularChunkGrid(spec.shape, this.chunkShape);
+    const perDim = region.map((r, d) =>
+      projectDimension({ kind: "range", ...r }, grid.dimensions[d]!),
+    );
+    const innerStride = cOrderStride(this.grid);
+    const innerSpec = { ...spec, shape: this.chunkShape };
+    const { lanes } = spec.dataType;
+    // The region's part of each inner chunk it touches, by the inner chunk's index.
+    const touched = new Map<number, ChunkProjection>();
+    for (const projection of chunkProjections(perDim))
+      touched.set(
+        projection.coords.reduce((at, c, d) => at + c * innerStride[d]!, 0),
+        projection,
+      );
+    const encoded = new Map<number, Uint8Array | undefined>();
+    await runLimited(touched, INNER_ENCODES_IN_FLIGHT, async ([i, projection]) => {
+      const from: StridedView = {
+        data: value.data,
+        offset: projection.dims.reduce(
+          (at, p, d) => at + p.outStart * value.stride[d]!,
+          value.offset,
+        ),
+        stride: value.stride,
+      };
+      const counts = projection.dims.map((p) => p.count);
+      const whole = wholeChunkView(projection, this.chunkShape, spec.shape, from);
+      let chunk: NDArray;
+      if (whole !== undefined && this.inner.gathersStrided && walksForward(projection)) {
+        // Covered whole: encoded straight from the value.
+        chunk = { ...whole, shape: this.chunkShape, dataType: spec.dataType };
+      } else {
+        const where = old?.get(i);
+        chunk =
+          where === undefined || whole !== undefined
+            ? fillChunk(spec.dataType, this.chunkShape, spec.fillValue)
+            : await this.inner.decode(stored!.subarray(where[0], where[0] + where[1]));
+        if (!isCContiguous(chunk)) {
+          const copy = ndarray(spec.dataType, this.chunkShape);
+          stridedCopy(copy, chunk, this.chunkShape, lanes);
+          chunk = copy;
+        }
+        const part: StridedView = {
+          data: chunk.data,
+          offset: projection.dims.reduce((at, p, d) => at + p.chunkStart * chunk.stride[d]!, 0),
+          stride: projection.dims.map((p, d) => p.step * chunk.stride[d]!),
+        };
+        stridedCopy(part, from, counts, lanes);
+      }
+      encoded.set(
+        i,
+        isAllElement(chunk, innerSpec.fillValue) ? undefined : await this.inner.encode(chunk),
+      );
+    });
+    const index = ShardIndex.empty(elementCount(this.grid));
+    const parts: Uint8Array[] = [];
+    let offset = this.indexLocation === "start" ? this.indexSize : 0;
+    for (let i = 0; i < index.count; i++) {
+      const where = old?.get(i);
+      const bytes = touched.has(i)
+        ? encoded.get(i)
+        : where === undefined
+          ? undefined
+          : stored!.subarray(where[0], where[0] + where[1]);
+      if (bytes === undefined) continue;
+      index.set(i, offset, bytes.length);
+      parts.push(bytes);
+      offset += bytes.length;
+    }
+    return { parts: await this.#withIndex(parts, index), empty: parts.length === 0 };
   }
 
   /** The shard's parts: `parts` and the encoded index, where the index goes. */
