@@ -90,6 +90,7 @@ export {
 export { type ChildEntry, ZarrGroup } from "./hierarchy/zarr-group.js";
 export {
   expandRuns,
+  joinedParts,
   type RunLayout,
   regionLayout,
   type StridedRuns,

@@ -15,6 +15,37 @@ import {
 } from "./index.js";
 
 const bytesLE = { name: "bytes", configuration: { endian: "little" } };
+/**
+ * The (offset, nbytes) entries of a shard's index at its end, read as the spec lays it out
+ * (little-endian uint64 pairs, then 4 bytes of crc32c when `crc`); undefined for empty ones.
+ */
+function indexEntries(
+  shard: Uint8Array,
+  count: number,
+  crc: boolean,
+): ([bigint, bigint] | undefined)[] {
+  const bytes = Buffer.from(shard);
+  const index = bytes.subarray(bytes.length - 16 * count - (crc ? 4 : 0));
+  return Array.from({ length: count }, (_, i) => {
+    const entry: [bigint, bigint] = [
+      index.readBigUInt64LE(16 * i),
+      index.readBigUInt64LE(16 * i + 8),
+    ];
+    return entry[0] === 2n ** 64n - 1n && entry[1] === 2n ** 64n - 1n ? undefined : entry;
+  });
+}
+
+/** One sharding codec of 8x8 zstd inner chunks, index with crc32c at the end. */
+const shardedZstd = (level: number): NamedConfigJson[] => [
+  {
+    name: "sharding_indexed",
+    configuration: {
+      chunk_shape: [8, 8],
+      codecs: [bytesLE, { name: "zstd", configuration: { level, checksum: false } }],
+      index_codecs: [bytesLE, { name: "crc32c" }],
+    },
+  },
+];
 const sharded = (location: "start" | "end", crc = true): NamedConfigJson[] => [
   {
     name: "sharding_indexed",
@@ -174,36 +205,16 @@ describe("sharded arrays", () => {
       chunkShape: [16, 16],
       dataType: "int16",
       fillValue: 3,
-      codecs: [
-        {
-          name: "sharding_indexed",
-          configuration: {
-            chunk_shape: [8, 8],
-            codecs: [bytesLE, { name: "zstd", configuration: { level: 1, checksum: false } }],
-            index_codecs: [bytesLE, { name: "crc32c" }],
-          },
-        },
-      ],
+      codecs: shardedZstd(1),
     });
     const value = new Int16Array(16 * 32).fill(3);
     for (let r = 0; r < 8; r++) value.fill(9, r * 32, r * 32 + 8);
     await a.set(null, value);
     // The second shard is all fill: not written. The first holds one inner chunk.
     expect([...store.map.keys()].sort()).toEqual(["c/0/0", "zarr.json"]);
-    const shard = Buffer.from(store.map.get("c/0/0")!);
-    const index = shard.subarray(shard.length - 4 * 16 - 4, shard.length - 4);
-    const entries = [0, 1, 2, 3].map((i) => [
-      index.readBigUInt64LE(16 * i),
-      index.readBigUInt64LE(16 * i + 8),
-    ]);
-    const none = 2n ** 64n - 1n;
-    expect(entries.slice(1)).toEqual([
-      [none, none],
-      [none, none],
-      [none, none],
-    ]);
-    expect(entries[0]![0]).toBe(0n);
-    expect(Number(entries[0]![1])).toBe(shard.length - 4 * 16 - 4);
+    const shard = store.map.get("c/0/0")!;
+    const size = BigInt(shard.length - 4 * 16 - 4);
+    expect(indexEntries(shard, 4, true)).toEqual([[0n, size], undefined, undefined, undefined]);
     expect(Array.from((await a.get(null)).data)).toEqual(Array.from(value));
   });
 
@@ -215,16 +226,7 @@ describe("sharded arrays", () => {
       chunkShape: [32, 32],
       dataType: "int32",
       fillValue: 0,
-      codecs: [
-        {
-          name: "sharding_indexed",
-          configuration: {
-            chunk_shape: [8, 8],
-            codecs: [bytesLE, { name: "zstd", configuration: { level: 19, checksum: false } }],
-            index_codecs: [bytesLE, { name: "crc32c" }],
-          },
-        },
-      ],
+      codecs: shardedZstd(19),
     });
     const expected = Int32Array.from({ length: 32 * 40 }, (_, i) => i + 1);
     await a.set(null, expected);
@@ -237,13 +239,9 @@ describe("sharded arrays", () => {
     /** Each inner chunk's stored bytes in shard c/0/0, by inner chunk (undefined: none). */
     const innerChunks = () => {
       const shard = Buffer.from(store.map.get("c/0/0")!);
-      const index = shard.subarray(shard.length - 16 * 16 - 4, shard.length - 4);
-      return Array.from({ length: 16 }, (_, i) => {
-        const [offset, size] = [index.readBigUInt64LE(16 * i), index.readBigUInt64LE(16 * i + 8)];
-        return offset === 2n ** 64n - 1n
-          ? undefined
-          : shard.subarray(Number(offset), Number(offset + size));
-      });
+      return indexEntries(shard, 16, true).map(
+        (entry) => entry && shard.subarray(Number(entry[0]), Number(entry[0] + entry[1])),
+      );
     };
     const before = innerChunks();
     const set = async (selection: string, value: Int32Array, rows: number[], columns: number[]) => {
@@ -304,12 +302,8 @@ describe("sharded arrays", () => {
     // No shard yet: it is made with the one inner chunk touched.
     await a.set("1:3, 5:7", 1);
     const shard = store.map.get("c/0/0")!;
-    const index = Buffer.from(shard.subarray(shard.length - 16 * 16));
-    const stored = Array.from(
-      { length: 16 },
-      (_, i) => index.readBigUInt64LE(16 * i) !== 2n ** 64n - 1n,
-    );
-    expect(stored.flatMap((s, i) => (s ? [i] : []))).toEqual([1]);
+    const stored = indexEntries(shard, 16, false).flatMap((entry, i) => (entry ? [i] : []));
+    expect(stored).toEqual([1]);
     // Back to the fill value: the shard goes.
     await a.set("0:4, 4:8", 9);
     expect(store.map.has("c/0/0")).toBe(false);

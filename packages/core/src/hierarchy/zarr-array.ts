@@ -16,7 +16,7 @@ import {
   UnsupportedFeatureError,
   ZarrkitError,
 } from "../errors/errors.js";
-import { everyRun, expandRuns, stridedRunsLength } from "../indexing/byte-runs.js";
+import { everyRun, expandRuns, joinedParts, stridedRunsLength } from "../indexing/byte-runs.js";
 import {
   type ChunkProjection,
   chunkProjections,
@@ -658,7 +658,7 @@ export class ZarrArray<D extends string = string> {
         ? store.delete(key)
         : setParts !== undefined
           ? setParts.call(store, key, parts)
-          : store.set(key, joined(parts)),
+          : store.set(key, joinedParts(parts)),
     );
     // Stored: the encoders' output and the old bytes (which parts may view) are free again.
     if (store.capabilities?.copiesValues === true) {
@@ -984,17 +984,6 @@ function chunkView(chunk: NDArray, projection: ChunkProjection): StridedView {
     return chunk.stride[d]! * p.step;
   });
   return { data: chunk.data, offset, stride };
-}
-
-/** `parts` one after another, in one buffer. */
-function joined(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /**

@@ -120,3 +120,14 @@ export function everyRun(runs: StridedRuns, test: (run: Uint8Array) => boolean):
   }
   return true;
 }
+
+/** `parts` one after another, in one new buffer (for a store that cannot gather them). */
+export function joinedParts(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

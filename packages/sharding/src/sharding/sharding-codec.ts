@@ -17,6 +17,7 @@ import {
   isAllElement,
   isCContiguous,
   type JsonObject,
+  joinedParts,
   type NamedConfig,
   type NDArray,
   ndarray,
@@ -385,14 +386,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
   }
 
   async encode(chunk: NDArray, spec: ChunkSpec): Promise<Uint8Array> {
-    const all = await this.encodeParts(chunk, spec);
-    const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const part of all) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return joinedParts(await this.encodeParts(chunk, spec));
   }
 
   /** The shard as its parts: the encoded inner chunks in C order, and the index. */
