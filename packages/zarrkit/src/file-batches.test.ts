@@ -1,4 +1,4 @@
-import { access, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -80,6 +80,84 @@ describe.skipIf(native === undefined)("whole chunks read from files in batches",
     await writeFile(join(root, "c", "4", "5"), Buffer.from("not gzip at all"));
     const error = await array.get(null).catch((e: unknown) => e);
     expect(isZarrkitError(error) && [error.code, error.key]).toEqual(["CorruptChunk", "c/4/5"]);
+  });
+
+  it("uncompressed chunk files and a shard's uncompressed inner chunks, written by hand", async () => {
+    const bytesOnly = [{ name: "bytes", configuration: { endian: "little" } }];
+    // Chunk files as the spec lays them out, none from zarrkit; chunk (2, 3) missing.
+    await writeFile(
+      join(root, "zarr.json"),
+      JSON.stringify({
+        zarr_format: 3,
+        node_type: "array",
+        shape: [40, 48],
+        data_type: "int32",
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [8, 8] } },
+        chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+        fill_value: 42,
+        codecs: bytesOnly,
+      }),
+    );
+    for (let r = 0; r < 5; r++) {
+      await mkdir(join(root, "c", String(r)), { recursive: true });
+      for (let c = 0; c < 6; c++)
+        if (r !== 2 || c !== 3)
+          await writeFile(join(root, "c", String(r), String(c)), chunkBytes(r, c));
+    }
+    const expected = Int32Array.from(values, (v, i) => {
+      const [r, c] = [Math.floor(i / 48), i % 48];
+      return r >= 16 && r < 24 && c >= 24 && c < 32 ? 42 : v;
+    });
+    const plain = await openArray(new FileSystemStore(root, { readOnly: true }), "", {
+      dataType: "int32",
+    });
+    expect((await plain.get(null)).data).toEqual(expected);
+    // A file cut short: CorruptChunk naming it.
+    await writeFile(join(root, "c", "4", "5"), chunkBytes(4, 5).subarray(0, 200));
+    const error = await plain.get(null).catch((e: unknown) => e);
+    expect(isZarrkitError(error) && [error.code, error.key]).toEqual(["CorruptChunk", "c/4/5"]);
+    // One 40x48 shard of the same 8x8 inner chunks, stored in reverse order, (2, 3) left
+    // out; the index (uint64 offset and size pairs, little-endian) at the end.
+    const shardRoot = join(root, "sharded");
+    await mkdir(join(shardRoot, "c", "0"), { recursive: true });
+    await writeFile(
+      join(shardRoot, "zarr.json"),
+      JSON.stringify({
+        zarr_format: 3,
+        node_type: "array",
+        shape: [40, 48],
+        data_type: "int32",
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [40, 48] } },
+        chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+        fill_value: 42,
+        codecs: [
+          {
+            name: "sharding_indexed",
+            configuration: { chunk_shape: [8, 8], codecs: bytesOnly, index_codecs: bytesOnly },
+          },
+        ],
+      }),
+    );
+    const index = Buffer.alloc(30 * 16, 0xff);
+    const data: Buffer[] = [];
+    let offset = 0;
+    for (let i = 29; i >= 0; i--) {
+      const [r, c] = [Math.floor(i / 6), i % 6];
+      if (r === 2 && c === 3) continue;
+      index.writeBigUInt64LE(BigInt(offset), 16 * i);
+      index.writeBigUInt64LE(256n, 16 * i + 8);
+      data.push(chunkBytes(r, c));
+      offset += 256;
+    }
+    await writeFile(join(shardRoot, "c", "0", "0"), Buffer.concat([...data, index]));
+    const sharded = await openArray(new FileSystemStore(shardRoot, { readOnly: true }), "", {
+      dataType: "int32",
+    });
+    expect((await sharded.get(null)).data).toEqual(expected);
+    const window = await sharded.get("4:36, 8:40");
+    const want: number[] = [];
+    for (let r = 4; r < 36; r++) for (let c = 8; c < 40; c++) want.push(expected[r * 48 + c]!);
+    expect(Array.from(window.data)).toEqual(want);
   });
 });
 

@@ -15,10 +15,18 @@ import {
 } from "./index.js";
 import { loadNativeAddon } from "./native-addon.js";
 
-/** Counts the scatter reads and gather writes (listed or strided) a FileSystemStore is asked for. */
+/**
+ * Counts the scatter reads and gather writes (listed or strided) a FileSystemStore is asked
+ * for. It offers no local files, as a store that must see every read does: small chunks would
+ * otherwise be read by the addon's codecs in batches, past getInto.
+ */
 class CountingFileSystemStore extends FileSystemStore {
   getIntos = 0;
   setPartsCalls = 0;
+
+  override localFile(): undefined {
+    return undefined;
+  }
 
   override getInto(...args: Parameters<FileSystemStore["getInto"]>) {
     this.getIntos++;

@@ -21,6 +21,7 @@ import type {
   ChunkSpec,
   Codec,
   FileDecodeOutcome,
+  SelectingDecoder,
 } from "./codec.js";
 import type { BytesChainJob, CodecRunner } from "./codec-runner.js";
 
@@ -93,10 +94,13 @@ export class CodecPipeline {
     this.#runner = runner;
     const innerSpec = specs[a2a.length]!;
     this.#innermostSize = a2b.encodedSize?.(innerSpec);
-    const [only] = b2b;
+    // Selections are decoded by the one bytes->bytes codec, or with none by the array->bytes
+    // codec itself (its stored bytes are the memory layout: a selection is a copy).
+    const only: SelectingDecoder | undefined =
+      b2b.length === 1 ? b2b[0] : b2b.length === 0 ? a2b : undefined;
     const decodeSelected = only?.decodeSelectedInto;
     this.#selecting =
-      b2b.length === 1 &&
+      only !== undefined &&
       a2a.length === 0 &&
       decodeSelected !== undefined &&
       this.#innermostSize !== undefined &&

@@ -46,8 +46,12 @@ export interface ArrayToArrayCodec extends CodecBase {
   readonly encodesByView?: boolean;
 }
 
-/** Serialises an array (e.g. bytes, sharding_indexed). */
-export interface ArrayToBytesCodec extends CodecBase {
+/**
+ * Serialises an array (e.g. bytes, sharding_indexed). The SelectingDecoder methods are for a
+ * codec whose encoding is the memory layout (storesMemoryLayout): the pipeline uses them when
+ * no bytes->bytes codec follows.
+ */
+export interface ArrayToBytesCodec extends CodecBase, SelectingDecoder {
   readonly kind: "array_to_bytes";
   encode(chunk: NDArray, spec: ChunkSpec): Uint8Array | Promise<Uint8Array>;
   /**
@@ -143,25 +147,12 @@ export interface ChunkSource {
  */
 export type FileDecodeOutcome = "decoded" | "missing" | "unsupported";
 
-/** Transforms bytes (compression, checksums). */
-export interface BytesToBytesCodec extends CodecBase {
-  readonly kind: "bytes_to_bytes";
-  encode(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
-  /** `decodedSize` (when known) bounds what decompression may allocate. */
-  decode(bytes: Uint8Array, decodedSize: number | undefined): Uint8Array | Promise<Uint8Array>;
-  /**
-   * Decodes into `target`, whose length is exactly the decoded size the chunk needs (reused
-   * scratch memory: no allocation per chunk); CorruptChunkError when `bytes` decodes to any
-   * other size.
-   */
-  decodeInto?(bytes: Uint8Array, target: Uint8Array): void | Promise<void>;
-  /**
-   * Decodes into `runs`, one after another, whose total is exactly the decoded size
-   * (CorruptChunkError otherwise): a chunk lands in the rows of the caller's array with no
-   * buffer in between. Worth offering where decoding leaves the calling thread anyway (a native
-   * thread pool), so the scatter costs the calling thread nothing.
-   */
-  decodeIntoRuns?(bytes: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
+/**
+ * Decoding of selections of a chunk's content, off the calling thread: offered by a
+ * bytes->bytes codec (the native addon's zstd, blosc and DEFLATE) or by an array->bytes codec
+ * whose encoding is the memory layout (`bytes`, where a selection is a copy).
+ */
+export interface SelectingDecoder {
   /**
    * Decodes what `from` selects of the decoded bytes (`size` of them in all) into `to`, which
    * holds exactly as many bytes: decoding stops after the selection's last byte where the
@@ -203,6 +194,27 @@ export interface BytesToBytesCodec extends CodecBase {
     to: StridedRuns,
     slices: Float64Array,
   ): Promise<readonly FileDecodeOutcome[]>;
+}
+
+/** Transforms bytes (compression, checksums). */
+export interface BytesToBytesCodec extends CodecBase, SelectingDecoder {
+  readonly kind: "bytes_to_bytes";
+  encode(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** `decodedSize` (when known) bounds what decompression may allocate. */
+  decode(bytes: Uint8Array, decodedSize: number | undefined): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Decodes into `target`, whose length is exactly the decoded size the chunk needs (reused
+   * scratch memory: no allocation per chunk); CorruptChunkError when `bytes` decodes to any
+   * other size.
+   */
+  decodeInto?(bytes: Uint8Array, target: Uint8Array): void | Promise<void>;
+  /**
+   * Decodes into `runs`, one after another, whose total is exactly the decoded size
+   * (CorruptChunkError otherwise): a chunk lands in the rows of the caller's array with no
+   * buffer in between. Worth offering where decoding leaves the calling thread anyway (a native
+   * thread pool), so the scatter costs the calling thread nothing.
+   */
+  decodeIntoRuns?(bytes: Uint8Array, runs: readonly Uint8Array[]): Promise<void>;
   /** Encodes the concatenation of `runs` (gathered where decodeIntoRuns scatters). */
   encodeRuns?(runs: readonly Uint8Array[]): Promise<Uint8Array>;
   /**

@@ -29,12 +29,23 @@ export class BytesCodec implements ArrayToBytesCodec {
   readonly kind = "array_to_bytes";
   readonly name = "bytes";
   readonly endian: Endian | undefined;
-  readonly #readStoredRuns: StoredRunsReader | undefined;
+  /** Offered with a StoredRunsReader (native): copies of selections, off the calling thread. */
+  readonly decodeSelectedInto?: ArrayToBytesCodec["decodeSelectedInto"];
+  readonly decodeFileSelectedInto?: ArrayToBytesCodec["decodeFileSelectedInto"];
+  readonly decodeFileSelectedManyInto?: ArrayToBytesCodec["decodeFileSelectedManyInto"];
 
-  /** `readStoredRuns` (native) reads windows of local chunk files straight into the result. */
+  /**
+   * `readStoredRuns` (native) copies selections of stored chunks (windows of local chunk
+   * files, a shard's inner chunks) straight into the result. The pipeline uses them only when
+   * the encoding is the memory layout (storesMemoryLayout).
+   */
   constructor(endian: Endian | undefined, readStoredRuns?: StoredRunsReader) {
     this.endian = endian;
-    this.#readStoredRuns = readStoredRuns;
+    if (readStoredRuns !== undefined) {
+      this.decodeSelectedInto = readStoredRuns.fromMemory;
+      this.decodeFileSelectedInto = readStoredRuns.fromFile;
+      this.decodeFileSelectedManyInto = readStoredRuns.fromFiles;
+    }
   }
 
   static fromConfig(
@@ -125,13 +136,13 @@ export class BytesCodec implements ArrayToBytesCodec {
     if (dataType.variableLength)
       throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
     const file = source.file;
-    const readStoredRuns = this.#readStoredRuns;
-    if (file !== undefined && readStoredRuns !== undefined && this.storesMemoryLayout(spec)) {
+    const fromFile = this.decodeFileSelectedInto;
+    if (file !== undefined && fromFile !== undefined && this.storesMemoryLayout(spec)) {
       const counts = region.map((r) => r.count);
       const to = stridedByteRuns(target, counts, dataType.lanes, 0);
       if (to !== undefined) {
         const from = regionLayout(spec.shape, region, dataType.itemSize);
-        const read = await readStoredRuns({ path: file }, this.encodedSize(spec), from, to);
+        const read = await fromFile({ path: file }, this.encodedSize(spec), from, to);
         if (read !== "unsupported") return read === "decoded";
       }
     }

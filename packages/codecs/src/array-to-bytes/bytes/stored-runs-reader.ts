@@ -6,28 +6,51 @@ import {
   type StridedRuns,
 } from "@zarrkit/core";
 import type { NativeCodecs } from "@zarrkit/native";
-import { nativeSelected } from "../../bytes-to-bytes/native-file-source.js";
+import { nativeSelected, nativeSelectedMany } from "../../bytes-to-bytes/native-file-source.js";
 
 /**
- * Copies the runs `from` selects of a chunk stored as it is (`size` bytes, the `bytes` codec in
- * memory order) from its local file into `to`, in one job off the calling thread: only the
- * bytes from the selection's first to its last are read, into memory the job reuses.
+ * Copies the runs `from` selects of chunks stored as they are (`size` bytes each, the `bytes`
+ * codec in memory order) into `to`, off the calling thread: from memory, from a local file
+ * (only the bytes from the selection's first to its last are read, into memory the job
+ * reuses), or from several slices of files in one job (whole chunk files, a shard's inner
+ * chunks). Outcomes and slices as the bytes->bytes codecs' `decodeFileSelected*Into`.
  */
-export type StoredRunsReader = (
-  file: FileSlice,
-  size: number,
-  from: RunLayout,
-  to: StridedRuns,
-) => Promise<FileDecodeOutcome>;
+export interface StoredRunsReader {
+  fromMemory(bytes: Uint8Array, size: number, from: RunLayout, to: StridedRuns): Promise<void>;
+  fromFile(
+    file: FileSlice,
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+  ): Promise<FileDecodeOutcome>;
+  fromFiles(
+    paths: readonly string[],
+    size: number,
+    from: RunLayout,
+    to: StridedRuns,
+    slices: Float64Array,
+  ): Promise<readonly FileDecodeOutcome[]>;
+}
 
-/** @zarrkit/native's copySelected as a StoredRunsReader. */
+/** @zarrkit/native's copySelected and decodeFileSelectedMany ("copy") as a StoredRunsReader. */
 export function nativeStoredRuns(native: NativeCodecs): StoredRunsReader {
-  const { fromFile } = nativeSelected(native, (source, size, from, to) =>
+  const { inMemory, fromFile } = nativeSelected(native, (source, size, from, to) =>
     native.copySelected(source, size, from, to),
   );
-  return (file, size, from, to) =>
-    fromFile(file, size, from, to, (err) => {
-      const why = err instanceof Error ? err.message : String(err);
-      return new CorruptChunkError(`codec "bytes": ${why}`, { cause: err });
-    });
+  const fromFiles = nativeSelectedMany(native, "copy");
+  const corrupt = (err: unknown) => {
+    const why = err instanceof Error ? err.message : String(err);
+    return new CorruptChunkError(`codec "bytes": ${why}`, { cause: err });
+  };
+  return {
+    fromMemory: async (bytes, size, from, to) => {
+      try {
+        await inMemory(bytes, size, from, to);
+      } catch (err) {
+        throw corrupt(err);
+      }
+    },
+    fromFile: (file, size, from, to) => fromFile(file, size, from, to, corrupt),
+    fromFiles: (paths, size, from, to, slices) => fromFiles(paths, size, from, to, slices, corrupt),
+  };
 }
