@@ -91,6 +91,7 @@
       "sources": [
         "addon/module.c",
         "addon/blocks.c",
+        "addon/byte-order.c",
         "addon/codecs.c",
         "addon/crc32c.c",
         "addon/file-io.c",

@@ -4,6 +4,7 @@
 #include "module.h"
 
 NAPI_MODULE_INIT() {
+  define_byte_order(env, exports);
   define_codecs(env, exports);
   define_crc32c(env, exports);
   define_file_io(env, exports);

@@ -28,6 +28,7 @@ static inline void set_file_error_fields(napi_env env, napi_value error, int err
   napi_set_named_property(env, error, "path", value);
 }
 
+void define_byte_order(napi_env env, napi_value exports);
 void define_codecs(napi_env env, napi_value exports);
 void define_crc32c(napi_env env, napi_value exports);
 void define_file_io(napi_env env, napi_value exports);

@@ -199,6 +199,12 @@ export interface NativeCodecs {
    */
   release(bytes: Uint8Array): boolean;
   /**
+   * Reverses the byte order of each `lane`-byte lane (2, 4 or 8) of the runs `target`
+   * describes, in place, off the calling thread: big-endian elements decoded into the result
+   * put in the host's order. Every run must hold whole lanes (RangeError otherwise).
+   */
+  swapLanes(target: StridedRuns, lane: 2 | 4 | 8): Promise<void>;
+  /**
    * The CRC-32C (Castagnoli) of `bytes`, as the `crc32c` codec stores it: computed at once on
    * the calling thread (SSE4.2's instruction where the CPU has it, tables elsewhere).
    */
@@ -290,6 +296,7 @@ const FUNCTIONS = [
   "deflateMany",
   "deflate",
   "release",
+  "swapLanes",
   "crc32c",
   "readFileInto",
   "readFileUpTo",

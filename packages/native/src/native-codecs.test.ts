@@ -695,6 +695,33 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     }
   });
 
+  it("swaps the byte order of lanes in strided runs, and nothing outside them", async () => {
+    for (const lane of [2, 4, 8] as const) {
+      // Rows 1..3 of a 5x6-lane array, lanes 1..4 of each, walked backwards by row.
+      const bytes = Uint8Array.from({ length: 5 * 6 * lane }, (_, i) => (i * 29 + lane) % 256);
+      const before = bytes.slice();
+      const row = 6 * lane;
+      await native.swapLanes(
+        { bytes, offset: 3 * row + lane, runBytes: 4 * lane, shape: [3], strides: [-row] },
+        lane,
+      );
+      for (let r = 0; r < 5; r++)
+        for (let l = 0; l < 6; l++) {
+          const at = r * row + l * lane;
+          const inside = r >= 1 && r <= 3 && l >= 1 && l <= 4;
+          const want = before.subarray(at, at + lane);
+          expect(Array.from(bytes.subarray(at, at + lane)), `${lane}: ${r}, ${l}`).toEqual(
+            inside ? Array.from(want).reverse() : Array.from(want),
+          );
+        }
+    }
+    const bytes = new Uint8Array(12);
+    const runs = { bytes, offset: 0, runBytes: 6, shape: [2], strides: [6] };
+    expect(() => native.swapLanes(runs, 4)).toThrow(RangeError);
+    expect(() => Reflect.apply(native.swapLanes, native, [runs, 3])).toThrow(RangeError);
+    expect(() => native.swapLanes({ ...runs, strides: [7] }, 2)).toThrow(TypeError);
+  });
+
   it("reads files whole, by range and into buffers, and writes them atomically", async () => {
     const io = nativeFileIO!;
     const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-io-"));

@@ -58,6 +58,11 @@ export class CodecPipeline {
         size: number;
       }
     | undefined;
+  /**
+   * For stored lanes in the other byte order (big-endian `bytes`): reverses them in runs of
+   * the result once decoded there as the memory layout (reads only; see lanesSwapper).
+   */
+  readonly #swapLanes: ((runs: StridedRuns) => Promise<void>) | undefined;
 
   private constructor(
     codecs: readonly Codec[],
@@ -99,16 +104,22 @@ export class CodecPipeline {
     const only: SelectingDecoder | undefined =
       b2b.length === 1 ? b2b[0] : b2b.length === 0 ? a2b : undefined;
     const decodeSelected = only?.decodeSelectedInto;
+    const memoryOrder = a2b.storesMemoryLayout?.(innerSpec) === true;
+    this.#swapLanes = memoryOrder ? undefined : a2b.lanesSwapper?.(innerSpec);
     this.#selecting =
       only !== undefined &&
       a2a.length === 0 &&
       decodeSelected !== undefined &&
       this.#innermostSize !== undefined &&
-      a2b.storesMemoryLayout?.(innerSpec) === true
+      (memoryOrder || this.#swapLanes !== undefined)
         ? {
             decode: decodeSelected.bind(only),
             decodeFile: only?.decodeFileSelectedInto?.bind(only),
-            decodeFileMany: only?.decodeFileSelectedManyInto?.bind(only),
+            // Batches write into many targets: swapped chunks go one by one.
+            decodeFileMany:
+              this.#swapLanes === undefined
+                ? only?.decodeFileSelectedManyInto?.bind(only)
+                : undefined,
             size: this.#innermostSize,
           }
         : undefined;
@@ -383,6 +394,7 @@ export class CodecPipeline {
     const runs = selecting && this.#selectionRuns(target, region);
     if (selecting !== undefined && runs !== undefined) {
       await selecting.decode(bytes, selecting.size, runs.from, runs.to);
+      await this.#swapLanes?.(runs.to);
       return;
     }
     const counts = region.map((r) => r.count);
@@ -436,7 +448,9 @@ export class CodecPipeline {
     const whole = this.#specs[0]!.shape.map((count) => ({ start: 0, step: 1, count }));
     const runs = this.#selectionRuns(target, region ?? whole);
     if (runs === undefined) return "unsupported";
-    return selecting.decodeFile(file, selecting.size, runs.from, runs.to);
+    const read = await selecting.decodeFile(file, selecting.size, runs.from, runs.to);
+    if (read === "decoded") await this.#swapLanes?.(runs.to);
+    return read;
   }
 
   /** Whether decodeFileManyInto can decode anything (else it answers "unsupported" for all). */
@@ -501,11 +515,13 @@ export class CodecPipeline {
     target: StridedView,
     direction: "read" | "write",
     anyLength = false,
+    lanesSwapped = false,
   ): StridedRuns | undefined {
     const spec = this.#specs[this.arrayToArray.length]!;
+    const swapped = lanesSwapped && direction === "read" && this.#swapLanes !== undefined;
     if (
       (direction === "write" && !this.#reviewsOnWrite) ||
-      this.arrayToBytes.storesMemoryLayout?.(spec) !== true ||
+      (this.arrayToBytes.storesMemoryLayout?.(spec) !== true && !swapped) ||
       this.arrayToArray.some((c) => c.encodedTarget === undefined)
     )
       return undefined;
@@ -532,7 +548,13 @@ export class CodecPipeline {
     const innermost = this.bytesToBytes[0];
     if (innermost !== undefined && (innermost.decodeIntoStrided ?? innermost.decodeIntoRuns)) {
       // Decoded straight into the target's rows (off the calling thread: no worker hop needed).
-      const runs = this.#layoutRuns(target, "read", innermost.decodeIntoStrided !== undefined);
+      // Lanes stored in the other byte order land as they are, and are swapped there after.
+      const runs = this.#layoutRuns(
+        target,
+        "read",
+        innermost.decodeIntoStrided !== undefined,
+        true,
+      );
       if (runs !== undefined) {
         const bytesOfChunk = await this.#decodeBytes(bytes, undefined, 1);
         const single = singleRun(runs);
@@ -541,6 +563,7 @@ export class CodecPipeline {
         else if (innermost.decodeIntoStrided !== undefined)
           await innermost.decodeIntoStrided(bytesOfChunk, runs);
         else await innermost.decodeIntoRuns!(bytesOfChunk, expandRuns(runs));
+        await this.#swapLanes?.(runs);
         return;
       }
     }

@@ -69,6 +69,13 @@ export interface ArrayToBytesCodec extends CodecBase, SelectingDecoder {
    */
   storesMemoryLayout?(spec: ChunkSpec): boolean;
   /**
+   * For a codec whose encoding is the memory layout but for each lane's byte order (`bytes`,
+   * big-endian): what reverses the lanes of runs in place, off the calling thread (undefined
+   * when it cannot, or the layout needs no swap). Readers then decode such chunks into the
+   * result as memory-layout ones, and swap the runs after.
+   */
+  lanesSwapper?(spec: ChunkSpec): ((runs: StridedRuns) => Promise<void>) | undefined;
+  /**
    * True when encoding a strided view of the caller's array costs no more than encoding a
    * contiguous copy of it (sharding whose inner chunks gather their own rows): writers then
    * pass the view rather than copy the values first.

@@ -14,6 +14,7 @@ import {
   type NDArray,
   ndarray,
   regionLayout,
+  type StridedRuns,
   type StridedView,
   stridedByteRuns,
   stridedCopy,
@@ -39,8 +40,11 @@ export class BytesCodec implements ArrayToBytesCodec {
    * files, a shard's inner chunks) straight into the result. The pipeline uses them only when
    * the encoding is the memory layout (storesMemoryLayout).
    */
+  readonly #readStoredRuns: StoredRunsReader | undefined;
+
   constructor(endian: Endian | undefined, readStoredRuns?: StoredRunsReader) {
     this.endian = endian;
+    this.#readStoredRuns = readStoredRuns;
     if (readStoredRuns !== undefined) {
       this.decodeSelectedInto = readStoredRuns.fromMemory;
       this.decodeFileSelectedInto = readStoredRuns.fromFile;
@@ -110,6 +114,15 @@ export class BytesCodec implements ArrayToBytesCodec {
     return !spec.dataType.variableLength && (this.endian !== "big" || spec.dataType.laneSize === 1);
   }
 
+  /** Big-endian lanes of 2, 4 or 8 bytes, reversed by the native reader where it is built. */
+  lanesSwapper(spec: ChunkSpec): ((runs: StridedRuns) => Promise<void>) | undefined {
+    const reader = this.#readStoredRuns;
+    const lane = spec.dataType.laneSize;
+    if (reader === undefined || this.endian !== "big" || spec.dataType.variableLength) return;
+    if (lane !== 2 && lane !== 4 && lane !== 8) return;
+    return (runs) => reader.swapLanes(runs, lane);
+  }
+
   /** Swaps in place (the pipeline owns `bytes`) and copies once, straight into `target`. */
   decodeInto(bytes: Uint8Array, spec: ChunkSpec, target: StridedView): void {
     const source = {
@@ -137,12 +150,18 @@ export class BytesCodec implements ArrayToBytesCodec {
       throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
     const file = source.file;
     const fromFile = this.decodeFileSelectedInto;
-    if (file !== undefined && fromFile !== undefined && this.storesMemoryLayout(spec)) {
+    const swap = this.lanesSwapper(spec);
+    if (
+      file !== undefined &&
+      fromFile !== undefined &&
+      (this.storesMemoryLayout(spec) || swap !== undefined)
+    ) {
       const counts = region.map((r) => r.count);
       const to = stridedByteRuns(target, counts, dataType.lanes, 0);
       if (to !== undefined) {
         const from = regionLayout(spec.shape, region, dataType.itemSize);
         const read = await fromFile({ path: file }, this.encodedSize(spec), from, to);
+        if (read === "decoded") await swap?.(to);
         if (read !== "unsupported") return read === "decoded";
       }
     }

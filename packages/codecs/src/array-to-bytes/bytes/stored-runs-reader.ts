@@ -13,9 +13,12 @@ import { nativeSelected, nativeSelectedMany } from "../../bytes-to-bytes/native-
  * codec in memory order) into `to`, off the calling thread: from memory, from a local file
  * (only the bytes from the selection's first to its last are read, into memory the job
  * reuses), or from several slices of files in one job (whole chunk files, a shard's inner
- * chunks). Outcomes and slices as the bytes->bytes codecs' `decodeFileSelected*Into`.
+ * chunks). Outcomes and slices as the bytes->bytes codecs' `decodeFileSelected*Into`. And
+ * `swapLanes` reverses the lanes of runs in place, off the calling thread, for chunks stored
+ * big-endian.
  */
 export interface StoredRunsReader {
+  swapLanes(runs: StridedRuns, lane: 2 | 4 | 8): Promise<void>;
   fromMemory(bytes: Uint8Array, size: number, from: RunLayout, to: StridedRuns): Promise<void>;
   fromFile(
     file: FileSlice,
@@ -43,6 +46,7 @@ export function nativeStoredRuns(native: NativeCodecs): StoredRunsReader {
     return new CorruptChunkError(`codec "bytes": ${why}`, { cause: err });
   };
   return {
+    swapLanes: (runs, lane) => native.swapLanes(runs, lane),
     fromMemory: async (bytes, size, from, to) => {
       try {
         await inMemory(bytes, size, from, to);

@@ -1,0 +1,124 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FileSystemStore, type NamedConfigJson, openArray } from "./index.js";
+
+// Big-endian chunks, written by hand (node:zlib for gzip, Buffer for the byte order): read
+// whole, by window and from a shard, they are decoded into the result as little-endian ones are
+// and their lanes reversed there (natively, where the addon is built).
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "zarrkit-byte-order-"));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+/** 24x40 values that use every byte of their lanes. */
+const values = Float64Array.from({ length: 24 * 40 }, (_, i) => Math.sin(i) * 1e6 + i / 7);
+const int16 = Int16Array.from({ length: 24 * 40 }, (_, i) => i * 37 - 16000);
+
+/** Chunk (r, c) of 8x8 chunks of `of`, each element `lane` bytes big-endian, C order. */
+function chunkBytes(of: Float64Array | Int16Array, r: number, c: number): Buffer {
+  const lane = of.BYTES_PER_ELEMENT;
+  const out = Buffer.alloc(64 * lane);
+  for (let y = 0; y < 8; y++)
+    for (let x = 0; x < 8; x++) {
+      const v = of[(r * 8 + y) * 40 + c * 8 + x]!;
+      if (lane === 8) out.writeDoubleBE(v, (y * 8 + x) * 8);
+      else out.writeInt16BE(v, (y * 8 + x) * 2);
+    }
+  return out;
+}
+
+async function writeArray(
+  path: string,
+  dataType: string,
+  codecs: NamedConfigJson[],
+  chunkShape: number[],
+  files: Map<string, Buffer>,
+) {
+  await mkdir(path, { recursive: true });
+  await writeFile(
+    join(path, "zarr.json"),
+    JSON.stringify({
+      zarr_format: 3,
+      node_type: "array",
+      shape: [24, 40],
+      data_type: dataType,
+      chunk_grid: { name: "regular", configuration: { chunk_shape: chunkShape } },
+      chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+      fill_value: 0,
+      codecs,
+    }),
+  );
+  for (const [key, bytes] of files) {
+    await mkdir(join(path, key, ".."), { recursive: true });
+    await writeFile(join(path, key), bytes);
+  }
+}
+
+function chunkFiles(of: Float64Array | Int16Array, encode: (b: Buffer) => Buffer) {
+  const files = new Map<string, Buffer>();
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 5; c++) files.set(`c/${r}/${c}`, encode(chunkBytes(of, r, c)));
+  return files;
+}
+
+const bigEndian = { name: "bytes", configuration: { endian: "big" } };
+
+describe("big-endian chunks", () => {
+  it.each([
+    [
+      "gzip",
+      (b: Buffer) => gzipSync(b),
+      [bigEndian, { name: "gzip", configuration: { level: 1 } }],
+    ],
+    ["uncompressed", (b: Buffer) => b, [bigEndian]],
+  ] as const)("%s: whole reads and windows", async (_name, encode, codecs) => {
+    for (const [dataType, of] of [
+      ["float64", values],
+      ["int16", int16],
+    ] as const) {
+      const path = join(root, `${_name}-${dataType}`);
+      await writeArray(path, dataType, [...codecs], [8, 8], chunkFiles(of, encode));
+      const array = await openArray(new FileSystemStore(path, { readOnly: true }));
+      expect((await array.get(null)).data, dataType).toEqual(of);
+      const window = await array.get("3:21, 5:37");
+      const want: number[] = [];
+      for (let y = 3; y < 21; y++) for (let x = 5; x < 37; x++) want.push(of[y * 40 + x]!);
+      expect(window.data, dataType).toEqual(
+        of.constructor === Int16Array ? Int16Array.from(want) : Float64Array.from(want),
+      );
+    }
+  });
+
+  it("a shard's big-endian gzip inner chunks", async () => {
+    // One 24x40 shard of the 15 gzip inner chunks back to back, the index at the end.
+    const inner = [...chunkFiles(values, (b) => gzipSync(b)).values()];
+    const index = Buffer.alloc(15 * 16);
+    let offset = 0;
+    inner.forEach((bytes, i) => {
+      index.writeBigUInt64LE(BigInt(offset), 16 * i);
+      index.writeBigUInt64LE(BigInt(bytes.length), 16 * i + 8);
+      offset += bytes.length;
+    });
+    const codecs: NamedConfigJson[] = [
+      {
+        name: "sharding_indexed",
+        configuration: {
+          chunk_shape: [8, 8],
+          codecs: [bigEndian, { name: "gzip", configuration: { level: 1 } }],
+          index_codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+        },
+      },
+    ];
+    const files = new Map([["c/0/0", Buffer.concat([...inner, index])]]);
+    await writeArray(join(root, "sharded"), "float64", codecs, [24, 40], files);
+    const array = await openArray(new FileSystemStore(join(root, "sharded"), { readOnly: true }));
+    expect((await array.get(null)).data).toEqual(values);
+    const window = await array.get("9:10, 0:40");
+    expect(window.data).toEqual(values.slice(9 * 40, 10 * 40));
+  });
+});
