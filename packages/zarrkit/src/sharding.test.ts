@@ -143,6 +143,66 @@ describe("sharded arrays", () => {
     },
   );
 
+  it("a read of whole shards fetches each in one request (no index first); local files in parts", async () => {
+    const { store, inner, reads } = counting();
+    const a = await createArray(inner, "", {
+      shape: [16, 48],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      fillValue: -1,
+      codecs: shardedZstd(1),
+    });
+    const expected = Int32Array.from({ length: 16 * 48 }, (_, i) => i * 3);
+    // Inner chunk (1, 0) of shard 0 all fill (not stored); shard 2 absent altogether.
+    for (let r = 8; r < 16; r++) expected.fill(-1, r * 48, r * 48 + 8);
+    for (let r = 0; r < 16; r++) expected.fill(-1, r * 48 + 32, r * 48 + 48);
+    await a.set(null, expected);
+    expect(inner.map.has("c/0/2")).toBe(false);
+    const b = await openArray(store, "", { dataType: "int32" });
+    reads.length = 0;
+    expect((await b.get(null)).data).toEqual(expected);
+    expect(reads.map((r) => [r.key, r.range]).sort()).toEqual([
+      ["c/0/0", undefined],
+      ["c/0/1", undefined],
+      ["c/0/2", undefined],
+    ]);
+    // A damaged shard read whole: CorruptChunk naming it.
+    const damaged = inner.map.get("c/0/1")!.slice();
+    damaged[damaged.length - 1] ^= 0xff;
+    inner.map.set("c/0/1", damaged);
+    const error = await b.get(null).catch((e: unknown) => e);
+    expect(isZarrkitError(error) && error.key).toBe("c/0/1");
+    // From local files, shards are still read in parts: no whole-shard read.
+    const dir = await mkdtemp(join(tmpdir(), "zarrkit-whole-shards-"));
+    try {
+      const local = await createArray(new FileSystemStore(dir), "", {
+        shape: [16, 48],
+        chunkShape: [16, 16],
+        dataType: "int32",
+        fillValue: -1,
+        codecs: shardedZstd(1),
+      });
+      await local.set(null, expected);
+      const whole: string[] = [];
+      class Watched extends FileSystemStore {
+        override get(key: string, options?: StoreGetOptions) {
+          if (key.startsWith("c/") && options?.range === undefined) whole.push(key);
+          return super.get(key, options);
+        }
+
+        override getWith(...args: Parameters<FileSystemStore["getWith"]>) {
+          if (args[0].startsWith("c/")) whole.push(args[0]);
+          return super.getWith(...args);
+        }
+      }
+      const c = await openArray(new Watched(dir, { readOnly: true }), "", { dataType: "int32" });
+      expect((await c.get(null)).data).toEqual(expected);
+      expect(whole).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("concurrent readers fetch a shard's index once; adjacent inner chunks come in one request", async () => {
     const { store, reads } = counting();
     const a = await createArray(store, "", {

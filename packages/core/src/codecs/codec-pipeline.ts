@@ -342,6 +342,15 @@ export class CodecPipeline {
     return (stored, region, value) => updateParts.call(codec, stored, spec, region, value);
   }
 
+  /** Whether the chain is an array->bytes codec alone that reads local files in parts. */
+  get readsFilesInParts(): boolean {
+    return (
+      this.arrayToBytes.readsFilesInParts === true &&
+      this.arrayToArray.length === 0 &&
+      this.bytesToBytes.length === 0
+    );
+  }
+
   get partialDecoder(): ArrayToBytesCodec["decodePartialInto"] {
     const codec = this.arrayToBytes;
     if (codec.decodePartialInto === undefined || this.arrayToArray.length > 0) return undefined;

@@ -108,6 +108,13 @@ export interface ArrayToBytesCodec extends CodecBase, SelectingDecoder {
     target: StridedView,
   ): Promise<boolean>;
   /**
+   * True when decodePartialInto reads a local file (`ChunkSource.file`) in parts off the
+   * calling thread, better than the whole chunk read into memory even when all of it is
+   * wanted (sharding: the index, then batches of inner chunks). From other stores a whole
+   * chunk is still fetched in one request and decoded with decodeInto.
+   */
+  readonly readsFilesInParts?: boolean;
+  /**
    * A stored chunk with `region` of it set from `value` (a view of the region's shape), as the
    * parts to store, re-encoding only what the region touches (sharding keeps the bytes of the
    * inner chunks it does not touch, as they are). `stored`: the chunk's bytes, or undefined

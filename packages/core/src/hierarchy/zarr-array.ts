@@ -388,14 +388,19 @@ export class ZarrArray<D extends string = string> {
         const read = await this.#readFileChunk(key, whole, undefined, signal);
         if (read === "missing") stridedCopy(dst, fill, counts, lanes);
         if (read !== "unsupported") return;
-        const bytes = await this.#storeGetLent(key, signal, buffers);
-        if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
-        else {
-          await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
-          // decodeInto keeps nothing of the bytes: the next chunk may be read into them.
-          if (!buffers.giveBack(bytes)) this.#release(bytes);
+        // A shard in a local file is read in parts (below); elsewhere in one request.
+        const inParts =
+          this.#resolved.pipeline.readsFilesInParts && this.store.localFile?.(key) !== undefined;
+        if (!inParts) {
+          const bytes = await this.#storeGetLent(key, signal, buffers);
+          if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
+          else {
+            await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
+            // decodeInto keeps nothing of the bytes: the next chunk may be read into them.
+            if (!buffers.giveBack(bytes)) this.#release(bytes);
+          }
+          return;
         }
-        return;
       }
       const key = this.chunkKey(projection.coords);
       const region = projection.dims.map((p) => ({

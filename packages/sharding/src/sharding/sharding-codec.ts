@@ -47,6 +47,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
   readonly kind = "array_to_bytes";
   readonly name = "sharding_indexed";
   readonly encodeConcurrency = INNER_ENCODES_IN_FLIGHT;
+  readonly readsFilesInParts = true;
   readonly chunkShape: readonly number[];
   readonly indexLocation: IndexLocation;
   readonly inner: CodecPipeline;
@@ -364,6 +365,40 @@ export class ShardingCodec implements ArrayToBytesCodec {
     return this.decodeIndex(bytes, source.key);
   }
 
+  /**
+   * A whole shard in memory (fetched in one request) decoded straight into `target`: each
+   * stored inner chunk into its place, the fill value where none is stored.
+   */
+  async decodeInto(bytes: Uint8Array, spec: ChunkSpec, target: StridedView): Promise<void> {
+    const index = await this.readIndex(bytes);
+    const fill = fillChunk(spec.dataType, [], spec.fillValue).data;
+    const placeOf = (coords: readonly number[]): StridedView => ({
+      data: target.data,
+      offset: coords.reduce(
+        (at, c, d) => at + c * this.chunkShape[d]! * target.stride[d]!,
+        target.offset,
+      ),
+      stride: target.stride,
+    });
+    await runLimited(
+      innerCoords(this.grid).entries(),
+      INNER_DECODES_IN_FLIGHT,
+      async ([i, coords]) => {
+        const where = index.get(i);
+        const place = placeOf(coords);
+        if (where === undefined) {
+          const everywhere = { data: fill, offset: 0, stride: this.chunkShape.map(() => 0) };
+          stridedCopy(place, everywhere, this.chunkShape, spec.dataType.lanes);
+        } else if (this.inner.canDecodeInto) {
+          await this.inner.decodeInto(bytes.subarray(where[0], where[0] + where[1]), place);
+        } else {
+          const chunk = await this.inner.decode(bytes.subarray(where[0], where[0] + where[1]));
+          stridedCopy(place, chunk, this.chunkShape, spec.dataType.lanes);
+        }
+      },
+    );
+  }
+
   async decode(bytes: Uint8Array, spec: ChunkSpec): Promise<NDArray> {
     const index = await this.readIndex(bytes);
     const out = fillChunk(spec.dataType, spec.shape, spec.fillValue);
@@ -587,6 +622,8 @@ function runsInFlight(
 
 /** Inner chunks encoded at once: enough to keep worker threads busy, few buffers. */
 const INNER_ENCODES_IN_FLIGHT = 4;
+/** Inner chunks of a shard in memory decoded at once (each decodes into its place). */
+const INNER_DECODES_IN_FLIGHT = 8;
 
 function toJson(config: NamedConfig): JsonObject {
   const out: JsonObject = { name: config.name };
