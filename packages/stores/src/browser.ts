@@ -4,6 +4,7 @@ import { fetchStoreExtension } from "./http/fetch-store-extension.js";
 
 export { FetchStore, type FetchStoreOptions } from "./http/fetch-store.js";
 export { fetchStoreExtension } from "./http/fetch-store-extension.js";
+export type { HttpReply, HttpRequest, HttpTransport } from "./http/http-transport.js";
 export { CachingStore } from "./wrappers/caching-store.js";
 export { type CoalescingOptions, CoalescingStore } from "./wrappers/coalescing-store.js";
 export { ConsolidatedStore, writeConsolidatedMetadata } from "./wrappers/consolidated-store.js";

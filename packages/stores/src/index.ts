@@ -1,14 +1,19 @@
 // Node entry: everything, including stores built on node:fs. Browsers get ./browser.js.
 import type { Extension } from "@zarrkit/core";
 import { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
-import { fetchStoreExtension } from "./http/fetch-store-extension.js";
+import { nodeFetchStoreExtension } from "./http/node-fetch-store.js";
 import { s3StoreExtension } from "./s3/s3-store-extension.js";
 import { zipStoreExtension } from "./zip/zip-store-extension.js";
 
 export { FileSystemStore, type FileSystemStoreOptions } from "./filesystem/filesystem-store.js";
 export { fileSystemStoreExtension } from "./filesystem/filesystem-store-extension.js";
-export { FetchStore, type FetchStoreOptions } from "./http/fetch-store.js";
-export { fetchStoreExtension } from "./http/fetch-store-extension.js";
+export type { FetchStoreOptions } from "./http/fetch-store.js";
+export type { HttpReply, HttpRequest, HttpTransport } from "./http/http-transport.js";
+export {
+  FetchStore,
+  nodeFetchStoreExtension as fetchStoreExtension,
+} from "./http/node-fetch-store.js";
+export { nodeHttpTransport } from "./http/node-http-transport.js";
 export { S3Store, type S3StoreOptions } from "./s3/s3-store.js";
 export { s3StoreExtension } from "./s3/s3-store-extension.js";
 export { CachingStore } from "./wrappers/caching-store.js";
@@ -22,7 +27,7 @@ export { ZipWriter } from "./zip/zip-writer.js";
 export const storesExtension: Extension = {
   name: "@zarrkit/stores",
   module: import.meta.url,
-  stores: [fileSystemStoreExtension, fetchStoreExtension, zipStoreExtension, s3StoreExtension],
+  stores: [fileSystemStoreExtension, nodeFetchStoreExtension, zipStoreExtension, s3StoreExtension],
 };
 
 export default storesExtension;

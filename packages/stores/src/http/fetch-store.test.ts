@@ -5,7 +5,10 @@ import { isZarrkitError } from "@zarrkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileSystemStore } from "../filesystem/filesystem-store.js";
 import { startHttpServer, type TestHttpServer } from "../testing/http-server.js";
-import { FetchStore } from "./fetch-store.js";
+import { FetchStore as PortableFetchStore } from "./fetch-store.js";
+import type { HttpTransport } from "./http-transport.js";
+import { FetchStore as NodeFetchStore } from "./node-fetch-store.js";
+import { nodeHttpTransport } from "./node-http-transport.js";
 
 // A real HTTP server on 127.0.0.1 serves a directory written by FileSystemStore.
 let root: string;
@@ -27,9 +30,13 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const store = (options = {}) => new FetchStore(server.url, { retryDelayMs: 1, ...options });
+// The same behaviour through the platform's fetch and through node:http (Node's default).
+describe.each([
+  ["fetch", PortableFetchStore],
+  ["node:http", NodeFetchStore],
+] as const)("FetchStore over a real HTTP server (%s)", (transportName, FetchStore) => {
+  const store = (options = {}) => new FetchStore(server.url, { retryDelayMs: 1, ...options });
 
-describe("FetchStore over a real HTTP server", () => {
   it("reads values, ranges and suffixes; missing keys are undefined", async () => {
     server.mode = "normal";
     const s = store();
@@ -112,13 +119,21 @@ describe("FetchStore over a real HTTP server", () => {
 
   it("sends custom headers and treats configured statuses as not found", async () => {
     const seen: string[] = [];
+    const watched: HttpTransport = (url, request) => {
+      seen.push(request.headers.Authorization ?? "");
+      return nodeHttpTransport(url, request);
+    };
     const s = store({
       headers: { Authorization: "Bearer t" },
       notFoundStatuses: [404, 403],
-      fetch: (input: string | URL | Request, init?: RequestInit) => {
-        seen.push(new Headers(init?.headers).get("Authorization") ?? "");
-        return fetch(input, init);
-      },
+      ...(transportName === "fetch"
+        ? {
+            fetch: (input: string | URL | Request, init?: RequestInit) => {
+              seen.push(new Headers(init?.headers).get("Authorization") ?? "");
+              return fetch(input, init);
+            },
+          }
+        : { transport: watched }),
     });
     expect(await s.get("a/zarr.json")).toEqual(text("{}"));
     expect(seen).toEqual(["Bearer t"]);

@@ -8,12 +8,15 @@ import {
   StoreError,
   type StoreGetOptions,
 } from "@zarrkit/core";
+import { fetchTransport, type HttpReply, type HttpTransport } from "./http-transport.js";
 
 export interface FetchStoreOptions {
   /** Headers sent with every request (authorisation, say). */
   headers?: Record<string, string>;
-  /** The fetch to use (default: the global one). */
+  /** The fetch to use (default: the global one; in Node, node:http unless this is given). */
   fetch?: typeof fetch;
+  /** How requests are sent, when not through `fetch` (Node's entry passes node:http's). */
+  transport?: HttpTransport;
   /** Statuses that mean "not found" (default [404]; S3-style servers may want [403, 404]). */
   notFoundStatuses?: readonly number[];
   /** Retries after 5xx, 429, a dropped connection, a truncated body or a timeout (default 4). */
@@ -46,20 +49,24 @@ export class FetchStore implements ReadableStore {
     listable: false,
     ranges: true,
   };
-  readonly #options: Required<Omit<FetchStoreOptions, "headers" | "fetch">> &
-    Pick<FetchStoreOptions, "headers" | "fetch">;
+  readonly #options: Required<Omit<FetchStoreOptions, "headers" | "fetch" | "transport">> &
+    Pick<FetchStoreOptions, "headers">;
+  readonly #transport: HttpTransport;
 
   constructor(url: string | URL, options: FetchStoreOptions = {}) {
     const base = new URL(url);
     if (!base.pathname.endsWith("/")) base.pathname += "/";
     this.url = base;
+    const { fetch: givenFetch, transport, ...rest } = options;
     this.#options = {
       notFoundStatuses: [404],
       retries: 4,
       retryDelayMs: 50,
       timeoutMs: 30_000,
-      ...options,
+      ...rest,
     };
+    this.#transport =
+      givenFetch !== undefined ? fetchTransport(givenFetch) : (transport ?? fetchTransport(fetch));
   }
 
   /** The URL of a key: each segment percent-encoded, below the base. */
@@ -110,14 +117,15 @@ export class FetchStore implements ReadableStore {
     signal: AbortSignal | undefined,
   ): Promise<Uint8Array | undefined> {
     const timeout = AbortSignal.timeout(this.#options.timeoutMs);
-    const headers = new Headers(this.#options.headers);
     // An empty range has no Range header form: ask whether the key exists and how long it is.
     const empty = range !== undefined && !("suffix" in range) && range.length === 0;
-    if (range !== undefined && !empty) headers.set("Range", rangeHeader(range));
-    const doFetch = this.#options.fetch ?? fetch;
-    let response: Response;
+    const headers = {
+      ...this.#options.headers,
+      ...(range !== undefined && !empty ? { Range: rangeHeader(range) } : {}),
+    };
+    let response: HttpReply;
     try {
-      response = await doFetch(url, {
+      response = await this.#transport(url, {
         method: empty ? "HEAD" : "GET",
         headers,
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
@@ -131,16 +139,16 @@ export class FetchStore implements ReadableStore {
     }
     const { status } = response;
     if (this.#options.notFoundStatuses.includes(status)) {
-      await response.body?.cancel();
+      await response.discard();
       return undefined;
     }
     if (status !== 200 && status !== 206) {
-      await response.body?.cancel();
+      await response.discard();
       const retryable = status >= 500 || status === 429 || status === 408;
       throw new AttemptError(`HTTP ${status} ${response.statusText}`, retryable);
     }
     if (empty) {
-      const size = Number(response.headers.get("Content-Length") ?? Number.NaN);
+      const size = Number(response.header("Content-Length") ?? Number.NaN);
       if (Number.isFinite(size) && range.offset > size) {
         throw new StoreError(
           `byte range ${range.offset}..${range.offset} is past the end of ${key} (${size} bytes)`,
@@ -151,14 +159,14 @@ export class FetchStore implements ReadableStore {
     }
     let body: Uint8Array;
     try {
-      body = new Uint8Array(await response.arrayBuffer());
+      body = await response.bytes();
     } catch (err) {
       throw new AttemptError(`the body was cut off (${describeError(err)})`, true, err);
     }
-    const declared = response.headers.get("Content-Length");
+    const declared = response.header("Content-Length");
     if (
       declared !== null &&
-      response.headers.get("Content-Encoding") === null &&
+      response.header("Content-Encoding") === null &&
       Number(declared) !== body.length
     ) {
       throw new AttemptError(`the body has ${body.length} of ${declared} bytes`, true);
@@ -170,7 +178,7 @@ export class FetchStore implements ReadableStore {
     }
     // 200 means the server ignored Range: cut the range out of the whole value ourselves.
     if (status === 200) return cutRange(body, range, key);
-    return checkPartial(body, range, response.headers.get("Content-Range"), key);
+    return checkPartial(body, range, response.header("Content-Range"), key);
   }
 }
 

@@ -1,7 +1,7 @@
 import { basename, dirname, resolve } from "node:path";
 import type { StoreExtension } from "@zarrkit/core";
 import { FileSystemStore } from "../filesystem/filesystem-store.js";
-import { FetchStore } from "../http/fetch-store.js";
+import { FetchStore } from "../http/node-fetch-store.js";
 import { ZipStore } from "./zip-store.js";
 
 /**

@@ -1,0 +1,25 @@
+import type { StoreExtension } from "@zarrkit/core";
+import { type FetchStoreOptions, FetchStore as PortableFetchStore } from "./fetch-store.js";
+import { fetchStoreExtension } from "./fetch-store-extension.js";
+import { nodeHttpTransport } from "./node-http-transport.js";
+
+/**
+ * FetchStore in Node: requests go through node:http (connections kept alive) unless a `fetch`
+ * or a `transport` is given.
+ */
+export class FetchStore extends PortableFetchStore {
+  constructor(url: string | URL, options: FetchStoreOptions = {}) {
+    super(
+      url,
+      options.fetch === undefined && options.transport === undefined
+        ? { ...options, transport: nodeHttpTransport }
+        : options,
+    );
+  }
+}
+
+/** `http:` and `https:` locations in Node: read-only, through node:http. */
+export const nodeFetchStoreExtension: StoreExtension = {
+  ...fetchStoreExtension,
+  open: (url) => new FetchStore(url),
+};
