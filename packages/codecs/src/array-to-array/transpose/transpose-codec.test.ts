@@ -11,11 +11,11 @@ const spec = (shape: number[]): ChunkSpec => ({
 });
 
 describe("transpose codec", () => {
-  it("stores the permuted array: order [1, 0] of a 2x3 array is its column-major layout", () => {
+  it("stores the permuted array: order [1, 0] of a 2x3 array is its column-major layout", async () => {
     const s = spec([2, 3]);
     const codec = TransposeCodec.fromConfig({ order: [1, 0] }, s);
     expect(codec.encodedSpec(s).shape).toEqual([3, 2]);
-    const bytes = BytesCodec.fromConfig(undefined, codec.encodedSpec(s)).encode(
+    const bytes = await BytesCodec.fromConfig(undefined, codec.encodedSpec(s)).encode(
       codec.encode(ndarray(int8, [2, 3], Int8Array.of(0, 1, 2, 3, 4, 5))),
     );
     expect(Array.from(bytes)).toEqual([0, 3, 1, 4, 2, 5]);

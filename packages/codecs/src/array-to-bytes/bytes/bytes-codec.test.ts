@@ -7,7 +7,11 @@ import {
   typedArrayOf,
 } from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
+import { nativeForTests } from "../../test-support/native-for-tests.js";
 import { BytesCodec } from "./bytes-codec.js";
+import { nativeStoredRuns } from "./stored-runs-reader.js";
+
+const native = nativeForTests();
 
 const spec = (name: string, shape: number[]): ChunkSpec => {
   const dataType = coreDataType(name)!;
@@ -16,22 +20,24 @@ const spec = (name: string, shape: number[]): ChunkSpec => {
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
 describe("bytes codec", () => {
-  it("writes C-order elements in the configured byte order", () => {
+  it.each([
+    ["JavaScript", undefined],
+    ["the addon", native === undefined ? undefined : nativeStoredRuns(native)],
+  ])("writes C-order elements in the configured byte order (swapped by %s)", async (_, reader) => {
+    const codec = (endian: string, of: ChunkSpec) => BytesCodec.fromConfig({ endian }, of, reader);
     const s = spec("int32", [2]);
     const chunk = ndarray(s.dataType, s.shape, Int32Array.of(1, 258));
-    expect(hex(BytesCodec.fromConfig({ endian: "little" }, s).encode(chunk))).toBe(
-      "0100000002010000",
-    );
-    expect(hex(BytesCodec.fromConfig({ endian: "big" }, s).encode(chunk))).toBe("0000000100000102");
-    // Complex numbers swap each component separately.
+    expect(hex(await codec("little", s).encode(chunk))).toBe("0100000002010000");
+    expect(hex(await codec("big", s).encode(chunk))).toBe("0000000100000102");
+    // The caller's values stay as they were.
+    expect(chunk.data).toEqual(Int32Array.of(1, 258));
+    // Complex numbers swap each component separately; 8-byte lanes, from a strided view.
     const c = spec("complex64", [1]);
-    expect(
-      hex(
-        BytesCodec.fromConfig({ endian: "big" }, c).encode(
-          ndarray(c.dataType, [1], Float32Array.of(1, -2)),
-        ),
-      ),
-    ).toBe("3f800000c0000000");
+    const complex = ndarray(c.dataType, [1], Float32Array.of(1, -2));
+    expect(hex(await codec("big", c).encode(complex))).toBe("3f800000c0000000");
+    const f = spec("float64", [2]);
+    const every = { ...ndarray(f.dataType, [2], Float64Array.of(1, 9, -2)), stride: [2] };
+    expect(hex(await codec("big", f).encode(every))).toBe("3ff0000000000000c000000000000000");
   });
 
   it("decodes big-endian data and does not disturb the caller's buffer beyond its window", () => {
@@ -56,14 +62,14 @@ describe("bytes codec", () => {
     ).toEqual([2.5]);
   });
 
-  it("makes strided input contiguous", () => {
+  it("makes strided input contiguous", async () => {
     const s = spec("uint8", [2, 2]);
     const transposed: NDArray = {
       ...ndarray(s.dataType, [2, 2], Uint8Array.of(1, 2, 3, 4)),
       stride: [1, 2],
     };
     expect(
-      Array.from<number | bigint>(BytesCodec.fromConfig(undefined, s).encode(transposed)),
+      Array.from<number | bigint>(await BytesCodec.fromConfig(undefined, s).encode(transposed)),
     ).toEqual([1, 3, 2, 4]);
   });
 

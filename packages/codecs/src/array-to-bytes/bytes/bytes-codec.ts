@@ -87,21 +87,17 @@ export class BytesCodec implements ArrayToBytesCodec {
     return elementCount(spec.shape) * spec.dataType.itemSize;
   }
 
-  encode(chunk: NDArray): Uint8Array {
-    const { dataType } = chunk;
-    const swap = this.endian === "big" && dataType.laneSize > 1;
-    let data = chunk.data;
-    if (!isCContiguous(chunk)) {
-      const contiguous = ndarray(dataType, chunk.shape);
-      stridedCopy(contiguous, chunk, chunk.shape, dataType.lanes);
-      data = contiguous.data;
-    } else if (swap) {
-      data = data.slice();
+  encode(chunk: NDArray): Uint8Array | Promise<Uint8Array> {
+    const lane = chunk.dataType.laneSize;
+    if (this.endian !== "big" || lane === 1) return this.#bytesOf(chunk, false);
+    const bytes = this.#bytesOf(chunk, true);
+    const reader = this.#readStoredRuns;
+    if (reader !== undefined && (lane === 2 || lane === 4 || lane === 8)) {
+      // The copy's lanes reversed by the addon, off the calling thread.
+      const all = { bytes, offset: 0, runBytes: bytes.length, shape: [], strides: [] };
+      return reader.swapLanes(all, lane).then(() => bytes);
     }
-    if (!ArrayBuffer.isView(data))
-      throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (swap) swapLanes(bytes, dataType.laneSize);
+    swapLanes(bytes, lane);
     return bytes;
   }
 
@@ -194,6 +190,25 @@ export class BytesCodec implements ArrayToBytesCodec {
       dataType.lanes,
     );
     return true;
+  }
+
+  /**
+   * The chunk's elements in C order as bytes: its own memory when it is contiguous (unless
+   * `copy`), else a contiguous copy.
+   */
+  #bytesOf(chunk: NDArray, copy: boolean): Uint8Array {
+    const { dataType } = chunk;
+    let data = chunk.data;
+    if (!isCContiguous(chunk)) {
+      const contiguous = ndarray(dataType, chunk.shape);
+      stridedCopy(contiguous, chunk, chunk.shape, dataType.lanes);
+      data = contiguous.data;
+    } else if (copy) {
+      data = data.slice();
+    }
+    if (!ArrayBuffer.isView(data))
+      throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
 
   /** The chunk's elements as a typed array over `bytes` (in native order), checked for size. */
