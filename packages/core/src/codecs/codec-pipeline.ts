@@ -317,13 +317,6 @@ export class CodecPipeline {
   }
 
   /**
-   * The array->bytes codec's partial decoder, when the chain is that codec alone, or that codec
-   * (of a fixed encoded size) and one bytes->bytes codec that decodes byte ranges (blosc): its
-   * range reads then fetch the stored chunk once and decode only the ranges asked. A chain whose
-   * bytes->bytes codec decodes a selection (see decodeRegionInto) reads the whole chunk and
-   * decodes the region straight into the target. Other chains need the whole chunk decoded.
-   */
-  /**
    * The array->bytes codec's updateParts, bound to the chunk's spec, when the chain is that
    * codec alone (sharding): part of a stored chunk re-encoded without the rest.
    */
@@ -351,6 +344,13 @@ export class CodecPipeline {
     );
   }
 
+  /**
+   * The array->bytes codec's partial decoder, when the chain is that codec alone, or that codec
+   * (of a fixed encoded size) and one bytes->bytes codec that decodes byte ranges (blosc): its
+   * range reads then fetch the stored chunk once and decode only the ranges asked. A chain whose
+   * bytes->bytes codec decodes a selection (see decodeRegionInto) reads the whole chunk and
+   * decodes the region straight into the target. Other chains need the whole chunk decoded.
+   */
   get partialDecoder(): ArrayToBytesCodec["decodePartialInto"] {
     const codec = this.arrayToBytes;
     if (codec.decodePartialInto === undefined || this.arrayToArray.length > 0) return undefined;
