@@ -1,10 +1,4 @@
-import {
-  CorruptChunkError,
-  type FileDecodeOutcome,
-  type FileSlice,
-  type RunLayout,
-  type StridedRuns,
-} from "@zarrkit/core";
+import { CorruptChunkError, type SelectingDecoder, type StridedRuns } from "@zarrkit/core";
 import type { NativeCodecs } from "@zarrkit/native";
 import { nativeSelected, nativeSelectedMany } from "../../bytes-to-bytes/native-file-source.js";
 
@@ -19,20 +13,9 @@ import { nativeSelected, nativeSelectedMany } from "../../bytes-to-bytes/native-
  */
 export interface StoredRunsReader {
   swapLanes(runs: StridedRuns, lane: 2 | 4 | 8): Promise<void>;
-  fromMemory(bytes: Uint8Array, size: number, from: RunLayout, to: StridedRuns): Promise<void>;
-  fromFile(
-    file: FileSlice,
-    size: number,
-    from: RunLayout,
-    to: StridedRuns,
-  ): Promise<FileDecodeOutcome>;
-  fromFiles(
-    paths: readonly string[],
-    size: number,
-    from: RunLayout,
-    to: StridedRuns,
-    slices: Float64Array,
-  ): Promise<readonly FileDecodeOutcome[]>;
+  fromMemory: NonNullable<SelectingDecoder["decodeSelectedInto"]>;
+  fromFile: NonNullable<SelectingDecoder["decodeFileSelectedInto"]>;
+  fromFiles: NonNullable<SelectingDecoder["decodeFileSelectedManyInto"]>;
 }
 
 /** @zarrkit/native's copySelected and decodeFileSelectedMany ("copy") as a StoredRunsReader. */
