@@ -317,6 +317,102 @@ static inline int strided_runs(napi_env env, napi_value value, const char* name,
   return 1;
 }
 
+/*
+ * A Float64Array of `stride` whole numbers (each >= -1) per item, malloc'd into `*out` as
+ * integers (`*items` items). The number at `at` of each item is an offset that runs, given at
+ * `origin` and reaching from `start` to `end` of a buffer of `length` bytes (`total` bytes in
+ * all), move to: checked to keep them inside the buffer (`name` is the runs' name in errors).
+ * 0 with an error pending otherwise.
+ */
+static inline int moved_offsets(napi_env env, napi_value numbers, size_t stride, size_t at,
+                                const char* name, int64_t origin, size_t start, size_t end,
+                                size_t length, size_t total, int64_t** out, size_t* items) {
+  char message[120];
+  napi_typedarray_type type;
+  size_t count = 0;
+  void* data = NULL;
+  bool is_typed = false;
+  if (napi_is_typedarray(env, numbers, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, numbers, &type, &count, &data, NULL, NULL) != napi_ok ||
+      type != napi_float64_array || count % stride != 0) {
+    snprintf(message, sizeof message, "a Float64Array of %zu numbers per item is expected",
+             stride);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  int64_t* values = malloc((count > 0 ? count : 1) * sizeof(int64_t));
+  if (values == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  for (size_t i = 0; i < count; i++) {
+    double number = ((const double*)data)[i];
+    int ok = number >= -1 && number <= 9007199254740991.0 && number == (double)(int64_t)number;
+    if (ok) values[i] = (int64_t)number;
+    /* The runs reach from `start` to `end` of the buffer as given; moved, they must stay in. */
+    if (ok && i % stride == at) {
+      int64_t delta = values[i] - origin;
+      ok = values[i] >= 0 &&
+           (total == 0 || ((int64_t)start + delta >= 0 && (int64_t)end + delta <= (int64_t)length));
+    }
+    if (!ok) {
+      snprintf(message, sizeof message,
+               "item %zu: numbers must be whole, and the runs moved inside %s.bytes", i / stride,
+               name);
+      napi_throw_range_error(env, NULL, message);
+      free(values);
+      return 0;
+    }
+  }
+  *out = values;
+  *items = count / stride;
+  return 1;
+}
+
+/*
+ * Runs described by strides, {bytes, offset, runBytes, shape, strides} (called `name`), that a
+ * job moves to other offsets, given by `numbers` as moved_offsets reads them: the runs as
+ * iovecs (`*runs`, `*count` of them holding `*total` bytes), `*origin` the offset they were
+ * given at, `*bytes` their buffer, the numbers in `*offsets` (`*items` items). 0 with an error
+ * pending unless the runs, and every move of them, lie inside `bytes`.
+ */
+static inline int movable_runs(napi_env env, napi_value value, const char* name,
+                               napi_value numbers, size_t stride, size_t at, napi_value* bytes,
+                               struct iovec** runs, size_t* count, size_t* total, int64_t* origin,
+                               int64_t** offsets, size_t* items) {
+  char message[120];
+  snprintf(message, sizeof message,
+           "%s must be {bytes, offset, runBytes, shape, strides} inside bytes", name);
+  uint8_t* base = NULL;
+  size_t base_length = 0, start = 0, end = 0;
+  bool is_typed = false;
+  if (napi_get_named_property(env, value, "bytes", bytes) != napi_ok ||
+      napi_is_typedarray(env, *bytes, &is_typed) != napi_ok || !is_typed) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  char field[24];
+  snprintf(field, sizeof field, "%s.bytes", name);
+  if (!byte_view(env, *bytes, field, &base, &base_length) ||
+      !strided_layout(env, value, message, base, base_length, runs, count, total, &start, &end))
+    return 0;
+  if (!int64_property(env, value, "offset", origin)) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  return moved_offsets(env, numbers, stride, at, name, *origin, start, end, base_length, *total,
+                       offsets, items);
+}
+
+/* `runs` moved by `delta` bytes into `into` (the runs of another chunk laid out alike). */
+static inline void shift_runs(const struct iovec* runs, size_t count, int64_t delta,
+                              struct iovec* into) {
+  for (size_t r = 0; r < count; r++) {
+    into[r].iov_base = (uint8_t*)runs[r].iov_base + (intptr_t)delta;
+    into[r].iov_len = runs[r].iov_len;
+  }
+}
+
 /* Runs given as an array of Uint8Array or as a strided description (see strided_runs). */
 static inline int runs_arg(napi_env env, napi_value value, const char* name, struct iovec** runs,
                            size_t* count, size_t* total) {

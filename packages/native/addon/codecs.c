@@ -616,13 +616,7 @@ static bool gather_source(job* j) {
   return true;
 }
 
-/* `runs` moved by `delta` bytes into `into` (the runs of another chunk laid out alike). */
-static void shift_runs(const struct iovec* runs, size_t count, int64_t delta, struct iovec* into) {
-  for (size_t r = 0; r < count; r++) {
-    into[r].iov_base = (uint8_t*)runs[r].iov_base + (intptr_t)delta;
-    into[r].iov_len = runs[r].iov_len;
-  }
-}
+
 
 /*
  * The *CompressMany encoders: each chunk (the source runs moved to its offset) gathered and
@@ -1210,73 +1204,21 @@ static napi_value js_copy_selected(napi_env env, napi_callback_info info) {
 }
 
 /*
- * Runs described by strides ({bytes, offset, runBytes, shape, strides}, called `name`) that a
- * job moves to other offsets, given as a Float64Array of `stride` numbers per item (`numbers`;
- * the offset the runs move to is the one at `at`, the rest whole numbers for the job): the
- * runs as iovecs, the numbers into `j->slices` (with `j->results` and `j->shifted` made for
- * them) and `j->target_offset` the offset the runs were given at. Each moved offset is checked
- * to keep the runs inside `bytes`. 0 with an error pending otherwise.
+ * Runs that a job moves to other offsets (see movable_runs), parsed into the job: the numbers
+ * into `j->slices` (with `j->results` and `j->shifted` made for them), `j->target_offset` the
+ * offset the runs were given at. 0 with an error pending otherwise.
  */
-static int movable_runs(napi_env env, napi_value value, const char* name, napi_value numbers,
-                        size_t stride, size_t at, job* j, struct iovec** runs, size_t* count,
-                        size_t* total, napi_value* bytes) {
-  char message[120];
-  snprintf(message, sizeof message,
-           "%s must be {bytes, offset, runBytes, shape, strides} inside bytes", name);
-  uint8_t* base = NULL;
-  size_t base_length = 0, start = 0, end = 0;
-  bool is_typed = false;
-  if (napi_get_named_property(env, value, "bytes", bytes) != napi_ok ||
-      napi_is_typedarray(env, *bytes, &is_typed) != napi_ok || !is_typed) {
-    napi_throw_type_error(env, NULL, message);
+static int job_movable_runs(napi_env env, napi_value value, const char* name, napi_value numbers,
+                            size_t stride, size_t at, job* j, struct iovec** runs, size_t* count,
+                            size_t* total, napi_value* bytes) {
+  if (!movable_runs(env, value, name, numbers, stride, at, bytes, runs, count, total,
+                    &j->target_offset, &j->slices, &j->slice_count))
     return 0;
-  }
-  char field[24];
-  snprintf(field, sizeof field, "%s.bytes", name);
-  if (!byte_view(env, *bytes, field, &base, &base_length) ||
-      !strided_layout(env, value, message, base, base_length, runs, count, total, &start, &end))
-    return 0;
-  if (!int64_property(env, value, "offset", &j->target_offset)) {
-    napi_throw_type_error(env, NULL, message);
-    return 0;
-  }
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = NULL;
-  is_typed = false;
-  if (napi_is_typedarray(env, numbers, &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, numbers, &type, &length, &data, NULL, NULL) != napi_ok ||
-      type != napi_float64_array || length % stride != 0) {
-    snprintf(message, sizeof message, "a Float64Array of %zu numbers per item is expected",
-             stride);
-    napi_throw_type_error(env, NULL, message);
-    return 0;
-  }
-  j->slice_count = length / stride;
-  j->slices = malloc((length > 0 ? length : 1) * sizeof(int64_t));
   j->results = calloc(j->slice_count > 0 ? j->slice_count : 1, sizeof(int64_t));
   j->shifted = calloc(*count > 0 ? *count : 1, sizeof(struct iovec));
-  if (j->slices == NULL || j->results == NULL || j->shifted == NULL) {
+  if (j->results == NULL || j->shifted == NULL) {
     napi_throw_error(env, NULL, "out of memory");
     return 0;
-  }
-  for (size_t i = 0; i < length; i++) {
-    double number = ((const double*)data)[i];
-    int ok = number >= -1 && number <= 9007199254740991.0 && number == (double)(int64_t)number;
-    if (ok) j->slices[i] = (int64_t)number;
-    /* The runs reach from `start` to `end` of the buffer as given; moved, they must stay in. */
-    if (ok && i % stride == at) {
-      int64_t delta = j->slices[i] - j->target_offset;
-      ok = j->slices[i] >= 0 && (*total == 0 || ((int64_t)start + delta >= 0 &&
-                                                 (int64_t)end + delta <= (int64_t)base_length));
-    }
-    if (!ok) {
-      snprintf(message, sizeof message,
-               "item %zu: numbers must be whole, and the runs moved inside %s.bytes",
-               i / stride, name);
-      napi_throw_range_error(env, NULL, message);
-      return 0;
-    }
   }
   return 1;
 }
@@ -1336,7 +1278,7 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
                           "from must be {offset, runBytes, shape, strides} inside size bytes",
                           NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
                           &j->select_start, &j->select_end) &&
-           movable_runs(env, args[4], "to", args[5], 4, 3, j, &j->target_runs,
+           job_movable_runs(env, args[4], "to", args[5], 4, 3, j, &j->target_runs,
                         &j->target_run_count, &j->target_length, &bytes);
   if (ok) ok = selects_what_fits(env, selected, "to", j->target_length);
   for (size_t i = 0; ok && i < j->slice_count; i++) {
@@ -1374,7 +1316,7 @@ static job* many_job(napi_env env, napi_callback_info info, operation op, size_t
   }
   job* j = alloc_job(env, op);
   if (j == NULL) return NULL;
-  int ok = movable_runs(env, args[0], "source", args[1], 1, 0, j, &j->source_runs,
+  int ok = job_movable_runs(env, args[0], "source", args[1], 1, 0, j, &j->source_runs,
                         &j->source_run_count, &j->source_length, bytes);
   for (size_t i = 0; ok && i < count; i++) ok = int_arg(env, args[2 + i], names[i], &values[i]);
   if (!ok) {

@@ -42,6 +42,8 @@ typedef struct {
   size_t path_count;
   size_t temp_count;
   int64_t failed;       /* WRITE_MANY: the file that failed, -1 if none */
+  int64_t* shifts;      /* WRITE_MANY of moved runs: the bytes each file's runs lie from iov's */
+  struct iovec* moved;  /* WRITE_MANY of moved runs: a file's runs, as written */
   size_t iov_count;
   size_t total;         /* bytes the iovecs hold */
   uint8_t* data;        /* READ_WHOLE: the file's bytes, in a block the ArrayBuffer gives back */
@@ -227,14 +229,23 @@ static void write_atomic(file_job* j) {
   if (!ok) unlink(j->temp);
 }
 
-/* Each file as write_atomic writes one, in order, stopping at the first that fails. */
+/*
+ * Each file as write_atomic writes one, in order, stopping at the first that fails: its value
+ * one iovec of the list, or (with shifts) all the runs moved.
+ */
 static void write_many(file_job* j) {
   struct iovec* values = j->iov;
+  size_t count = j->iov_count;
   for (size_t i = 0; i < j->path_count; i++) {
     j->path = j->paths[i];
     j->temp = j->temps[i];
-    j->iov = values + i;
-    j->iov_count = 1;
+    if (j->shifts != NULL) {
+      shift_runs(values, count, j->shifts[i], j->moved);
+      j->iov = j->moved;
+    } else {
+      j->iov = values + i;
+      j->iov_count = 1;
+    }
     write_atomic(j);
     if (j->error != 0) {
       j->failed = (int64_t)i;
@@ -242,6 +253,7 @@ static void write_many(file_job* j) {
     }
   }
   j->iov = values;
+  j->iov_count = count;
 }
 
 static void execute(napi_env env, void* data) {
@@ -294,6 +306,8 @@ static void free_job(file_job* j) {
     free(j->temp);
   }
   free(j->iov);
+  free(j->shifts);
+  free(j->moved);
   free(j);
 }
 
@@ -416,25 +430,49 @@ static napi_value start(napi_env env, napi_callback_info info, file_operation op
 }
 
 /*
- * writeFilesAtomic(paths, temps, values): each value written as writeFileAtomic writes it, in
- * order; rejects naming the first file that failed (`index` too), those before it written.
+ * writeFilesAtomic(paths, temps, values | runs, offsets?): each value written as
+ * writeFileAtomic writes it, in order; rejects naming the first file that failed (`index`
+ * too), those before it written. Values are listed, or are strided runs moved to each of the
+ * byte offsets of a Float64Array (the chunks of one array, laid out alike, with no view each).
  */
 static napi_value js_write_files_atomic(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value args[3];
+  size_t argc = 4;
+  napi_value args[4];
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
   if (argc < 3) {
     napi_throw_type_error(env, NULL, "too few arguments");
     return NULL;
   }
+  bool listed = false;
+  napi_is_array(env, args[2], &listed);
+  if (!listed && argc < 4) {
+    napi_throw_type_error(env, NULL, "strided runs need their offsets");
+    return NULL;
+  }
   file_job* j = new_job(env, WRITE_MANY);
   if (j == NULL) return NULL;
   bool ok = strings_arg(env, args[0], "paths", &j->paths, &j->path_count) &&
-            strings_arg(env, args[1], "temps", &j->temps, &j->temp_count) &&
-            buffers_arg(env, args[2], "values", j);
+            strings_arg(env, args[1], "temps", &j->temps, &j->temp_count);
+  size_t values = 0;
+  if (ok && listed) {
+    ok = buffers_arg(env, args[2], "values", j);
+    values = j->iov_count;
+  } else if (ok) {
+    napi_value bytes;
+    int64_t origin = 0;
+    ok = movable_runs(env, args[2], "runs", args[3], 1, 0, &bytes, &j->iov, &j->iov_count,
+                      &j->total, &origin, &j->shifts, &values) &&
+         napi_create_reference(env, bytes, 1, &j->buffers_ref) == napi_ok;
+    for (size_t i = 0; ok && i < values; i++) j->shifts[i] -= origin;
+    if (ok) j->moved = calloc(j->iov_count > 0 ? j->iov_count : 1, sizeof(struct iovec));
+    if (ok && j->moved == NULL) {
+      napi_throw_error(env, NULL, "out of memory");
+      ok = false;
+    }
+  }
   /* What a job cancelled before it ran names. */
   if (ok && j->path_count > 0) j->path = j->paths[0];
-  if (ok && (j->temp_count != j->path_count || j->iov_count != j->path_count)) {
+  if (ok && (j->temp_count != j->path_count || values != j->path_count)) {
     napi_throw_range_error(env, NULL, "paths, temps and values must be as many");
     ok = false;
   }

@@ -277,6 +277,18 @@ export interface NativeFileIO {
     temps: readonly string[],
     values: readonly Uint8Array[],
   ): Promise<void>;
+  /**
+   * writeFilesAtomic for values laid out alike in one buffer (the chunks of an array): file i
+   * holds `runs` moved to start at `offsets[i]` (a byte offset into `runs.bytes`, as
+   * `runs.offset` is), with no view of each. A move that would leave the buffer throws a
+   * RangeError.
+   */
+  writeFilesAtomic(
+    paths: readonly string[],
+    temps: readonly string[],
+    runs: StridedRuns,
+    offsets: Float64Array,
+  ): Promise<void>;
 }
 
 const FUNCTIONS = [
@@ -383,8 +395,16 @@ export const nativeFileIO: NativeFileIO | undefined =
           ),
         writeFileAtomic: (path, temp, parts) =>
           withCode(binding.writeFileAtomic(path, temp, parts)),
-        writeFilesAtomic: (paths, temps, values) =>
-          withCode(binding.writeFilesAtomic(paths, temps, values)),
+        writeFilesAtomic: (
+          paths: readonly string[],
+          temps: readonly string[],
+          values: readonly Uint8Array[] | StridedRuns,
+          offsets?: Float64Array,
+        ) => {
+          if (!("bytes" in values)) return withCode(binding.writeFilesAtomic(paths, temps, values));
+          if (offsets === undefined) throw new TypeError("strided runs need their offsets");
+          return withCode(binding.writeFilesAtomic(paths, temps, values, offsets));
+        },
       };
 
 /** Why `nativeCodecs` is undefined (the loader's error message), else undefined. */

@@ -818,6 +818,53 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     }
   });
 
+  it("writes many files from strided runs moved to each file's offset", async () => {
+    const io = nativeFileIO!;
+    const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-many-strided-"));
+    try {
+      // A 6x8 array of 2-byte elements; its four 3x4 blocks, each a file of 3 rows of 8 bytes.
+      const bytes = Uint8Array.from({ length: 6 * 8 * 2 }, (_, i) => (i * 7 + 3) % 251);
+      const row = 8 * 2;
+      const runs = { bytes, offset: 0, runBytes: 4 * 2, shape: [3], strides: [row] };
+      const starts = [0, 8, 3 * row, 3 * row + 8];
+      const paths = starts.map((_, i) => join(dir, "c", String(i >> 1), String(i & 1)));
+      const temps = paths.map((p, i) => join(p, "..", `.t${i}.tmp`));
+      await io.writeFilesAtomic(paths, temps, runs, Float64Array.from(starts));
+      for (const [i, start] of starts.entries()) {
+        const want = [0, 1, 2].flatMap((r) =>
+          Array.from(bytes.subarray(start + r * row, start + r * row + 8)),
+        );
+        expect(Array.from(await readFile(paths[i]!)), paths[i]).toEqual(want);
+      }
+      // The runs given anywhere: offsets say where each file's begin, not how far they move.
+      await io.writeFilesAtomic(
+        [paths[0]!],
+        [temps[0]!],
+        { ...runs, offset: 3 * row + 8 },
+        Float64Array.of(8),
+      );
+      expect(same(await readFile(paths[0]!), await readFile(paths[1]!))).toBe(true);
+      // A move past either end of the buffer, or offsets not matching the paths, write nothing.
+      const before = await readFile(paths[3]!);
+      expect(() =>
+        io.writeFilesAtomic([paths[3]!], [temps[3]!], runs, Float64Array.of(3 * row + 9)),
+      ).toThrow(RangeError);
+      expect(() =>
+        io.writeFilesAtomic([paths[3]!], [temps[3]!], { ...runs, offset: 8 }, Float64Array.of(-1)),
+      ).toThrow(RangeError);
+      expect(() => io.writeFilesAtomic(paths, temps, runs, Float64Array.of(0))).toThrow(
+        RangeError,
+      );
+      expect(() => Reflect.apply(io.writeFilesAtomic, io, [paths, temps, runs])).toThrow(
+        TypeError,
+      );
+      expect(same(await readFile(paths[3]!), before)).toBe(true);
+      expect((await readdir(join(dir, "c", "1"))).sort()).toEqual(["0", "1"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("advises huge pages for the middle of a large buffer, which stays as it was", () => {
     const big = new Uint8Array(8 << 20);
     // Whether the kernel takes it depends on its settings; the memory must not change.

@@ -248,6 +248,32 @@ export class CodecPipeline {
     return runs && encodeMany.call(this.bytesToBytes[0], runs, offsets);
   }
 
+  /** Whether layoutMany can place chunks: the chain stores their memory layout as it is. */
+  get laysOutBatches(): boolean {
+    return (
+      this.arrayToArray.length === 0 &&
+      this.bytesToBytes.length === 0 &&
+      this.arrayToBytes.storesMemoryLayout?.(this.#specs[0]!) === true
+    );
+  }
+
+  /**
+   * Where the stored bytes of `chunks` (views of one array with the same strides, as
+   * encodeMany takes) lie in their array, when the chain stores them as memory layout, with no
+   * array->array or bytes->bytes stage: the first chunk's runs and each chunk's byte offset
+   * (where its runs, moved, start). A store writes them from there with no copy. undefined
+   * when the chain transforms the bytes or the chunks are not laid out alike.
+   */
+  layoutMany(
+    chunks: readonly NDArray[],
+  ): { readonly runs: StridedRuns; readonly offsets: Float64Array } | undefined {
+    const [first] = chunks;
+    if (first === undefined || !this.laysOutBatches) return undefined;
+    const offsets = this.#byteOffsets(chunks);
+    const runs = offsets && this.#layoutRuns(first, "write", true);
+    return runs && { runs, offsets };
+  }
+
   /**
    * Where each of `views` starts in its array's bytes, when they are views of one typed array
    * with the same strides (so that the runs of one, moved, are the runs of another); else

@@ -31,6 +31,8 @@ describe("isAllElement", () => {
     expect(isAllElement(view(5 * 8 + 7, [3, 3], [-8, -1]), le16(7))).toBe(true);
     // The whole array, contiguous.
     expect(isAllElement(view(0, [6, 8], [8, 1]), le16(7))).toBe(false);
+    // No elements (at the end of the array): vacuously all 7.
+    expect(isAllElement(view(6 * 8, [0, 4], [8, 1]), le16(7))).toBe(true);
   });
 
   it("takes a repeated (stride 0) element as that element", () => {

@@ -58,6 +58,12 @@ export function isAllElement(chunk: NDArray, element: Uint8Array): boolean {
     const value = chunk.dataType.toScalar(element);
     return everyIndex(chunk.offset, shape, stride, (i) => sameValue(data[i]!, value));
   }
+  // Most chunks of real data differ from the fill value at their first element already.
+  const size = element.byteLength;
+  if (shape.every((n) => n > 0)) {
+    const first = new Uint8Array(data.buffer, data.byteOffset + chunk.offset * size, size);
+    if (!bytesAllElement(first, element)) return false;
+  }
   const view = { data, offset: chunk.offset, stride };
   const runs = stridedByteRuns(view, shape, chunk.dataType.lanes, 0);
   return runs !== undefined && everyRun(runs, (run) => bytesAllElement(run, element));

@@ -569,8 +569,11 @@ export class ZarrArray<D extends string = string> {
       });
     };
     // Small chunks the value covers whole go to the codec and the store in batches.
+    const { pipeline } = this.#resolved;
     const batches =
-      this.#small && this.#resolved.pipeline.encodesBatches && store.setMany !== undefined;
+      this.#small &&
+      ((pipeline.encodesBatches && store.setMany !== undefined) ||
+        (pipeline.laysOutBatches && store.setManyStrided !== undefined));
     const tasks = batches
       ? inBatches(this.#projections(indexers), (projection) =>
           this.#isWholeChunk(projection) && walksForward(projection) ? projection : undefined,
@@ -586,9 +589,10 @@ export class ZarrArray<D extends string = string> {
   }
 
   /**
-   * Whole chunks (inside the array) encoded from the value in one job and stored by one
-   * setMany, all-fill ones deleted instead; each chunk's lock is held throughout. A batch the
-   * codec cannot encode together goes chunk by chunk.
+   * Whole chunks (inside the array) stored by one call from the value itself (setManyStrided,
+   * when the chain stores the memory layout) or encoded in one job and stored by one setMany;
+   * all-fill ones deleted instead; each chunk's lock is held throughout. A batch that neither
+   * can take goes chunk by chunk.
    */
   async #writeBatch(
     store: WritableStore,
@@ -606,32 +610,52 @@ export class ZarrArray<D extends string = string> {
       const empty = chunks.map(
         (chunk) => !this.options.writeEmptyChunks && isAllElement(chunk, fill),
       );
+      const keptKeys = keys.filter((_, i) => !empty[i]);
       const kept = chunks.filter((_, i) => !empty[i]);
-      const encoded =
-        kept.length === 0 ? undefined : await this.#resolved.pipeline.encodeMany(kept);
-      const { setMany } = store;
-      if (setMany === undefined || (kept.length > 0 && encoded === undefined)) {
+      const write =
+        kept.length === 0
+          ? async () => undefined
+          : await this.#batchWriter(store, keptKeys, kept, signal);
+      if (write === undefined) {
         await Promise.all(chunks.map((chunk, i) => this.#writeChunk(store, keys[i]!, chunk)));
         return;
       }
       const deleted = keys.filter((_, i) => empty[i]);
       await Promise.all(deleted.map((key) => this.#storeCall(key, () => store.delete(key))));
-      if (encoded === undefined) return;
-      const [block, sizes] = encoded;
-      let end = 0;
-      const entries = keys
-        .filter((_, i) => !empty[i])
-        .map((key, i): StoreEntry => {
-          const start = end;
-          end += sizes[i]!;
-          return [key, block.subarray(start, end)];
-        });
       throwIfAborted(signal, { path: this.path });
-      await this.#storeCall(entries[0]![0], () =>
-        setMany.call(store, entries, signal === undefined ? {} : { signal }),
-      );
-      if (store.capabilities?.copiesValues === true) this.#release(block);
+      await this.#storeCall(keys[0]!, write);
     });
+  }
+
+  /**
+   * How `chunks` (views of the value) go to the store in one call: their memory as it lies
+   * (setManyStrided), or encoded in one job (setMany); undefined when neither can.
+   */
+  async #batchWriter(
+    store: WritableStore,
+    keys: readonly string[],
+    chunks: readonly NDArray[],
+    signal: AbortSignal | undefined,
+  ): Promise<(() => Promise<void>) | undefined> {
+    const { pipeline } = this.#resolved;
+    const options = signal === undefined ? {} : { signal };
+    const { setMany, setManyStrided } = store;
+    const laid = setManyStrided && pipeline.layoutMany(chunks);
+    if (setManyStrided !== undefined && laid !== undefined)
+      return () => setManyStrided.call(store, keys, laid.runs, laid.offsets, options);
+    const encoded = setMany && (await pipeline.encodeMany(chunks));
+    if (setMany === undefined || encoded === undefined) return undefined;
+    const [block, sizes] = encoded;
+    let end = 0;
+    const entries = keys.map((key, i): StoreEntry => {
+      const start = end;
+      end += sizes[i]!;
+      return [key, block.subarray(start, end)];
+    });
+    return async () => {
+      await setMany.call(store, entries, options);
+      if (store.capabilities?.copiesValues === true) this.#release(block);
+    };
   }
 
   /**

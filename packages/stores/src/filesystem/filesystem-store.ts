@@ -1,6 +1,6 @@
 import type { Dirent } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   assertValidKey,
@@ -307,20 +307,53 @@ export class FileSystemStore implements WritableStore, ListableStore {
       for (const [key, value] of entries) await this.#write(key, [value], signal);
       return;
     }
-    const paths = entries.map(([key]) => {
+    const keys = entries.map(([key]) => key);
+    const values = entries.map(([, value]) => value);
+    await this.#writeMany(keys, signal, (paths, temps) =>
+      native.writeFilesAtomic(paths, temps, values),
+    );
+  }
+
+  /** setMany for runs moved to each offset: natively one job, else one write each. */
+  async setManyStrided(
+    keys: readonly string[],
+    runs: StridedRuns,
+    offsets: Float64Array,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const { signal } = options;
+    const native = this.#native;
+    if (keys.length !== offsets.length)
+      throw new RangeError(`${keys.length} keys but ${offsets.length} offsets`);
+    if (native === undefined) {
+      for (const [i, key] of keys.entries())
+        await this.#write(key, { ...runs, offset: offsets[i]! }, signal);
+      return;
+    }
+    await this.#writeMany(keys, signal, (paths, temps) =>
+      native.writeFilesAtomic(paths, temps, runs, offsets),
+    );
+  }
+
+  /** Writes the files of `keys` in one native call, a failure naming the key it failed at. */
+  async #writeMany(
+    keys: readonly string[],
+    signal: AbortSignal | undefined,
+    write: (paths: readonly string[], temps: readonly string[]) => Promise<void>,
+  ): Promise<void> {
+    const paths = keys.map((key) => {
       this.#assertWritable(key);
       return this.#path(key);
     });
     throwIfAborted(signal, {});
     try {
-      await native.writeFilesAtomic(
+      await write(
         paths,
         paths.map((path) => this.#tempFor(path)),
-        entries.map(([, value]) => value),
       );
     } catch (err) {
       const at = err instanceof Error && "index" in err ? Number(err.index) : 0;
-      throw storeError("write", entries[at]?.[0] ?? "", err);
+      throw storeError("write", keys[at] ?? "", err);
     }
   }
 
@@ -332,7 +365,9 @@ export class FileSystemStore implements WritableStore, ListableStore {
    */
   #tempFor(path: string): string {
     this.#tempTag ??= `${process.pid.toString(36)}-${Math.floor(Math.random() * 2 ** 48).toString(36)}`;
-    return join(dirname(path), `.${this.#tempTag}-${this.#writes++}${TEMP_SUFFIX}`);
+    // `path` is this store's root joined with a checked key: its directory ends at the last sep.
+    const dir = path.slice(0, path.lastIndexOf(sep) + 1);
+    return `${dir}.${this.#tempTag}-${this.#writes++}${TEMP_SUFFIX}`;
   }
 
   /** Gathers `parts` into a temporary file (one writev) that is then renamed into place. */

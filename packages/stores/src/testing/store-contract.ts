@@ -154,6 +154,26 @@ export function describeStoreContract(
           ).rejects.toThrow(/\.\.\/out/);
           await store.set("g/parts", joined);
         }
+        // Many values laid out alike, when the store takes them: the four 2x3 blocks of a 4x6
+        // array of bytes, each the same runs moved to where its block starts.
+        if (store.setManyStrided !== undefined) {
+          const grid = Uint8Array.from({ length: 24 }, (_, i) => (i * 11 + 5) % 256);
+          const runs = { bytes: grid, offset: 0, runBytes: 3, shape: [2], strides: [6] };
+          const starts = [0, 3, 12, 15];
+          const keys = ["g/alike/0/0", "g/alike/0/1", "g/alike/1/0", "g/alike/1/1"];
+          await store.setManyStrided(keys, runs, Float64Array.from(starts));
+          for (const [i, key] of keys.entries()) {
+            const at = starts[i]!;
+            const want = [...grid.subarray(at, at + 3), ...grid.subarray(at + 6, at + 9)];
+            expect(Array.from((await store.get(key))!), key).toEqual(want);
+          }
+          await expect(
+            store.setManyStrided(["g/alike/2", "../out"], runs, Float64Array.of(0, 3)),
+          ).rejects.toThrow(/\.\.\/out/);
+          await expect(store.setManyStrided(keys, runs, Float64Array.of(0))).rejects.toThrow(
+            RangeError,
+          );
+        }
         // A size that does not match is reported, not read; a missing key is undefined.
         expect(await getInto.call(store, "g/parts", [new Uint8Array(5)])).toBe(joined.length);
         expect(await getInto.call(store, "g/missing", [new Uint8Array(5)])).toBeUndefined();
