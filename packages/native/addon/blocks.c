@@ -9,9 +9,12 @@
  */
 #include "blocks.h"
 
+#include "module.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define BLOCKS_KEPT 256
 #define KEPT_BYTES ((size_t)40 << 20)
@@ -54,4 +57,19 @@ void give_block(uint8_t* data, size_t capacity) {
 void finalize_block(napi_env env, void* data, void* hint) {
   (void)env;
   give_block(data, (size_t)(uintptr_t)hint);
+}
+
+napi_value block_array(napi_env env, uint8_t* data, size_t size, size_t capacity) {
+  napi_value buffer, array;
+  if (napi_create_external_arraybuffer(env, data, size, finalize_block,
+                                       (void*)(uintptr_t)capacity, &buffer) == napi_ok) {
+    napi_type_tag_object(env, buffer, &ADDON_MEMORY_TAG);
+  } else {
+    void* copy = NULL;
+    napi_create_arraybuffer(env, size, &copy, &buffer);
+    if (size > 0) memcpy(copy, data, size);
+    give_block(data, capacity);
+  }
+  napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &array);
+  return array;
 }

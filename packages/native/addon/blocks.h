@@ -24,4 +24,11 @@ void give_block(uint8_t* data, size_t capacity);
 /* The finalizer of an external ArrayBuffer over a block: `hint` is the block's capacity. */
 void finalize_block(napi_env env, void* data, void* hint);
 
+/*
+ * A Uint8Array over the first `size` bytes of a block, which becomes its ArrayBuffer's own
+ * memory (tagged as the addon's, given back when released or collected); runtimes that refuse
+ * external memory get a copy, and the block is given back at once.
+ */
+napi_value block_array(napi_env env, uint8_t* data, size_t size, size_t capacity);
+
 #endif

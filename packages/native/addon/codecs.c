@@ -905,20 +905,9 @@ static void complete(napi_env env, napi_status status, void* data) {
       set_file_error_fields(env, result, j->file_errno, j->file_syscall, j->path);
     napi_reject_deferred(env, j->deferred, result);
   } else if (j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE) {
-    /* The output becomes the ArrayBuffer's own memory, freed when it is collected. */
-    napi_value buffer;
-    size_t size = (size_t)j->written;
-    if (napi_create_external_arraybuffer(env, j->target, size, finalize_block,
-                                         (void*)(uintptr_t)j->target_capacity, &buffer) ==
-        napi_ok) {
-      j->target = NULL;
-      napi_type_tag_object(env, buffer, &ADDON_MEMORY_TAG);
-    } else {
-      void* copy = NULL;
-      napi_create_arraybuffer(env, size, &copy, &buffer);
-      memcpy(copy, j->target, size);
-    }
-    napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
+    /* The output becomes the ArrayBuffer's own memory (the block_array owns it now). */
+    result = block_array(env, j->target, (size_t)j->written, j->target_capacity);
+    j->target = NULL;
     if (j->slices != NULL) {
       /* [the frames one after another, their sizes] */
       napi_value frames = result, sizes, number;

@@ -324,21 +324,7 @@ static void complete(napi_env env, napi_status status, void* data) {
   } else if (j->op == WRITE_ATOMIC || j->op == WRITE_MANY) {
     napi_get_undefined(env, &result);
   } else if (j->op == READ_WHOLE && j->result != MISSING) {
-    napi_value buffer;
-    size_t size = (size_t)j->result;
-    /* The bytes become the ArrayBuffer's own, given back when it is released or collected. */
-    if (napi_create_external_arraybuffer(env, j->data, size, finalize_block,
-                                         (void*)(uintptr_t)j->capacity, &buffer) == napi_ok) {
-      napi_type_tag_object(env, buffer, &ADDON_MEMORY_TAG);
-      napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
-    } else {
-      /* Runtimes that refuse external memory get a copy. */
-      void* copy = NULL;
-      napi_create_arraybuffer(env, size, &copy, &buffer);
-      if (size > 0) memcpy(copy, j->data, size);
-      give_block(j->data, j->capacity);
-      napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &result);
-    }
+    result = block_array(env, j->data, (size_t)j->result, j->capacity);
   } else {
     if (j->op == READ_WHOLE) give_block(j->data, j->capacity);
     if (j->op == READ_WHOLE && j->result == MISSING)

@@ -205,6 +205,13 @@ export interface NativeCodecs {
    */
   swapLanes(target: StridedRuns, lane: 2 | 4 | 8): Promise<void>;
   /**
+   * The runs `source` describes, one after another in new memory (the addon's, as an
+   * encoder's output), each `lane`-byte lane reversed, off the calling thread: a strided chunk
+   * of the caller's array as big-endian bytes, with no copy on this thread. Every run must hold
+   * whole lanes (RangeError otherwise).
+   */
+  gatherSwapped(source: StridedRuns, lane: 2 | 4 | 8): Promise<Uint8Array>;
+  /**
    * The CRC-32C (Castagnoli) of `bytes`, as the `crc32c` codec stores it: computed at once on
    * the calling thread (SSE4.2's instruction where the CPU has it, tables elsewhere).
    */
@@ -309,6 +316,7 @@ const FUNCTIONS = [
   "deflate",
   "release",
   "swapLanes",
+  "gatherSwapped",
   "crc32c",
   "readFileInto",
   "readFileUpTo",

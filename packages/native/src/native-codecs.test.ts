@@ -722,6 +722,35 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     expect(() => native.swapLanes({ ...runs, strides: [7] }, 2)).toThrow(TypeError);
   });
 
+  it("gathers strided runs into new memory with their lanes reversed", async () => {
+    for (const lane of [2, 4, 8] as const) {
+      // The 3x4 block at (1, 1) of a 5x6-lane array, walked backwards by row.
+      const source = Uint8Array.from({ length: 5 * 6 * lane }, (_, i) => (i * 31 + lane) % 256);
+      const before = source.slice();
+      const row = 6 * lane;
+      const from = { offset: 3 * row + lane, runBytes: 4 * lane, shape: [3], strides: [-row] };
+      const gathered = await native.gatherSwapped({ bytes: source, ...from }, lane);
+      // The block's lanes in the order the walk takes them, each reversed.
+      const want = [3, 2, 1].flatMap((r) =>
+        [1, 2, 3, 4].flatMap((c) =>
+          Array.from(before.subarray(r * row + c * lane, r * row + (c + 1) * lane)).reverse(),
+        ),
+      );
+      expect(Array.from(gathered), `lane ${lane}`).toEqual(want);
+      expect(same(source, before)).toBe(true);
+      // The addon's memory, as an encoder's output: it can be given back at once.
+      expect(native.release(gathered)).toBe(true);
+    }
+    const empty = await native.gatherSwapped(
+      { bytes: new Uint8Array(0), offset: 0, runBytes: 0, shape: [0], strides: [4] },
+      4,
+    );
+    expect(empty.length).toBe(0);
+    const runs = { bytes: new Uint8Array(12), offset: 0, runBytes: 6, shape: [2], strides: [6] };
+    expect(() => native.gatherSwapped(runs, 4)).toThrow(RangeError);
+    expect(() => native.gatherSwapped({ ...runs, strides: [7] }, 2)).toThrow(TypeError);
+  });
+
   it("reads files whole, by range and into buffers, and writes them atomically", async () => {
     const io = nativeFileIO!;
     const dir = await mkdtemp(join(tmpdir(), "zarrkit-native-io-"));
@@ -852,12 +881,8 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       expect(() =>
         io.writeFilesAtomic([paths[3]!], [temps[3]!], { ...runs, offset: 8 }, Float64Array.of(-1)),
       ).toThrow(RangeError);
-      expect(() => io.writeFilesAtomic(paths, temps, runs, Float64Array.of(0))).toThrow(
-        RangeError,
-      );
-      expect(() => Reflect.apply(io.writeFilesAtomic, io, [paths, temps, runs])).toThrow(
-        TypeError,
-      );
+      expect(() => io.writeFilesAtomic(paths, temps, runs, Float64Array.of(0))).toThrow(RangeError);
+      expect(() => Reflect.apply(io.writeFilesAtomic, io, [paths, temps, runs])).toThrow(TypeError);
       expect(same(await readFile(paths[3]!), before)).toBe(true);
       expect((await readdir(join(dir, "c", "1"))).sort()).toEqual(["0", "1"]);
     } finally {

@@ -1,13 +1,15 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FileSystemStore, type NamedConfigJson, openArray } from "./index.js";
+import { createArray, FileSystemStore, type NamedConfigJson, openArray } from "./index.js";
 
 // Big-endian chunks, written by hand (node:zlib for gzip, Buffer for the byte order): read
 // whole, by window and from a shard, they are decoded into the result as little-endian ones are
-// and their lanes reversed there (natively, where the addon is built).
+// and their lanes reversed there (natively, where the addon is built). Written by zarrkit from
+// views of the caller's array (gathered with their lanes reversed by the addon), their bytes
+// are those Buffer's big-endian writers give.
 
 let root: string;
 beforeEach(async () => {
@@ -120,5 +122,83 @@ describe("big-endian chunks", () => {
     expect((await array.get(null)).data).toEqual(values);
     const window = await array.get("9:10, 0:40");
     expect(window.data).toEqual(values.slice(9 * 40, 10 * 40));
+  });
+});
+
+describe("big-endian chunks written", () => {
+  it.each([
+    [
+      "gzip",
+      (b: Buffer) => gunzipSync(b),
+      [bigEndian, { name: "gzip", configuration: { level: 1 } }],
+    ],
+    ["uncompressed", (b: Buffer) => b, [bigEndian]],
+  ] as const)(
+    "%s: whole chunks from views of the value, then a window",
+    async (name, decode, codecs) => {
+      for (const [dataType, of] of [
+        ["float64", values],
+        ["int16", int16],
+      ] as const) {
+        const path = join(root, `${name}-${dataType}`);
+        const array = await createArray(new FileSystemStore(path), "", {
+          shape: [24, 40],
+          chunkShape: [8, 8],
+          dataType,
+          codecs: [...codecs],
+        });
+        await array.set(null, of);
+        for (let r = 0; r < 3; r++)
+          for (let c = 0; c < 5; c++) {
+            const stored = decode(await readFile(join(path, "c", String(r), String(c))));
+            expect(stored.equals(chunkBytes(of, r, c)), `${dataType} ${r}/${c}`).toBe(true);
+          }
+        // Rows 3..20, columns 5..36 set to the values mirrored: chunks cut and whole alike.
+        const mirrored = of.slice().reverse();
+        const window = new (of.constructor as Float64ArrayConstructor | Int16ArrayConstructor)(
+          18 * 32,
+        );
+        for (let y = 0; y < 18; y++)
+          for (let x = 0; x < 32; x++) window[y * 32 + x] = mirrored[(y + 3) * 40 + x + 5]!;
+        await array.set("3:21, 5:37", window);
+        const expected = of.slice();
+        for (let y = 3; y < 21; y++)
+          for (let x = 5; x < 37; x++) expected[y * 40 + x] = mirrored[y * 40 + x]!;
+        for (let r = 0; r < 3; r++)
+          for (let c = 0; c < 5; c++) {
+            const stored = decode(await readFile(join(path, "c", String(r), String(c))));
+            expect(stored.equals(chunkBytes(expected, r, c)), `${dataType} ${r}/${c}`).toBe(true);
+          }
+      }
+    },
+  );
+
+  it("a shard's big-endian gzip inner chunks", async () => {
+    const path = join(root, "sharded-written");
+    const array = await createArray(new FileSystemStore(path), "", {
+      shape: [24, 40],
+      chunkShape: [24, 40],
+      dataType: "float64",
+      codecs: [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [8, 8],
+            codecs: [bigEndian, { name: "gzip", configuration: { level: 1 } }],
+            index_codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+          },
+        },
+      ],
+    });
+    await array.set(null, values);
+    // The index (15 offset, length pairs) at the end; each inner chunk gunzipped is its bytes.
+    const shard = await readFile(join(path, "c", "0", "0"));
+    const index = shard.subarray(shard.length - 15 * 16);
+    for (let i = 0; i < 15; i++) {
+      const offset = Number(index.readBigUInt64LE(16 * i));
+      const length = Number(index.readBigUInt64LE(16 * i + 8));
+      const inner = gunzipSync(shard.subarray(offset, offset + length));
+      expect(inner.equals(chunkBytes(values, Math.floor(i / 5), i % 5)), `inner ${i}`).toBe(true);
+    }
   });
 });

@@ -34,6 +34,8 @@ export class BytesCodec implements ArrayToBytesCodec {
   readonly decodeSelectedInto?: ArrayToBytesCodec["decodeSelectedInto"];
   readonly decodeFileSelectedInto?: ArrayToBytesCodec["decodeFileSelectedInto"];
   readonly decodeFileSelectedManyInto?: ArrayToBytesCodec["decodeFileSelectedManyInto"];
+  /** Big-endian, with a StoredRunsReader: a strided chunk is gathered and swapped in one job. */
+  readonly encodesStrided: boolean;
 
   /**
    * `readStoredRuns` (native) copies selections of stored chunks (windows of local chunk
@@ -45,6 +47,7 @@ export class BytesCodec implements ArrayToBytesCodec {
   constructor(endian: Endian | undefined, readStoredRuns?: StoredRunsReader) {
     this.endian = endian;
     this.#readStoredRuns = readStoredRuns;
+    this.encodesStrided = endian === "big" && readStoredRuns !== undefined;
     if (readStoredRuns !== undefined) {
       this.decodeSelectedInto = readStoredRuns.fromMemory;
       this.decodeFileSelectedInto = readStoredRuns.fromFile;
@@ -90,13 +93,14 @@ export class BytesCodec implements ArrayToBytesCodec {
   encode(chunk: NDArray): Uint8Array | Promise<Uint8Array> {
     const lane = chunk.dataType.laneSize;
     if (this.endian !== "big" || lane === 1) return this.#bytesOf(chunk, false);
-    const bytes = this.#bytesOf(chunk, true);
     const reader = this.#readStoredRuns;
     if (reader !== undefined && (lane === 2 || lane === 4 || lane === 8)) {
-      // The copy's lanes reversed by the addon, off the calling thread.
-      const all = { bytes, offset: 0, runBytes: bytes.length, shape: [], strides: [] };
-      return reader.swapLanes(all, lane).then(() => bytes);
+      // Gathered from the chunk (a view of the caller's array, maybe) into new memory with its
+      // lanes reversed, by the addon, off the calling thread: no copy or allocation here.
+      const source = stridedByteRuns(chunk, chunk.shape, chunk.dataType.lanes, 0);
+      if (source !== undefined) return reader.gatherSwapped(source, lane);
     }
+    const bytes = this.#bytesOf(chunk, true);
     swapLanes(bytes, lane);
     return bytes;
   }
