@@ -115,11 +115,7 @@ export class CodecPipeline {
         ? {
             decode: decodeSelected.bind(only),
             decodeFile: only?.decodeFileSelectedInto?.bind(only),
-            // Batches write into many targets: swapped chunks go one by one.
-            decodeFileMany:
-              this.#swapLanes === undefined
-                ? only?.decodeFileSelectedManyInto?.bind(only)
-                : undefined,
+            decodeFileMany: only?.decodeFileSelectedManyInto?.bind(only),
             size: this.#innermostSize,
           }
         : undefined;
@@ -517,7 +513,16 @@ export class CodecPipeline {
       if (paths[paths.length - 1] !== path) paths.push(path);
       numbers.set([paths.length - 1, offset, length, starts[i]!], 4 * i);
     });
-    return decodeMany(paths, this.#selecting!.size, runs.from, runs.to, numbers);
+    const outcomes = await decodeMany(paths, this.#selecting!.size, runs.from, runs.to, numbers);
+    // Chunks stored big-endian: each decoded one's lanes reversed where it landed, all at once.
+    const swap = this.#swapLanes;
+    if (swap !== undefined)
+      await Promise.all(
+        outcomes.map((outcome, i) =>
+          outcome === "decoded" ? swap({ ...runs.to, offset: starts[i]! }) : undefined,
+        ),
+      );
+    return outcomes;
   }
 
   /** Whether `decodeInto` can write into caller memory (every stage supports it). */
