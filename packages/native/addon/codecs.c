@@ -25,6 +25,7 @@
 
 #include "arguments.h"
 #include "blocks.h"
+#include "byte-order.h"
 #include "module.h"
 
 #include "blosc.h"
@@ -41,7 +42,13 @@ typedef enum {
   DEFLATE_DECODE,
   DEFLATE_ENCODE,
   COPY_SELECTED, /* copySelected: the source is the content itself (no codec) */
+  GATHER,        /* gatherMany: each chunk's runs copied out, lanes reversed if `level` > 1 */
 } operation;
+
+/* Whether a job's result is a block it allocated (encoders, gathers). */
+static bool makes_block(operation op) {
+  return op == BLOSC_ENCODE || op == ZSTD_ENCODE || op == DEFLATE_ENCODE || op == GATHER;
+}
 
 /* Answers of a deflate decode that the caller must retry elsewhere (gzip with several members),
    or of a blosc one (a snappy frame, which this c-blosc cannot read). */
@@ -587,7 +594,8 @@ static void run(job* j) {
     case ZSTD_ENCODE: run_zstd(j); break;
     case DEFLATE_DECODE:
     case DEFLATE_ENCODE: run_deflate(j); break;
-    case COPY_SELECTED: break; /* only ever a selection: see run_job */
+    case COPY_SELECTED: /* only ever a selection: see run_job */
+    case GATHER: break; /* see run_gather_many */
   }
 }
 
@@ -650,6 +658,35 @@ static void run_encode_many(job* j) {
   release(&j->ws->gather);
 }
 
+/*
+ * gatherMany: each chunk's runs (the source runs moved to its offset) copied into one block,
+ * one chunk after another, each lane of `level` bytes reversed when `level` > 1.
+ */
+static void run_gather_many(job* j) {
+  j->target_capacity = j->source_length * j->slice_count;
+  uint8_t* out = take_block(&j->target_capacity);
+  if (out == NULL) {
+    snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->target_capacity);
+    return;
+  }
+  size_t at = 0;
+  for (size_t i = 0; i < j->slice_count; i++) {
+    int64_t delta = j->slices[i] - j->target_offset;
+    for (size_t r = 0; r < j->source_run_count; r++) {
+      const uint8_t* from = (const uint8_t*)j->source_runs[r].iov_base + delta;
+      size_t length = j->source_runs[r].iov_len;
+      if (j->level > 1)
+        swap_copy(out + at, from, length, j->level);
+      else
+        memcpy(out + at, from, length);
+      at += length;
+    }
+    j->results[i] = (int64_t)j->source_length;
+  }
+  j->target = out;
+  j->written = (int64_t)at;
+}
+
 /* Selections read what they decode as they go (zstd: up to where decoding stops; blosc: the
    blocks that hold them); everything else reads its whole slice first. */
 static bool piecewise(const job* j) {
@@ -710,6 +747,8 @@ static void execute(napi_env env, void* data) {
   }
   if (j->paths != NULL) {
     run_slices(j);
+  } else if (j->op == GATHER) {
+    run_gather_many(j);
   } else if (j->slices != NULL) {
     run_encode_many(j);
   } else if (j->path != NULL) {
@@ -904,7 +943,7 @@ static void complete(napi_env env, napi_status status, void* data) {
     if (j->file_syscall != NULL)
       set_file_error_fields(env, result, j->file_errno, j->file_syscall, j->path);
     napi_reject_deferred(env, j->deferred, result);
-  } else if (j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE) {
+  } else if (makes_block(j->op)) {
     /* The output becomes the ArrayBuffer's own memory (the block_array owns it now). */
     result = block_array(env, j->target, (size_t)j->written, j->target_capacity);
     j->target = NULL;
@@ -933,8 +972,7 @@ static void complete(napi_env env, napi_status status, void* data) {
     napi_create_int64(env, j->written, &result);
     napi_resolve_deferred(env, j->deferred, result);
   }
-  if (j->op == BLOSC_ENCODE || j->op == ZSTD_ENCODE || j->op == DEFLATE_ENCODE)
-    give_block(j->target, j->target_capacity);
+  if (makes_block(j->op)) give_block(j->target, j->target_capacity);
   napi_delete_reference(env, j->source_ref);
   if (j->target_ref != NULL) napi_delete_reference(env, j->target_ref);
   napi_delete_async_work(env, j->work);
@@ -1338,6 +1376,26 @@ static napi_value js_deflate_many(napi_env env, napi_callback_info info) {
   return level_and_flag_many_job(env, info, DEFLATE_ENCODE, "zlib");
 }
 
+/* gatherMany(source, offsets, lane 1|2|4|8): Promise<[chunks, sizes]>; each chunk's runs one
+   after another, each lane of `lane` bytes reversed (1: as they are) */
+static napi_value js_gather_many(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"lane"};
+  int lane = 0;
+  napi_value bytes;
+  job* j = many_job(env, info, GATHER, 1, names, &lane, &bytes);
+  if (j == NULL) return NULL;
+  bool whole = lane == 1 || lane == 2 || lane == 4 || lane == 8;
+  for (size_t r = 0; whole && r < j->source_run_count; r++)
+    whole = j->source_runs[r].iov_len % (size_t)lane == 0;
+  if (!whole) {
+    napi_throw_range_error(env, NULL, "lane must be 1, 2, 4 or 8 bytes, and runs whole lanes");
+    free_job(j);
+    return NULL;
+  }
+  j->level = lane;
+  return queue(env, j, &bytes);
+}
+
 /* bloscCompressMany(source, offsets, clevel, shuffle, typesize, blocksize, compressor) */
 static napi_value js_blosc_compress_many(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"clevel", "shuffle", "typesize", "blocksize"};
@@ -1482,6 +1540,7 @@ void define_codecs(napi_env env, napi_value exports) {
       {"bloscCompressMany", NULL, js_blosc_compress_many, NULL, NULL, NULL, napi_enumerable,
        NULL},
       {"deflateMany", NULL, js_deflate_many, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gatherMany", NULL, js_gather_many, NULL, NULL, NULL, napi_enumerable, NULL},
       {"zstdCompress", NULL, js_zstd_compress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"inflate", NULL, js_deflate_decompress, NULL, NULL, NULL, napi_enumerable, NULL},
       {"deflate", NULL, js_deflate_compress, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -188,6 +188,17 @@ export interface NativeCodecs {
     level: number,
     zlib: 0 | 1,
   ): Promise<[streams: Uint8Array, sizes: number[]]>;
+  /**
+   * Many chunks laid out alike (as zstdCompressMany takes them) copied out in one job, one
+   * after another in memory the addon allocated, each `lane`-byte lane reversed (1: as they
+   * are): uncompressed chunks, little- or big-endian, with no copy on the calling thread.
+   * Every run must hold whole lanes (RangeError otherwise).
+   */
+  gatherMany(
+    source: StridedRuns,
+    offsets: Float64Array,
+    lane: 1 | 2 | 4 | 8,
+  ): Promise<[chunks: Uint8Array, sizes: number[]]>;
   /** `source` as one gzip member or zlib stream at libdeflate `level` 0..12. */
   deflate(source: ByteRuns, level: number, zlib: 0 | 1): Promise<Uint8Array>;
   /**
@@ -204,13 +215,6 @@ export interface NativeCodecs {
    * put in the host's order. Every run must hold whole lanes (RangeError otherwise).
    */
   swapLanes(target: StridedRuns, lane: 2 | 4 | 8): Promise<void>;
-  /**
-   * The runs `source` describes, one after another in new memory (the addon's, as an
-   * encoder's output), each `lane`-byte lane reversed, off the calling thread: a strided chunk
-   * of the caller's array as big-endian bytes, with no copy on this thread. Every run must hold
-   * whole lanes (RangeError otherwise).
-   */
-  gatherSwapped(source: StridedRuns, lane: 2 | 4 | 8): Promise<Uint8Array>;
   /**
    * The CRC-32C (Castagnoli) of `bytes`, as the `crc32c` codec stores it: computed at once on
    * the calling thread (SSE4.2's instruction where the CPU has it, tables elsewhere).
@@ -313,10 +317,10 @@ const FUNCTIONS = [
   "zstdCompressMany",
   "bloscCompressMany",
   "deflateMany",
+  "gatherMany",
   "deflate",
   "release",
   "swapLanes",
-  "gatherSwapped",
   "crc32c",
   "readFileInto",
   "readFileUpTo",

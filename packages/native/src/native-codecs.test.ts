@@ -538,6 +538,33 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     );
   });
 
+  it("gatherMany: chunks laid out alike copied out in one call, lanes reversed or not", async () => {
+    // A 12x20 array of 4-byte elements (80-byte rows), 5 bytes into a buffer: 4x5 tiles.
+    const backing = Uint8Array.from({ length: 5 + 12 * 80 }, (_, i) => (i * 37 + 11) % 253);
+    const source = { bytes: backing, offset: 5, runBytes: 20, shape: [4], strides: [80] };
+    const start = (t: number) => 5 + Math.floor(t / 4) * 4 * 80 + (t % 4) * 20;
+    const tile = (t: number, lane: number) =>
+      [0, 1, 2, 3].flatMap((r) => {
+        const row = backing.subarray(start(t) + r * 80, start(t) + r * 80 + 20);
+        return Array.from({ length: 20 / lane }, (_, e) =>
+          Array.from(row.subarray(e * lane, (e + 1) * lane)).reverse(),
+        ).flat();
+      });
+    const order = [7, 0, 10];
+    for (const lane of [1, 2, 4] as const) {
+      const offsets = Float64Array.from(order, start);
+      const [chunks, sizes] = await native.gatherMany(source, offsets, lane);
+      expect(sizes).toEqual([80, 80, 80]);
+      expect(Array.from(chunks), `lane ${lane}`).toEqual(order.flatMap((t) => tile(t, lane)));
+      expect(native.release(chunks)).toBe(true);
+    }
+    // Runs of 20 bytes are not whole 8-byte lanes; offsets that move the runs out are refused.
+    expect(() => native.gatherMany(source, Float64Array.of(5), 8)).toThrow(RangeError);
+    expect(() => native.gatherMany(source, Float64Array.of(5 + 9 * 80), 4)).toThrow(
+      /item 0: .*inside source.bytes/,
+    );
+  });
+
   it("blosc: frames with the header c-blosc documents; ranges through getitem", async () => {
     const frame = await native.bloscCompress(viewOf(data), 5, 1, 4, 0, "lz4");
     const header = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
@@ -720,35 +747,6 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
     expect(() => native.swapLanes(runs, 4)).toThrow(RangeError);
     expect(() => Reflect.apply(native.swapLanes, native, [runs, 3])).toThrow(RangeError);
     expect(() => native.swapLanes({ ...runs, strides: [7] }, 2)).toThrow(TypeError);
-  });
-
-  it("gathers strided runs into new memory with their lanes reversed", async () => {
-    for (const lane of [2, 4, 8] as const) {
-      // The 3x4 block at (1, 1) of a 5x6-lane array, walked backwards by row.
-      const source = Uint8Array.from({ length: 5 * 6 * lane }, (_, i) => (i * 31 + lane) % 256);
-      const before = source.slice();
-      const row = 6 * lane;
-      const from = { offset: 3 * row + lane, runBytes: 4 * lane, shape: [3], strides: [-row] };
-      const gathered = await native.gatherSwapped({ bytes: source, ...from }, lane);
-      // The block's lanes in the order the walk takes them, each reversed.
-      const want = [3, 2, 1].flatMap((r) =>
-        [1, 2, 3, 4].flatMap((c) =>
-          Array.from(before.subarray(r * row + c * lane, r * row + (c + 1) * lane)).reverse(),
-        ),
-      );
-      expect(Array.from(gathered), `lane ${lane}`).toEqual(want);
-      expect(same(source, before)).toBe(true);
-      // The addon's memory, as an encoder's output: it can be given back at once.
-      expect(native.release(gathered)).toBe(true);
-    }
-    const empty = await native.gatherSwapped(
-      { bytes: new Uint8Array(0), offset: 0, runBytes: 0, shape: [0], strides: [4] },
-      4,
-    );
-    expect(empty.length).toBe(0);
-    const runs = { bytes: new Uint8Array(12), offset: 0, runBytes: 6, shape: [2], strides: [6] };
-    expect(() => native.gatherSwapped(runs, 4)).toThrow(RangeError);
-    expect(() => native.gatherSwapped({ ...runs, strides: [7] }, 2)).toThrow(TypeError);
   });
 
   it("reads files whole, by range and into buffers, and writes them atomically", async () => {

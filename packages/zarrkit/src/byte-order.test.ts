@@ -22,14 +22,15 @@ const values = Float64Array.from({ length: 24 * 40 }, (_, i) => Math.sin(i) * 1e
 const int16 = Int16Array.from({ length: 24 * 40 }, (_, i) => i * 37 - 16000);
 
 /** Chunk (r, c) of 8x8 chunks of `of`, each element `lane` bytes big-endian, C order. */
-function chunkBytes(of: Float64Array | Int16Array, r: number, c: number): Buffer {
+function chunkBytes(of: Float64Array | Int16Array, r: number, c: number, little = false): Buffer {
   const lane = of.BYTES_PER_ELEMENT;
   const out = Buffer.alloc(64 * lane);
   for (let y = 0; y < 8; y++)
     for (let x = 0; x < 8; x++) {
       const v = of[(r * 8 + y) * 40 + c * 8 + x]!;
-      if (lane === 8) out.writeDoubleBE(v, (y * 8 + x) * 8);
-      else out.writeInt16BE(v, (y * 8 + x) * 2);
+      const at = (y * 8 + x) * lane;
+      if (lane === 8) little ? out.writeDoubleLE(v, at) : out.writeDoubleBE(v, at);
+      else little ? out.writeInt16LE(v, at) : out.writeInt16BE(v, at);
     }
   return out;
 }
@@ -173,8 +174,45 @@ describe("big-endian chunks written", () => {
     },
   );
 
-  it("a shard's big-endian gzip inner chunks", async () => {
-    const path = join(root, "sharded-written");
+  it.each([
+    [
+      "gzip",
+      (b: Buffer) => gunzipSync(b),
+      [bigEndian, { name: "gzip", configuration: { level: 1 } }],
+    ],
+    ["uncompressed", (b: Buffer) => b, [bigEndian]],
+  ] as const)("%s: chunks of 32 KiB, gathered by one job each", async (name, decode, codecs) => {
+    // 100x150 float64 in 64x64 chunks: the last row and column of chunks hang over the edge
+    // (stored whole, the fill value 0 beyond the array).
+    const of = Float64Array.from({ length: 100 * 150 }, (_, i) => Math.cos(i) * 1e5 - i);
+    const path = join(root, `large-${name}`);
+    const array = await createArray(new FileSystemStore(path), "", {
+      shape: [100, 150],
+      chunkShape: [64, 64],
+      dataType: "float64",
+      codecs: [...codecs],
+    });
+    await array.set(null, of);
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 3; c++) {
+        const want = Buffer.alloc(64 * 64 * 8);
+        for (let y = 0; y < 64; y++)
+          for (let x = 0; x < 64; x++) {
+            const [row, col] = [r * 64 + y, c * 64 + x];
+            if (row < 100 && col < 150) want.writeDoubleBE(of[row * 150 + col]!, (y * 64 + x) * 8);
+          }
+        const stored = decode(await readFile(join(path, "c", String(r), String(c))));
+        expect(stored.equals(want), `${r}/${c}`).toBe(true);
+      }
+  });
+
+  // Inner chunks are gathered from the shard's rows many per job (uncompressed ones too).
+  it.each([
+    ["big-endian gzip", [bigEndian, { name: "gzip", configuration: { level: 1 } }], false],
+    ["big-endian", [bigEndian], false],
+    ["little-endian", [{ name: "bytes", configuration: { endian: "little" } }], true],
+  ] as const)("a shard's %s inner chunks", async (name, codecs, little) => {
+    const path = join(root, `sharded-${name}`);
     const array = await createArray(new FileSystemStore(path), "", {
       shape: [24, 40],
       chunkShape: [24, 40],
@@ -184,21 +222,24 @@ describe("big-endian chunks written", () => {
           name: "sharding_indexed",
           configuration: {
             chunk_shape: [8, 8],
-            codecs: [bigEndian, { name: "gzip", configuration: { level: 1 } }],
+            codecs: [...codecs],
             index_codecs: [{ name: "bytes", configuration: { endian: "little" } }],
           },
         },
       ],
     });
     await array.set(null, values);
-    // The index (15 offset, length pairs) at the end; each inner chunk gunzipped is its bytes.
+    // The index (15 offset, length pairs) at the end; each inner chunk (gunzipped) is its bytes.
     const shard = await readFile(join(path, "c", "0", "0"));
     const index = shard.subarray(shard.length - 15 * 16);
+    const compressed = codecs.length > 1;
     for (let i = 0; i < 15; i++) {
       const offset = Number(index.readBigUInt64LE(16 * i));
       const length = Number(index.readBigUInt64LE(16 * i + 8));
-      const inner = gunzipSync(shard.subarray(offset, offset + length));
-      expect(inner.equals(chunkBytes(values, Math.floor(i / 5), i % 5)), `inner ${i}`).toBe(true);
+      const stored = shard.subarray(offset, offset + length);
+      const inner = compressed ? gunzipSync(stored) : stored;
+      const want = chunkBytes(values, Math.floor(i / 5), i % 5, little);
+      expect(inner.equals(want), `inner ${i}`).toBe(true);
     }
   });
 });

@@ -221,10 +221,13 @@ export class CodecPipeline {
 
   /** Whether encodeMany can encode chunks together (else it answers undefined). */
   get encodesBatches(): boolean {
+    const [only, ...more] = this.bytesToBytes;
     return (
       this.arrayToArray.length === 0 &&
-      this.bytesToBytes.length === 1 &&
-      this.bytesToBytes[0]!.encodeStridedMany !== undefined
+      more.length === 0 &&
+      (only === undefined
+        ? this.arrayToBytes.encodeStridedMany !== undefined
+        : only.encodeStridedMany !== undefined)
     );
   }
 
@@ -236,12 +239,18 @@ export class CodecPipeline {
   async encodeMany(
     chunks: readonly NDArray[],
   ): Promise<readonly [encoded: Uint8Array, sizes: readonly number[]] | undefined> {
-    const encodeMany = this.bytesToBytes[0]?.encodeStridedMany;
     const [first] = chunks;
     const offsets = this.#byteOffsets(chunks);
-    if (!this.encodesBatches || encodeMany === undefined || !first || !offsets) return undefined;
+    if (!this.encodesBatches || !first || !offsets) return undefined;
+    const [only] = this.bytesToBytes;
+    if (only === undefined) {
+      // The array->bytes codec gathers the elements itself (in its byte order).
+      const spec = this.#specs[0]!;
+      const runs = stridedByteRuns(first, spec.shape, spec.dataType.lanes, 0);
+      return runs && this.arrayToBytes.encodeStridedMany?.(runs, offsets, spec);
+    }
     const runs = this.#layoutRuns(first, "write", true);
-    return runs && encodeMany.call(this.bytesToBytes[0], runs, offsets);
+    return runs && only.encodeStridedMany?.(runs, offsets);
   }
 
   /** Whether layoutMany can place chunks: the chain stores their memory layout as it is. */

@@ -82,6 +82,17 @@ export interface ArrayToBytesCodec extends CodecBase, SelectingDecoder {
    */
   readonly encodesStrided?: boolean;
   /**
+   * encode of many chunks laid out alike, in one job, for a codec whose encoding gathers the
+   * chunk's elements (`bytes`, in either byte order): `runs` are one chunk's element bytes in C
+   * order, `offsets` where each chunk's begin in `runs.bytes` (the runs moved there). Their
+   * encodings one after another, and the size of each; undefined when it cannot for `spec`.
+   */
+  encodeStridedMany?(
+    runs: StridedRuns,
+    offsets: Float64Array,
+    spec: ChunkSpec,
+  ): Promise<readonly [encoded: Uint8Array, sizes: readonly number[]]> | undefined;
+  /**
    * encode's result as parts whose concatenation it is (sharding: the inner chunks and the
    * index), so that a store that gathers (setParts) writes them without joining them first.
    */

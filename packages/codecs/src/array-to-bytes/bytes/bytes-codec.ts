@@ -25,6 +25,14 @@ import type { StoredRunsReader } from "./stored-runs-reader.js";
 
 export type Endian = "little" | "big";
 
+/** Smaller strided chunks are copied on the calling thread: a job costs more than the copy. */
+const MIN_GATHER_BYTES = 16 << 10;
+
+/** Lanes the addon's gather reverses (1: none). */
+function isGatherLane(lane: number): lane is 1 | 2 | 4 | 8 {
+  return lane === 1 || lane === 2 || lane === 4 || lane === 8;
+}
+
 /** The v3 `bytes` codec: elements in C order, each lane in the configured byte order. */
 export class BytesCodec implements ArrayToBytesCodec {
   readonly kind = "array_to_bytes";
@@ -34,8 +42,13 @@ export class BytesCodec implements ArrayToBytesCodec {
   readonly decodeSelectedInto?: ArrayToBytesCodec["decodeSelectedInto"];
   readonly decodeFileSelectedInto?: ArrayToBytesCodec["decodeFileSelectedInto"];
   readonly decodeFileSelectedManyInto?: ArrayToBytesCodec["decodeFileSelectedManyInto"];
-  /** Big-endian, with a StoredRunsReader: a strided chunk is gathered and swapped in one job. */
+  /**
+   * With a StoredRunsReader (native): a strided chunk (rows of the caller's array) is gathered
+   * off the calling thread, its lanes reversed when big-endian; chunks laid out alike, many in
+   * one job.
+   */
   readonly encodesStrided: boolean;
+  readonly encodeStridedMany?: ArrayToBytesCodec["encodeStridedMany"];
 
   /**
    * `readStoredRuns` (native) copies selections of stored chunks (windows of local chunk
@@ -47,8 +60,12 @@ export class BytesCodec implements ArrayToBytesCodec {
   constructor(endian: Endian | undefined, readStoredRuns?: StoredRunsReader) {
     this.endian = endian;
     this.#readStoredRuns = readStoredRuns;
-    this.encodesStrided = endian === "big" && readStoredRuns !== undefined;
+    this.encodesStrided = readStoredRuns !== undefined;
     if (readStoredRuns !== undefined) {
+      this.encodeStridedMany = (runs, offsets, spec) => {
+        const lane = this.#storedLane(spec.dataType.laneSize);
+        return isGatherLane(lane) ? readStoredRuns.gatherMany(runs, offsets, lane) : undefined;
+      };
       this.decodeSelectedInto = readStoredRuns.fromMemory;
       this.decodeFileSelectedInto = readStoredRuns.fromFile;
       this.decodeFileSelectedManyInto = readStoredRuns.fromFiles;
@@ -91,18 +108,25 @@ export class BytesCodec implements ArrayToBytesCodec {
   }
 
   encode(chunk: NDArray): Uint8Array | Promise<Uint8Array> {
-    const lane = chunk.dataType.laneSize;
-    if (this.endian !== "big" || lane === 1) return this.#bytesOf(chunk, false);
+    const lane = this.#storedLane(chunk.dataType.laneSize);
+    // A contiguous chunk in the host's byte order is its own encoding.
+    if (lane === 1 && isCContiguous(chunk)) return this.#bytesOf(chunk, false);
     const reader = this.#readStoredRuns;
-    if (reader !== undefined && (lane === 2 || lane === 4 || lane === 8)) {
-      // Gathered from the chunk (a view of the caller's array, maybe) into new memory with its
-      // lanes reversed, by the addon, off the calling thread: no copy or allocation here.
-      const source = stridedByteRuns(chunk, chunk.shape, chunk.dataType.lanes, 0);
-      if (source !== undefined) return reader.gatherSwapped(source, lane);
+    const { dataType } = chunk;
+    const large = elementCount(chunk.shape) * dataType.itemSize >= MIN_GATHER_BYTES;
+    const source = reader && large && stridedByteRuns(chunk, chunk.shape, dataType.lanes, 0);
+    if (reader !== undefined && source && isGatherLane(lane)) {
+      // Gathered (lanes reversed, when big-endian) by the addon off the calling thread.
+      return reader.gatherMany(source, Float64Array.of(source.offset), lane).then(([b]) => b);
     }
-    const bytes = this.#bytesOf(chunk, true);
-    swapLanes(bytes, lane);
+    const bytes = this.#bytesOf(chunk, lane !== 1);
+    if (lane !== 1) swapLanes(bytes, lane);
     return bytes;
+  }
+
+  /** The bytes of each lane to reverse between memory and storage: 1 unless big-endian. */
+  #storedLane(laneSize: number): number {
+    return this.endian === "big" ? laneSize : 1;
   }
 
   decode(bytes: Uint8Array, spec: ChunkSpec): NDArray {

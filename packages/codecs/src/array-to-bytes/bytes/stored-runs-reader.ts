@@ -8,13 +8,17 @@ import { nativeSelected, nativeSelectedMany } from "../../bytes-to-bytes/native-
  * (only the bytes from the selection's first to its last are read, into memory the job
  * reuses), or from several slices of files in one job (whole chunk files, a shard's inner
  * chunks). Outcomes and slices as the bytes->bytes codecs' `decodeFileSelected*Into`. And
- * for chunks stored big-endian, off the calling thread: `swapLanes` reverses the lanes of runs
- * in place (decoded chunks), `gatherSwapped` gathers runs into new memory with their lanes
- * reversed (a chunk of the caller's array, to encode).
+ * for chunks stored big-endian, `swapLanes` reverses the lanes of runs in place (decoded
+ * chunks), off the calling thread. And `gatherMany` copies out chunks laid out alike (views of
+ * the caller's array, to store), lanes reversed or not, in one job off the calling thread.
  */
 export interface StoredRunsReader {
   swapLanes(runs: StridedRuns, lane: 2 | 4 | 8): Promise<void>;
-  gatherSwapped(source: StridedRuns, lane: 2 | 4 | 8): Promise<Uint8Array>;
+  gatherMany(
+    runs: StridedRuns,
+    offsets: Float64Array,
+    lane: 1 | 2 | 4 | 8,
+  ): Promise<readonly [chunks: Uint8Array, sizes: readonly number[]]>;
   fromMemory: NonNullable<SelectingDecoder["decodeSelectedInto"]>;
   fromFile: NonNullable<SelectingDecoder["decodeFileSelectedInto"]>;
   fromFiles: NonNullable<SelectingDecoder["decodeFileSelectedManyInto"]>;
@@ -32,7 +36,7 @@ export function nativeStoredRuns(native: NativeCodecs): StoredRunsReader {
   };
   return {
     swapLanes: (runs, lane) => native.swapLanes(runs, lane),
-    gatherSwapped: (source, lane) => native.gatherSwapped(source, lane),
+    gatherMany: (runs, offsets, lane) => native.gatherMany(runs, offsets, lane),
     fromMemory: async (bytes, size, from, to) => {
       try {
         await inMemory(bytes, size, from, to);
