@@ -117,9 +117,11 @@ typedef struct {
      listed one iovec each. */
   strided* target_layout;
   strided* source_layout;
-  /* The *Selected decoders: the runs of the decoded bytes (offsets) that go to the target. */
+  /* The *Selected decoders: the runs of the decoded bytes (offsets) that go to the target; or,
+     for many runs shorter than a cache line (every other element), their strided layout. */
   struct iovec* select_runs;
   size_t select_run_count;
+  strided* select_layout;
   size_t select_size;  /* the decoded size */
   size_t select_start; /* where the selection begins */
   size_t select_end;   /* where it ends: decoding may stop there */
@@ -153,6 +155,11 @@ typedef struct {
   char** paths; /* decodeFileSelectedMany's files (`path` is the one being read) */
   size_t path_count;
 } job;
+
+/* Whether a job decodes a selection (the *Selected decoders). */
+static bool selects(const job* j) {
+  return j->select_runs != NULL || j->select_layout != NULL;
+}
 
 static size_t compress_bound(operation op, int zlib, size_t length);
 
@@ -396,25 +403,54 @@ static void run_zstd_until(job* j, uint8_t* out) {
     j->written = (int64_t)j->target_length;
 }
 
+/* Where copy_selected writes next: the target's runs, filled one after another. */
+typedef struct {
+  const struct iovec* runs;
+  size_t count;
+  size_t at;     /* the run being filled */
+  size_t filled; /* bytes of it filled */
+} fill_cursor;
+
+/* Copies `length` bytes from `from` to where the cursor is, moving it on. */
+static void fill(fill_cursor* c, const uint8_t* from, size_t length) {
+  while (length > 0 && c->at < c->count) {
+    size_t room = c->runs[c->at].iov_len - c->filled;
+    if (room == 0) {
+      c->at++;
+      c->filled = 0;
+      continue;
+    }
+    size_t n = room < length ? room : length;
+    uint8_t* to = (uint8_t*)c->runs[c->at].iov_base + c->filled;
+    /* Single elements (every other one selected) copied inline, not through a call each. */
+    if (n == 4) memcpy(to, from, 4);
+    else if (n == 8) memcpy(to, from, 8);
+    else memcpy(to, from, n);
+    from += n;
+    length -= n;
+    c->filled += n;
+  }
+}
+
 /* Copies the selected runs of `decoded`, one after another, into the target (or its runs). */
 static void copy_selected(job* j, const uint8_t* decoded) {
   struct iovec single = {j->target, j->target_length};
-  struct iovec* to = j->target_runs != NULL ? j->target_runs : &single;
-  size_t to_count = j->target_runs != NULL ? j->target_run_count : 1, t = 0, filled = 0;
-  for (size_t i = 0; i < j->select_run_count; i++) {
-    const uint8_t* from = decoded + (uintptr_t)j->select_runs[i].iov_base;
-    size_t left = j->select_runs[i].iov_len;
-    while (left > 0 && t < to_count) {
-      if (filled == to[t].iov_len) {
-        t++;
-        filled = 0;
-        continue;
-      }
-      size_t n = to[t].iov_len - filled < left ? to[t].iov_len - filled : left;
-      memcpy((uint8_t*)to[t].iov_base + filled, from, n);
-      from += n;
-      left -= n;
-      filled += n;
+  fill_cursor to = {j->target_runs != NULL ? j->target_runs : &single,
+                    j->target_runs != NULL ? j->target_run_count : 1, 0, 0};
+  const strided* l = j->select_layout;
+  if (l == NULL) {
+    for (size_t i = 0; i < j->select_run_count; i++)
+      fill(&to, decoded + (uintptr_t)j->select_runs[i].iov_base, j->select_runs[i].iov_len);
+    return;
+  }
+  int64_t index[MAX_STRIDED_DIMS] = {0}, at = l->offset;
+  for (size_t i = 0; i < l->count; i++) {
+    fill(&to, decoded + at, (size_t)l->run_bytes);
+    for (int64_t d = (int64_t)l->dims - 1; d >= 0; d--) {
+      at += l->strides[d];
+      if (++index[d] < l->shape[d]) break;
+      at -= l->strides[d] * l->shape[d];
+      index[d] = 0;
     }
   }
 }
@@ -690,7 +726,7 @@ static void run_gather_many(job* j) {
 /* Selections read what they decode as they go (zstd: up to where decoding stops; blosc: the
    blocks that hold them); everything else reads its whole slice first. */
 static bool piecewise(const job* j) {
-  return j->select_runs != NULL &&
+  return selects(j) &&
          (j->op == ZSTD_DECODE || j->op == BLOSC_DECODE || j->op == COPY_SELECTED);
 }
 
@@ -844,10 +880,10 @@ static void run_job(job* j) {
     }
     return;
   }
-  if (j->select_runs != NULL) {
+  if (selects(j)) {
     /* A selection of the decoded bytes: decoded into the workspace's scratch, then copied out; or
        straight into the target when that is the whole content in one piece. */
-    bool whole = j->select_run_count == 1 && j->select_start == 0 &&
+    bool whole = j->select_layout == NULL && j->select_run_count == 1 && j->select_start == 0 &&
                  j->select_end == j->select_size && j->target_runs == NULL;
     uint8_t* decoded = whole ? j->target : reserve(&j->ws->scatter, j->select_size);
     if (decoded == NULL) {
@@ -925,6 +961,7 @@ static void free_job(job* j) {
   free(j->results);
   free(j->path);
   free(j->select_runs);
+  free(j->select_layout);
   free(j->source_runs);
   free(j->target_runs);
   free(j->target_layout);
@@ -1021,6 +1058,29 @@ static int runs_or_layout_arg(napi_env env, napi_value value, const char* name, 
     return 0;
   }
   **layout = parsed;
+  return 1;
+}
+
+/*
+ * The runs of the decoded bytes a *Selected decoder copies out (`from`, a strided layout inside
+ * `j->select_size` bytes): listed, or kept as their layout when there are many short ones (see
+ * runs_or_layout_arg). `*selected` is the bytes they hold. 0 with an error pending otherwise.
+ */
+static int selection_arg(napi_env env, napi_value value, job* j, size_t* selected) {
+  strided parsed;
+  if (!parse_strided(env, value, "from must be {offset, runBytes, shape, strides} inside size bytes",
+                     NULL, j->select_size, &parsed, selected, &j->select_start, &j->select_end))
+    return 0;
+  if (parsed.run_bytes >= SHORT_RUN_BYTES || parsed.count <= 1) {
+    j->select_run_count = parsed.count;
+    return expand_strided(env, &parsed, &j->select_runs);
+  }
+  j->select_layout = malloc(sizeof parsed);
+  if (j->select_layout == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  *j->select_layout = parsed;
   return 1;
 }
 
@@ -1194,10 +1254,7 @@ static napi_value selected_job(napi_env env, napi_callback_info info, operation 
   napi_is_typedarray(env, args[0], &is_typed);
   int ok = (is_typed ? byte_view(env, args[0], "source", &source, &j->source_length)
                      : file_source_arg(env, args[0], j)) &&
-           strided_layout(env, args[2],
-                          "from must be {offset, runBytes, shape, strides} inside size bytes",
-                          NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
-                          &j->select_start, &j->select_end) &&
+           selection_arg(env, args[2], j, &selected) &&
            buffer_arg(env, args[3], "target", &j->target, &j->target_length, &j->target_runs,
                       &j->target_run_count);
   j->source = source;
@@ -1301,10 +1358,7 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
   size_t selected = 0;
   napi_value bytes;
   int ok = paths_arg(env, args[1], j) &&
-           strided_layout(env, args[3],
-                          "from must be {offset, runBytes, shape, strides} inside size bytes",
-                          NULL, j->select_size, &j->select_runs, &j->select_run_count, &selected,
-                          &j->select_start, &j->select_end) &&
+           selection_arg(env, args[3], j, &selected) &&
            job_movable_runs(env, args[4], "to", args[5], 4, 3, j, &j->target_runs,
                         &j->target_run_count, &j->target_length, &bytes);
   if (ok) ok = selects_what_fits(env, selected, "to", j->target_length);
