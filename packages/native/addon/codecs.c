@@ -403,26 +403,70 @@ static void run_zstd_until(job* j, uint8_t* out) {
     j->written = (int64_t)j->target_length;
 }
 
-/* Where copy_selected writes next: the target's runs, filled one after another. */
+/* Moves bytes between packed runs and a strided layout's (see below). */
+static void move_strided(const strided* l, uint8_t* packed, bool scatter);
+
+/*
+ * Where copy_selected writes next: the target's runs, listed or laid out by strides, filled one
+ * after another.
+ */
 typedef struct {
-  const struct iovec* runs;
-  size_t count;
-  size_t at;     /* the run being filled */
-  size_t filled; /* bytes of it filled */
+  const struct iovec* runs; /* listed runs, or NULL: */
+  const strided* layout;    /* runs laid out by strides (walked like an odometer) */
+  size_t count;             /* runs */
+  size_t at;                /* the run being filled */
+  size_t filled;            /* bytes of it filled */
+  int64_t offset;           /* layout: where the run being filled starts */
+  int64_t index[MAX_STRIDED_DIMS];
 } fill_cursor;
+
+static void cursor_start(fill_cursor* c, const job* j, const struct iovec* single) {
+  memset(c, 0, sizeof *c);
+  c->layout = j->target_layout;
+  if (c->layout != NULL) {
+    c->count = c->layout->count;
+    c->offset = c->layout->offset;
+  } else {
+    c->runs = j->target_runs != NULL ? j->target_runs : single;
+    c->count = j->target_runs != NULL ? j->target_run_count : 1;
+  }
+}
+
+/* The run the cursor is at: where it starts and how long it is. */
+static uint8_t* cursor_run(const fill_cursor* c, size_t* length) {
+  if (c->layout != NULL) {
+    *length = (size_t)c->layout->run_bytes;
+    return c->layout->base + c->offset;
+  }
+  *length = c->runs[c->at].iov_len;
+  return (uint8_t*)c->runs[c->at].iov_base;
+}
+
+static void cursor_next(fill_cursor* c) {
+  c->at++;
+  c->filled = 0;
+  const strided* l = c->layout;
+  if (l == NULL) return;
+  for (int64_t d = (int64_t)l->dims - 1; d >= 0; d--) {
+    c->offset += l->strides[d];
+    if (++c->index[d] < l->shape[d]) break;
+    c->offset -= l->strides[d] * l->shape[d];
+    c->index[d] = 0;
+  }
+}
 
 /* Copies `length` bytes from `from` to where the cursor is, moving it on. */
 static void fill(fill_cursor* c, const uint8_t* from, size_t length) {
   while (length > 0 && c->at < c->count) {
-    size_t room = c->runs[c->at].iov_len - c->filled;
+    size_t run = 0;
+    uint8_t* to = cursor_run(c, &run) + c->filled;
+    size_t room = run - c->filled;
     if (room == 0) {
-      c->at++;
-      c->filled = 0;
+      cursor_next(c);
       continue;
     }
     size_t n = room < length ? room : length;
-    uint8_t* to = (uint8_t*)c->runs[c->at].iov_base + c->filled;
-    /* Single elements (every other one selected) copied inline, not through a call each. */
+    /* Single elements (every other one, or reversed) copied inline, not by a call each. */
     if (n == 4) memcpy(to, from, 4);
     else if (n == 8) memcpy(to, from, 8);
     else memcpy(to, from, n);
@@ -434,9 +478,15 @@ static void fill(fill_cursor* c, const uint8_t* from, size_t length) {
 
 /* Copies the selected runs of `decoded`, one after another, into the target (or its runs). */
 static void copy_selected(job* j, const uint8_t* decoded) {
+  if (j->target_layout != NULL && j->select_layout == NULL && j->select_run_count == 1) {
+    /* One run of decoded bytes into many short target runs (a reversed or transposed chunk). */
+    move_strided(j->target_layout, (uint8_t*)decoded + (uintptr_t)j->select_runs[0].iov_base,
+                 true);
+    return;
+  }
   struct iovec single = {j->target, j->target_length};
-  fill_cursor to = {j->target_runs != NULL ? j->target_runs : &single,
-                    j->target_runs != NULL ? j->target_run_count : 1, 0, 0};
+  fill_cursor to;
+  cursor_start(&to, j, &single);
   const strided* l = j->select_layout;
   if (l == NULL) {
     for (size_t i = 0; i < j->select_run_count; i++)
@@ -638,7 +688,6 @@ static void run(job* j) {
 /* Gathers the source runs, runs the job, scatters into the target runs (on a pool thread). */
 static void run_job(job* j);
 
-static void move_strided(const strided* l, uint8_t* packed, bool scatter);
 
 /* A source given as runs, gathered into the workspace's scratch (which becomes the source). */
 static bool gather_source(job* j) {
@@ -752,13 +801,23 @@ static void run_slices(job* j) {
       j->file_offset = item[1];
       j->file_length = item[2];
       /* Checked against the target's buffer when the call was made. */
-      shift_runs(j->target_runs, j->target_run_count, item[3] - j->target_offset, j->shifted);
+      int64_t delta = item[3] - j->target_offset;
       struct iovec* parsed = j->target_runs;
-      j->target_runs = j->shifted;
+      strided* layout = j->target_layout;
+      strided moved;
+      if (layout != NULL) {
+        moved = *layout;
+        moved.offset += delta;
+        j->target_layout = &moved;
+      } else {
+        shift_runs(parsed, j->target_run_count, delta, j->shifted);
+        j->target_runs = j->shifted;
+      }
       j->written = 0;
       if (slice_source(j, size) && (piecewise(j) || read_range(j, 0, j->source_length)))
         run_job(j);
       j->target_runs = parsed;
+      j->target_layout = layout;
     }
     if (j->error[0] != '\0') {
       char reason[sizeof j->error];
@@ -831,9 +890,16 @@ static void move_strided(const strided* l, uint8_t* packed, bool scatter) {
   bool tiled = dims >= 2 && (int64_t)run < line &&
                llabs(l->strides[dims - 2]) <= line && llabs(l->strides[dims - 1]) > line;
   if (!tiled) {
-    for (size_t i = 0; i < l->count; i++, packed += run) {
+    if (dims == 0) {
       MOVE(l->base + at, packed);
-      for (int64_t d = (int64_t)dims - 1; d >= 0; d--) {
+      return;
+    }
+    /* Along the innermost dimension in a tight loop; the outer ones like an odometer. */
+    const int64_t n = l->shape[dims - 1], step = l->strides[dims - 1];
+    for (size_t i = 0; i < l->count; i += (size_t)n) {
+      uint8_t* line_at = l->base + at;
+      for (int64_t k = 0; k < n; k++, packed += run) MOVE(line_at + k * step, packed);
+      for (int64_t d = (int64_t)dims - 2; d >= 0; d--) {
         at += l->strides[d];
         if (++index[d] < l->shape[d]) break;
         at -= l->strides[d] * l->shape[d];
@@ -884,7 +950,8 @@ static void run_job(job* j) {
     /* A selection of the decoded bytes: decoded into the workspace's scratch, then copied out; or
        straight into the target when that is the whole content in one piece. */
     bool whole = j->select_layout == NULL && j->select_run_count == 1 && j->select_start == 0 &&
-                 j->select_end == j->select_size && j->target_runs == NULL;
+                 j->select_end == j->select_size && j->target_runs == NULL &&
+                 j->target_layout == NULL;
     uint8_t* decoded = whole ? j->target : reserve(&j->ws->scatter, j->select_size);
     if (decoded == NULL) {
       snprintf(j->error, sizeof j->error, "out of memory for %zu bytes", j->select_size);
@@ -1255,8 +1322,8 @@ static napi_value selected_job(napi_env env, napi_callback_info info, operation 
   int ok = (is_typed ? byte_view(env, args[0], "source", &source, &j->source_length)
                      : file_source_arg(env, args[0], j)) &&
            selection_arg(env, args[2], j, &selected) &&
-           buffer_arg(env, args[3], "target", &j->target, &j->target_length, &j->target_runs,
-                      &j->target_run_count);
+           runs_or_layout_arg(env, args[3], "target", &j->target, &j->target_length,
+                              &j->target_runs, &j->target_run_count, &j->target_layout);
   j->source = source;
   if (ok) ok = selects_what_fits(env, selected, "the target", j->target_length);
   if (!ok) {
@@ -1305,6 +1372,54 @@ static int job_movable_runs(napi_env env, napi_value value, const char* name, na
     return 0;
   }
   return 1;
+}
+
+/*
+ * decodeFileSelectedMany's `to`: runs that each slice moves to its own offset (4 numbers per
+ * slice, the offset last; see movable_runs), parsed into the job: listed into
+ * `j->target_runs`, or kept as `j->target_layout` when there are many short ones (see
+ * runs_or_layout_arg). 0 with an error pending otherwise.
+ */
+static int movable_target(napi_env env, napi_value value, napi_value numbers, job* j,
+                          napi_value* bytes) {
+  const char* message = "to must be {bytes, offset, runBytes, shape, strides} inside bytes";
+  uint8_t* base = NULL;
+  size_t base_length = 0, start = 0, end = 0;
+  bool is_typed = false;
+  if (napi_get_named_property(env, value, "bytes", bytes) != napi_ok ||
+      napi_is_typedarray(env, *bytes, &is_typed) != napi_ok || !is_typed) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  strided parsed;
+  if (!byte_view(env, *bytes, "to.bytes", &base, &base_length) ||
+      !parse_strided(env, value, message, base, base_length, &parsed, &j->target_length, &start,
+                     &end) ||
+      !moved_offsets(env, numbers, 4, 3, "to", parsed.offset, start, end, base_length,
+                     j->target_length, &j->slices, &j->slice_count))
+    return 0;
+  j->target_offset = parsed.offset;
+  j->results = calloc(j->slice_count > 0 ? j->slice_count : 1, sizeof(int64_t));
+  if (j->results == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  if (parsed.run_bytes < SHORT_RUN_BYTES && parsed.count > 1) {
+    j->target_layout = malloc(sizeof parsed);
+    if (j->target_layout == NULL) {
+      napi_throw_error(env, NULL, "out of memory");
+      return 0;
+    }
+    *j->target_layout = parsed;
+    return 1;
+  }
+  j->target_run_count = parsed.count;
+  j->shifted = calloc(parsed.count > 0 ? parsed.count : 1, sizeof(struct iovec));
+  if (j->shifted == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  return expand_strided(env, &parsed, &j->target_runs);
 }
 
 /* An array of path strings into `j->paths`; 0 with an error pending unless it is one. */
@@ -1359,8 +1474,7 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
   napi_value bytes;
   int ok = paths_arg(env, args[1], j) &&
            selection_arg(env, args[3], j, &selected) &&
-           job_movable_runs(env, args[4], "to", args[5], 4, 3, j, &j->target_runs,
-                        &j->target_run_count, &j->target_length, &bytes);
+           movable_target(env, args[4], args[5], j, &bytes);
   if (ok) ok = selects_what_fits(env, selected, "to", j->target_length);
   for (size_t i = 0; ok && i < j->slice_count; i++) {
     const int64_t* item = j->slices + 4 * i;

@@ -390,6 +390,37 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
         Array(10).fill(0xee),
       );
     }
+    // Targets of single elements (each row's eight float32 mirrored): kept as their layout.
+    for (const codec of ["copy", "zstd"] as const) {
+      const frames = await Promise.all(order.map((t) => encoders[codec](tile(t))));
+      const file = join(dir, `${codec}-mirrored`);
+      await writeFile(file, Buffer.concat(frames));
+      const slices: number[] = [];
+      let at = 0;
+      for (const [k, frame] of frames.entries()) {
+        const t = order[k]!;
+        slices.push(0, at, frame.length, Math.floor(t / 3) * 12 * 96 + (t % 3) * 32 + 28);
+        at += frame.length;
+      }
+      const backing = new Uint8Array(24 * 96);
+      const to = { bytes: backing, offset: 28, runBytes: 4, shape: [12, 8], strides: [96, -4] };
+      const written = await native.decodeFileSelectedMany(
+        codec,
+        [file],
+        16 * 64,
+        from,
+        to,
+        Float64Array.from(slices),
+      );
+      expect(written, codec).toEqual(Array(6).fill(12 * 32));
+      for (let r = 0; r < 24; r++)
+        for (let c = 0; c < 96; c++) {
+          const t = Math.floor(r / 12) * 3 + Math.floor(c / 32);
+          const mirrored = (7 - Math.floor((c % 32) / 4)) * 4 + (c % 4);
+          const source = tile(t)[(2 + (r % 12)) * 64 + 16 + mirrored];
+          if (backing[r * 96 + c] !== source) throw new Error(`${codec}: byte ${r},${c}`);
+        }
+    }
     const zstdFrames = await Promise.all([0, 1, 2].map((t) => native.zstdCompress(tile(t), 3, 0)));
     const file = join(dir, "three");
     await writeFile(file, Buffer.concat(zstdFrames));
