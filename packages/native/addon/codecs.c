@@ -726,10 +726,19 @@ static void run_encode_many(job* j) {
     return;
   }
   struct iovec* parsed = j->source_runs;
+  strided* layout = j->source_layout;
+  strided moved;
   size_t at = 0;
   for (size_t i = 0; i < j->slice_count && j->error[0] == '\0'; i++) {
-    shift_runs(parsed, j->source_run_count, j->slices[i] - j->target_offset, j->shifted);
-    j->source_runs = j->shifted;
+    int64_t delta = j->slices[i] - j->target_offset;
+    if (layout != NULL) {
+      moved = *layout;
+      moved.offset += delta;
+      j->source_layout = &moved;
+    } else {
+      shift_runs(parsed, j->source_run_count, delta, j->shifted);
+      j->source_runs = j->shifted;
+    }
     j->target = out + at;
     j->target_length = compress_bound(j->op, j->flag, j->source_length);
     j->written = 0;
@@ -738,6 +747,7 @@ static void run_encode_many(job* j) {
     at += (size_t)j->written;
   }
   j->source_runs = parsed;
+  j->source_layout = layout;
   j->target = out;
   j->written = (int64_t)at;
   release(&j->ws->gather);
@@ -757,6 +767,16 @@ static void run_gather_many(job* j) {
   size_t at = 0;
   for (size_t i = 0; i < j->slice_count; i++) {
     int64_t delta = j->slices[i] - j->target_offset;
+    if (j->source_layout != NULL) {
+      /* Many short runs: moved in one pass (see move_strided), their lanes reversed after. */
+      strided moved = *j->source_layout;
+      moved.offset += delta;
+      move_strided(&moved, out + at, false);
+      if (j->level > 1) swap_run(out + at, j->source_length, j->level);
+      at += j->source_length;
+      j->results[i] = (int64_t)j->source_length;
+      continue;
+    }
     for (size_t r = 0; r < j->source_run_count; r++) {
       const uint8_t* from = (const uint8_t*)j->source_runs[r].iov_base + delta;
       size_t length = j->source_runs[r].iov_len;
@@ -1355,34 +1375,22 @@ static napi_value js_copy_selected(napi_env env, napi_callback_info info) {
 }
 
 /*
- * Runs that a job moves to other offsets (see movable_runs), parsed into the job: the numbers
- * into `j->slices` (with `j->results` and `j->shifted` made for them), `j->target_offset` the
- * offset the runs were given at. 0 with an error pending otherwise.
+ * Runs that a job moves to other offsets, given by `numbers` as moved_offsets reads them
+ * (`stride` numbers per item, the offset at `at`): decodeFileSelectedMany's `to`, the *Many
+ * encoders' `source`. Parsed into the job: the numbers into `j->slices` (with `j->results` made
+ * for them), `j->target_offset` the offset the runs were given at, and the runs listed into
+ * `*runs` (with `j->shifted` made for their moves) or kept as `*layout` when there are many
+ * short ones (see runs_or_layout_arg); `*length` the bytes they hold. 0 with an error pending
+ * otherwise.
  */
-static int job_movable_runs(napi_env env, napi_value value, const char* name, napi_value numbers,
-                            size_t stride, size_t at, job* j, struct iovec** runs, size_t* count,
-                            size_t* total, napi_value* bytes) {
-  if (!movable_runs(env, value, name, numbers, stride, at, bytes, runs, count, total,
-                    &j->target_offset, &j->slices, &j->slice_count))
-    return 0;
-  j->results = calloc(j->slice_count > 0 ? j->slice_count : 1, sizeof(int64_t));
-  j->shifted = calloc(*count > 0 ? *count : 1, sizeof(struct iovec));
-  if (j->results == NULL || j->shifted == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return 0;
-  }
-  return 1;
-}
-
-/*
- * decodeFileSelectedMany's `to`: runs that each slice moves to its own offset (4 numbers per
- * slice, the offset last; see movable_runs), parsed into the job: listed into
- * `j->target_runs`, or kept as `j->target_layout` when there are many short ones (see
- * runs_or_layout_arg). 0 with an error pending otherwise.
- */
-static int movable_target(napi_env env, napi_value value, napi_value numbers, job* j,
-                          napi_value* bytes) {
-  const char* message = "to must be {bytes, offset, runBytes, shape, strides} inside bytes";
+static int movable_arg(napi_env env, napi_value value, const char* name, napi_value numbers,
+                       size_t stride, size_t at, job* j, napi_value* bytes, struct iovec** runs,
+                       size_t* run_count, strided** layout, size_t* length) {
+  char message[120];
+  snprintf(message, sizeof message,
+           "%s must be {bytes, offset, runBytes, shape, strides} inside bytes", name);
+  char field[24];
+  snprintf(field, sizeof field, "%s.bytes", name);
   uint8_t* base = NULL;
   size_t base_length = 0, start = 0, end = 0;
   bool is_typed = false;
@@ -1392,11 +1400,10 @@ static int movable_target(napi_env env, napi_value value, napi_value numbers, jo
     return 0;
   }
   strided parsed;
-  if (!byte_view(env, *bytes, "to.bytes", &base, &base_length) ||
-      !parse_strided(env, value, message, base, base_length, &parsed, &j->target_length, &start,
-                     &end) ||
-      !moved_offsets(env, numbers, 4, 3, "to", parsed.offset, start, end, base_length,
-                     j->target_length, &j->slices, &j->slice_count))
+  if (!byte_view(env, *bytes, field, &base, &base_length) ||
+      !parse_strided(env, value, message, base, base_length, &parsed, length, &start, &end) ||
+      !moved_offsets(env, numbers, stride, at, name, parsed.offset, start, end, base_length,
+                     *length, &j->slices, &j->slice_count))
     return 0;
   j->target_offset = parsed.offset;
   j->results = calloc(j->slice_count > 0 ? j->slice_count : 1, sizeof(int64_t));
@@ -1405,21 +1412,21 @@ static int movable_target(napi_env env, napi_value value, napi_value numbers, jo
     return 0;
   }
   if (parsed.run_bytes < SHORT_RUN_BYTES && parsed.count > 1) {
-    j->target_layout = malloc(sizeof parsed);
-    if (j->target_layout == NULL) {
+    *layout = malloc(sizeof parsed);
+    if (*layout == NULL) {
       napi_throw_error(env, NULL, "out of memory");
       return 0;
     }
-    *j->target_layout = parsed;
+    **layout = parsed;
     return 1;
   }
-  j->target_run_count = parsed.count;
+  *run_count = parsed.count;
   j->shifted = calloc(parsed.count > 0 ? parsed.count : 1, sizeof(struct iovec));
   if (j->shifted == NULL) {
     napi_throw_error(env, NULL, "out of memory");
     return 0;
   }
-  return expand_strided(env, &parsed, &j->target_runs);
+  return expand_strided(env, &parsed, runs);
 }
 
 /* An array of path strings into `j->paths`; 0 with an error pending unless it is one. */
@@ -1474,7 +1481,8 @@ static napi_value js_decode_file_selected_many(napi_env env, napi_callback_info 
   napi_value bytes;
   int ok = paths_arg(env, args[1], j) &&
            selection_arg(env, args[3], j, &selected) &&
-           movable_target(env, args[4], args[5], j, &bytes);
+           movable_arg(env, args[4], "to", args[5], 4, 3, j, &bytes, &j->target_runs,
+                       &j->target_run_count, &j->target_layout, &j->target_length);
   if (ok) ok = selects_what_fits(env, selected, "to", j->target_length);
   for (size_t i = 0; ok && i < j->slice_count; i++) {
     const int64_t* item = j->slices + 4 * i;
@@ -1511,8 +1519,8 @@ static job* many_job(napi_env env, napi_callback_info info, operation op, size_t
   }
   job* j = alloc_job(env, op);
   if (j == NULL) return NULL;
-  int ok = job_movable_runs(env, args[0], "source", args[1], 1, 0, j, &j->source_runs,
-                        &j->source_run_count, &j->source_length, bytes);
+  int ok = movable_arg(env, args[0], "source", args[1], 1, 0, j, bytes, &j->source_runs,
+                       &j->source_run_count, &j->source_layout, &j->source_length);
   for (size_t i = 0; ok && i < count; i++) ok = int_arg(env, args[2 + i], names[i], &values[i]);
   if (!ok) {
     free_job(j);
@@ -1553,6 +1561,7 @@ static napi_value js_gather_many(napi_env env, napi_callback_info info) {
   job* j = many_job(env, info, GATHER, 1, names, &lane, &bytes);
   if (j == NULL) return NULL;
   bool whole = lane == 1 || lane == 2 || lane == 4 || lane == 8;
+  if (whole && j->source_layout != NULL) whole = j->source_layout->run_bytes % lane == 0;
   for (size_t r = 0; whole && r < j->source_run_count; r++)
     whole = j->source_runs[r].iov_len % (size_t)lane == 0;
   if (!whole) {

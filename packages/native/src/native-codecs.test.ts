@@ -589,6 +589,41 @@ describe.skipIf(nativeCodecs === undefined)("@zarrkit/native", () => {
       expect(Array.from(chunks), `lane ${lane}`).toEqual(order.flatMap((t) => tile(t, lane)));
       expect(native.release(chunks)).toBe(true);
     }
+    // Runs of single elements, kept as their layout: each tile's rows read backwards, and a
+    // broadcast element (stride 0) repeated; compressed the same way by zstdCompressMany.
+    const reversed = {
+      bytes: backing,
+      offset: 5 + 16,
+      runBytes: 4,
+      shape: [4, 5],
+      strides: [80, -4],
+    };
+    const mirror = (t: number) =>
+      [0, 1, 2, 3].flatMap((r) =>
+        [4, 3, 2, 1, 0].flatMap((e) =>
+          Array.from(backing.subarray(start(t) + r * 80 + e * 4, start(t) + r * 80 + e * 4 + 4)),
+        ),
+      );
+    const mirroredAt = Float64Array.from(order, (t) => start(t) + 16);
+    const [mirrored, mirroredSizes] = await native.gatherMany(reversed, mirroredAt, 1);
+    expect(mirroredSizes).toEqual([80, 80, 80]);
+    expect(Array.from(mirrored)).toEqual(order.flatMap(mirror));
+    const [frames, frameSizes] = await native.zstdCompressMany(reversed, mirroredAt, 3, 0);
+    let at = 0;
+    for (const [k, t] of order.entries()) {
+      const out = new Uint8Array(80);
+      await native.zstdDecompress(frames.subarray(at, at + frameSizes[k]!), out);
+      expect(Array.from(out), `tile ${t}`).toEqual(mirror(t));
+      at += frameSizes[k]!;
+    }
+    const one = { bytes: backing, offset: 9, runBytes: 4, shape: [6, 7], strides: [0, 0] };
+    const [repeated] = await native.gatherMany(one, Float64Array.of(9, 13), 4);
+    const element = Array.from(backing.subarray(9, 13));
+    const swapped = Array.from(backing.subarray(13, 17)).reverse();
+    expect(Array.from(repeated)).toEqual([
+      ...Array(42).fill(element.slice().reverse()).flat(),
+      ...Array(42).fill(swapped).flat(),
+    ]);
     // Runs of 20 bytes are not whole 8-byte lanes; offsets that move the runs out are refused.
     expect(() => native.gatherMany(source, Float64Array.of(5), 8)).toThrow(RangeError);
     expect(() => native.gatherMany(source, Float64Array.of(5 + 9 * 80), 4)).toThrow(

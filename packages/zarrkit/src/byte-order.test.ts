@@ -206,6 +206,29 @@ describe("big-endian chunks written", () => {
       }
   });
 
+  it.each([
+    ["big", (b: Buffer, v: number, at: number) => b.writeDoubleBE(v, at)],
+    ["little", (b: Buffer, v: number, at: number) => b.writeDoubleLE(v, at)],
+  ] as const)("a scalar set everywhere, %s-endian, in chunks of 32 KiB", async (endian, put) => {
+    const path = join(root, `scalar-${endian}`);
+    const array = await createArray(new FileSystemStore(path), "", {
+      shape: [100, 150],
+      chunkShape: [64, 64],
+      dataType: "float64",
+      codecs: [{ name: "bytes", configuration: { endian } }],
+    });
+    await array.set(null, -2.75);
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 3; c++) {
+        const want = Buffer.alloc(64 * 64 * 8);
+        for (let y = 0; y < 64; y++)
+          for (let x = 0; x < 64; x++)
+            if (r * 64 + y < 100 && c * 64 + x < 150) put(want, -2.75, (y * 64 + x) * 8);
+        const stored = await readFile(join(path, "c", String(r), String(c)));
+        expect(stored.equals(want), `${r}/${c}`).toBe(true);
+      }
+  });
+
   // Inner chunks are gathered from the shard's rows many per job (uncompressed ones too).
   it.each([
     ["big-endian gzip", [bigEndian, { name: "gzip", configuration: { level: 1 } }], false],
