@@ -267,7 +267,9 @@ export class CodecPipeline {
    * encodeMany takes) lie in their array, when the chain stores them as memory layout, with no
    * array->array or bytes->bytes stage: the first chunk's runs and each chunk's byte offset
    * (where its runs, moved, start). A store writes them from there with no copy. undefined
-   * when the chain transforms the bytes or the chunks are not laid out alike.
+   * when the chain transforms the bytes, the chunks are not laid out alike, or their runs are
+   * too short to be worth writing one by one (see stridedByteRuns; a scalar's single element,
+   * repeated): encodeMany gathers those.
    */
   layoutMany(
     chunks: readonly NDArray[],
@@ -275,7 +277,7 @@ export class CodecPipeline {
     const [first] = chunks;
     if (first === undefined || !this.laysOutBatches) return undefined;
     const offsets = this.#byteOffsets(chunks);
-    const runs = offsets && this.#layoutRuns(first, "write", true);
+    const runs = offsets && this.#layoutRuns(first, "write");
     return runs && { runs, offsets };
   }
 
