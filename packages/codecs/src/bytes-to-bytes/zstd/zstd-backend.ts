@@ -1,5 +1,5 @@
 import type { StridedRuns } from "@zarrkit/core";
-import type { ByteRuns, Runs } from "../byte-runs.js";
+import type { Runs } from "../byte-runs.js";
 import type {
   FileSelectedDecode,
   FileSelectedManyDecode,
