@@ -371,18 +371,20 @@ static inline int moved_offsets(napi_env env, napi_value numbers, size_t stride,
 
 /*
  * Runs described by strides, {bytes, offset, runBytes, shape, strides} (called `name`), that a
- * job moves to other offsets, given by `numbers` as moved_offsets reads them: the runs as
- * iovecs (`*runs`, `*count` of them holding `*total` bytes), `*origin` the offset they were
- * given at, `*bytes` their buffer, the numbers in `*offsets` (`*items` items). 0 with an error
- * pending unless the runs, and every move of them, lie inside `bytes`.
+ * job moves to other offsets, given by `numbers` as moved_offsets reads them: parsed into
+ * `*layout` (`*total` bytes; `layout->offset` is where they were given), `*bytes` their
+ * buffer, the numbers in `*offsets` (`*items` items). 0 with an error pending unless the runs,
+ * and every move of them, lie inside `bytes`.
  */
-static inline int movable_runs(napi_env env, napi_value value, const char* name,
-                               napi_value numbers, size_t stride, size_t at, napi_value* bytes,
-                               struct iovec** runs, size_t* count, size_t* total, int64_t* origin,
-                               int64_t** offsets, size_t* items) {
+static inline int movable_layout(napi_env env, napi_value value, const char* name,
+                                 napi_value numbers, size_t stride, size_t at, napi_value* bytes,
+                                 strided* layout, size_t* total, int64_t** offsets,
+                                 size_t* items) {
   char message[120];
   snprintf(message, sizeof message,
            "%s must be {bytes, offset, runBytes, shape, strides} inside bytes", name);
+  char field[24];
+  snprintf(field, sizeof field, "%s.bytes", name);
   uint8_t* base = NULL;
   size_t base_length = 0, start = 0, end = 0;
   bool is_typed = false;
@@ -391,17 +393,10 @@ static inline int movable_runs(napi_env env, napi_value value, const char* name,
     napi_throw_type_error(env, NULL, message);
     return 0;
   }
-  char field[24];
-  snprintf(field, sizeof field, "%s.bytes", name);
-  if (!byte_view(env, *bytes, field, &base, &base_length) ||
-      !strided_layout(env, value, message, base, base_length, runs, count, total, &start, &end))
-    return 0;
-  if (!int64_property(env, value, "offset", origin)) {
-    napi_throw_type_error(env, NULL, message);
-    return 0;
-  }
-  return moved_offsets(env, numbers, stride, at, name, *origin, start, end, base_length, *total,
-                       offsets, items);
+  return byte_view(env, *bytes, field, &base, &base_length) &&
+         parse_strided(env, value, message, base, base_length, layout, total, &start, &end) &&
+         moved_offsets(env, numbers, stride, at, name, layout->offset, start, end, base_length,
+                       *total, offsets, items);
 }
 
 /* `runs` moved by `delta` bytes into `into` (the runs of another chunk laid out alike). */

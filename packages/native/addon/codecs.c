@@ -1119,9 +1119,29 @@ static int buffer_arg(napi_env env, napi_value value, const char* name, uint8_t*
 #define SHORT_RUN_BYTES 64
 
 /*
- * A whole decode's target or an encode's source (see buffer_arg): a strided description of
- * many short runs is kept as its layout (`*layout`, malloc'd), since listing them would cost
- * the calling thread an iovec each (262,144 for a transposed 512x512 float32 chunk).
+ * A parsed layout as the job keeps it: many short runs as the layout itself (`*layout`,
+ * malloc'd), since listing them would cost the calling thread an iovec each (262,144 for a
+ * transposed 512x512 float32 chunk); others listed (`*runs`, `*count` of them). 0 with an
+ * error pending when out of memory.
+ */
+static int keep_layout_or_list(napi_env env, const strided* parsed, struct iovec** runs,
+                               size_t* count, strided** layout) {
+  if (parsed->run_bytes >= SHORT_RUN_BYTES || parsed->count <= 1) {
+    *count = parsed->count;
+    return expand_strided(env, parsed, runs);
+  }
+  *layout = malloc(sizeof *parsed);
+  if (*layout == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  **layout = *parsed;
+  return 1;
+}
+
+/*
+ * A decode's target or an encode's source (see buffer_arg): a strided description is kept as
+ * keep_layout_or_list keeps it.
  */
 static int runs_or_layout_arg(napi_env env, napi_value value, const char* name, uint8_t** data,
                               size_t* length, struct iovec** runs, size_t* run_count,
@@ -1134,41 +1154,22 @@ static int runs_or_layout_arg(napi_env env, napi_value value, const char* name, 
   if (is_typed || is_array || type != napi_object)
     return buffer_arg(env, value, name, data, length, runs, run_count);
   strided parsed;
-  if (!strided_description(env, value, name, &parsed, length)) return 0;
-  if (parsed.run_bytes >= SHORT_RUN_BYTES || parsed.count <= 1) {
-    *run_count = parsed.count;
-    return expand_strided(env, &parsed, runs);
-  }
-  *layout = malloc(sizeof parsed);
-  if (*layout == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return 0;
-  }
-  **layout = parsed;
-  return 1;
+  return strided_description(env, value, name, &parsed, length) &&
+         keep_layout_or_list(env, &parsed, runs, run_count, layout);
 }
 
 /*
  * The runs of the decoded bytes a *Selected decoder copies out (`from`, a strided layout inside
- * `j->select_size` bytes): listed, or kept as their layout when there are many short ones (see
- * runs_or_layout_arg). `*selected` is the bytes they hold. 0 with an error pending otherwise.
+ * `j->select_size` bytes), kept as keep_layout_or_list keeps it; `*selected` the bytes they
+ * hold. 0 with an error pending otherwise.
  */
 static int selection_arg(napi_env env, napi_value value, job* j, size_t* selected) {
+  const char* message = "from must be {offset, runBytes, shape, strides} inside size bytes";
   strided parsed;
-  if (!parse_strided(env, value, "from must be {offset, runBytes, shape, strides} inside size bytes",
-                     NULL, j->select_size, &parsed, selected, &j->select_start, &j->select_end))
-    return 0;
-  if (parsed.run_bytes >= SHORT_RUN_BYTES || parsed.count <= 1) {
-    j->select_run_count = parsed.count;
-    return expand_strided(env, &parsed, &j->select_runs);
-  }
-  j->select_layout = malloc(sizeof parsed);
-  if (j->select_layout == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return 0;
-  }
-  *j->select_layout = parsed;
-  return 1;
+  return parse_strided(env, value, message, NULL, j->select_size, &parsed, selected,
+                       &j->select_start, &j->select_end) &&
+         keep_layout_or_list(env, &parsed, &j->select_runs, &j->select_run_count,
+                             &j->select_layout);
 }
 
 /* A new job for `op` (no file open yet); NULL, with an error pending, when out of memory. */
@@ -1379,31 +1380,16 @@ static napi_value js_copy_selected(napi_env env, napi_callback_info info) {
  * (`stride` numbers per item, the offset at `at`): decodeFileSelectedMany's `to`, the *Many
  * encoders' `source`. Parsed into the job: the numbers into `j->slices` (with `j->results` made
  * for them), `j->target_offset` the offset the runs were given at, and the runs listed into
- * `*runs` (with `j->shifted` made for their moves) or kept as `*layout` when there are many
- * short ones (see runs_or_layout_arg); `*length` the bytes they hold. 0 with an error pending
+ * `*runs` (with `j->shifted` made for their moves) or kept as `*layout` (see
+ * keep_layout_or_list); `*length` the bytes they hold. 0 with an error pending
  * otherwise.
  */
 static int movable_arg(napi_env env, napi_value value, const char* name, napi_value numbers,
                        size_t stride, size_t at, job* j, napi_value* bytes, struct iovec** runs,
                        size_t* run_count, strided** layout, size_t* length) {
-  char message[120];
-  snprintf(message, sizeof message,
-           "%s must be {bytes, offset, runBytes, shape, strides} inside bytes", name);
-  char field[24];
-  snprintf(field, sizeof field, "%s.bytes", name);
-  uint8_t* base = NULL;
-  size_t base_length = 0, start = 0, end = 0;
-  bool is_typed = false;
-  if (napi_get_named_property(env, value, "bytes", bytes) != napi_ok ||
-      napi_is_typedarray(env, *bytes, &is_typed) != napi_ok || !is_typed) {
-    napi_throw_type_error(env, NULL, message);
-    return 0;
-  }
   strided parsed;
-  if (!byte_view(env, *bytes, field, &base, &base_length) ||
-      !parse_strided(env, value, message, base, base_length, &parsed, length, &start, &end) ||
-      !moved_offsets(env, numbers, stride, at, name, parsed.offset, start, end, base_length,
-                     *length, &j->slices, &j->slice_count))
+  if (!movable_layout(env, value, name, numbers, stride, at, bytes, &parsed, length, &j->slices,
+                      &j->slice_count))
     return 0;
   j->target_offset = parsed.offset;
   j->results = calloc(j->slice_count > 0 ? j->slice_count : 1, sizeof(int64_t));
@@ -1411,22 +1397,14 @@ static int movable_arg(napi_env env, napi_value value, const char* name, napi_va
     napi_throw_error(env, NULL, "out of memory");
     return 0;
   }
-  if (parsed.run_bytes < SHORT_RUN_BYTES && parsed.count > 1) {
-    *layout = malloc(sizeof parsed);
-    if (*layout == NULL) {
-      napi_throw_error(env, NULL, "out of memory");
-      return 0;
-    }
-    **layout = parsed;
-    return 1;
-  }
-  *run_count = parsed.count;
+  if (!keep_layout_or_list(env, &parsed, runs, run_count, layout)) return 0;
+  if (*layout != NULL) return 1;
   j->shifted = calloc(parsed.count > 0 ? parsed.count : 1, sizeof(struct iovec));
   if (j->shifted == NULL) {
     napi_throw_error(env, NULL, "out of memory");
     return 0;
   }
-  return expand_strided(env, &parsed, runs);
+  return 1;
 }
 
 /* An array of path strings into `j->paths`; 0 with an error pending unless it is one. */

@@ -445,11 +445,13 @@ static napi_value js_write_files_atomic(napi_env env, napi_callback_info info) {
     values = j->iov_count;
   } else if (ok) {
     napi_value bytes;
-    int64_t origin = 0;
-    ok = movable_runs(env, args[2], "runs", args[3], 1, 0, &bytes, &j->iov, &j->iov_count,
-                      &j->total, &origin, &j->shifts, &values) &&
+    strided layout;
+    ok = movable_layout(env, args[2], "runs", args[3], 1, 0, &bytes, &layout, &j->total,
+                        &j->shifts, &values) &&
+         expand_strided(env, &layout, &j->iov) &&
          napi_create_reference(env, bytes, 1, &j->buffers_ref) == napi_ok;
-    for (size_t i = 0; ok && i < values; i++) j->shifts[i] -= origin;
+    if (ok) j->iov_count = layout.count;
+    for (size_t i = 0; ok && i < values; i++) j->shifts[i] -= layout.offset;
     if (ok) j->moved = calloc(j->iov_count > 0 ? j->iov_count : 1, sizeof(struct iovec));
     if (ok && j->moved == NULL) {
       napi_throw_error(env, NULL, "out of memory");
