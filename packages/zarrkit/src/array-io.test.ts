@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  type ByteRange,
   type ChunkSpec,
   type CodecExtension,
   createArray,
@@ -438,5 +439,56 @@ describe("the decoded-chunk cache", () => {
     await a.get(":, 8:12");
     expect(context.chunkCache.size).toBeLessThanOrEqual(128);
     expect(context.chunkCache.count).toBe(2);
+  });
+
+  it("reads a chunk once for many concurrent readers; a chunk larger than it is not cached", async () => {
+    const gets: string[] = [];
+    const inner = new MemoryStore();
+    const store = {
+      get: async (key: string, options?: { range?: ByteRange }) => {
+        gets.push(key);
+        // Slow enough that every reader asks before the first read is back.
+        await new Promise((r) => setTimeout(r, 5));
+        return inner.get(key, options ?? {});
+      },
+      set: (key: string, value: Uint8Array) => inner.set(key, value),
+      delete: (key: string) => inner.delete(key),
+    };
+    const context = createDefaultContext({ chunkCacheBytes: 1 << 20 });
+    const a = await createArray(store, "", {
+      shape: [16, 16],
+      chunkShape: [8, 8],
+      dataType: "int32",
+      codecs: [
+        { name: "bytes", configuration: { endian: "little" } },
+        { name: "gzip", configuration: { level: 1 } },
+      ],
+      context,
+    });
+    await a.set(null, iota(256));
+    gets.length = 0;
+    // 20 windows, each across all four chunks: four reads in all.
+    const windows = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => a.get(`${(i % 8) + 1}:${(i % 8) + 8}, 4:12`)),
+    );
+    expect(gets.filter((k) => k.startsWith("c/")).sort()).toEqual([
+      "c/0/0",
+      "c/0/1",
+      "c/1/0",
+      "c/1/1",
+    ]);
+    windows.forEach((w, i) => {
+      const r0 = (i % 8) + 1;
+      const want = Array.from(
+        { length: 7 * 8 },
+        (_, k) => (r0 + Math.floor(k / 8)) * 16 + 4 + (k % 8),
+      );
+      expect(Array.from(w.data), `window ${i}`).toEqual(want);
+    });
+    // A cache of 100 bytes cannot hold a 256-byte chunk: reads go as without one, and work.
+    const small = createDefaultContext({ chunkCacheBytes: 100 });
+    const b = await openArray(store, "", { context: small, dataType: "int32" });
+    expect(Array.from((await b.get("3:5, 6:10")).data)).toEqual([54, 55, 56, 57, 70, 71, 72, 73]);
+    expect(small.chunkCache.count).toBe(0);
   });
 });

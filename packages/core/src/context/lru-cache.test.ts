@@ -26,4 +26,41 @@ describe("LruCache", () => {
     cache.set("a", new Uint8Array(1));
     expect(cache.count).toBe(0);
   });
+
+  it("getOrLoad: one load for concurrent callers, kept unless the key was deleted meanwhile", async () => {
+    const cache = new LruCache<string, Uint8Array>(100, (v) => v.byteLength);
+    let loads = 0;
+    let finish: (value: Uint8Array) => void = () => undefined;
+    const load = () => {
+      loads++;
+      return new Promise<Uint8Array>((resolve) => {
+        finish = resolve;
+      });
+    };
+    const first = cache.getOrLoad("a", load);
+    const second = cache.getOrLoad("a", load);
+    finish(Uint8Array.of(1, 2));
+    expect(await first).toEqual(Uint8Array.of(1, 2));
+    expect(await second).toBe(await first);
+    expect(loads).toBe(1);
+    expect(cache.get("a")).toEqual(Uint8Array.of(1, 2));
+    // Held: no load at all.
+    expect(await cache.getOrLoad("a", load)).toEqual(Uint8Array.of(1, 2));
+    expect(loads).toBe(1);
+    // A delete while "b" loads (a write to it): the stale result is returned, not kept, and the
+    // next call loads afresh.
+    const stale = cache.getOrLoad("b", load);
+    cache.delete("b");
+    finish(Uint8Array.of(9));
+    expect(await stale).toEqual(Uint8Array.of(9));
+    expect(cache.get("b")).toBeUndefined();
+    const fresh = cache.getOrLoad("b", load);
+    finish(Uint8Array.of(7));
+    expect(await fresh).toEqual(Uint8Array.of(7));
+    expect(loads).toBe(3);
+    // A failed load is not kept: the next call tries again; undefined is not kept either.
+    await expect(cache.getOrLoad("c", () => Promise.reject(new Error("no")))).rejects.toThrow("no");
+    expect(await cache.getOrLoad("c", async () => undefined)).toBeUndefined();
+    expect(await cache.getOrLoad("c", async () => Uint8Array.of(3))).toEqual(Uint8Array.of(3));
+  });
 });

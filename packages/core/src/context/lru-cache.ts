@@ -7,6 +7,8 @@ export class LruCache<K, V> {
   readonly maxSize: number;
   readonly #sizeOf: (value: V) => number;
   readonly #entries = new Map<K, { value: V; size: number }>();
+  /** Loads under way (getOrLoad), which concurrent callers for the same key share. */
+  readonly #loading = new Map<K, Promise<V | undefined>>();
   #size = 0;
 
   constructor(maxSize: number, sizeOf: (value: V) => number) {
@@ -32,6 +34,34 @@ export class LruCache<K, V> {
     return entry.value;
   }
 
+  /**
+   * The value held for `key`, else what `load` resolves with, kept when defined (and it fits).
+   * Concurrent calls for one key share one load: many readers of one chunk decode it once. A
+   * `delete` of the key while it loads (a write) keeps that load's result out of the cache;
+   * later calls load afresh.
+   */
+  getOrLoad(key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined) return Promise.resolve(this.get(key));
+    const pending = this.#loading.get(key);
+    if (pending !== undefined) return pending;
+    const loading = load().then(
+      (value) => {
+        if (this.#loading.get(key) === loading) {
+          this.#loading.delete(key);
+          if (value !== undefined) this.set(key, value);
+        }
+        return value;
+      },
+      (err: unknown) => {
+        if (this.#loading.get(key) === loading) this.#loading.delete(key);
+        throw err;
+      },
+    );
+    this.#loading.set(key, loading);
+    return loading;
+  }
+
   set(key: K, value: V): void {
     this.delete(key);
     const size = this.#sizeOf(value);
@@ -46,6 +76,7 @@ export class LruCache<K, V> {
   }
 
   delete(key: K): void {
+    this.#loading.delete(key);
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
     this.#entries.delete(key);
@@ -53,6 +84,7 @@ export class LruCache<K, V> {
   }
 
   clear(): void {
+    this.#loading.clear();
     this.#entries.clear();
     this.#size = 0;
   }

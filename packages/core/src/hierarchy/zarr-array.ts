@@ -368,7 +368,7 @@ export class ZarrArray<D extends string = string> {
     const { lanes } = this.dataType;
     const fill = fillSource(this.dataType, this.#resolved.fillValue, indexers.length);
     const buffers = new ByteBufferPool(this.context.concurrency);
-    const caching = this.context.chunkCache.maxSize > 0;
+    const caching = this.#caches;
     const destination = (projection: ChunkProjection): StridedView => ({
       data: out.data,
       offset: viewOffset(out.offset, outStride, projection),
@@ -697,6 +697,20 @@ export class ZarrArray<D extends string = string> {
     return true;
   }
 
+  /**
+   * Whether reads go through the decoded-chunk cache: when there is one and it can hold a
+   * chunk. A chunk it cannot hold (a 16 MiB shard, say) would be decoded whole for every read
+   * and dropped; it is read as without a cache, only what the selection needs.
+   */
+  get #caches(): boolean {
+    const { maxSize } = this.context.chunkCache;
+    const { dataType } = this;
+    const chunkBytes = dataType.variableLength
+      ? 0
+      : elementCount(this.chunkShape) * dataType.itemSize;
+    return maxSize > 0 && chunkBytes <= maxSize;
+  }
+
   /** Whether a projection covers its whole chunk, which lies inside the array. */
   #isWholeChunk(projection: ChunkProjection): boolean {
     return projection.dims.every(
@@ -846,14 +860,21 @@ export class ZarrArray<D extends string = string> {
     cached = false,
   ): Promise<NDArray | undefined> {
     const key = this.chunkKey(coords);
-    const cacheKey = chunkCacheKey(this.store, key);
-    if (cached) {
-      const hit = this.context.chunkCache.get(cacheKey);
-      if (hit !== undefined) return hit;
-    }
+    if (!cached) return this.#loadChunk(key, signal);
+    // Readers of one chunk at once share its read and decode (tiles of a map, say): the load
+    // is no one reader's to abort, so each checks its own signal after it.
+    const chunk = await this.context.chunkCache.getOrLoad(chunkCacheKey(this.store, key), () =>
+      this.#loadChunk(key, undefined),
+    );
+    throwIfAborted(signal, { path: this.path, key });
+    return chunk;
+  }
+
+  /** Reads and decodes one chunk, checked for shape; undefined when it is not stored. */
+  async #loadChunk(key: string, signal: AbortSignal | undefined): Promise<NDArray | undefined> {
     const bytes = await this.#storeGet(key, signal);
     if (bytes === undefined) return undefined;
-    const chunk = await this.#decoding(key, async () => {
+    return this.#decoding(key, async () => {
       const decoded = await this.#resolved.pipeline.decode(bytes);
       // Unless the chunk is a view of them (no compression), nothing reads the bytes any more.
       if (!ArrayBuffer.isView(decoded.data) || decoded.data.buffer !== bytes.buffer)
@@ -867,8 +888,6 @@ export class ZarrArray<D extends string = string> {
       }
       return decoded;
     });
-    if (cached) this.context.chunkCache.set(cacheKey, chunk);
-    return chunk;
   }
 
   /** Runs a decode; failures name the chunk (CorruptChunk unless the codec said otherwise). */
