@@ -408,6 +408,69 @@ describe("decoding straight into the output", () => {
   });
 });
 
+describe("concurrent reads of one array", () => {
+  it("share one read and decode of each chunk they cut, and see writes made in between", async () => {
+    const gets: string[] = [];
+    const inner = new MemoryStore();
+    const store = {
+      get: async (key: string, options?: { range?: ByteRange }) => {
+        gets.push(key);
+        await new Promise((r) => setTimeout(r, 5));
+        return inner.get(key, options ?? {});
+      },
+      set: (key: string, value: Uint8Array) => inner.set(key, value),
+      delete: (key: string) => inner.delete(key),
+    };
+    // 24x24 int32 in 8x8 zstd chunks, fill 7; chunk (2, 2) never written (missing).
+    const a = await createArray(store, "", {
+      shape: [24, 24],
+      chunkShape: [8, 8],
+      dataType: "int32",
+      fillValue: 7,
+      codecs: [
+        { name: "bytes", configuration: { endian: "little" } },
+        { name: "zstd", configuration: { level: 1 } },
+      ],
+    });
+    await a.set("0:16, :", iota(16 * 24));
+    await a.set(
+      "16:24, 0:16",
+      iota(8 * 16).map((v) => v + 1000),
+    );
+    const expected = (r: number, c: number) =>
+      r < 16 ? r * 24 + c : c < 16 ? 1000 + (r - 16) * 16 + c : 7;
+    const windows = Array.from({ length: 30 }, (_, i) => {
+      const [r0, c0] = [(i * 5) % 17, (i * 7) % 17];
+      return { r0, c0, selection: `${r0}:${r0 + 7}, ${c0}:${c0 + 7}` };
+    });
+    gets.length = 0;
+    const got = await Promise.all(windows.map((w) => a.get(w.selection)));
+    // The windows cut chunks 86 times; each chunk was read once, but for the first window's
+    // (up to 4), read before any other read was under way.
+    const chunkReads = gets.filter((k) => k.startsWith("c/"));
+    const cuts = windows.reduce(
+      (n, { r0, c0 }) =>
+        n +
+        (Math.floor((r0 + 6) / 8) - Math.floor(r0 / 8) + 1) *
+          (Math.floor((c0 + 6) / 8) - Math.floor(c0 / 8) + 1),
+      0,
+    );
+    expect(cuts).toBe(86);
+    expect(chunkReads.length).toBeLessThanOrEqual(new Set(chunkReads).size + 4);
+    windows.forEach(({ r0, c0 }, i) => {
+      const want = Array.from({ length: 49 }, (_, k) =>
+        expected(r0 + Math.floor(k / 7), c0 + (k % 7)),
+      );
+      expect(Array.from(got[i]!.data), `window ${i}`).toEqual(want);
+    });
+    // A write between two rounds of concurrent reads: the second round sees it.
+    await a.set("3, 3", -5);
+    const again = await Promise.all([a.get("2:5, 2:5"), a.get("3:4, 0:10")]);
+    expect(Array.from(again[0].data)).toEqual([50, 51, 52, 74, -5, 76, 98, 99, 100]);
+    expect(Array.from(again[1].data)).toEqual([72, 73, 74, -5, 76, 77, 78, 79, 80, 81]);
+  });
+});
+
 describe("the decoded-chunk cache", () => {
   it("serves repeated reads from memory, stays bounded, and sees this context's writes", async () => {
     let gets = 0;

@@ -1,4 +1,9 @@
-import { InvalidMetadataError, isZarrkitError, ZarrkitError } from "../errors/errors.js";
+import {
+  CorruptChunkError,
+  InvalidMetadataError,
+  isZarrkitError,
+  ZarrkitError,
+} from "../errors/errors.js";
 import {
   expandRuns,
   type RunLayout,
@@ -452,6 +457,49 @@ export class CodecPipeline {
       counts,
       this.#specs[0]!.dataType.lanes,
     );
+  }
+
+  /**
+   * Whether readers of parts of one chunk can share one decode of it (decodeStored, then
+   * copyStoredRegion each): bytes->bytes codecs over an encoding that is the memory layout
+   * (lanes swapped or not), whose selections the array->bytes codec copies itself.
+   */
+  get sharesDecodes(): boolean {
+    return (
+      this.#selecting !== undefined &&
+      this.#innermostSize !== undefined &&
+      this.bytesToBytes.length > 0 &&
+      this.arrayToBytes.decodeSelectedInto !== undefined
+    );
+  }
+
+  /**
+   * A chunk's bytes with its bytes->bytes codecs undone, checked for size (see sharesDecodes):
+   * decoded into `into` where the codec can (a buffer of the size, reused), else new memory.
+   */
+  async decodeStored(bytes: Uint8Array, into?: Uint8Array): Promise<Uint8Array> {
+    const decoded = await this.#decodeBytes(bytes, into);
+    const size = this.#selecting?.size;
+    if (decoded.length !== size)
+      throw new CorruptChunkError(`decoded to ${decoded.length} bytes instead of ${size}`);
+    return decoded;
+  }
+
+  /**
+   * Copies `region` of a chunk that decodeStored decoded into `target`, off the calling thread:
+   * the decoded bytes are left as they are, for other readers.
+   */
+  async copyStoredRegion(
+    stored: Uint8Array,
+    region: readonly ChunkRegion[],
+    target: StridedView,
+  ): Promise<void> {
+    const copy = this.arrayToBytes.decodeSelectedInto;
+    const runs = this.#selectionRuns(target, region);
+    if (copy === undefined || runs === undefined)
+      throw new TypeError("copyStoredRegion needs a chain that sharesDecodes and a typed target");
+    await copy.call(this.arrayToBytes, stored, stored.length, runs.from, runs.to);
+    await this.#swapLanes?.(runs.to);
   }
 
   /**

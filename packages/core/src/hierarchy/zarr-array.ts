@@ -85,6 +85,12 @@ interface Resolved<D extends string> {
   readonly pipeline: CodecPipeline;
 }
 
+/** A chunk's decode that reads under way share (see ZarrArray's #readShared). */
+interface SharedDecode {
+  readonly stored: Promise<Uint8Array | undefined>;
+  readers: number;
+}
+
 /** Whole chunks in local files read and decoded by one job (see ZarrArray's #fileBatches). */
 type FileBatch = { projection: ChunkProjection; view: StridedView; path: string }[];
 /**
@@ -110,6 +116,15 @@ export class ZarrArray<D extends string = string> {
   #metadata: ArrayMetadata;
   #v2: V2ArrayMetadata | undefined;
   #resolved: Resolved<D>;
+  /** Reads (`get`) under way. */
+  #reads = 0;
+  /**
+   * Chunks' stored bytes (bytes->bytes codecs undone) that reads under way at once share: a
+   * chunk is decoded once for all the reads that want parts of it while it is in use, and its
+   * buffer then serves the next chunk's decode (`#spareDecodes`).
+   */
+  readonly #sharedDecodes = new Map<string, SharedDecode>();
+  readonly #spareDecodes: Uint8Array[] = [];
 
   private constructor(
     store: Store,
@@ -359,6 +374,15 @@ export class ZarrArray<D extends string = string> {
 
   /** Reads a selection (NumPy basic indexing); missing chunks read as the fill value. */
   async get(selection?: Selection, options: GetOptions<D> = {}): Promise<NDArray<D>> {
+    this.#reads++;
+    try {
+      return await this.#get(selection, options);
+    } finally {
+      this.#reads--;
+    }
+  }
+
+  async #get(selection: Selection | undefined, options: GetOptions<D>): Promise<NDArray<D>> {
     const { signal } = options;
     throwIfAborted(signal, { path: this.path });
     const indexers = normalizeSelection(selection, this.shape);
@@ -408,6 +432,14 @@ export class ZarrArray<D extends string = string> {
         step: p.step,
         count: p.count,
       }));
+      if (!caching && this.#reads > 1 && this.#resolved.pipeline.sharesDecodes) {
+        // Other reads are under way (tiles of a map, say) and likely to want parts of this
+        // chunk too: it is decoded once for all of them, each copying its part out.
+        await this.#readShared(key, region, dst, signal, () =>
+          stridedCopy(dst, fill, counts, lanes),
+        );
+        return;
+      }
       if (!caching) {
         const read = await this.#readFileChunk(key, dst, region, signal);
         if (read === "missing") stridedCopy(dst, fill, counts, lanes);
@@ -910,7 +942,51 @@ export class ZarrArray<D extends string = string> {
     }
   }
 
+  /**
+   * Copies `region` of chunk `key` into `target` out of a decode of the chunk shared with the
+   * other reads that want it at the same time (`missing` when it is not stored).
+   */
+  async #readShared(
+    key: string,
+    region: readonly ChunkRegion[],
+    target: StridedView,
+    signal: AbortSignal | undefined,
+    missing: () => void,
+  ): Promise<void> {
+    const { pipeline } = this.#resolved;
+    let shared = this.#sharedDecodes.get(key);
+    if (shared === undefined) {
+      const load = async (): Promise<Uint8Array | undefined> => {
+        const bytes = await this.#storeGet(key, undefined);
+        if (bytes === undefined) return undefined;
+        const into = this.#spareDecodes.pop();
+        const decoded = await this.#decoding(key, () => pipeline.decodeStored(bytes, into));
+        if (into !== undefined && decoded !== into) this.#spareDecodes.push(into);
+        if (decoded.buffer !== bytes.buffer) this.#release(bytes);
+        return decoded;
+      };
+      shared = { stored: load(), readers: 0 };
+      this.#sharedDecodes.set(key, shared);
+    }
+    shared.readers++;
+    let stored: Uint8Array | undefined;
+    try {
+      stored = await shared.stored;
+      throwIfAborted(signal, { path: this.path, key });
+      if (stored === undefined) missing();
+      else await this.#decoding(key, () => pipeline.copyStoredRegion(stored!, region, target));
+    } finally {
+      // The last reader out hands the buffer on to the next chunk's decode.
+      if (--shared.readers === 0) {
+        if (this.#sharedDecodes.get(key) === shared) this.#sharedDecodes.delete(key);
+        if (stored !== undefined && this.#spareDecodes.length < this.context.concurrency)
+          this.#spareDecodes.push(stored);
+      }
+    }
+  }
+
   #forgetCached(key: string): void {
+    this.#sharedDecodes.delete(key);
     const cacheKey = chunkCacheKey(this.store, key);
     this.context.chunkCache.delete(cacheKey);
     this.context.indexCache.delete(cacheKey);
