@@ -473,6 +473,11 @@ export class CodecPipeline {
     );
   }
 
+  /** The size of a chunk's bytes as the array->bytes codec encodes them, when fixed. */
+  get storedSize(): number | undefined {
+    return this.#innermostSize;
+  }
+
   /**
    * A chunk's bytes with its bytes->bytes codecs undone, checked for size (see sharesDecodes):
    * decoded into `into` where the codec can (a buffer of the size, reused), else new memory.

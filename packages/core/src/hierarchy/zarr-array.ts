@@ -2,6 +2,7 @@ import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
 import type { ChunkRegion, FileDecodeOutcome } from "../codecs/codec.js";
 import { CodecPipeline } from "../codecs/codec-pipeline.js";
+import { BoundedBufferPool } from "../context/bounded-buffer-pool.js";
 import { ByteBufferPool } from "../context/byte-buffer-pool.js";
 import { type Allocator, type Context, chunkCacheKey } from "../context/context.js";
 import { runLimited } from "../context/run-limited.js";
@@ -87,8 +88,10 @@ interface Resolved<D extends string> {
 
 /** A chunk's decode that reads under way share (see ZarrArray's #readShared). */
 interface SharedDecode {
-  readonly stored: Promise<Uint8Array | undefined>;
+  stored: Promise<Uint8Array | undefined>;
   readers: number;
+  /** The pool's buffer the chunk was decoded into, given back by the last reader. */
+  pooled?: Uint8Array;
 }
 
 /** Whole chunks in local files read and decoded by one job (see ZarrArray's #fileBatches). */
@@ -120,11 +123,11 @@ export class ZarrArray<D extends string = string> {
   #reads = 0;
   /**
    * Chunks' stored bytes (bytes->bytes codecs undone) that reads under way at once share: a
-   * chunk is decoded once for all the reads that want parts of it while it is in use, and its
-   * buffer then serves the next chunk's decode (`#spareDecodes`).
+   * chunk is decoded once for all the reads that want parts of it while it is in use, into a
+   * buffer of `#decodeBuffers` that then serves the next chunk's decode.
    */
   readonly #sharedDecodes = new Map<string, SharedDecode>();
-  readonly #spareDecodes: Uint8Array[] = [];
+  #decodeBuffers: BoundedBufferPool | undefined;
 
   private constructor(
     store: Store,
@@ -378,7 +381,8 @@ export class ZarrArray<D extends string = string> {
     try {
       return await this.#get(selection, options);
     } finally {
-      this.#reads--;
+      // Decode buffers are held while reads come together, not after.
+      if (--this.#reads === 0) this.#decodeBuffers?.clear();
     }
   }
 
@@ -956,31 +960,40 @@ export class ZarrArray<D extends string = string> {
     const { pipeline } = this.#resolved;
     let shared = this.#sharedDecodes.get(key);
     if (shared === undefined) {
-      const load = async (): Promise<Uint8Array | undefined> => {
+      const buffers = (this.#decodeBuffers ??= new BoundedBufferPool(
+        pipeline.storedSize ?? 0,
+        this.context.concurrency,
+      ));
+      const entry: SharedDecode = { stored: Promise.resolve(undefined), readers: 0 };
+      entry.stored = (async () => {
         const bytes = await this.#storeGet(key, undefined);
         if (bytes === undefined) return undefined;
-        const into = this.#spareDecodes.pop();
-        const decoded = await this.#decoding(key, () => pipeline.decodeStored(bytes, into));
-        if (into !== undefined && decoded !== into) this.#spareDecodes.push(into);
+        const into = await buffers.take();
+        let decoded: Uint8Array | undefined;
+        try {
+          decoded = await this.#decoding(key, () => pipeline.decodeStored(bytes, into));
+        } finally {
+          // Decoded elsewhere (a worker's buffer), or not at all: the buffer goes back now.
+          if (decoded === into) entry.pooled = into;
+          else buffers.giveBack(into);
+        }
         if (decoded.buffer !== bytes.buffer) this.#release(bytes);
         return decoded;
-      };
-      shared = { stored: load(), readers: 0 };
+      })();
+      shared = entry;
       this.#sharedDecodes.set(key, shared);
     }
     shared.readers++;
-    let stored: Uint8Array | undefined;
     try {
-      stored = await shared.stored;
+      const stored = await shared.stored;
       throwIfAborted(signal, { path: this.path, key });
       if (stored === undefined) missing();
-      else await this.#decoding(key, () => pipeline.copyStoredRegion(stored!, region, target));
+      else await this.#decoding(key, () => pipeline.copyStoredRegion(stored, region, target));
     } finally {
       // The last reader out hands the buffer on to the next chunk's decode.
       if (--shared.readers === 0) {
         if (this.#sharedDecodes.get(key) === shared) this.#sharedDecodes.delete(key);
-        if (stored !== undefined && this.#spareDecodes.length < this.context.concurrency)
-          this.#spareDecodes.push(stored);
+        if (shared.pooled !== undefined) this.#decodeBuffers?.giveBack(shared.pooled);
       }
     }
   }
