@@ -103,6 +103,8 @@ type FileBatch = { projection: ChunkProjection; view: StridedView; path: string 
  */
 const MAX_BATCHED_CHUNK_BYTES = 256 << 10;
 const CHUNKS_PER_BATCH = 16;
+/** Reads that touch more chunks than this (bulk reads) do not offer to share their decodes. */
+const MAX_SHARED_CHUNKS = 4096;
 
 /**
  * A Zarr array in a store. Create with `createArray`, open with `openArray` or `open`. A v2 array
@@ -119,8 +121,12 @@ export class ZarrArray<D extends string = string> {
   #metadata: ArrayMetadata;
   #v2: V2ArrayMetadata | undefined;
   #resolved: Resolved<D>;
-  /** Reads (`get`) under way. */
-  #reads = 0;
+  /**
+   * The chunks that reads under way want, how many of them want each, and how many reads
+   * those are: see #sharesDecodeOf.
+   */
+  readonly #wanted = new Map<string, number>();
+  #wanting = 0;
   /**
    * Chunks' stored bytes (bytes->bytes codecs undone) that reads under way at once share: a
    * chunk is decoded once for all the reads that want parts of it while it is in use, into a
@@ -377,16 +383,6 @@ export class ZarrArray<D extends string = string> {
 
   /** Reads a selection (NumPy basic indexing); missing chunks read as the fill value. */
   async get(selection?: Selection, options: GetOptions<D> = {}): Promise<NDArray<D>> {
-    this.#reads++;
-    try {
-      return await this.#get(selection, options);
-    } finally {
-      // Decode buffers are held while reads come together, not after.
-      if (--this.#reads === 0) this.#decodeBuffers?.clear();
-    }
-  }
-
-  async #get(selection: Selection | undefined, options: GetOptions<D>): Promise<NDArray<D>> {
     const { signal } = options;
     throwIfAborted(signal, { path: this.path });
     const indexers = normalizeSelection(selection, this.shape);
@@ -436,9 +432,9 @@ export class ZarrArray<D extends string = string> {
         step: p.step,
         count: p.count,
       }));
-      if (!caching && this.#reads > 1 && this.#resolved.pipeline.sharesDecodes) {
-        // Other reads are under way (tiles of a map, say) and likely to want parts of this
-        // chunk too: it is decoded once for all of them, each copying its part out.
+      if (!caching && this.#sharesDecodeOf(key)) {
+        // Other reads under way want parts of this chunk too (tiles of a map, say): it is
+        // decoded once for all of them, each copying its part out.
         await this.#readShared(key, region, dst, signal, () =>
           stridedCopy(dst, fill, counts, lanes),
         );
@@ -475,6 +471,59 @@ export class ZarrArray<D extends string = string> {
       const chunk = await this.#readChunk(projection.coords, signal, caching);
       stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
     };
+    const wanted =
+      !caching && this.#resolved.pipeline.sharesDecodes ? this.#chunkKeysWithin(indexers) : [];
+    for (const key of wanted) this.#wanted.set(key, (this.#wanted.get(key) ?? 0) + 1);
+    if (wanted.length > 0) this.#wanting++;
+    try {
+      await this.#readAll(indexers, caching, destination, readOne, fill, signal);
+    } finally {
+      for (const key of wanted) {
+        const left = this.#wanted.get(key)! - 1;
+        if (left === 0) this.#wanted.delete(key);
+        else this.#wanted.set(key, left);
+      }
+      if (wanted.length > 0) this.#wanting--;
+      // Decode buffers are held while reads come together, not after.
+      if (this.#wanted.size === 0) this.#decodeBuffers?.clear();
+    }
+    return out;
+  }
+
+  /**
+   * Whether a read cuts its part of chunk `key` from a decode shared with other reads under
+   * way (#readShared) rather than decode what it needs itself: when another of them wants the
+   * chunk too, or when many reads are under way (a burst of tiles: there a shared decode costs
+   * less than a read's own even for a chunk no other read wants, measured), or when a shared
+   * decode of it is in use already.
+   */
+  #sharesDecodeOf(key: string): boolean {
+    const wanted = this.#wanted.get(key) ?? 0;
+    return wanted > 1 || (wanted > 0 && this.#wanting > 2) || this.#sharedDecodes.has(key);
+  }
+
+  /**
+   * The keys of the chunks a selection touches, when they are few enough to be worth telling
+   * other reads about (MAX_SHARED_CHUNKS); else none.
+   */
+  #chunkKeysWithin(indexers: readonly DimIndexer[]): string[] {
+    const perDim = indexers.map((ix, d) =>
+      projectDimension(ix, this.#resolved.grid.dimensions[d]!),
+    );
+    if (perDim.reduce((n, p) => n * p.length, 1) > MAX_SHARED_CHUNKS) return [];
+    return Array.from(chunkProjections(perDim), (p) => this.chunkKey(p.coords));
+  }
+
+  /** Reads every chunk of a selection: whole local chunk files in batches, others one by one. */
+  async #readAll(
+    indexers: readonly DimIndexer[],
+    caching: boolean,
+    destination: (projection: ChunkProjection) => StridedView,
+    readOne: (projection: ChunkProjection) => Promise<void>,
+    fill: StridedView,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const { lanes } = this.dataType;
     await runLimited(
       caching ? this.#projections(indexers) : this.#fileBatches(indexers, destination),
       this.context.concurrency,
@@ -501,7 +550,6 @@ export class ZarrArray<D extends string = string> {
       },
       signal,
     );
-    return out;
   }
 
   /**
