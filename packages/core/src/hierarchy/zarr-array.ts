@@ -1008,10 +1008,11 @@ export class ZarrArray<D extends string = string> {
     const { pipeline } = this.#resolved;
     let shared = this.#sharedDecodes.get(key);
     if (shared === undefined) {
-      const buffers = (this.#decodeBuffers ??= new BoundedBufferPool(
+      this.#decodeBuffers ??= new BoundedBufferPool(
         pipeline.storedSize ?? 0,
         this.context.concurrency,
-      ));
+      );
+      const buffers = this.#decodeBuffers;
       const entry: SharedDecode = { stored: Promise.resolve(undefined), readers: 0 };
       entry.stored = (async () => {
         const bytes = await this.#storeGet(key, undefined);
