@@ -408,19 +408,28 @@ describe("decoding straight into the output", () => {
   });
 });
 
+/**
+ * A MemoryStore whose reads take 5 ms (so that every concurrent reader asks before the first
+ * read is back), and the keys read.
+ */
+function slowStore() {
+  const gets: string[] = [];
+  const inner = new MemoryStore();
+  const store = {
+    get: async (key: string, options?: { range?: ByteRange }) => {
+      gets.push(key);
+      await new Promise((r) => setTimeout(r, 5));
+      return inner.get(key, options ?? {});
+    },
+    set: (key: string, value: Uint8Array) => inner.set(key, value),
+    delete: (key: string) => inner.delete(key),
+  };
+  return { store, gets };
+}
+
 describe("concurrent reads of one array", () => {
   it("share one read and decode of each chunk they cut, and see writes made in between", async () => {
-    const gets: string[] = [];
-    const inner = new MemoryStore();
-    const store = {
-      get: async (key: string, options?: { range?: ByteRange }) => {
-        gets.push(key);
-        await new Promise((r) => setTimeout(r, 5));
-        return inner.get(key, options ?? {});
-      },
-      set: (key: string, value: Uint8Array) => inner.set(key, value),
-      delete: (key: string) => inner.delete(key),
-    };
+    const { store, gets } = slowStore();
     // 24x24 int32 in 8x8 zstd chunks, fill 7; chunk (2, 2) never written (missing).
     const a = await createArray(store, "", {
       shape: [24, 24],
@@ -505,18 +514,7 @@ describe("the decoded-chunk cache", () => {
   });
 
   it("reads a chunk once for many concurrent readers; a chunk larger than it is not cached", async () => {
-    const gets: string[] = [];
-    const inner = new MemoryStore();
-    const store = {
-      get: async (key: string, options?: { range?: ByteRange }) => {
-        gets.push(key);
-        // Slow enough that every reader asks before the first read is back.
-        await new Promise((r) => setTimeout(r, 5));
-        return inner.get(key, options ?? {});
-      },
-      set: (key: string, value: Uint8Array) => inner.set(key, value),
-      delete: (key: string) => inner.delete(key),
-    };
+    const { store, gets } = slowStore();
     const context = createDefaultContext({ chunkCacheBytes: 1 << 20 });
     const a = await createArray(store, "", {
       shape: [16, 16],
