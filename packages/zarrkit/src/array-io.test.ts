@@ -480,6 +480,46 @@ describe("concurrent reads of one array", () => {
   });
 });
 
+describe("concurrent reads of one array, one of them aborted", () => {
+  it("the aborted read rejects; the others, sharing its chunks, finish with their values", async () => {
+    const { store } = slowStore();
+    const a = await createArray(store, "", {
+      shape: [16, 16],
+      chunkShape: [8, 8],
+      dataType: "int32",
+      codecs: [
+        { name: "bytes", configuration: { endian: "little" } },
+        { name: "gzip", configuration: { level: 1 } },
+      ],
+    });
+    await a.set(null, iota(256));
+    const controller = new AbortController();
+    const reads = Array.from({ length: 6 }, (_, i) =>
+      a.get(`${i + 1}:${i + 9}, 3:11`, i === 2 ? { signal: controller.signal } : {}),
+    );
+    controller.abort();
+    const settled = await Promise.allSettled(reads);
+    expect(settled[2]!.status).toBe("rejected");
+    settled.forEach((result, i) => {
+      if (i === 2) return;
+      expect(result.status).toBe("fulfilled");
+      const want = Array.from(
+        { length: 64 },
+        (_, k) => (i + 1 + Math.floor(k / 8)) * 16 + 3 + (k % 8),
+      );
+      if (result.status === "fulfilled")
+        expect(Array.from(result.value.data), `read ${i}`).toEqual(want);
+    });
+    // Nothing is left held: a later burst reads the same chunks afresh, right.
+    const again = await Promise.all([a.get("0:2, 0:2"), a.get("14:16, 14:16"), a.get("7:9, 7:9")]);
+    expect(again.map((r) => Array.from(r.data))).toEqual([
+      [0, 1, 16, 17],
+      [238, 239, 254, 255],
+      [119, 120, 135, 136],
+    ]);
+  });
+});
+
 describe("the decoded-chunk cache", () => {
   it("serves repeated reads from memory, stays bounded, and sees this context's writes", async () => {
     let gets = 0;
