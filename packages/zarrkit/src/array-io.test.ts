@@ -10,6 +10,7 @@ import {
   expandRuns,
   isZarrkitError,
   MemoryStore,
+  type NamedConfigJson,
   type NDArray,
   openArray,
   type StridedRuns,
@@ -408,6 +409,12 @@ describe("decoding straight into the output", () => {
   });
 });
 
+/** Chunks little-endian and gzipped, for the concurrent-read tests. */
+const bytesGzip: NamedConfigJson[] = [
+  { name: "bytes", configuration: { endian: "little" } },
+  { name: "gzip", configuration: { level: 1 } },
+];
+
 /**
  * A MemoryStore whose reads take 5 ms (so that every concurrent reader asks before the first
  * read is back), and the keys read.
@@ -487,10 +494,7 @@ describe("concurrent reads of one array, one of them aborted", () => {
       shape: [16, 16],
       chunkShape: [8, 8],
       dataType: "int32",
-      codecs: [
-        { name: "bytes", configuration: { endian: "little" } },
-        { name: "gzip", configuration: { level: 1 } },
-      ],
+      codecs: bytesGzip,
     });
     await a.set(null, iota(256));
     const controller = new AbortController();
@@ -560,10 +564,7 @@ describe("the decoded-chunk cache", () => {
       shape: [16, 16],
       chunkShape: [8, 8],
       dataType: "int32",
-      codecs: [
-        { name: "bytes", configuration: { endian: "little" } },
-        { name: "gzip", configuration: { level: 1 } },
-      ],
+      codecs: bytesGzip,
       context,
     });
     await a.set(null, iota(256));
