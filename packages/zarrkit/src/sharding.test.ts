@@ -224,6 +224,48 @@ describe("sharded arrays", () => {
     expect(reads.length).toBe(2);
   });
 
+  it("concurrent readers share a shard's index even when the reader that asked first aborts", async () => {
+    // Reads take 5 ms and honour their signal, as a network store's would.
+    const inner = new MemoryStore();
+    let indexReads = 0;
+    const store = {
+      get: async (key: string, options?: StoreGetOptions) => {
+        if (options?.range !== undefined && "suffix" in options.range) indexReads++;
+        await new Promise((r) => setTimeout(r, 5));
+        options?.signal?.throwIfAborted();
+        return inner.get(key, options);
+      },
+      set: (key: string, value: Uint8Array) => inner.set(key, value),
+      delete: (key: string) => inner.delete(key),
+    };
+    const a = await createArray(store, "", {
+      shape: [16, 16],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      codecs: shardedZstd(1),
+    });
+    await a.set(
+      null,
+      Int32Array.from({ length: 256 }, (_, i) => i),
+    );
+    const b = await openArray(store, "", { context: createDefaultContext() });
+    const controller = new AbortController();
+    const reads = Array.from({ length: 5 }, (_, i) =>
+      b.get(`${i}, ${i}:${i + 9}`, i === 0 ? { signal: controller.signal } : {}),
+    );
+    controller.abort();
+    const settled = await Promise.allSettled(reads);
+    expect(settled[0]!.status).toBe("rejected");
+    settled.slice(1).forEach((result, j) => {
+      const r = j + 1;
+      const want = Array.from({ length: 9 }, (_, k) => r * 16 + r + k);
+      expect(result.status === "fulfilled" && Array.from(result.value.data), `read ${r}`).toEqual(
+        want,
+      );
+    });
+    expect(indexReads).toBeLessThanOrEqual(2);
+  });
+
   it("fetches a window's separate runs of inner chunks at once, not one after another", async () => {
     const { store, ranged } = counting(5);
     const a = await createArray(store, "", {

@@ -491,6 +491,21 @@ export class CodecPipeline {
   }
 
   /**
+   * decodeStored of a chunk read from `file` by the same job, into `into` (storedSize bytes):
+   * the encoded bytes never reach JavaScript. Outcomes as decodeFileInto's ("unsupported",
+   * with nothing written, where the chain cannot read files or this chunk needs its bytes).
+   */
+  async decodeStoredFile(file: FileSlice, into: Uint8Array): Promise<FileDecodeOutcome> {
+    const selecting = this.#selecting;
+    if (selecting?.decodeFile === undefined || !this.sharesDecodes) return "unsupported";
+    const { size } = selecting;
+    if (into.length !== size) throw new RangeError(`${into.length} bytes for a chunk of ${size}`);
+    // The whole chunk as one run, into one run: its lanes stay as stored, as decodeStored's.
+    const all = { offset: 0, runBytes: size, shape: [1], strides: [size] };
+    return selecting.decodeFile(file, size, all, { ...all, bytes: into });
+  }
+
+  /**
    * Copies `region` of a chunk that decodeStored decoded into `target`, off the calling thread:
    * the decoded bytes are left as they are, for other readers.
    */

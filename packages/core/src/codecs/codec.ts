@@ -153,6 +153,13 @@ export interface ChunkSource {
   readonly cacheKey: string;
   get(range?: ByteRange): Promise<Uint8Array | undefined>;
   /**
+   * `get` without this read's signal, for bytes that reads under way share (a shard's index):
+   * one reader's abort must not fail the others. The reader checks `signal` once it has them.
+   */
+  getShared(range?: ByteRange): Promise<Uint8Array | undefined>;
+  /** This read's signal, if it has one. */
+  readonly signal?: AbortSignal;
+  /**
    * Gives back bytes `get` returned once decoded and read by nothing else: their memory may be
    * reclaimed at once (the context's `releaseEncoded`). Optional to call.
    */

@@ -455,6 +455,9 @@ export class ZarrArray<D extends string = string> {
             this.#storeCall(key, () =>
               this.store.get(key, { ...(range && { range }), ...(signal && { signal }) }),
             ),
+          getShared: (range?: ByteRange) =>
+            this.#storeCall(key, () => this.store.get(key, range === undefined ? {} : { range })),
+          ...(signal && { signal }),
           release: (bytes: Uint8Array) => this.#release(bytes),
           indexCache: this.context.indexCache,
           file: this.store.localFile?.(key),
@@ -1015,6 +1018,20 @@ export class ZarrArray<D extends string = string> {
       const buffers = this.#decodeBuffers;
       const entry: SharedDecode = { stored: Promise.resolve(undefined), readers: 0 };
       entry.stored = (async () => {
+        const path = pipeline.decodesFiles ? this.store.localFile?.(key) : undefined;
+        if (path !== undefined) {
+          // A local file is read and decoded by one job: its bytes never reach JavaScript.
+          const into = await buffers.take();
+          let read: FileDecodeOutcome = "unsupported";
+          try {
+            read = await this.#decoding(key, () => pipeline.decodeStoredFile({ path }, into));
+          } finally {
+            if (read === "decoded") entry.pooled = into;
+            else buffers.giveBack(into);
+          }
+          if (read === "decoded") return into;
+          if (read === "missing") return undefined;
+        }
         const bytes = await this.#storeGet(key, undefined);
         if (bytes === undefined) return undefined;
         const into = await buffers.take();

@@ -28,6 +28,7 @@ import {
   runLimited,
   type StridedView,
   stridedCopy,
+  throwIfAborted,
   walksForward,
   wholeChunkView,
 } from "@zarrkit/core";
@@ -335,34 +336,43 @@ export class ShardingCodec implements ArrayToBytesCodec {
     return true;
   }
 
-  /** Index reads in flight, so concurrent readers of one shard fetch its index once. */
-  readonly #pendingIndexes = new Map<string, Promise<Uint8Array | undefined>>();
+  /** Index loads in flight, so concurrent readers of one shard fetch and decode it once. */
+  readonly #pendingIndexes = new Map<string, Promise<ShardIndex | undefined>>();
+  /** Indexes decoded from the bytes the context's cache holds: a tile read per shard reuses it. */
+  readonly #decodedIndexes = new WeakMap<Uint8Array, ShardIndex>();
 
   async #cachedIndex(source: ChunkSource): Promise<ShardIndex | undefined> {
-    let bytes = source.indexCache.get(source.cacheKey);
-    if (bytes === undefined) {
-      let pending = this.#pendingIndexes.get(source.cacheKey);
-      if (pending === undefined) {
-        const range =
-          this.indexLocation === "start"
-            ? { offset: 0, length: this.indexSize }
-            : { suffix: this.indexSize };
-        pending = source.get(range).finally(() => this.#pendingIndexes.delete(source.cacheKey));
-        this.#pendingIndexes.set(source.cacheKey, pending);
-      }
-      bytes = await pending;
-      if (bytes === undefined) return undefined;
-      const index = await this.decodeIndex(bytes, source.key);
-      // The shard's length is unknown here; still refuse overlapping or half-empty entries.
-      index.validate(
-        this.indexLocation === "start" ? this.indexSize : 0,
-        Number.MAX_SAFE_INTEGER,
-        source.key,
-      );
-      source.indexCache.set(source.cacheKey, bytes);
-      return index;
+    const bytes = source.indexCache.get(source.cacheKey);
+    if (bytes !== undefined)
+      return this.#decodedIndexes.get(bytes) ?? this.decodeIndex(bytes, source.key);
+    let pending = this.#pendingIndexes.get(source.cacheKey);
+    if (pending === undefined) {
+      pending = this.#loadIndex(source).finally(() => this.#pendingIndexes.delete(source.cacheKey));
+      this.#pendingIndexes.set(source.cacheKey, pending);
     }
-    return this.decodeIndex(bytes, source.key);
+    // The load is no one reader's to abort (getShared): each checks its own signal after it.
+    const index = await pending;
+    throwIfAborted(source.signal, { key: source.key });
+    return index;
+  }
+
+  async #loadIndex(source: ChunkSource): Promise<ShardIndex | undefined> {
+    const range =
+      this.indexLocation === "start"
+        ? { offset: 0, length: this.indexSize }
+        : { suffix: this.indexSize };
+    const bytes = await source.getShared(range);
+    if (bytes === undefined) return undefined;
+    const index = await this.decodeIndex(bytes, source.key);
+    // The shard's length is unknown here; still refuse overlapping or half-empty entries.
+    index.validate(
+      this.indexLocation === "start" ? this.indexSize : 0,
+      Number.MAX_SAFE_INTEGER,
+      source.key,
+    );
+    source.indexCache.set(source.cacheKey, bytes);
+    this.#decodedIndexes.set(bytes, index);
+    return index;
   }
 
   /**
