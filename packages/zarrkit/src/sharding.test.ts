@@ -248,7 +248,7 @@ describe("sharded arrays", () => {
       null,
       Int32Array.from({ length: 256 }, (_, i) => i),
     );
-    const b = await openArray(store, "", { context: createDefaultContext() });
+    const b = await openArray(store, "", { dataType: "int32", context: createDefaultContext() });
     const controller = new AbortController();
     const reads = Array.from({ length: 5 }, (_, i) =>
       b.get(`${i}, ${i}:${i + 9}`, i === 0 ? { signal: controller.signal } : {}),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isZarrkitError } from "../errors/errors.js";
 import { runLimited } from "./run-limited.js";
 
-const tick = (ms = 1) => new Promise((r) => setTimeout(r, ms));
+const tick = (ms = 1) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe("runLimited", () => {
   it("runs every item, in order, at most `limit` at once", async () => {
