@@ -165,6 +165,27 @@ async function squareOf(codecs: readonly NamedConfigJson[]) {
   return a;
 }
 
+/**
+ * A 40x50 int32 array in 16x20 chunks at `dir`, fill -7, holding r * 50 + c but for chunk (2, 2)
+ * (rows 32..39, columns 40..49), never written: it reads as the fill value (see withFill).
+ */
+async function writeWithMissingChunk(dir: string, codecs: readonly NamedConfigJson[]) {
+  const a = await createArray(new FileSystemStore(dir), "", {
+    shape: [40, 50],
+    chunkShape: [16, 20],
+    dataType: "int32",
+    codecs: [...codecs],
+    fillValue: -7,
+  });
+  await a.set("0:32, :", values.subarray(0, 32 * 50));
+  await a.set(
+    "32:40, 0:40",
+    Int32Array.from({ length: 8 * 40 }, (_, i) => 1600 + Math.floor(i / 40) * 50 + (i % 40)),
+  );
+}
+/** Element (r, c) of writeWithMissingChunk's array. */
+const withFill = (r: number, c: number) => (r >= 32 && c >= 40 ? -7 : r * 50 + c);
+
 describe("chunks read and decoded in one job from their files", () => {
   /** A FileSystemStore that counts what it was asked to get (every key but metadata). */
   class CountingStore extends FileSystemStore {
@@ -185,19 +206,7 @@ describe("chunks read and decoded in one job from their files", () => {
         ["gzip", gzip],
       ] as const) {
         const dir = join(root, name);
-        const a = await createArray(new FileSystemStore(dir), "", {
-          shape: [40, 50],
-          chunkShape: [16, 20],
-          dataType: "int32",
-          codecs: [...codecs],
-          fillValue: -7,
-        });
-        // Chunk (2, 2) (rows 32..39, columns 40..49) is never written: it reads as the fill value.
-        await a.set("0:32, :", values.subarray(0, 32 * 50));
-        await a.set(
-          "32:40, 0:40",
-          Int32Array.from({ length: 8 * 40 }, (_, i) => 1600 + Math.floor(i / 40) * 50 + (i % 40)),
-        );
+        await writeWithMissingChunk(dir, codecs);
         const store = new CountingStore(dir, { readOnly: true });
         const b = await openArray(store, "", { dataType: "int32" });
         const whole = Array.from((await b.get(null)).data);
@@ -205,9 +214,7 @@ describe("chunks read and decoded in one job from their files", () => {
         expect(whole, name).toEqual(want);
         const window = Array.from((await b.get("30:36, 38:44")).data);
         expect(window, name).toEqual(
-          range(30, 36).flatMap((r) =>
-            range(38, 44).map((c) => (r >= 32 && c >= 40 ? -7 : r * 50 + c)),
-          ),
+          range(30, 36).flatMap((r) => range(38, 44).map((c) => withFill(r, c))),
         );
         expect(store.chunkGets, name).toBe(0);
       }
@@ -274,19 +281,7 @@ describe("chunks read and decoded in one job from their files", () => {
         ["zstd big-endian", zstdBig],
       ] as const) {
         const dir = join(root, name);
-        const a = await createArray(new FileSystemStore(dir), "", {
-          shape: [40, 50],
-          chunkShape: [16, 20],
-          dataType: "int32",
-          codecs: [...codecs],
-          fillValue: -7,
-        });
-        // Chunk (2, 2) (rows 32..39, columns 40..49) is never written.
-        await a.set("0:32, :", values.subarray(0, 32 * 50));
-        await a.set(
-          "32:40, 0:40",
-          Int32Array.from({ length: 8 * 40 }, (_, i) => 1600 + Math.floor(i / 40) * 50 + (i % 40)),
-        );
+        await writeWithMissingChunk(dir, codecs);
         if (name === "gzip") {
           // Chunk (0, 1) as two gzip members (libdeflate stops after one): read the usual way.
           const chunk = Buffer.from(values.slice(0, 16 * 50).buffer);
@@ -308,7 +303,7 @@ describe("chunks read and decoded in one job from their files", () => {
         );
         windows.forEach(([r0, c0], i) => {
           const want = range(r0!, r0! + 9).flatMap((r) =>
-            range(c0!, c0! + 13).map((c) => (r >= 32 && c >= 40 ? -7 : r * 50 + c)),
+            range(c0!, c0! + 13).map((c) => withFill(r, c)),
           );
           expect(Array.from(got[i]!.data), `${name}, window ${i}`).toEqual(want);
         });
