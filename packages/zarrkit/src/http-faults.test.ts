@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHttpServer } from "@zarrkit/stores/testing";
 import { describe, expect, it } from "vitest";
-import { createArray, FetchStore, FileSystemStore, isZarrkitError, openArray } from "./index.js";
+import {
+  createArray,
+  createDefaultContext,
+  FetchStore,
+  FileSystemStore,
+  isZarrkitError,
+  openArray,
+} from "./index.js";
 
 describe("arrays over a faulty HTTP server", () => {
   it("read the right values after retries, or fail with StoreError; never fill values for stored chunks", async () => {
@@ -50,6 +57,51 @@ describe("arrays over a faulty HTTP server", () => {
       );
     } finally {
       server.mode = "normal";
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("arrays over HTTP", () => {
+  it("read chunks' bodies into a few recycled buffers, each value right", async () => {
+    const root = await mkdtemp(join(tmpdir(), "zarrkit-lent-"));
+    const server = await startHttpServer(root);
+    try {
+      // 64 zstd chunks of 4x4 int32 (their sizes vary), read 4 at a time.
+      const a = await createArray(new FileSystemStore(root), "", {
+        shape: [32, 32],
+        chunkShape: [4, 4],
+        dataType: "int32",
+        codecs: [
+          { name: "bytes", configuration: { endian: "little" } },
+          { name: "zstd", configuration: { level: 1, checksum: false } },
+        ],
+      });
+      const values = Int32Array.from({ length: 32 * 32 }, (_, i) => (i * 2654435761) % 1000);
+      await a.set(null, values);
+      const buffers = new Set<ArrayBufferLike>();
+      class Lending extends FetchStore {
+        override getWith(...[key, lend, options]: Parameters<FetchStore["getWith"]>) {
+          return super.getWith(
+            key,
+            (size) => {
+              const view = lend(size);
+              buffers.add(view.buffer);
+              return view;
+            },
+            options,
+          );
+        }
+      }
+      const remote = await openArray(new Lending(server.url), "", {
+        dataType: "int32",
+        context: createDefaultContext({ concurrency: 4 }),
+      });
+      expect(Array.from((await remote.get()).data)).toEqual(Array.from(values));
+      expect(buffers.size).toBeGreaterThan(0);
+      expect(buffers.size).toBeLessThan(16);
+    } finally {
       await server.close();
       await rm(root, { recursive: true, force: true });
     }

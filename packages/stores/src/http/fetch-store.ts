@@ -75,7 +75,32 @@ export class FetchStore implements ReadableStore {
     return new URL(key.split("/").map(encodeURIComponent).join("/"), this.url);
   }
 
-  async get(key: string, options: StoreGetOptions = {}): Promise<Uint8Array | undefined> {
+  get(key: string, options: StoreGetOptions = {}): Promise<Uint8Array | undefined> {
+    return this.#read(key, options, undefined);
+  }
+
+  /**
+   * A whole value, its body read into `lend(size)` where the transport can (see
+   * HttpReply.bytes): a read of many chunks then recycles a few buffers instead of faulting in
+   * fresh memory for each body.
+   */
+  getWith(
+    key: string,
+    lend: (size: number) => Uint8Array,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Uint8Array | undefined> {
+    // One buffer for all attempts: a retry reads into the same memory.
+    let lent: Uint8Array | undefined;
+    const lendOnce = (size: number) =>
+      lent !== undefined && lent.length === size ? lent : (lent = lend(size));
+    return this.#read(key, options, lendOnce);
+  }
+
+  async #read(
+    key: string,
+    options: StoreGetOptions,
+    lend: ((size: number) => Uint8Array) | undefined,
+  ): Promise<Uint8Array | undefined> {
     const url = this.#urlOf(key);
     const { range, signal } = options;
     if (range !== undefined) checkRange(range, key);
@@ -84,7 +109,7 @@ export class FetchStore implements ReadableStore {
       if (signal?.aborted)
         throw new AbortedError(`reading ${key} was aborted`, { key, cause: signal.reason });
       try {
-        return await this.#attempt(url, key, range, signal);
+        return await this.#attempt(url, key, range, signal, lend);
       } catch (err) {
         if (signal?.aborted)
           throw new AbortedError(`reading ${key} was aborted`, { key, cause: signal.reason });
@@ -115,6 +140,7 @@ export class FetchStore implements ReadableStore {
     key: string,
     range: ByteRange | undefined,
     signal: AbortSignal | undefined,
+    lend: ((size: number) => Uint8Array) | undefined,
   ): Promise<Uint8Array | undefined> {
     const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     // An empty range has no Range header form: ask whether the key exists and how long it is.
@@ -159,7 +185,7 @@ export class FetchStore implements ReadableStore {
     }
     let body: Uint8Array;
     try {
-      body = await response.bytes();
+      body = await response.bytes(lend);
     } catch (err) {
       throw new AttemptError(`the body was cut off (${describeError(err)})`, true, err);
     }

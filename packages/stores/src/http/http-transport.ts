@@ -4,8 +4,13 @@ export interface HttpReply {
   readonly statusText: string;
   /** A response header's value (case-insensitive name), or null. */
   header(name: string): string | null;
-  /** The body's bytes; rejects when the connection drops before the body ends. */
-  bytes(): Promise<Uint8Array>;
+  /**
+   * The body's bytes; rejects when the connection drops before the body ends. With `lend`, a
+   * transport that knows the body's size before reading it (a Content-Length, no content
+   * encoding) may read it into `lend(size)` (memory the caller recycles); else, or when the
+   * body turns out longer, into memory of its own.
+   */
+  bytes(lend?: (size: number) => Uint8Array): Promise<Uint8Array>;
   /** Drops the body unread (the connection may then serve another request). */
   discard(): Promise<void>;
 }

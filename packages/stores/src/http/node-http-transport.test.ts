@@ -11,6 +11,7 @@ const value = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7) % 256);
 let server: Server;
 let base: string;
 const stalled = new Set<() => void>();
+let flakyCalls = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -24,6 +25,19 @@ beforeAll(async () => {
       return void res.end(body);
     }
     if (path === "/stall") return void stalled.add(() => res.destroy());
+    if (path === "/chunked") {
+      // No Content-Length: the body comes in chunks of unknown total.
+      res.writeHead(200);
+      res.write(value.subarray(0, 2000));
+      return void res.end(value.subarray(2000));
+    }
+    if (path === "/flaky") {
+      // The first answer is cut off after 1000 of its 5000 bytes.
+      res.writeHead(200, { "Content-Length": value.length });
+      if (flakyCalls++ > 0) return void res.end(value);
+      res.write(value.subarray(0, 1000));
+      return void setTimeout(() => res.destroy(), 5);
+    }
     if (path !== "/v") return void res.writeHead(404).end();
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? "");
     if (range === null) {
@@ -60,6 +74,32 @@ describe("FetchStore through node:http", () => {
 
   it("decompresses a body the server compressed although asked not to", async () => {
     expect(await new FetchStore(base).get("zipped")).toEqual(value);
+  });
+
+  it("reads a whole body into lent memory where its size is declared, else into its own", async () => {
+    const store = new FetchStore(base, { retryDelayMs: 1 });
+    const lent: Uint8Array[] = [];
+    const lend = (size: number) => {
+      const view = new Uint8Array(new ArrayBuffer(size + 8), 8, size);
+      lent.push(view);
+      return view;
+    };
+    const got = await store.getWith("v", lend);
+    expect(got).toEqual(value);
+    expect(lent.map((v) => v.length)).toEqual([value.length]);
+    expect(got?.buffer).toBe(lent[0]!.buffer);
+    expect(got?.byteOffset).toBe(8);
+    // Compressed by the server, or of no declared length: memory of the transport's own.
+    expect(await store.getWith("zipped", lend)).toEqual(value);
+    expect(await store.getWith("chunked", lend)).toEqual(value);
+    expect(await store.getWith("nothing-here", lend)).toBeUndefined();
+    expect(lent.length).toBe(1);
+    // A body cut off is read again, into the same lent memory.
+    const again = await store.getWith("flaky", lend);
+    expect(again).toEqual(value);
+    expect(flakyCalls).toBe(2);
+    expect(lent.length).toBe(2);
+    expect(again?.buffer).toBe(lent[1]!.buffer);
   });
 
   it("times out a stalled response and retries, then fails with StoreError", async () => {
