@@ -91,8 +91,10 @@ export class FetchStore implements ReadableStore {
   ): Promise<Uint8Array | undefined> {
     // One buffer for all attempts: a retry reads into the same memory.
     let lent: Uint8Array | undefined;
-    const lendOnce = (size: number) =>
-      lent !== undefined && lent.length === size ? lent : (lent = lend(size));
+    const lendOnce = (size: number): Uint8Array => {
+      if (lent === undefined || lent.length !== size) lent = lend(size);
+      return lent;
+    };
     return this.#read(key, options, lendOnce);
   }
 
