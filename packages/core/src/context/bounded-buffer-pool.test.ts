@@ -30,4 +30,19 @@ describe("BoundedBufferPool", () => {
     expect(fresh).not.toBe(b);
     expect(() => new BoundedBufferPool(8, 0)).toThrow(RangeError);
   });
+
+  it("tryTake lends at once within the limit, and never ahead of a take that waits", async () => {
+    const pool = new BoundedBufferPool(8, 1);
+    const a = pool.tryTake();
+    expect(a?.length).toBe(8);
+    expect(pool.tryTake()).toBeUndefined();
+    const waiting = pool.take();
+    pool.giveBack(a!);
+    // Given back to the waiting take, not to a caller that asks at once.
+    expect(pool.tryTake()).toBeUndefined();
+    expect(await waiting).toBe(a);
+    pool.giveBack(a!);
+    expect(pool.tryTake()).toBe(a);
+    expect(pool.lent).toBe(1);
+  });
 });

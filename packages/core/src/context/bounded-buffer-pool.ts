@@ -24,13 +24,22 @@ export class BoundedBufferPool {
 
   /** A buffer of `size` bytes (contents unspecified), once fewer than `limit` are lent. */
   take(): Promise<Uint8Array> {
-    const free = this.#free.pop();
-    if (free !== undefined) return Promise.resolve(free);
-    if (this.#made < this.limit) {
-      this.#made++;
-      return Promise.resolve(new Uint8Array(this.size));
-    }
+    const now = this.tryTake();
+    if (now !== undefined) return Promise.resolve(now);
     return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  /**
+   * take's buffer when one can be lent at once, else undefined: a caller can then start its work
+   * in the same turn rather than the next microtask's. (Takes wait only while none is free:
+   * giveBack hands buffers to them first.)
+   */
+  tryTake(): Uint8Array | undefined {
+    const free = this.#free.pop();
+    if (free !== undefined) return free;
+    if (this.#made >= this.limit) return undefined;
+    this.#made++;
+    return new Uint8Array(this.size);
   }
 
   /** Gives back a buffer `take` lent: to the longest waiting `take`, else kept for the next. */

@@ -1020,8 +1020,10 @@ export class ZarrArray<D extends string = string> {
       entry.stored = (async () => {
         const path = pipeline.decodesFiles ? this.store.localFile?.(key) : undefined;
         if (path !== undefined) {
-          // A local file is read and decoded by one job: its bytes never reach JavaScript.
-          const into = await buffers.take();
+          // A local file is read and decoded by one job: its bytes never reach JavaScript. The
+          // job starts in this turn where a buffer is free (the reads of a burst are still being
+          // issued: the pool's threads would otherwise wait for all of them).
+          const into = buffers.tryTake() ?? (await buffers.take());
           let read: FileDecodeOutcome = "unsupported";
           try {
             read = await this.#decoding(key, () => pipeline.decodeStoredFile({ path }, into));
