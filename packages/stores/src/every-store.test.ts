@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { MemoryStore } from "@zarrkit/core";
 import { FileSystemStore } from "./filesystem/filesystem-store.js";
 import { FetchStore } from "./http/fetch-store.js";
+import { FetchStore as NodeFetchStore } from "./http/node-fetch-store.js";
 import { startHttpServer } from "./testing/http-server.js";
 import { describeReadableStoreContract } from "./testing/readable-store-contract.js";
 import { ZipStore } from "./zip/zip-store.js";
@@ -39,6 +40,18 @@ describeReadableStoreContract("FetchStore", async (files) => {
   const server = await startHttpServer(root);
   return {
     store: new FetchStore(server.url),
+    teardown: async () => {
+      await server.close();
+      await remove();
+    },
+  };
+});
+
+describeReadableStoreContract("FetchStore through node:http", async (files) => {
+  const { root, remove } = await directory(files);
+  const server = await startHttpServer(root);
+  return {
+    store: new NodeFetchStore(server.url),
     teardown: async () => {
       await server.close();
       await remove();

@@ -47,6 +47,22 @@ describe.skipIf(server === undefined)("S3Store on a loopback S3 server", () => {
     expect(listed).toEqual(["k"]);
   });
 
+  it("reads a whole object into the memory lent to it", async () => {
+    const store = await make("p");
+    const value = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31) % 251);
+    await store.set("chunk", value);
+    const lent: Uint8Array[] = [];
+    const got = await store.getWith("chunk", (size) => {
+      const view = new Uint8Array(new ArrayBuffer(size + 16), 16, size);
+      lent.push(view);
+      return view;
+    });
+    expect(got).toEqual(value);
+    expect(lent.length).toBe(1);
+    expect(got?.buffer).toBe(lent[0]!.buffer);
+    expect(await store.getWith("absent", () => new Uint8Array(0))).toBeUndefined();
+  });
+
   let publicBucket = "";
   beforeAll(async () => {
     if (server === undefined) return;

@@ -150,10 +150,28 @@ export class S3Store implements WritableStore, ListableStore {
 
   async get(key: string, options: StoreGetOptions = {}): Promise<Uint8Array | undefined> {
     assertValidKey(key);
-    return this.#withCredentialFallback(() => this.#get(key, options));
+    return this.#withCredentialFallback(() => this.#get(key, options, undefined));
   }
 
-  async #get(key: string, options: StoreGetOptions): Promise<Uint8Array | undefined> {
+  /**
+   * A whole object, its body read into `lend(size)` when the response declares its length and
+   * no content encoding (a read of many chunks then recycles a few buffers), else into memory
+   * the SDK allocates.
+   */
+  async getWith(
+    key: string,
+    lend: (size: number) => Uint8Array,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Uint8Array | undefined> {
+    assertValidKey(key);
+    return this.#withCredentialFallback(() => this.#get(key, options, lend));
+  }
+
+  async #get(
+    key: string,
+    options: StoreGetOptions,
+    lend: ((size: number) => Uint8Array) | undefined,
+  ): Promise<Uint8Array | undefined> {
     const { range, signal } = options;
     const { client, sdk } = await this.#s3();
     try {
@@ -181,8 +199,17 @@ export class S3Store implements WritableStore, ListableStore {
         }),
         { abortSignal: signal },
       );
-      if (response.Body === undefined) return new Uint8Array(0);
-      const bytes = await response.Body.transformToByteArray();
+      const body = response.Body;
+      if (body === undefined) return new Uint8Array(0);
+      const size = response.ContentLength;
+      const bytes =
+        lend !== undefined &&
+        range === undefined &&
+        size !== undefined &&
+        response.ContentEncoding === undefined &&
+        Symbol.asyncIterator in body
+          ? await readInto(body, lend(size), key)
+          : await body.transformToByteArray();
       if (range !== undefined) checkRangeLength(key, range, bytes.length);
       return bytes;
     } catch (err) {
@@ -278,4 +305,26 @@ function checkRangeLength(key: string, range: ByteRange, got: number): void {
     throw new StoreError(`range ${range.offset}+${range.length} of ${key} returned ${got} bytes`, {
       key,
     });
+}
+
+/** A body's pieces copied into `out`, which they must fill exactly. */
+async function readInto(
+  body: AsyncIterable<unknown>,
+  out: Uint8Array,
+  key: string,
+): Promise<Uint8Array> {
+  let length = 0;
+  for await (const piece of body) {
+    if (!(piece instanceof Uint8Array))
+      throw new StoreError(`the body of ${key} is not bytes`, { key });
+    if (length + piece.length > out.length)
+      throw new StoreError(`the body of ${key} is longer than its ${out.length} bytes`, { key });
+    out.set(piece, length);
+    length += piece.length;
+  }
+  if (length !== out.length)
+    throw new StoreError(`the body of ${key} ended after ${length} of ${out.length} bytes`, {
+      key,
+    });
+  return out;
 }

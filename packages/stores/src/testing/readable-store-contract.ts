@@ -40,6 +40,21 @@ export function describeReadableStoreContract(
       expect(await subject.store.get("g/a")).toBeUndefined();
     });
 
+    it("reads whole values into lent memory (or its own), where it offers getWith", async () => {
+      const { store } = subject;
+      if (store.getWith === undefined) return;
+      for (const [key, value] of CONTRACT_FILES) {
+        const backing = new Uint8Array(value.length + 10).fill(0xee);
+        const got = await store.getWith(key, (size) => backing.subarray(3, 3 + size));
+        expect(got, key).toEqual(value);
+        // Only the lent window may change.
+        expect([...backing.subarray(0, 3), ...backing.subarray(3 + value.length)], key).toEqual(
+          Array(10).fill(0xee),
+        );
+      }
+      expect(await store.getWith("g/missing", (size) => new Uint8Array(size))).toBeUndefined();
+    });
+
     it("reads ranges and suffixes, and refuses ranges past the end", async () => {
       const { store } = subject;
       const big = CONTRACT_FILES.get("g/a/c/0/1")!;
