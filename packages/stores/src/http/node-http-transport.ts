@@ -78,9 +78,9 @@ function reply(response: IncomingMessage): HttpReply {
 }
 
 /**
- * The body, into a buffer of the declared length when there is one (no joining of pieces): one
- * `lend` gives, when the body is not content-encoded (fresh memory costs the calling thread a
- * page fault and the kernel's zeroing per 4 KiB; lent memory has been touched already).
+ * The body, into a buffer of the declared length when there is one (no joining of pieces): the
+ * memory `lend` gives when the body is not content-encoded (fresh memory costs the calling
+ * thread a page fault and the kernel's zeroing per 4 KiB; lent memory has been touched before).
  */
 function readBody(
   response: IncomingMessage,
