@@ -266,6 +266,47 @@ describe("sharded arrays", () => {
     expect(indexReads).toBeLessThanOrEqual(2);
   });
 
+  it("an index read under way when the shard is rewritten is not cached for later reads", async () => {
+    // Reads take the value at once and answer 5 ms later (a slow network's reply).
+    const inner = new MemoryStore();
+    const store = {
+      get: async (key: string, options?: StoreGetOptions) => {
+        const value = await inner.get(key, options);
+        await new Promise((r) => setTimeout(r, 5));
+        return value;
+      },
+      set: (key: string, value: Uint8Array) => inner.set(key, value),
+      delete: (key: string) => inner.delete(key),
+    };
+    const a = await createArray(store, "", {
+      shape: [16, 16],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      codecs: shardedZstd(1),
+    });
+    await a.set(
+      null,
+      Int32Array.from({ length: 256 }, (_, i) => i),
+    );
+    // A read whose index load (5 ms) is under way while the whole shard is rewritten.
+    const racing = a.get("0, 0:4").catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 1));
+    // Other values, other sizes: the old index does not fit the new shard.
+    await a.set(
+      null,
+      Int32Array.from({ length: 256 }, (_, i) => (i * 7919) % 100_003),
+    );
+    await racing;
+    // Later windows (which use the cached index, unlike whole-shard reads) see the new values.
+    const want = (i: number) => (i * 7919) % 100_003;
+    for (const row of [0, 9, 15]) {
+      const got = await a.get(`${row}, 2:13`);
+      expect(Array.from(got.data), `row ${row}`).toEqual(
+        Array.from({ length: 11 }, (_, k) => want(row * 16 + 2 + k)),
+      );
+    }
+  });
+
   it("fetches a window's separate runs of inner chunks at once, not one after another", async () => {
     const { store, ranged } = counting(5);
     const a = await createArray(store, "", {

@@ -336,27 +336,21 @@ export class ShardingCodec implements ArrayToBytesCodec {
     return true;
   }
 
-  /** Index loads in flight, so concurrent readers of one shard fetch and decode it once. */
-  readonly #pendingIndexes = new Map<string, Promise<ShardIndex | undefined>>();
-  /** Indexes decoded from the bytes the context's cache holds: a tile read per shard reuses it. */
+  /** Indexes decoded from the bytes the context's cache holds: each is decoded and checked once. */
   readonly #decodedIndexes = new WeakMap<Uint8Array, ShardIndex>();
 
   async #cachedIndex(source: ChunkSource): Promise<ShardIndex | undefined> {
-    const bytes = source.indexCache.get(source.cacheKey);
-    if (bytes !== undefined)
-      return this.#decodedIndexes.get(bytes) ?? this.decodeIndex(bytes, source.key);
-    let pending = this.#pendingIndexes.get(source.cacheKey);
-    if (pending === undefined) {
-      pending = this.#loadIndex(source).finally(() => this.#pendingIndexes.delete(source.cacheKey));
-      this.#pendingIndexes.set(source.cacheKey, pending);
-    }
-    // The load is no one reader's to abort (getShared): each checks its own signal after it.
-    const index = await pending;
+    // Concurrent readers of one shard share one load, which is no one reader's to abort
+    // (getShared) and which a write meanwhile keeps out of the cache; each reader checks its
+    // own signal after it.
+    const bytes = await source.indexCache.getOrLoad(source.cacheKey, () => this.#loadIndex(source));
     throwIfAborted(source.signal, { key: source.key });
-    return index;
+    if (bytes === undefined) return undefined;
+    return this.#decodedIndexes.get(bytes) ?? this.decodeIndex(bytes, source.key);
   }
 
-  async #loadIndex(source: ChunkSource): Promise<ShardIndex | undefined> {
+  /** A shard's index bytes, read, decoded and checked (the decoded index kept beside them). */
+  async #loadIndex(source: ChunkSource): Promise<Uint8Array | undefined> {
     const range =
       this.indexLocation === "start"
         ? { offset: 0, length: this.indexSize }
@@ -370,9 +364,8 @@ export class ShardingCodec implements ArrayToBytesCodec {
       Number.MAX_SAFE_INTEGER,
       source.key,
     );
-    source.indexCache.set(source.cacheKey, bytes);
     this.#decodedIndexes.set(bytes, index);
-    return index;
+    return bytes;
   }
 
   /**
