@@ -20,6 +20,8 @@ export class CachingStore {
   readonly store: Store;
   readonly #cache: LruCache<string, Entry>;
   readonly #idsByKey = new Map<string, Set<string>>();
+  /** Writes and deletes begun or ended per key: a read that saw it change keeps nothing. */
+  readonly #writes = new Map<string, number>();
 
   constructor(store: Store, options: { maxBytes: number }) {
     this.store = store;
@@ -36,7 +38,10 @@ export class CachingStore {
     const hit = this.#cache.get(id);
     // Callers own what they get, so hand out copies.
     if (hit !== undefined) return hit.value?.slice();
+    const writes = this.#writes.get(key);
     const value = await this.store.get(key, options);
+    // A write of the key while this read was under way: what it read may predate the write.
+    if (this.#writes.get(key) !== writes) return value;
     this.#cache.set(id, { value: value?.slice() });
     const ids = this.#idsByKey.get(key) ?? new Set<string>();
     ids.add(id);
@@ -49,20 +54,33 @@ export class CachingStore {
   }
 
   async set(key: string, value: Uint8Array): Promise<void> {
-    if (this.store.set === undefined)
+    const { store } = this;
+    if (store.set === undefined)
       throw new UnsupportedFeatureError("the wrapped store is read-only", { key });
-    this.#forget(key);
-    await this.store.set(key, value);
+    const set = store.set.bind(store);
+    await this.#writing(key, () => set(key, value));
   }
 
   async delete(key: string): Promise<void> {
-    if (this.store.delete === undefined)
+    const { store } = this;
+    if (store.delete === undefined)
       throw new UnsupportedFeatureError("the wrapped store is read-only", { key });
+    const remove = store.delete.bind(store);
+    await this.#writing(key, () => remove(key));
+  }
+
+  /** Runs a write of `key`, dropping what is held for it and marking it changed, before and after. */
+  async #writing(key: string, write: () => Promise<void>): Promise<void> {
     this.#forget(key);
-    await this.store.delete(key);
+    try {
+      await write();
+    } finally {
+      this.#forget(key);
+    }
   }
 
   #forget(key: string): void {
+    this.#writes.set(key, (this.#writes.get(key) ?? 0) + 1);
     for (const id of this.#idsByKey.get(key) ?? []) this.#cache.delete(id);
     this.#idsByKey.delete(key);
   }

@@ -70,3 +70,41 @@ describe("CachingStore", () => {
     expect(calls.filter((c) => c.startsWith("b")).length).toBe(2);
   });
 });
+
+describe("CachingStore under concurrent writes", () => {
+  it("keeps no value that a read fetched while the key was being written", async () => {
+    // The wrapped store answers reads 5 ms after taking the value, and writes after 5 ms.
+    const inner = new MemoryStore();
+    const later = () => new Promise((r) => setTimeout(r, 5));
+    const store = {
+      get: async (key: string, options?: StoreGetOptions) => {
+        const value = await inner.get(key, options);
+        await later();
+        return value;
+      },
+      set: async (key: string, value: Uint8Array) => {
+        await later();
+        await inner.set(key, value);
+      },
+      delete: (key: string) => inner.delete(key),
+    };
+    const cache = new CachingStore(store, { maxBytes: 1 << 20 });
+    await inner.set("k", Uint8Array.of(1));
+    // A read under way (it has taken the old value) when the key is written.
+    const before = cache.get("k");
+    await cache.set("k", Uint8Array.of(2));
+    expect(await before).toEqual(Uint8Array.of(1));
+    expect(await cache.get("k")).toEqual(Uint8Array.of(2));
+    // A read that starts while a write is under way (it takes the old value, then the write lands).
+    const writing = cache.set("k", Uint8Array.of(3));
+    const during = cache.get("k");
+    await writing;
+    await during;
+    expect(await cache.get("k")).toEqual(Uint8Array.of(3));
+    // And a delete.
+    const reading = cache.get("k");
+    await cache.delete("k");
+    await reading;
+    expect(await cache.get("k")).toBeUndefined();
+  });
+});
