@@ -307,6 +307,48 @@ describe("sharded arrays", () => {
     }
   });
 
+  it("a window read while the shard is being written leaves no old index cached", async () => {
+    // Writes land 5 ms after they are made; reads take the value at once and answer 2 ms later.
+    const inner = new MemoryStore();
+    const store = {
+      get: async (key: string, options?: StoreGetOptions) => {
+        const value = await inner.get(key, options);
+        await new Promise((r) => setTimeout(r, 2));
+        return value;
+      },
+      set: async (key: string, value: Uint8Array) => {
+        await new Promise((r) => setTimeout(r, 5));
+        await inner.set(key, value);
+      },
+      delete: (key: string) => inner.delete(key),
+    };
+    const a = await createArray(store, "", {
+      shape: [16, 16],
+      chunkShape: [16, 16],
+      dataType: "int32",
+      codecs: shardedZstd(1),
+    });
+    await a.set(
+      null,
+      Int32Array.from({ length: 256 }, (_, i) => i),
+    );
+    const want = (i: number) => (i * 7919) % 100_003;
+    const writing = a.set(
+      null,
+      Int32Array.from({ length: 256 }, (_, i) => want(i)),
+    );
+    // Begun after the write (which dropped the cached index) and done before it lands.
+    await new Promise((r) => setTimeout(r, 1));
+    await a.get("0, 0:4");
+    await writing;
+    for (const row of [0, 9, 15]) {
+      const got = await a.get(`${row}, 2:13`);
+      expect(Array.from(got.data), `row ${row}`).toEqual(
+        Array.from({ length: 11 }, (_, k) => want(row * 16 + 2 + k)),
+      );
+    }
+  });
+
   it("fetches a window's separate runs of inner chunks at once, not one after another", async () => {
     const { store, ranged } = counting(5);
     const a = await createArray(store, "", {

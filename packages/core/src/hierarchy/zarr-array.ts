@@ -311,7 +311,7 @@ export class ZarrArray<D extends string = string> {
       this.context.concurrency,
       (key) => {
         this.#forgetCached(key);
-        return this.#storeCall(key, () => store.delete(key));
+        return this.#storeWrite(key, () => store.delete(key));
       },
       signal,
     );
@@ -708,9 +708,13 @@ export class ZarrArray<D extends string = string> {
         return;
       }
       const deleted = keys.filter((_, i) => empty[i]);
-      await Promise.all(deleted.map((key) => this.#storeCall(key, () => store.delete(key))));
+      await Promise.all(deleted.map((key) => this.#storeWrite(key, () => store.delete(key))));
       throwIfAborted(signal, { path: this.path });
-      await this.#storeCall(keys[0]!, write);
+      try {
+        await this.#storeCall(keys[0]!, write);
+      } finally {
+        for (const key of keptKeys) this.#forgetCached(key);
+      }
     });
   }
 
@@ -769,7 +773,7 @@ export class ZarrArray<D extends string = string> {
     const { parts, empty } = await this.#decoding(key, () => update(stored, region, src));
     throwIfAborted(signal, { path: this.path, key });
     const { setParts } = store;
-    await this.#storeCall(key, () =>
+    await this.#storeWrite(key, () =>
       empty && !this.options.writeEmptyChunks
         ? store.delete(key)
         : setParts !== undefined
@@ -885,9 +889,9 @@ export class ZarrArray<D extends string = string> {
     const fill = this.#resolved.fillValue;
     const options = signal === undefined ? {} : { signal };
     if (!this.options.writeEmptyChunks && everyRun(runs, (r) => bytesAllElement(r, fill))) {
-      await this.#storeCall(key, () => store.delete(key));
+      await this.#storeWrite(key, () => store.delete(key));
     } else {
-      await this.#storeCall(key, () =>
+      await this.#storeWrite(key, () =>
         setPartsStrided !== undefined
           ? setPartsStrided.call(store, key, runs, options)
           : setParts!.call(store, key, expandRuns(runs), options),
@@ -1081,7 +1085,7 @@ export class ZarrArray<D extends string = string> {
     // Whatever happens next, cached copies of this chunk (and of its shard index) are stale.
     this.#forgetCached(key);
     if (!this.options.writeEmptyChunks && isAllElement(chunk, this.#resolved.fillValue)) {
-      await this.#storeCall(key, () => store.delete(key));
+      await this.#storeWrite(key, () => store.delete(key));
       return false;
     }
     const buffer = ArrayBuffer.isView(chunk.data) ? chunk.data.buffer : undefined;
@@ -1090,7 +1094,7 @@ export class ZarrArray<D extends string = string> {
     // Several parts (a shard's inner chunks and index) are gathered by the store, never joined.
     const parts =
       setParts === undefined ? [await pipeline.encode(chunk)] : await pipeline.encodeParts(chunk);
-    await this.#storeCall(key, () =>
+    await this.#storeWrite(key, () =>
       setParts !== undefined && parts.length > 1
         ? setParts.call(store, key, parts)
         : store.set(key, parts[0]!),
@@ -1136,6 +1140,19 @@ export class ZarrArray<D extends string = string> {
 
   async #storeGet(key: string, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
     return this.#storeCall(key, () => this.store.get(key, signal === undefined ? {} : { signal }));
+  }
+
+  /**
+   * A store write of chunk `key` (#storeCall), after which what is cached of the chunk is
+   * dropped again: a read that began while the write was under way may have cached the value
+   * it replaces (a read still loading then keeps its result out of the cache).
+   */
+  async #storeWrite<T>(key: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#storeCall(key, write);
+    } finally {
+      this.#forgetCached(key);
+    }
   }
 
   /** Store failures that are not zarrkit errors become StoreError naming the key. */
