@@ -62,7 +62,8 @@ class WatchedFileSystemStore extends FileSystemStore {
 
   async #watched<T>(write: () => Promise<T>): Promise<T> {
     this.most = Math.max(this.most, ++this.#inFlight);
-    await new Promise((r) => setTimeout(r, 5));
+    // Long enough that writes overlap however unevenly their encodes finish (a loaded machine).
+    await new Promise((r) => setTimeout(r, 30));
     try {
       return await write();
     } finally {
