@@ -17,6 +17,7 @@ import {
   type StridedView,
   type ZarrArray,
 } from "./index.js";
+import { answersLaterStore } from "./test-support/answers-later-store.js";
 
 const iota = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
@@ -558,20 +559,7 @@ describe("the decoded-chunk cache", () => {
   });
 
   it("keeps no chunk that a read cached while a write of it was under way", async () => {
-    // Writes land 5 ms after they are made; reads take the value at once and answer 2 ms later.
-    const inner = new MemoryStore();
-    const store = {
-      get: async (key: string) => {
-        const value = await inner.get(key);
-        await new Promise((r) => setTimeout(r, 2));
-        return value;
-      },
-      set: async (key: string, value: Uint8Array) => {
-        await new Promise((r) => setTimeout(r, 5));
-        await inner.set(key, value);
-      },
-      delete: (key: string) => inner.delete(key),
-    };
+    const store = answersLaterStore({ readMs: 2, writeMs: 5 });
     const a = await createArray(store, "", {
       shape: [4, 4],
       chunkShape: [4, 4],

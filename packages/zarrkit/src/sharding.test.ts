@@ -13,6 +13,7 @@ import {
   openArray,
   type StoreGetOptions,
 } from "./index.js";
+import { answersLaterStore } from "./test-support/answers-later-store.js";
 
 const bytesLE = { name: "bytes", configuration: { endian: "little" } };
 /**
@@ -80,6 +81,34 @@ function counting(delayMs = 0) {
     delete: (key: string) => inner.delete(key),
   };
   return { store, inner, reads, ranged };
+}
+
+/** A 16x16 int32 array in one shard of 8x8 zstd inner chunks, holding 0..255 in C order. */
+async function oneShardOfIota(store: Parameters<typeof createArray>[0]) {
+  const a = await createArray(store, "", {
+    shape: [16, 16],
+    chunkShape: [16, 16],
+    dataType: "int32",
+    codecs: shardedZstd(1),
+  });
+  await a.set(
+    null,
+    Int32Array.from({ length: 256 }, (_, i) => i),
+  );
+  return a;
+}
+
+/** Values for element i other than iota's, whose inner chunks encode to other sizes. */
+const rewritten = (i: number) => (i * 7919) % 100_003;
+
+/** Windows of three rows (which read the shard's index, unlike whole-shard reads) hold them. */
+async function expectRewritten(a: Awaited<ReturnType<typeof oneShardOfIota>>) {
+  for (const row of [0, 9, 15]) {
+    const got = await a.get(`${row}, 2:13`);
+    expect(Array.from(got.data), `row ${row}`).toEqual(
+      Array.from({ length: 11 }, (_, k) => rewritten(row * 16 + 2 + k)),
+    );
+  }
 }
 
 describe("sharded arrays", () => {
@@ -238,16 +267,7 @@ describe("sharded arrays", () => {
       set: (key: string, value: Uint8Array) => inner.set(key, value),
       delete: (key: string) => inner.delete(key),
     };
-    const a = await createArray(store, "", {
-      shape: [16, 16],
-      chunkShape: [16, 16],
-      dataType: "int32",
-      codecs: shardedZstd(1),
-    });
-    await a.set(
-      null,
-      Int32Array.from({ length: 256 }, (_, i) => i),
-    );
+    const a = await oneShardOfIota(store);
     const b = await openArray(store, "", { dataType: "int32", context: createDefaultContext() });
     const controller = new AbortController();
     const reads = Array.from({ length: 5 }, (_, i) =>
@@ -267,86 +287,31 @@ describe("sharded arrays", () => {
   });
 
   it("an index read under way when the shard is rewritten is not cached for later reads", async () => {
-    // Reads take the value at once and answer 5 ms later (a slow network's reply).
-    const inner = new MemoryStore();
-    const store = {
-      get: async (key: string, options?: StoreGetOptions) => {
-        const value = await inner.get(key, options);
-        await new Promise((r) => setTimeout(r, 5));
-        return value;
-      },
-      set: (key: string, value: Uint8Array) => inner.set(key, value),
-      delete: (key: string) => inner.delete(key),
-    };
-    const a = await createArray(store, "", {
-      shape: [16, 16],
-      chunkShape: [16, 16],
-      dataType: "int32",
-      codecs: shardedZstd(1),
-    });
-    await a.set(
-      null,
-      Int32Array.from({ length: 256 }, (_, i) => i),
-    );
+    const store = answersLaterStore({ readMs: 5 });
+    const a = await oneShardOfIota(store);
     // A read whose index load (5 ms) is under way while the whole shard is rewritten.
     const racing = a.get("0, 0:4").catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 1));
-    // Other values, other sizes: the old index does not fit the new shard.
     await a.set(
       null,
-      Int32Array.from({ length: 256 }, (_, i) => (i * 7919) % 100_003),
+      Int32Array.from({ length: 256 }, (_, i) => rewritten(i)),
     );
     await racing;
-    // Later windows (which use the cached index, unlike whole-shard reads) see the new values.
-    const want = (i: number) => (i * 7919) % 100_003;
-    for (const row of [0, 9, 15]) {
-      const got = await a.get(`${row}, 2:13`);
-      expect(Array.from(got.data), `row ${row}`).toEqual(
-        Array.from({ length: 11 }, (_, k) => want(row * 16 + 2 + k)),
-      );
-    }
+    await expectRewritten(a);
   });
 
   it("a window read while the shard is being written leaves no old index cached", async () => {
-    // Writes land 5 ms after they are made; reads take the value at once and answer 2 ms later.
-    const inner = new MemoryStore();
-    const store = {
-      get: async (key: string, options?: StoreGetOptions) => {
-        const value = await inner.get(key, options);
-        await new Promise((r) => setTimeout(r, 2));
-        return value;
-      },
-      set: async (key: string, value: Uint8Array) => {
-        await new Promise((r) => setTimeout(r, 5));
-        await inner.set(key, value);
-      },
-      delete: (key: string) => inner.delete(key),
-    };
-    const a = await createArray(store, "", {
-      shape: [16, 16],
-      chunkShape: [16, 16],
-      dataType: "int32",
-      codecs: shardedZstd(1),
-    });
-    await a.set(
-      null,
-      Int32Array.from({ length: 256 }, (_, i) => i),
-    );
-    const want = (i: number) => (i * 7919) % 100_003;
+    const store = answersLaterStore({ readMs: 2, writeMs: 5 });
+    const a = await oneShardOfIota(store);
     const writing = a.set(
       null,
-      Int32Array.from({ length: 256 }, (_, i) => want(i)),
+      Int32Array.from({ length: 256 }, (_, i) => rewritten(i)),
     );
     // Begun after the write (which dropped the cached index) and done before it lands.
     await new Promise((r) => setTimeout(r, 1));
     await a.get("0, 0:4");
     await writing;
-    for (const row of [0, 9, 15]) {
-      const got = await a.get(`${row}, 2:13`);
-      expect(Array.from(got.data), `row ${row}`).toEqual(
-        Array.from({ length: 11 }, (_, k) => want(row * 16 + 2 + k)),
-      );
-    }
+    await expectRewritten(a);
   });
 
   it("fetches a window's separate runs of inner chunks at once, not one after another", async () => {
