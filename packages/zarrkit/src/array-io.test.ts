@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  type ByteRange,
   type ChunkSpec,
   type CodecExtension,
   createArray,
@@ -417,22 +416,12 @@ const bytesGzip: NamedConfigJson[] = [
 ];
 
 /**
- * A MemoryStore whose reads take 5 ms (so that every concurrent reader asks before the first
+ * A store whose reads answer 5 ms late (so that every concurrent reader asks before the first
  * read is back), and the keys read.
  */
 function slowStore() {
-  const gets: string[] = [];
-  const inner = new MemoryStore();
-  const store = {
-    get: async (key: string, options?: { range?: ByteRange }) => {
-      gets.push(key);
-      await new Promise((r) => setTimeout(r, 5));
-      return inner.get(key, options ?? {});
-    },
-    set: (key: string, value: Uint8Array) => inner.set(key, value),
-    delete: (key: string) => inner.delete(key),
-  };
-  return { store, gets };
+  const store = answersLaterStore({ readMs: 5 });
+  return { store, gets: store.reads };
 }
 
 describe("concurrent reads of one array", () => {
@@ -464,7 +453,7 @@ describe("concurrent reads of one array", () => {
     const got = await Promise.all(windows.map((w) => a.get(w.selection)));
     // The windows cut chunks 86 times; each chunk was read once, but for the first window's
     // (up to 4), read before any other read was under way.
-    const chunkReads = gets.filter((k) => k.startsWith("c/"));
+    const chunkReads = gets.map((r) => r.key).filter((k) => k.startsWith("c/"));
     const cuts = windows.reduce(
       (n, { r0, c0 }) =>
         n +
@@ -594,12 +583,12 @@ describe("the decoded-chunk cache", () => {
     const windows = await Promise.all(
       Array.from({ length: 20 }, (_, i) => a.get(`${(i % 8) + 1}:${(i % 8) + 8}, 4:12`)),
     );
-    expect(gets.filter((k) => k.startsWith("c/")).sort()).toEqual([
-      "c/0/0",
-      "c/0/1",
-      "c/1/0",
-      "c/1/1",
-    ]);
+    expect(
+      gets
+        .map((r) => r.key)
+        .filter((k) => k.startsWith("c/"))
+        .sort(),
+    ).toEqual(["c/0/0", "c/0/1", "c/1/0", "c/1/1"]);
     windows.forEach((w, i) => {
       const r0 = (i % 8) + 1;
       const want = Array.from(
