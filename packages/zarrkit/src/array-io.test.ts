@@ -95,6 +95,58 @@ describe("reading into caller memory", () => {
       (e: unknown) => isZarrkitError(e, "InvalidValue") && e.path === "x",
     );
   });
+
+  it("rejects views whose data, strides or offset do not fit, before any I/O", async () => {
+    const store = new MemoryStore();
+    const a = await createArray(store, "v", {
+      shape: [6, 4],
+      chunkShape: [3, 2],
+      dataType: "float32",
+      codecs: [
+        { name: "bytes", configuration: { endian: "little" } },
+        { name: "zstd", configuration: { level: 1, checksum: false } },
+      ],
+    });
+    await a.set(null, 5);
+    const before = new Map(store.map);
+    const view = (data: Float32Array | Int32Array, stride: number[], offset: number) => ({
+      data,
+      shape: [6, 4],
+      stride,
+      offset,
+      dataType: a.dataType,
+    });
+    // Plain JS callers can pass anything; the check happens at run time.
+    const untyped: ZarrArray = a;
+    const bad = [
+      view(new Float32Array(24), [4, 1], 1), // its last element is past the data
+      view(new Float32Array(24), [-4, -1], 22), // its first is before it
+      view(new Float32Array(100), [1e6, 1], 0),
+      view(new Float32Array(24), [4, 1.5], 0),
+      view(new Float32Array(24), [4, 1], -1),
+      view(new Float32Array(24), [4], 0),
+      view(new Int32Array(24), [4, 1], 0), // same size, other kind
+    ];
+    for (const v of bad) {
+      const where = JSON.stringify({ stride: v.stride, offset: v.offset });
+      await expect(untyped.get(null, { out: v }), where).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "InvalidValue") && e.path === "v",
+      );
+      await expect(untyped.set(null, v), where).rejects.toSatisfy(
+        (e: unknown) => isZarrkitError(e, "InvalidValue") && e.path === "v",
+      );
+    }
+    expect(store.map).toEqual(before);
+    // Views that fit, however laid out, read and write the elements they address.
+    const values = Float32Array.from({ length: 24 }, (_, i) => i);
+    const reversed = view(Float32Array.from(values).reverse(), [-4, -1], 23);
+    await untyped.set(null, reversed);
+    const fortran = view(new Float32Array(30), [1, 6], 6);
+    await untyped.get(null, { out: fortran });
+    for (let r = 0; r < 6; r++)
+      for (let c = 0; c < 4; c++) expect(fortran.data[6 + r + 6 * c]).toBe(r * 4 + c);
+    expect(Array.from(fortran.data.subarray(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
 });
 
 describe("resize", () => {

@@ -113,6 +113,31 @@ export function elementArrayBytes(data: ElementArray): number {
   return bytes;
 }
 
+/**
+ * Checks that caller-supplied memory is the data type's element array (a JS array for
+ * variable-length types, else its typed array); returns how many elements it holds.
+ */
+function checkedKind(dataType: DataType, data: unknown, path: string, what: string): number {
+  if (dataType.variableLength) {
+    if (!Array.isArray(data))
+      throw new InvalidValueError(
+        `${what} for "${path}" must be a JS array of ${dataType.name} elements`,
+        { path },
+      );
+    return data.length;
+  }
+  const like = dataType.allocate(0);
+  if (!ArrayBuffer.isView(like)) throw new InvalidValueError(`${dataType.name} has no typed array`);
+  if (!ArrayBuffer.isView(data) || data.constructor !== like.constructor) {
+    const got = ArrayBuffer.isView(data) ? `a ${data.constructor.name}` : typeof data;
+    throw new InvalidValueError(
+      `${what} for "${path}" must be a ${like.constructor.name} (${dataType.name}), got ${got}`,
+      { path },
+    );
+  }
+  return data.byteLength / like.BYTES_PER_ELEMENT / dataType.lanes;
+}
+
 /** Checks that caller-supplied memory is the data type's element array with room for `count` elements. */
 export function checkedOutput<A extends ElementArray>(
   dataType: DataType,
@@ -121,36 +146,54 @@ export function checkedOutput<A extends ElementArray>(
   path: string,
   what: string,
 ): A {
-  if (dataType.variableLength || !ArrayBuffer.isView(data)) {
-    if (!dataType.variableLength || ArrayBuffer.isView(data) || !Array.isArray(data)) {
-      throw new InvalidValueError(
-        `${what} for "${path}" must be ${dataType.variableLength ? "a JS array" : "a typed array"} of ${dataType.name} elements`,
-        { path },
-      );
-    }
-    if (data.length !== count)
-      throw new InvalidValueError(
-        `${what} for "${path}" must hold ${count} ${dataType.name} elements, got ${data.length}`,
-        { path },
-      );
-    return data;
-  }
-  const like = dataType.allocate(0);
-  if (!ArrayBuffer.isView(like)) throw new InvalidValueError(`${dataType.name} has no typed array`);
-  if (data.constructor !== like.constructor) {
+  const held = checkedKind(dataType, data, path, what);
+  if (held !== count) {
+    const slots = dataType.variableLength ? "" : ` (${count * dataType.lanes} slots)`;
     throw new InvalidValueError(
-      `${what} for "${path}" must be a ${like.constructor.name} (${dataType.name}), got a ${data.constructor.name}`,
-      { path },
-    );
-  }
-  const slots = data.byteLength / like.BYTES_PER_ELEMENT;
-  if (slots !== count * dataType.lanes) {
-    throw new InvalidValueError(
-      `${what} for "${path}" must hold ${count} ${dataType.name} elements (${count * dataType.lanes} slots), got ${slots}`,
+      `${what} for "${path}" must hold ${count} ${dataType.name} elements${slots}, got ${held}`,
       { path },
     );
   }
   return data;
+}
+
+/**
+ * Checks an NDArray a caller handed in (`out`, or a value to `set`): its data is the data
+ * type's element array, its strides and offset are integers, and every element they address
+ * lies inside the data. The copy kernel and the addon trust views: a wrong one used to fail
+ * deep in a codec as a corrupt chunk, or in JavaScript read and write nothing, unnoticed.
+ */
+export function checkedView<V extends NDArray>(
+  dataType: DataType,
+  view: V,
+  path: string,
+  what: string,
+): V {
+  const fail = (why: string): never => {
+    throw new InvalidValueError(`${what} for "${path}" ${why}`, { path });
+  };
+  const held = checkedKind(dataType, view.data, path, what);
+  const { shape, stride, offset } = view;
+  if (!Array.isArray(shape) || !Array.isArray(stride) || stride.length !== shape.length)
+    fail(`needs one stride per dimension, got shape [${shape}] and strides [${stride}]`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    fail(`has offset ${offset}; it must be a non-negative integer`);
+  let low = offset;
+  let high = offset;
+  for (const [d, n] of shape.entries()) {
+    const step = stride[d]!;
+    if (!Number.isSafeInteger(n) || n < 0) fail(`has length ${n} in dimension ${d}`);
+    if (!Number.isSafeInteger(step)) fail(`has stride ${step} in dimension ${d}`);
+    if (n === 0) return view;
+    const reach = (n - 1) * step;
+    if (reach < 0) low += reach;
+    else high += reach;
+  }
+  if (low < 0 || high >= held)
+    fail(
+      `addresses elements ${low} to ${high} (shape [${shape}], strides [${stride}], offset ${offset}) of an array of ${held}`,
+    );
+  return view;
 }
 
 export function isNDArray(value: unknown): value is NDArray {
@@ -182,6 +225,7 @@ export function sourceView(
         { path },
       );
     }
+    checkedView(dataType, value, path, "the value");
     return {
       data: value.data,
       offset: value.offset,

@@ -42,6 +42,7 @@ import {
 import {
   bytesAllElement,
   checkedOutput,
+  checkedView,
   fillChunk,
   isAllElement,
   isNDArray,
@@ -931,7 +932,7 @@ export class ZarrArray<D extends string = string> {
         { path: this.path },
       );
     }
-    return out;
+    return checkedView(this.dataType, out, this.path, "out");
   }
 
   *#projections(indexers: readonly DimIndexer[]): Generator<ChunkProjection> {
