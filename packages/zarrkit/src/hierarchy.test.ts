@@ -221,3 +221,37 @@ describe("bad metadata gives a typed error naming the node and the field", () =>
     }
   });
 });
+
+describe("Zarr v2 filters of typed elements and byte order", () => {
+  const zarray = (dtype: string, filters: object[]) =>
+    new TextEncoder().encode(
+      JSON.stringify({
+        zarr_format: 2,
+        shape: [4],
+        chunks: [4],
+        dtype,
+        compressor: null,
+        fill_value: 0,
+        order: "C",
+        filters,
+      }),
+    );
+
+  it("stores what the last filter's astype says: big-endian values, little-endian deltas", async () => {
+    const store = new FileSystemStore(root);
+    await store.set("a/.zarray", zarray(">i4", [{ id: "delta", dtype: ">i4", astype: "<i2" }]));
+    // 5, 7, 4, 10 as numcodecs stores them: the first value, then the differences, as <i2.
+    await store.set("a/0", Uint8Array.of(5, 0, 2, 0, 0xfd, 0xff, 6, 0));
+    const a = await openArray(store, "a", { dataType: "int32" });
+    expect(Array.from((await a.get()).data)).toEqual([5, 7, 4, 10]);
+  });
+
+  it("refuses a filter that would read the elements in the other byte order", async () => {
+    const store = new FileSystemStore(root);
+    await store.set("b/.zarray", zarray("<i4", [{ id: "delta", dtype: ">i4" }]));
+    await expect(openArray(store, "b")).rejects.toSatisfy(
+      (e: unknown) =>
+        isZarrkitError(e, "UnsupportedFeature") && e.path === "b" && /filters\[0\]/.test(e.message),
+    );
+  });
+});

@@ -115,6 +115,8 @@ function convert(
       configuration: { order: Array.from({ length: rank }, (_, i) => rank - 1 - i) },
     });
   const filters = (v2.filters ?? []).slice(objectCodec === undefined ? 0 : 1);
+  // The byte order of the elements as the next filter (in the end, the serializer) gets them.
+  let order = endian;
   for (const [i, filter] of filters.entries()) {
     const { extension, codec } = codecFromV2(registry, filter, path);
     if (extension.codecKind === "array_to_bytes")
@@ -128,11 +130,7 @@ function convert(
           `filters[${i}]: "${filter.id}" works on typed elements but follows a byte filter; zarrkit cannot order them so`,
           { path },
         );
-      if (endian === "big")
-        throw new UnsupportedFeatureError(
-          `filters[${i}]: "${filter.id}" on big-endian data is not supported`,
-          { path },
-        );
+      order = filterOutputOrder(filter, order, `.zarray of "${path}": filters[${i}]`, path);
       before.push(codec);
     } else after.push(codec);
   }
@@ -140,7 +138,7 @@ function convert(
   const serializer: NamedConfig =
     objectCodec !== undefined
       ? { name: objectCodec }
-      : { name: "bytes", configuration: { endian: endian ?? "little" } };
+      : { name: "bytes", configuration: { endian: order ?? "little" } };
   const names = attributes._ARRAY_DIMENSIONS;
   const dimensionNames =
     Array.isArray(names) && names.length === rank && names.every((n) => typeof n === "string")
@@ -161,6 +159,31 @@ function convert(
     attributes,
     ...(dimensionNames === undefined ? {} : { dimensionNames }),
   };
+}
+
+/**
+ * The byte order of what a numcodecs filter of typed elements (delta, fixedscaleoffset, ...)
+ * hands on: numcodecs views its input as `dtype` and writes `astype` (default: `dtype`), so
+ * the serializer after it stores that order. A `dtype` of the other order than its input
+ * would reinterpret the bytes, which zarrkit's filters (working on values) cannot do.
+ */
+function filterOutputOrder(
+  filter: JsonObject,
+  input: "little" | "big" | undefined,
+  where: string,
+  path: string,
+): "little" | "big" | undefined {
+  const orderOf = (field: "dtype" | "astype") => {
+    const text = filter[field];
+    return typeof text === "string" ? parseNumpyDtype(text)?.endian : undefined;
+  };
+  const dtype = orderOf("dtype");
+  if (dtype !== undefined && input !== undefined && dtype !== input)
+    throw new UnsupportedFeatureError(
+      `${where}: "${filter.id}" reads ${dtype}-endian elements of ${input}-endian data`,
+      { path },
+    );
+  return filter.astype === undefined ? (dtype ?? input) : orderOf("astype");
 }
 
 /** v2 fill values: null means "none" (zarrkit reads zeros), raw types use base64. */

@@ -55,6 +55,7 @@ const TYPES: [string, JsonValue][] = [
   [">U3", "abc"],
   ["|O:vlen-utf8", ""],
   ["|O:vlen-bytes", null],
+  [">f8", 2.5],
 ];
 
 interface Encoding {
@@ -63,7 +64,7 @@ interface Encoding {
   order: "C" | "F";
   separator: "." | "/";
 }
-const numericLE = (dtype: string) => /^[<|][iuf]/.test(dtype) && dtype !== "<f2";
+const numeric = (dtype: string) => /^[<>|][iuf]/.test(dtype) && !dtype.endsWith("f2");
 const ENCODINGS: Encoding[] = [
   { compressor: null, order: "C", separator: "." },
   {
@@ -81,16 +82,17 @@ const ENCODINGS: Encoding[] = [
   },
   {
     compressor: { id: "lz4", acceleration: 1 },
-    filters: (dtype) => (numericLE(dtype) ? [{ id: "delta", dtype }] : []),
+    filters: (dtype) => (numeric(dtype) ? [{ id: "delta", dtype }] : []),
     order: "C",
     separator: ".",
   },
   {
     compressor: { id: "blosc", cname: "zlib", clevel: 1, shuffle: 0, blocksize: 0 },
     filters: (dtype) =>
-      dtype === "<f8"
-        ? [{ id: "fixedscaleoffset", offset: 1000, scale: 10, dtype: "<f8", astype: "<i4" }]
-        : numericLE(dtype)
+      dtype === "<f8" || dtype === ">f8"
+        ? // >f8: big-endian values stored as little-endian integers (the serializer takes astype's order).
+          [{ id: "fixedscaleoffset", offset: 1000, scale: 10, dtype, astype: "<i4" }]
+        : numeric(dtype)
           ? [{ id: "adler32" }]
           : [],
     order: "F",
@@ -292,7 +294,10 @@ describe.skipIf(zarr === undefined)("zarr-python 2.13 interop (Zarr v2)", () => 
             : { dataTypeConfiguration: dataType.configuration }),
           fillValueJson: c.fill,
           compressor: c.compressor,
-          filters: c.filters,
+          // zarrkit writes v2 dtypes little-endian; a filter's dtype follows the array's.
+          filters: c.filters.map((f) =>
+            typeof f.dtype === "string" ? { ...f, dtype: f.dtype.replace(">", "<") } : f,
+          ),
           order: c.order,
           dimensionSeparator: c.separator,
           attributes: { writer: "zarrkit" },

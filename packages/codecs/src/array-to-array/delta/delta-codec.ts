@@ -13,6 +13,7 @@ import {
   astypeSpec,
   castInto,
   contiguousElements,
+  type FilterTypes,
   filterTypes,
   filterTypesConfig,
   isBigArray,
@@ -28,25 +29,23 @@ const NAME = "numcodecs.delta";
 export class DeltaCodec implements ArrayToArrayCodec {
   readonly kind = "array_to_array";
   readonly name = NAME;
-  readonly dtype: DataType;
-  readonly astype: DataType;
+  constructor(readonly types: FilterTypes) {}
 
-  constructor(dtype: DataType, astype: DataType) {
-    this.dtype = dtype;
-    this.astype = astype;
+  get dtype(): DataType {
+    return this.types.dtype;
+  }
+  get astype(): DataType {
+    return this.types.astype;
   }
 
   static fromConfig(configuration: JsonObject | undefined, spec: ChunkSpec): DeltaCodec {
-    const { dtype, astype } = filterTypes(
-      NAME,
-      onlyFields(NAME, configuration, ["dtype", "astype"]),
-      spec,
+    return new DeltaCodec(
+      filterTypes(NAME, onlyFields(NAME, configuration, ["dtype", "astype"]), spec),
     );
-    return new DeltaCodec(dtype, astype);
   }
 
   toConfig() {
-    return { name: NAME, configuration: filterTypesConfig(this) };
+    return { name: NAME, configuration: filterTypesConfig(this.types) };
   }
 
   encodedSpec(spec: ChunkSpec): ChunkSpec {

@@ -15,6 +15,7 @@ import {
   astypeSpec,
   castInto,
   contiguousElements,
+  type FilterTypes,
   filterTypes,
   filterTypesConfig,
 } from "../numeric/numeric-cast.js";
@@ -33,9 +34,15 @@ export class FixedScaleOffsetCodec implements ArrayToArrayCodec {
   constructor(
     readonly offset: number,
     readonly scale: number,
-    readonly dtype: DataType,
-    readonly astype: DataType,
+    readonly types: FilterTypes,
   ) {}
+
+  get dtype(): DataType {
+    return this.types.dtype;
+  }
+  get astype(): DataType {
+    return this.types.astype;
+  }
 
   static fromConfig(configuration: JsonObject | undefined, spec: ChunkSpec): FixedScaleOffsetCodec {
     const c = onlyFields(NAME, configuration, ["offset", "scale", "dtype", "astype"]);
@@ -47,8 +54,7 @@ export class FixedScaleOffsetCodec implements ArrayToArrayCodec {
         );
       return v;
     };
-    const { dtype, astype } = filterTypes(NAME, c, spec);
-    return new FixedScaleOffsetCodec(number("offset"), number("scale"), dtype, astype);
+    return new FixedScaleOffsetCodec(number("offset"), number("scale"), filterTypes(NAME, c, spec));
   }
 
   toConfig() {
@@ -57,7 +63,7 @@ export class FixedScaleOffsetCodec implements ArrayToArrayCodec {
       configuration: {
         offset: this.offset,
         scale: this.scale,
-        ...filterTypesConfig(this),
+        ...filterTypesConfig(this.types),
       },
     };
   }

@@ -4,6 +4,7 @@ import {
   InvalidMetadataError,
   isCContiguous,
   type JsonObject,
+  type NumpyDtype,
   type NDArray,
   ndarray,
   numpyDtypeString,
@@ -55,7 +56,7 @@ export function contiguousElements(chunk: NDArray): TypedArray {
  * Resolves a numcodecs `dtype`/`astype` field (a little-endian or order-free NumPy dtype of a
  * real number type) to a data type. Errors name the codec and the field.
  */
-export function numericDtypeField(codec: string, field: string, value: unknown): DataType {
+export function numericDtypeField(codec: string, field: string, value: unknown): NumpyDtype {
   const parsed = typeof value === "string" ? parseNumpyDtype(value) : undefined;
   const kind = parsed?.dataType.kind;
   if (parsed === undefined || (kind !== "int" && kind !== "uint" && kind !== "float")) {
@@ -63,39 +64,49 @@ export function numericDtypeField(codec: string, field: string, value: unknown):
       `codec "${codec}": configuration.${field} must be a NumPy integer or float dtype such as "<i4" or "<f8", got ${JSON.stringify(value)}`,
     );
   }
-  if (parsed.dataType.name === "float16" || parsed.endian === "big") {
+  if (parsed.dataType.name === "float16") {
     throw new UnsupportedFeatureError(
-      `codec "${codec}": configuration.${field} ${JSON.stringify(value)} is not supported (float16 and big-endian dtypes are not)`,
+      `codec "${codec}": configuration.${field} ${JSON.stringify(value)} is not supported (float16 is not)`,
     );
   }
-  return parsed.dataType;
+  return parsed;
 }
 
-/** The `dtype` (the array's type, checked) and `astype` (default: the same) of a numcodecs filter. */
+/**
+ * The `dtype` (the array's type, checked) and `astype` (default: the same) of a numcodecs filter,
+ * with the byte orders they were given in. The filters work on values; the orders only say how
+ * numcodecs stores them, which Zarr v2's translation gives the serializer (v2-conversion.ts).
+ */
 export interface FilterTypes {
   readonly dtype: DataType;
   readonly astype: DataType;
+  readonly dtypeOrder: "little" | "big" | undefined;
+  readonly astypeOrder: "little" | "big" | undefined;
 }
 
 export function filterTypes(codec: string, c: JsonObject, spec: ChunkSpec): FilterTypes {
   const dtype = numericDtypeField(codec, "dtype", c.dtype ?? numpyDtypeString(spec.dataType));
-  if (dtype.name !== spec.dataType.name) {
+  if (dtype.dataType.name !== spec.dataType.name) {
     throw new InvalidMetadataError(
       `codec "${codec}": configuration.dtype ${JSON.stringify(c.dtype)} does not match the array's ${spec.dataType.name}`,
     );
   }
   const astype = c.astype === undefined ? dtype : numericDtypeField(codec, "astype", c.astype);
-  return { dtype, astype };
+  return {
+    dtype: dtype.dataType,
+    astype: astype.dataType,
+    dtypeOrder: dtype.endian,
+    astypeOrder: astype.endian,
+  };
 }
 
 /** The two types as numcodecs writes them. */
-export function filterTypesConfig({ dtype, astype }: FilterTypes): {
-  dtype: string;
-  astype: string;
-} {
+export function filterTypesConfig(types: FilterTypes): { dtype: string; astype: string } {
+  const text = (dataType: DataType, order: "little" | "big" | undefined) =>
+    numpyDtypeString(dataType, order) ?? dataType.name;
   return {
-    dtype: numpyDtypeString(dtype) ?? dtype.name,
-    astype: numpyDtypeString(astype) ?? astype.name,
+    dtype: text(types.dtype, types.dtypeOrder),
+    astype: text(types.astype, types.astypeOrder),
   };
 }
 

@@ -1,0 +1,121 @@
+import { pythonWith, zarrPython } from "@zarrkit/test-support";
+import { createArray, FileSystemStore, type JsonObject } from "../index.js";
+import {
+  type Case,
+  caseBase,
+  caseRoot,
+  differentialTests,
+  fillValue,
+  type Random,
+  random,
+  randomShape,
+  TYPE_NAMES,
+  TYPES,
+  type TypeName,
+  writesAndReads,
+} from "../test-support/differential.js";
+
+// Randomised differential tests against zarr-python 2.13 (test-support/differential.ts), Zarr
+// v2: each case draws a dtype of either byte order, chunks, fill value, order C or F, key
+// separator, a numcodecs compressor (blosc of every cname and shuffle, zlib, gzip, zstd, lz4)
+// and filters (delta, shuffle), then the same writes and reads as the tensorstore tests.
+// zarr-python writes what zarrkit reads and reads what zarrkit writes (zarrkit writes
+// little-endian dtypes). ZARRKIT_DIFF_SEED and ZARRKIT_DIFF_CASES replay or widen a run.
+const SEED = Number(process.env.ZARRKIT_DIFF_SEED ?? 20261203);
+const CASES = Number(process.env.ZARRKIT_DIFF_CASES ?? 80);
+const root = caseRoot("zarrkit-diff-v2-");
+
+interface V2Case extends Case {
+  compressor: JsonObject | null;
+  filters: JsonObject[] | null;
+  order: "C" | "F";
+  dimensionSeparator: "." | "/";
+}
+
+const CODES: Record<TypeName, string> = {
+  bool: "b1",
+  int8: "i1",
+  uint8: "u1",
+  int16: "i2",
+  uint16: "u2",
+  int32: "i4",
+  uint32: "u4",
+  int64: "i8",
+  uint64: "u8",
+  float16: "f2",
+  float32: "f4",
+  float64: "f8",
+};
+
+function compressor(r: Random): JsonObject | null {
+  switch (r.pick(["none", "blosc", "blosc", "zlib", "gzip", "zstd", "lz4"])) {
+    case "blosc":
+      return {
+        id: "blosc",
+        cname: r.pick(["lz4", "lz4hc", "blosclz", "zstd", "zlib"]),
+        clevel: r.int(0, 9),
+        shuffle: r.int(0, 2),
+        blocksize: r.pick([0, 0, 64, 1000]),
+      };
+    case "zlib":
+      return { id: "zlib", level: r.int(0, 9) };
+    case "gzip":
+      return { id: "gzip", level: r.int(0, 9) };
+    case "zstd":
+      return { id: "zstd", level: r.int(-2, 6) };
+    case "lz4":
+      return { id: "lz4", acceleration: r.int(1, 4) };
+    default:
+      return null;
+  }
+}
+
+/** Lossless filters: delta only for integers (float differences round). */
+function filters(r: Random, type: TypeName, dtype: string): JsonObject[] | null {
+  if (!r.chance(0.3)) return null;
+  if (/int/.test(type) && r.chance(0.5)) return [{ id: "delta", dtype }];
+  return [{ id: "shuffle", elementsize: TYPES[type] }];
+}
+
+function makeCase(index: number): V2Case {
+  const r = random(SEED * 6007 + index);
+  const type = r.pick(TYPE_NAMES);
+  const big = r.chance(0.15);
+  const shape = randomShape(r, r.pick([1, 2, 2, 3, 3, 4]), big ? 120_000 : 6000, big ? 600 : 40);
+  const dtype = TYPES[type] === 1 ? `|${CODES[type]}` : `${r.pick(["<", ">"])}${CODES[type]}`;
+  return {
+    ...caseBase(SEED, index, root),
+    shape,
+    chunkShape: shape.map((n) => r.int(1, n + 2)),
+    dataType: type,
+    dtype,
+    fillValue: fillValue(r, type),
+    compressor: compressor(r),
+    filters: filters(r, type, dtype),
+    order: r.pick(["C", "F"]),
+    dimensionSeparator: r.pick([".", "/"]),
+    ...writesAndReads(r, shape, type),
+  };
+}
+
+differentialTests({
+  peerName: "zarr-python",
+  python: pythonWith("zarr", zarrPython()),
+  peerScript: new URL("./zarr_python_differential.py", import.meta.url),
+  cases: Array.from({ length: CASES }, (_, i) => makeCase(i)),
+  // zarrkit writes little-endian v2 dtypes, so a delta filter's dtype follows.
+  create: (c) =>
+    createArray(new FileSystemStore(c.zkPath), "", {
+      zarrFormat: 2,
+      shape: c.shape,
+      chunkShape: c.chunkShape,
+      dataType: c.dataType,
+      fillValueJson: c.fillValue,
+      compressor: c.compressor,
+      filters: c.filters?.map((f) =>
+        typeof f.dtype === "string" ? { ...f, dtype: f.dtype.replace(">", "<") } : f,
+      ),
+      order: c.order,
+      dimensionSeparator: c.dimensionSeparator,
+    }),
+});

@@ -1,0 +1,459 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pythonJson } from "@zarrkit/test-support";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  type ArrayFor,
+  FileSystemStore,
+  type JsonValue,
+  type NDArray,
+  openArray,
+  type SelectionItem,
+  slice,
+  typedArrayOf,
+  type ZarrArray,
+} from "../index.js";
+
+// Randomised differential tests: arrays and their writes and reads drawn from a seeded
+// generator, a peer implementation writing and reading them alongside zarrkit, and NumPy
+// keeping the model (interop/differential_model.py). Values are random bits, so NaN
+// payloads, -0 and subnormals must survive byte for byte.
+
+/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
+export function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  return { next, int, pick, chance: (p: number) => next() < p };
+}
+export type Random = ReturnType<typeof random>;
+
+/** The data types drawn, with their element sizes. */
+export const TYPES = {
+  bool: 1,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  float16: 2,
+  float32: 4,
+  float64: 8,
+} as const;
+export type TypeName = keyof typeof TYPES;
+export const TYPE_NAMES = Object.keys(TYPES) as TypeName[];
+/** Types whose scalars are JS numbers (the scalar writes use these). */
+const NUMBER_SCALARS: readonly TypeName[] = [
+  "int8",
+  "uint8",
+  "int16",
+  "uint32",
+  "float32",
+  "float64",
+];
+
+export interface Write {
+  selection: string;
+  /** A JS number for every selected element, or "fill": the fill value. Absent: w<j>.bin. */
+  scalar?: number | "fill";
+  /** Pass the values as an NDArray laid out in Fortran order rather than a C-order array. */
+  fortran?: boolean;
+  /** zarrkit writes the values in two halves at once (setInHalves). */
+  halves?: boolean;
+}
+
+/** What every case has; a peer's test adds the metadata it draws. */
+export interface Case {
+  seed: number;
+  index: number;
+  id: string;
+  dir: string;
+  /** Where the peer writes its array, and zarrkit its own. */
+  peerPath: string;
+  zkPath: string;
+  shape: number[];
+  chunkShape: number[];
+  dataType: TypeName;
+  /** NumPy's dtype for the peer and the model ("<i4", ">f8", or the data type's name). */
+  dtype: string;
+  fillValue: JsonValue;
+  writes: Write[];
+  reads: string[];
+}
+
+export const permutation = (r: Random, rank: number): number[] => {
+  const order = Array.from({ length: rank }, (_, i) => i);
+  for (let i = rank - 1; i > 0; i--) {
+    const j = r.int(0, i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+};
+
+export function fillValue(r: Random, type: TypeName): JsonValue {
+  if (type === "bool") return r.chance(0.5);
+  if (type.startsWith("float")) return r.pick([0, -0.5, 1.25, 3, "NaN", "Infinity", -7]);
+  if (type.startsWith("uint")) return r.pick([0, 0, 1, 7, 200]);
+  return r.pick([0, 0, -1, 5, -100]);
+}
+
+/**
+ * One selection item of a dimension of length n, in NumPy's text form: an index, everything,
+ * or a slice with bounds past either end and steps of either sign.
+ */
+function item(r: Random, n: number): string {
+  const x = r.next();
+  if (x < 0.15) return String(r.int(-n, n - 1));
+  if (x < 0.3) return ":";
+  const step = r.pick([1, 1, 1, 2, 3, -1, -2]);
+  const bound = () => (r.chance(0.2) ? "" : String(r.int(-n - 2, n + 2)));
+  return `${bound()}:${bound()}${step === 1 && r.chance(0.5) ? "" : `:${step}`}`;
+}
+const selection = (r: Random, shape: number[]) => shape.map((n) => item(r, n)).join(", ");
+
+/** A shape of the given rank with at most about `limit` elements. */
+export function randomShape(r: Random, rank: number, limit: number, longest: number): number[] {
+  const shape: number[] = [];
+  for (let d = 0; d < rank; d++) {
+    const room = Math.floor(limit / shape.reduce((a, b) => a * b, 1));
+    shape.push(r.int(1, Math.max(1, Math.min(longest, Math.floor(room ** (1 / (rank - d)))))));
+  }
+  return shape;
+}
+
+/** The writes (whole, scalar, the fill value, values of either layout) and reads of a case. */
+export function writesAndReads(
+  r: Random,
+  shape: number[],
+  type: TypeName,
+): { writes: Write[]; reads: string[] } {
+  const everything = shape.map(() => ":").join(", ");
+  const writes: Write[] = [];
+  for (let n = r.int(1, 4); n > 0; n--) {
+    const x = r.next();
+    if (x < 0.2) writes.push({ selection: everything });
+    else if (x < 0.3 && NUMBER_SCALARS.includes(type))
+      writes.push({
+        selection: selection(r, shape),
+        scalar: r.int(type.startsWith("uint") ? 0 : -3, 90),
+      });
+    else if (x < 0.4) writes.push({ selection: selection(r, shape), scalar: "fill" });
+    else
+      writes.push({
+        selection: selection(r, shape),
+        fortran: r.chance(0.3),
+        halves: r.chance(0.3),
+      });
+  }
+  const reads = [everything];
+  for (let n = r.int(2, 4); n > 0; n--) reads.push(selection(r, shape));
+  return { writes, reads };
+}
+
+/** A selected range of one dimension, as Python's slice.indices() makes it. */
+interface Range {
+  start: number;
+  step: number;
+  count: number;
+}
+/** What an item of the selection text selects in a dimension of length n (undefined: an index). */
+function rangeOf(text: string, n: number): Range | undefined {
+  const t = text.trim();
+  if (!t.includes(":")) return undefined;
+  const [a, b, c] = t.split(":").map((p) => (p.trim() === "" ? null : Number(p)));
+  const step = c ?? 1;
+  const norm = (v: number | null | undefined, dflt: number, lo: number, hi: number) =>
+    v === null || v === undefined ? dflt : Math.min(Math.max(v < 0 ? v + n : v, lo), hi);
+  const start = step > 0 ? norm(a, 0, 0, n) : norm(a, n - 1, -1, n - 1);
+  const stop = step > 0 ? norm(b, n, 0, n) : norm(b, -1, -1, n - 1);
+  const count =
+    step > 0
+      ? Math.max(0, Math.ceil((stop - start) / step))
+      : Math.max(0, Math.ceil((start - stop) / -step));
+  return { start, step, count };
+}
+const selectedShape = (text: string, shape: number[]): number[] =>
+  text
+    .split(",")
+    .map((t, d) => rangeOf(t, shape[d]!)?.count)
+    .filter((n): n is number => n !== undefined);
+const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Random element bytes: any bit pattern, but 0 or 1 for bool. */
+function valueBytes(r: Random, type: TypeName, count: number): Uint8Array {
+  const bytes = new Uint8Array(count * TYPES[type]);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = type === "bool" ? r.int(0, 1) : r.int(0, 255);
+  return bytes;
+}
+
+/** Calls `visit(i, at)` for each element in C order, `at` its index through `stride`. */
+function walk(
+  shape: readonly number[],
+  stride: readonly number[],
+  offset: number,
+  visit: (i: number, at: number) => void,
+) {
+  const index = new Array<number>(shape.length).fill(0);
+  for (let i = 0, count = product(shape); i < count; i++) {
+    let at = offset;
+    for (let d = 0; d < index.length; d++) at += index[d]! * stride[d]!;
+    visit(i, at);
+    for (let d = index.length - 1; d >= 0; d--) {
+      if (++index[d]! < shape[d]!) break;
+      index[d] = 0;
+    }
+  }
+}
+
+/** The elements of an NDArray in C order, as little-endian bytes (this machine's order). */
+function cOrderBytes(array: NDArray): Uint8Array {
+  const data = typedArrayOf(array.data);
+  const size = data.BYTES_PER_ELEMENT;
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Uint8Array(product(array.shape) * size);
+  walk(array.shape, array.stride, array.offset, (i, at) =>
+    out.set(bytes.subarray(at * size, (at + 1) * size), i * size),
+  );
+  return out;
+}
+
+/** The case's values as zarrkit takes them: C order, or an NDArray in Fortran order. */
+function valueFor<D extends string>(
+  array: ZarrArray<D>,
+  bytes: Uint8Array,
+  shape: number[],
+  fortran: boolean,
+): ArrayFor<D> | NDArray<D> {
+  const count = product(shape);
+  const size = TYPES[array.dataType.name as TypeName];
+  const copy = new Uint8Array(bytes.length);
+  if (!fortran) {
+    copy.set(bytes);
+    return array.dataType.view(copy.buffer, 0, count);
+  }
+  const stride = new Array<number>(shape.length);
+  for (let d = 0, step = 1; d < shape.length; step *= shape[d]!, d++) stride[d] = step;
+  walk(shape, stride, 0, (i, at) => copy.set(bytes.subarray(i * size, (i + 1) * size), at * size));
+  const data = array.dataType.view(copy.buffer, 0, count);
+  return { data, shape, stride, offset: 0, dataType: array.dataType };
+}
+
+/** The value as an NDArray (a C-order array gets its strides). */
+function asView<D extends string>(
+  array: ZarrArray<D>,
+  value: ArrayFor<D> | NDArray<D>,
+  shape: number[],
+): NDArray<D> {
+  if ("stride" in value) return value;
+  const stride = new Array<number>(shape.length);
+  for (let d = shape.length - 1, step = 1; d >= 0; step *= shape[d]!, d--) stride[d] = step;
+  return { data: value, shape, stride, offset: 0, dataType: array.dataType };
+}
+
+/**
+ * Sets the value in two halves at once, split along the selection's first range of two or
+ * more elements: the halves may share chunks, and both updates must survive. False when
+ * there is no such range (or nothing is selected).
+ */
+async function setInHalves(
+  array: ZarrArray,
+  c: Case,
+  selection: string,
+  value: NDArray,
+): Promise<boolean> {
+  const ranges = selection.split(",").map((t, d) => rangeOf(t, c.shape[d]!) ?? Number(t));
+  const split = ranges.findIndex((x) => typeof x !== "number" && x.count >= 2);
+  if (split < 0 || ranges.some((x) => typeof x !== "number" && x.count === 0)) return false;
+  const axis = ranges.slice(0, split).filter((x) => typeof x !== "number").length;
+  const item = (x: Range | number, from: number, count: number): SelectionItem => {
+    if (typeof x === "number") return x;
+    const first = x.start + from * x.step;
+    const end = first + count * x.step;
+    return slice(first, end < 0 ? null : end, x.step);
+  };
+  const half = (from: number, count: number) =>
+    array.set(
+      ranges.map((x, d) =>
+        d === split ? item(x, from, count) : item(x, 0, typeof x === "number" ? 0 : x.count),
+      ),
+      {
+        ...value,
+        shape: value.shape.map((n, d) => (d === axis ? count : n)),
+        offset: value.offset + from * value.stride[axis]!,
+      },
+    );
+  const whole = (ranges[split] as Range).count;
+  const h = Math.floor(whole / 2);
+  await Promise.all([half(0, h), half(h, whole - h)]);
+  return true;
+}
+
+/** zarrkit applies the case's writes, in order, to its own array. */
+async function applyWrites(array: ZarrArray, c: Case): Promise<void> {
+  for (const [j, w] of c.writes.entries()) {
+    if (w.scalar === "fill") await array.set(w.selection, array.fillValue);
+    else if (w.scalar !== undefined) await array.set(w.selection, w.scalar);
+    else {
+      const bytes = readFileSync(join(c.dir, `w${j}.bin`));
+      const shape = selectedShape(w.selection, c.shape);
+      const value = valueFor(array, bytes, shape, w.fortran === true);
+      if (w.halves && (await setInHalves(array, c, w.selection, asView(array, value, shape))))
+        continue;
+      await array.set(w.selection, value);
+    }
+  }
+}
+
+const PAD = 3;
+const SENTINEL = 0xa5;
+
+/**
+ * Caller memory for a read of `shape`: the elements in a random order of dimensions, each
+ * walked either way, between PAD elements on both sides that hold SENTINEL bytes.
+ */
+function outView(array: ZarrArray, shape: readonly number[], r: Random): NDArray {
+  const count = product(shape);
+  const size = TYPES[array.dataType.name as TypeName];
+  const bytes = new Uint8Array((count + 2 * PAD) * size).fill(SENTINEL);
+  const stride = new Array<number>(shape.length);
+  let offset = PAD;
+  let step = 1;
+  for (const d of permutation(r, shape.length)) {
+    const backwards = r.chance(0.5) && shape[d]! > 0;
+    stride[d] = backwards ? -step : step;
+    if (backwards) offset += (shape[d]! - 1) * step;
+    step *= shape[d]!;
+  }
+  const data = array.dataType.view(bytes.buffer, 0, count + 2 * PAD);
+  return { data, shape: [...shape], stride, offset, dataType: array.dataType };
+}
+
+/**
+ * Reads every selection of the case and compares with the model's bytes and shapes; every
+ * other read goes into caller memory (outView), which must be untouched around the result.
+ */
+async function checkReads(array: ZarrArray, c: Case, shapes: number[][], label: string) {
+  const r = random(c.seed * 31 + c.index);
+  for (const [k, text] of c.reads.entries()) {
+    const shape = shapes[k]!;
+    const out = k % 2 === 1 ? outView(array, shape, r) : undefined;
+    const got = await array.get(text, { out });
+    const want = readFileSync(join(c.dir, `r${k}.bin`));
+    expect([label, text, got.shape]).toEqual([label, text, shape]);
+    const bytes = cOrderBytes(got);
+    if (!Buffer.from(bytes).equals(want)) {
+      const size = TYPES[c.dataType];
+      let first = 0;
+      while (bytes[first] === want[first]) first++;
+      const e = Math.floor(first / size);
+      const hex = (b: Uint8Array) =>
+        Buffer.from(b.subarray(e * size, (e + 1) * size)).toString("hex");
+      expect.fail(
+        `${label}: read "${text}"${out ? " into caller memory" : ""} differs first at element ${e}: got ${hex(bytes)}, want ${hex(want)}`,
+      );
+    }
+    if (out !== undefined) {
+      const all = typedArrayOf(out.data);
+      const raw = new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+      const edge = PAD * TYPES[c.dataType];
+      const outside = [...raw.subarray(0, edge), ...raw.subarray(raw.length - edge)];
+      expect([label, text, outside.every((x) => x === SENTINEL)]).toEqual([label, text, true]);
+    }
+  }
+}
+
+/** The case as JSON, without its paths: enough to rebuild it by hand. */
+const describeCase = ({ dir, peerPath, zkPath, ...rest }: Case) => JSON.stringify(rest);
+
+/** Where each case's files go; removed after the file's tests. */
+export function caseRoot(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return root;
+}
+
+/** The parts of a case every generator fills in the same way. */
+export function caseBase(
+  seed: number,
+  index: number,
+  root: string,
+): Pick<Case, "seed" | "index" | "id" | "dir" | "peerPath" | "zkPath"> {
+  const id = `case-${index}`;
+  const dir = join(root, id);
+  return { seed, index, id, dir, peerPath: join(dir, "peer"), zkPath: join(dir, "zk") };
+}
+
+/**
+ * The tests of one peer: it writes every case and NumPy answers the reads (one Python run);
+ * per case, zarrkit reads the peer's array, then writes its own and reads that; last, the
+ * peer reads every array zarrkit wrote (a second run). `peerScript` is the peer's functions
+ * (see differential_model.py); `create` makes zarrkit's array for a case.
+ */
+export function differentialTests<C extends Case>(options: {
+  peerName: string;
+  python: ((script: string, input?: string) => string) | undefined;
+  peerScript: URL;
+  cases: C[];
+  create: (c: C) => Promise<ZarrArray>;
+}): void {
+  const { peerName, python, cases, create } = options;
+  const script = () =>
+    `${readFileSync(options.peerScript, "utf8")}\n${readFileSync(new URL("../interop/differential_model.py", import.meta.url), "utf8")}`;
+  describe.skipIf(python === undefined)(
+    `random arrays against ${peerName} (seed ${cases[0]?.seed})`,
+    () => {
+      for (const c of cases) {
+        mkdirSync(c.dir, { recursive: true });
+        const r = random(c.seed * 104729 + c.index);
+        for (const [j, w] of c.writes.entries()) {
+          if (w.scalar !== undefined) continue;
+          const count = product(selectedShape(w.selection, c.shape));
+          writeFileSync(join(c.dir, `w${j}.bin`), valueBytes(r, c.dataType, count));
+        }
+      }
+      const shapes: Record<string, JsonValue> =
+        python === undefined ? {} : JSON.parse(python(script(), pythonJson(["write", cases])));
+
+      // Only arrays zarrkit finished writing go back to the peer (a failed case has said so).
+      const written: C[] = [];
+      for (const c of cases) {
+        it(`${c.id}: zarrkit reads what ${peerName} wrote, and writes what NumPy expects`, async () => {
+          const got = shapes[c.id];
+          if (!Array.isArray(got) || !got.every((s): s is number[] => Array.isArray(s)))
+            expect.fail(`${peerName} failed: ${JSON.stringify(got)}\n${describeCase(c)}`);
+          try {
+            const theirs = await openArray(new FileSystemStore(c.peerPath, { readOnly: true }));
+            await checkReads(theirs, c, got, `${peerName}'s array`);
+            const ours = await create(c);
+            await applyWrites(ours, c);
+            written.push(c);
+            await checkReads(ours, c, got, "zarrkit's array");
+          } catch (err) {
+            throw new Error(`${String(err)}\n${describeCase(c)}`, { cause: err });
+          }
+        });
+      }
+
+      it(`${peerName} reads every array zarrkit wrote as NumPy expects`, () => {
+        const verdict: Record<string, JsonValue> = JSON.parse(
+          python!(script(), pythonJson(["read", written])),
+        );
+        const wrong = written
+          .filter((c) => verdict[c.id] !== true)
+          .map((c) => `${JSON.stringify(verdict[c.id])}\n${describeCase(c)}`);
+        expect(wrong).toEqual([]);
+      });
+    },
+  );
+}
