@@ -137,6 +137,7 @@ export {
   type Unregister,
 } from "./registry/registry.js";
 export { resolveRange, sliceRange } from "./store/byte-range.js";
+export { copyBytes } from "./store/copy-bytes.js";
 export { childrenOf } from "./store/list-dir.js";
 export { MemoryStore } from "./store/memory-store.js";
 export * from "./store/store.js";

@@ -656,3 +656,65 @@ describe("the decoded-chunk cache", () => {
     expect(small.chunkCache.count).toBe(0);
   });
 });
+
+describe("stores that answer with views at any offset", () => {
+  /** A MemoryStore whose reads answer Node Buffers one byte into their memory (unaligned). */
+  const unalignedStore = () => {
+    const inner = new MemoryStore();
+    return Object.assign(Object.create(inner) as MemoryStore, {
+      get: async (...args: Parameters<MemoryStore["get"]>) => {
+        const value = await inner.get(...args);
+        return value === undefined ? undefined : Buffer.concat([Buffer.of(0), value]).subarray(1);
+      },
+      set: (key: string, value: Uint8Array) => inner.set(key, value),
+    });
+  };
+  const bytes = (endian: string): NamedConfigJson => ({ name: "bytes", configuration: { endian } });
+  const values = BigUint64Array.from({ length: 48 }, (_, i) => (BigInt(i) << 40n) + 7n);
+
+  it("takes Node Buffers as uint8 values and as out", async () => {
+    const a = await createArray(new MemoryStore(), "", {
+      shape: [4, 4],
+      chunkShape: [2, 2],
+      dataType: "uint8",
+    });
+    const value = Buffer.from(Array.from({ length: 16 }, (_, i) => i * 3));
+    await a.set(null, value);
+    const out = Buffer.alloc(16);
+    expect((await a.get(null, { out })).data).toBe(out);
+    expect([...out]).toEqual([...value]);
+  });
+
+  const chains: [string, NamedConfigJson[]][] = [
+    ["uncompressed chunks", [bytes("little")]],
+    ["big-endian chunks", [bytes("big")]],
+    [
+      "shards (their index is uint64 too)",
+      [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [2, 2],
+            codecs: [bytes("little")],
+            index_codecs: [bytes("little")],
+            index_location: "end",
+          },
+        },
+      ],
+    ],
+  ];
+  it.each(chains)("reads %s of uint64", async (_what, codecs) => {
+    const store = unalignedStore();
+    const a = await createArray(store, "", {
+      shape: [6, 8],
+      chunkShape: [4, 4],
+      dataType: "uint64",
+      codecs,
+    });
+    await a.set(null, values);
+    expect(Array.from((await a.get()).data)).toEqual(Array.from(values));
+    expect(Array.from((await a.get("1:3, 2:5")).data)).toEqual(
+      [10, 11, 12, 18, 19, 20].map((i) => values[i]),
+    );
+  });
+});

@@ -304,6 +304,23 @@ describe("sharded arrays", () => {
     await expectRewritten(a);
   });
 
+  it("a window read while the shard is rewritten sees one version of it, never a mix", async () => {
+    // The window's index read is answered before the write lands, its inner chunks after: a
+    // read paired the old index with the new bytes (other sizes: CorruptChunk or wrong values).
+    const store = answersLaterStore({ readMs: 10, writeMs: 5 });
+    const a = await oneShardOfIota(store);
+    const writing = a.set(
+      null,
+      Int32Array.from({ length: 256 }, (_, i) => rewritten(i)),
+    );
+    await new Promise((r) => setTimeout(r, 1));
+    const window = Array.from((await a.get("9, 2:13")).data);
+    await writing;
+    const old = Array.from({ length: 11 }, (_, k) => 9 * 16 + 2 + k);
+    const now = old.map(rewritten);
+    expect([old, now]).toContainEqual(window);
+  });
+
   it("fetches a window's separate runs of inner chunks at once, not one after another", async () => {
     const { store, ranged } = counting(5);
     const a = await createArray(store, "", {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import {
   type Context,
+  copyBytes,
   createArray,
   type JsonObject,
   type JsonValue,
@@ -59,7 +60,7 @@ export async function importNpy(
   });
   const count = npy.shape.reduce((a, b) => a * b, 1);
   // Typed arrays need aligned memory; the .npy payload usually is (64-byte header), else copy.
-  const bytes = npy.data.byteOffset % dataType.laneSize === 0 ? npy.data : npy.data.slice();
+  const bytes = npy.data.byteOffset % dataType.laneSize === 0 ? npy.data : copyBytes(npy.data);
   await array.set(null, dataType.view(bytes.buffer, bytes.byteOffset, count));
 }
 

@@ -1,3 +1,4 @@
+import { copyBytes } from "@zarrkit/core";
 import { descrToZarr, NpyError, zarrToDescr } from "./npy-dtype.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
@@ -43,7 +44,7 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
       `.npy payload has ${payload.length} bytes; shape (${shape.join(", ")}) of ${descr} needs ${size}`,
     );
   }
-  let data: Uint8Array = payload.slice();
+  let data: Uint8Array = copyBytes(payload);
   if (type.bigEndian) swapLanes(data, type.laneSize);
   if (fortranOrder && shape.length > 1) data = fortranToC(data, shape, type.itemSize);
   return { dataType: type.dataType, shape, data };

@@ -7,6 +7,7 @@ import {
   type ZarrkitError,
 } from "../errors/errors.js";
 import type { Registry } from "../registry/registry.js";
+import { copyBytes } from "../store/copy-bytes.js";
 import type { BytesToBytesCodec } from "./codec.js";
 import type { BytesChainJob } from "./codec-runner.js";
 
@@ -95,7 +96,7 @@ export async function answerCodecRequest(
     const own =
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
         ? bytes
-        : bytes.slice();
+        : copyBytes(bytes);
     post({ id: request.id, bytes: own }, own.buffer instanceof ArrayBuffer ? [own.buffer] : []);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -163,5 +164,5 @@ export class PendingReplies {
  */
 export function bytesToPost(given: Uint8Array, owned: boolean): Uint8Array {
   const whole = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength;
-  return owned && whole ? given : given.slice();
+  return owned && whole ? given : copyBytes(given);
 }

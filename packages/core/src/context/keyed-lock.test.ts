@@ -48,6 +48,49 @@ describe("KeyedLock", () => {
     expect(log.indexOf("abc-")).toBeLessThan(log.indexOf("cba+"));
   });
 
+  it("shared runs overlap each other but never a run: each waits for what was queued before", async () => {
+    const lock = new KeyedLock();
+    const log: string[] = [];
+    const step = (name: string, ms: number) => async () => {
+      log.push(`${name}+`);
+      await new Promise((r) => setTimeout(r, ms));
+      log.push(`${name}-`);
+      return name;
+    };
+    const results = await Promise.all([
+      lock.runShared("k", step("r1", 10)),
+      lock.runShared("k", step("r2", 2)),
+      lock.run("k", step("w1", 5)),
+      lock.runShared("k", step("r3", 5)),
+      lock.runShared("k", step("r4", 1)),
+      lock.run("k", step("w2", 1)),
+    ]);
+    expect(results).toEqual(["r1", "r2", "w1", "r3", "r4", "w2"]);
+    // r1 and r2 together, then w1 alone (after the slower r1), r3 and r4 together, then w2.
+    expect(log).toEqual([
+      "r1+",
+      "r2+",
+      "r2-",
+      "r1-",
+      "w1+",
+      "w1-",
+      "r3+",
+      "r4+",
+      "r4-",
+      "r3-",
+      "w2+",
+      "w2-",
+    ]);
+  });
+
+  it("a failed shared run does not block the run after it", async () => {
+    const lock = new KeyedLock();
+    const failing = lock.runShared("k", async () => Promise.reject(new Error("x")));
+    const next = lock.run("k", async () => 2);
+    await expect(failing).rejects.toThrow("x");
+    expect(await next).toBe(2);
+  });
+
   it("a failure does not block the next waiter", async () => {
     const lock = new KeyedLock();
     await expect(lock.run("k", async () => Promise.reject(new Error("x")))).rejects.toThrow("x");

@@ -5,6 +5,7 @@ import {
 } from "../errors/errors.js";
 import type { JsonValue } from "../json/json-value.js";
 import { describe } from "../metadata/named-config.js";
+import { copyBytes } from "../store/copy-bytes.js";
 import type {
   ArrayFor,
   CoreDataTypeArrays,
@@ -222,10 +223,10 @@ function rawCodec(size: number): Codec {
     },
     encode: (bytes) => Array.from(bytes),
     fromScalar(value, fail) {
-      if (value instanceof Uint8Array && value.length === size) return value.slice();
+      if (value instanceof Uint8Array && value.length === size) return copyBytes(value);
       return fail(`expected a Uint8Array of ${size} bytes`);
     },
-    toScalar: (bytes) => bytes.slice(),
+    toScalar: (bytes) => copyBytes(bytes),
   };
 }
 

@@ -5,6 +5,7 @@ import {
 } from "../errors/errors.js";
 import type { JsonValue } from "../json/json-value.js";
 import { describe } from "../metadata/named-config.js";
+import { copyBytes } from "../store/copy-bytes.js";
 import type { DataType } from "./data-type.js";
 
 const utf8Encoder = new TextEncoder();
@@ -113,7 +114,7 @@ export const bytesDataType: DataType<"bytes"> = {
   fromScalar(value) {
     if (!(value instanceof Uint8Array))
       throw new InvalidValueError("value is not valid for data type bytes: expected a Uint8Array");
-    return value.slice();
+    return copyBytes(value);
   },
-  toScalar: (element) => element.slice(),
+  toScalar: (element) => copyBytes(element),
 };

@@ -128,7 +128,8 @@ function checkedKind(dataType: DataType, data: unknown, path: string, what: stri
   }
   const like = dataType.allocate(0);
   if (!ArrayBuffer.isView(like)) throw new InvalidValueError(`${dataType.name} has no typed array`);
-  if (!ArrayBuffer.isView(data) || data.constructor !== like.constructor) {
+  // A subclass will do (a Node Buffer is a Uint8Array).
+  if (!ArrayBuffer.isView(data) || !(data instanceof like.constructor)) {
     const got = ArrayBuffer.isView(data) ? `a ${data.constructor.name}` : typeof data;
     throw new InvalidValueError(
       `${what} for "${path}" must be a ${like.constructor.name} (${dataType.name}), got ${got}`,
@@ -246,7 +247,7 @@ export function sourceView(
   }
   if (ArrayBuffer.isView(value) && !dataType.variableLength) {
     const like = dataType.allocate(0);
-    if (value.constructor !== like.constructor) {
+    if (!(value instanceof like.constructor)) {
       throw new InvalidValueError(
         `array "${path}" holds ${dataType.name} (${like.constructor.name}); got a ${value.constructor.name}`,
         { path },

@@ -310,10 +310,11 @@ export class ZarrArray<D extends string = string> {
     await runLimited(
       doomed,
       this.context.concurrency,
-      (key) => {
-        this.#forgetCached(key);
-        return this.#storeWrite(key, () => store.delete(key));
-      },
+      (key) =>
+        this.context.chunkLocks.run(chunkCacheKey(this.store, key), () => {
+          this.#forgetCached(key);
+          return this.#storeWrite(key, () => store.delete(key));
+        }),
       signal,
     );
     const fill = fillChunk(this.dataType, [], this.#resolved.fillValue).data;
@@ -449,9 +450,10 @@ export class ZarrArray<D extends string = string> {
       const partial = this.#resolved.pipeline.partialDecoder;
       if (partial !== undefined && !caching) {
         // Read only what the selection needs of this chunk (sharding).
+        const cacheKey = chunkCacheKey(this.store, key);
         const source = {
           key,
-          cacheKey: chunkCacheKey(this.store, key),
+          cacheKey,
           get: (range?: ByteRange) =>
             this.#storeCall(key, () =>
               this.store.get(key, { ...(range && { range }), ...(signal && { signal }) }),
@@ -468,7 +470,12 @@ export class ZarrArray<D extends string = string> {
           dataType: this.dataType,
           fillValue: this.#resolved.fillValue,
         };
-        const found = await this.#decoding(key, () => partial(source, spec, region, dst));
+        // Its index and its parts are separate store reads: a write of the chunk landing in
+        // between would pair one version's index with the other's bytes (a decode error, or
+        // wrong values). Writers of this process hold the chunk's lock; reads share it.
+        const found = await this.context.chunkLocks.runShared(cacheKey, () =>
+          this.#decoding(key, () => partial(source, spec, region, dst)),
+        );
         if (!found) stridedCopy(dst, fill, counts, lanes);
         return;
       }

@@ -1,4 +1,5 @@
 import { sliceRange } from "./byte-range.js";
+import { copyBytes } from "./copy-bytes.js";
 import { childrenOf } from "./list-dir.js";
 import type {
   ByteRange,
@@ -28,7 +29,7 @@ export class MemoryStore implements WritableStore, ListableStore {
     assertValidKey(key);
     const value = this.map.get(key);
     if (value === undefined) return undefined;
-    return sliceRange(value, options.range, key).slice();
+    return copyBytes(sliceRange(value, options.range, key));
   }
 
   async getRanges(key: string, ranges: readonly ByteRange[]): Promise<(Uint8Array | undefined)[]> {
@@ -37,7 +38,7 @@ export class MemoryStore implements WritableStore, ListableStore {
 
   async set(key: string, value: Uint8Array): Promise<void> {
     assertValidKey(key);
-    this.map.set(key, value.slice());
+    this.map.set(key, copyBytes(value));
   }
 
   async delete(key: string): Promise<void> {

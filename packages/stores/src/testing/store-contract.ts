@@ -59,6 +59,20 @@ export function describeStoreContract(
       expect(await store.get("k")).toEqual(bytes(1, 2));
     });
 
+    it("keeps and hands out copies when values are Node Buffers", async () => {
+      const { store } = subject;
+      // Small Buffers are views into Node's shared pool, and their `slice` is a view too.
+      const given = Buffer.from([1, 2, 3, 4, 5]);
+      await store.set("buf", given);
+      given[0] = 42;
+      expect(await store.get("buf")).toEqual(bytes(1, 2, 3, 4, 5));
+      const first = (await store.get("buf"))!;
+      first[1] = 42;
+      const ranged = (await store.get("buf", { range: { offset: 1, length: 3 } }))!;
+      ranged[0] = 42;
+      expect(await store.get("buf")).toEqual(bytes(1, 2, 3, 4, 5));
+    });
+
     it("reads ranges and suffixes", async () => {
       const { store } = subject;
       const value = text("0123456789");

@@ -1,5 +1,6 @@
 import {
   type ByteRange,
+  copyBytes,
   LruCache,
   type Store,
   type StoreGetOptions,
@@ -37,12 +38,12 @@ export class CachingStore {
     const id = options.range === undefined ? key : `${key}\u0000${JSON.stringify(options.range)}`;
     const hit = this.#cache.get(id);
     // Callers own what they get, so hand out copies.
-    if (hit !== undefined) return hit.value?.slice();
+    if (hit !== undefined) return hit.value === undefined ? undefined : copyBytes(hit.value);
     const writes = this.#writes.get(key);
     const value = await this.store.get(key, options);
     // A write of the key while this read was under way: what it read may predate the write.
     if (this.#writes.get(key) !== writes) return value;
-    this.#cache.set(id, { value: value?.slice() });
+    this.#cache.set(id, { value: value === undefined ? undefined : copyBytes(value) });
     const ids = this.#idsByKey.get(key) ?? new Set<string>();
     ids.add(id);
     this.#idsByKey.set(key, ids);

@@ -1,5 +1,6 @@
 import {
   childrenOf,
+  copyBytes,
   expandRuns,
   InvalidMetadataError,
   isJsonObject,
@@ -114,7 +115,10 @@ export class ConsolidatedStore {
   }
 
   async get(key: string, options: StoreGetOptions = {}): Promise<Uint8Array | undefined> {
-    if (isMetadataKey(key) && options.range === undefined) return this.#documents.get(key)?.slice();
+    if (isMetadataKey(key) && options.range === undefined) {
+      const document = this.#documents.get(key);
+      return document === undefined ? undefined : copyBytes(document);
+    }
     return this.store.get(key, options);
   }
 

@@ -1,6 +1,7 @@
 import { pythonWith, tensorstorePython } from "@zarrkit/test-support";
-import { createArray, FileSystemStore, type NamedConfigJson } from "../index.js";
+import { createArray, type NamedConfigJson } from "../index.js";
 import {
+  access,
   type Case,
   caseBase,
   caseRoot,
@@ -119,6 +120,7 @@ function makeCase(index: number): V3Case {
       : { name: "v2", configuration: { separator: r.pick(["/", "."]) } },
     codecs,
     ...writesAndReads(r, shape, type),
+    ...access(r),
   };
 }
 
@@ -127,8 +129,9 @@ differentialTests({
   python: pythonWith("tensorstore", tensorstorePython()),
   peerScript: new URL("./tensorstore_differential.py", import.meta.url),
   cases: Array.from({ length: CASES }, (_, i) => makeCase(i)),
-  create: (c) =>
-    createArray(new FileSystemStore(c.zkPath), "", {
+  create: (c, store, context) =>
+    createArray(store, "", {
+      context,
       shape: c.shape,
       chunkShape: c.chunkShape,
       dataType: c.dataType,

@@ -1,6 +1,7 @@
 import { pythonWith, zarrPython } from "@zarrkit/test-support";
-import { createArray, FileSystemStore, type JsonObject } from "../index.js";
+import { createArray, type JsonObject } from "../index.js";
 import {
+  access,
   type Case,
   caseBase,
   caseRoot,
@@ -95,6 +96,7 @@ function makeCase(index: number): V2Case {
     order: r.pick(["C", "F"]),
     dimensionSeparator: r.pick([".", "/"]),
     ...writesAndReads(r, shape, type),
+    ...access(r),
   };
 }
 
@@ -104,8 +106,9 @@ differentialTests({
   peerScript: new URL("./zarr_python_differential.py", import.meta.url),
   cases: Array.from({ length: CASES }, (_, i) => makeCase(i)),
   // zarrkit writes little-endian v2 dtypes, so a delta filter's dtype follows.
-  create: (c) =>
-    createArray(new FileSystemStore(c.zkPath), "", {
+  create: (c, store, context) =>
+    createArray(store, "", {
+      context,
       zarrFormat: 2,
       shape: c.shape,
       chunkShape: c.chunkShape,

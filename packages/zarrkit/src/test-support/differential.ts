@@ -1,17 +1,26 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
+import { startHttpServer, type TestHttpServer } from "@zarrkit/stores/testing";
 import { pythonJson } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type ArrayFor,
+  type Context,
+  createContext,
+  createDefaultContext,
+  createDefaultRegistry,
+  defaultZarrkitContext,
+  FetchStore,
   FileSystemStore,
   type JsonValue,
+  MemoryStore,
   type NDArray,
   openArray,
   type SelectionItem,
   slice,
   typedArrayOf,
+  WorkerPool,
   type ZarrArray,
 } from "../index.js";
 
@@ -90,6 +99,26 @@ export interface Case {
   fillValue: JsonValue;
   writes: Write[];
   reads: string[];
+  /** How zarrkit reaches the peer's array, where it writes its own, and with what context. */
+  reader: "file" | "http" | "memory";
+  writer: "file" | "memory";
+  context: ContextKind;
+}
+
+/**
+ * The contexts cases run under: the default one, codecs on worker threads from the first
+ * byte, a decoded-chunk cache (reads after writes must not see stale chunks), one chunk at
+ * a time.
+ */
+type ContextKind = "default" | "workers" | "cache" | "serial";
+
+/** Draws the stores and context a case runs with. */
+export function access(r: Random): Pick<Case, "reader" | "writer" | "context"> {
+  return {
+    reader: r.pick(["file", "file", "http", "memory"]),
+    writer: r.pick(["file", "file", "memory"]),
+    context: r.pick(["default", "default", "workers", "cache", "serial"]),
+  };
 }
 
 export const permutation = (r: Random, rank: number): number[] => {
@@ -373,6 +402,17 @@ async function checkReads(array: ZarrArray, c: Case, shapes: number[][], label: 
   }
 }
 
+/** Every file below `root`, by its key (a path with "/"). */
+function filesUnder(root: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out.set(relative(root, path).split(sep).join("/"), readFileSync(path));
+  }
+  return out;
+}
+
 /** The case as JSON, without its paths: enough to rebuild it by hand. */
 const describeCase = ({ dir, peerPath, zkPath, ...rest }: Case) => JSON.stringify(rest);
 
@@ -405,9 +445,32 @@ export function differentialTests<C extends Case>(options: {
   python: ((script: string, input?: string) => string) | undefined;
   peerScript: URL;
   cases: C[];
-  create: (c: C) => Promise<ZarrArray>;
+  create: (c: C, store: FileSystemStore | MemoryStore, context: Context) => Promise<ZarrArray>;
 }): void {
   const { peerName, python, cases, create } = options;
+  const registry = createDefaultRegistry();
+  const pool = new WorkerPool(registry, { threads: 2, minBytes: 0, startAfterBytes: 0 });
+  const contexts: Record<ContextKind, Context> = {
+    default: defaultZarrkitContext(),
+    workers: createContext({ registry, codecRunner: pool }),
+    cache: createDefaultContext({ workers: false, chunkCacheBytes: 1 << 22 }),
+    serial: createDefaultContext({ workers: false, concurrency: 1 }),
+  };
+  let server: TestHttpServer | undefined;
+  afterAll(async () => {
+    await pool.close();
+    await server?.close();
+  });
+  const peerStore = async (c: C) => {
+    if (c.reader === "file") return new FileSystemStore(c.peerPath, { readOnly: true });
+    if (c.reader === "http") {
+      server ??= await startHttpServer(dirname(c.dir));
+      return new FetchStore(new URL(`${c.id}/peer/`, server.url));
+    }
+    const memory = new MemoryStore();
+    for (const [key, bytes] of filesUnder(c.peerPath)) await memory.set(key, bytes);
+    return memory;
+  };
   const script = () =>
     `${readFileSync(options.peerScript, "utf8")}\n${readFileSync(new URL("../interop/differential_model.py", import.meta.url), "utf8")}`;
   describe.skipIf(python === undefined)(
@@ -433,10 +496,17 @@ export function differentialTests<C extends Case>(options: {
           if (!Array.isArray(got) || !got.every((s): s is number[] => Array.isArray(s)))
             expect.fail(`${peerName} failed: ${JSON.stringify(got)}\n${describeCase(c)}`);
           try {
-            const theirs = await openArray(new FileSystemStore(c.peerPath, { readOnly: true }));
+            const context = contexts[c.context];
+            const theirs = await openArray(await peerStore(c), "", { context });
             await checkReads(theirs, c, got, `${peerName}'s array`);
-            const ours = await create(c);
+            const memory = c.writer === "memory" ? new MemoryStore() : undefined;
+            const ours = await create(c, memory ?? new FileSystemStore(c.zkPath), context);
             await applyWrites(ours, c);
+            // The peer reads files: a memory store's keys are written out as they are.
+            for (const [key, bytes] of memory?.map ?? []) {
+              mkdirSync(dirname(join(c.zkPath, key)), { recursive: true });
+              writeFileSync(join(c.zkPath, key), bytes);
+            }
             written.push(c);
             await checkReads(ours, c, got, "zarrkit's array");
           } catch (err) {

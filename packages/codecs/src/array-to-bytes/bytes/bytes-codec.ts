@@ -6,6 +6,7 @@ import {
   type CodecExtension,
   CorruptChunkError,
   cOrderStride,
+  copyBytes,
   elementCount,
   InvalidMetadataError,
   InvalidValueError,
@@ -204,7 +205,7 @@ export class BytesCodec implements ArrayToBytesCodec {
     if (bytes.byteLength !== (last - first + 1) * size)
       throw new CorruptChunkError(`codec "bytes": the chunk is shorter than its shape needs`);
     if (this.endian === "big") swapLanes(bytes, dataType.laneSize);
-    const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : bytes.slice();
+    const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : copyBytes(bytes);
     const elements = dataType.view(aligned.buffer, aligned.byteOffset, last - first + 1);
     const from = {
       data: elements,
@@ -226,17 +227,17 @@ export class BytesCodec implements ArrayToBytesCodec {
    */
   #bytesOf(chunk: NDArray, copy: boolean): Uint8Array {
     const { dataType } = chunk;
+    const contiguous = isCContiguous(chunk);
     let data = chunk.data;
-    if (!isCContiguous(chunk)) {
-      const contiguous = ndarray(dataType, chunk.shape);
-      stridedCopy(contiguous, chunk, chunk.shape, dataType.lanes);
-      data = contiguous.data;
-    } else if (copy) {
-      data = data.slice();
+    if (!contiguous) {
+      const copied = ndarray(dataType, chunk.shape);
+      stridedCopy(copied, chunk, chunk.shape, dataType.lanes);
+      data = copied.data;
     }
     if (!ArrayBuffer.isView(data))
       throw new InvalidValueError(`codec "bytes": ${dataType.name} has no fixed-size elements`);
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return contiguous && copy ? copyBytes(bytes) : bytes;
   }
 
   /** The chunk's elements as a typed array over `bytes` (in native order), checked for size. */
@@ -251,7 +252,7 @@ export class BytesCodec implements ArrayToBytesCodec {
     }
     if (this.endian === "big") swapLanes(bytes, dataType.laneSize);
     // Typed arrays need aligned offsets; copy the rare misaligned view.
-    const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : bytes.slice();
+    const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : copyBytes(bytes);
     return dataType.view(aligned.buffer, aligned.byteOffset, count);
   }
 }
