@@ -38,10 +38,11 @@ def dtype_of(case):
 
 
 def fill_of(case):
+    number = lambda f: float(f.replace("Infinity", "inf")) if isinstance(f, str) else f  # noqa: E731
     f = case["fillValue"]
-    if isinstance(f, str):
-        return np.array(float(f.replace("Infinity", "inf")), dtype=dtype_of(case))
-    return np.array(f, dtype=dtype_of(case))
+    if isinstance(f, list):
+        return np.array(complex(number(f[0]), number(f[1])), dtype=dtype_of(case))
+    return np.array(number(f), dtype=dtype_of(case))
 
 
 def values_of(case, j, w):
@@ -92,6 +93,8 @@ def write_case(case):
                                values_of(case, j, w))
         if sel is not None:
             write(handle, sel, values)  # noqa: F821
+    if case["reader"] == "zip":
+        zip_peer(case)
     a = model(case)
     shapes = []
     for k, text in enumerate(case["reads"]):
@@ -100,6 +103,17 @@ def write_case(case):
             f.write(got.astype(dtype_of(case).newbyteorder("<")).tobytes())
         shapes.append(list(got.shape))
     return shapes
+
+
+def zip_peer(case):
+    """The peer's array as a zip archive beside it (entries stored or deflated, by case)."""
+    import zipfile
+    method = zipfile.ZIP_DEFLATED if case["index"] % 2 else zipfile.ZIP_STORED
+    with zipfile.ZipFile(os.path.join(case["dir"], "peer.zip"), "w", method) as z:
+        for root, _, files in os.walk(case["peerPath"]):
+            for name in files:
+                path = os.path.join(root, name)
+                z.write(path, os.path.relpath(path, case["peerPath"]))
 
 
 def read_case(case):

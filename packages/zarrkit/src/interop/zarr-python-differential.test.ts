@@ -1,5 +1,5 @@
 import { pythonWith, zarrPython } from "@zarrkit/test-support";
-import { createArray, type JsonObject } from "../index.js";
+import { createArray, type JsonObject, type JsonValue } from "../index.js";
 import {
   access,
   type Case,
@@ -46,6 +46,8 @@ const CODES: Record<TypeName, string> = {
   float16: "f2",
   float32: "f4",
   float64: "f8",
+  complex64: "c8",
+  complex128: "c16",
 };
 
 function compressor(r: Random): JsonObject | null {
@@ -78,6 +80,15 @@ function filters(r: Random, type: TypeName, dtype: string): JsonObject[] | null 
   return [{ id: "shuffle", elementsize: TYPES[type] }];
 }
 
+/**
+ * zarr-python 2.13 decodes a complex fill [re, im] as re + 1j * im, which makes an infinite
+ * imaginary part's real part NaN, and writes that into the chunks it fills: no infinities.
+ */
+const v2Fill = (fill: JsonValue): JsonValue =>
+  Array.isArray(fill) && fill.some((x) => typeof x === "string" && x.includes("Infinity"))
+    ? [0, 1]
+    : fill;
+
 function makeCase(index: number): V2Case {
   const r = random(SEED * 6007 + index);
   const type = r.pick(TYPE_NAMES);
@@ -90,7 +101,7 @@ function makeCase(index: number): V2Case {
     chunkShape: shape.map((n) => r.int(1, n + 2)),
     dataType: type,
     dtype,
-    fillValue: fillValue(r, type),
+    fillValue: v2Fill(fillValue(r, type)),
     compressor: compressor(r),
     filters: filters(r, type, dtype),
     order: r.pick(["C", "F"]),

@@ -22,6 +22,7 @@ import {
   typedArrayOf,
   WorkerPool,
   type ZarrArray,
+  ZipStore,
 } from "../index.js";
 
 // Randomised differential tests: arrays and their writes and reads drawn from a seeded
@@ -59,6 +60,8 @@ export const TYPES = {
   float16: 2,
   float32: 4,
   float64: 8,
+  complex64: 8,
+  complex128: 16,
 } as const;
 export type TypeName = keyof typeof TYPES;
 export const TYPE_NAMES = Object.keys(TYPES) as TypeName[];
@@ -100,7 +103,7 @@ export interface Case {
   writes: Write[];
   reads: string[];
   /** How zarrkit reaches the peer's array, where it writes its own, and with what context. */
-  reader: "file" | "http" | "memory";
+  reader: "file" | "http" | "memory" | "zip";
   writer: "file" | "memory";
   context: ContextKind;
 }
@@ -115,7 +118,7 @@ type ContextKind = "default" | "workers" | "cache" | "serial";
 /** Draws the stores and context a case runs with. */
 export function access(r: Random): Pick<Case, "reader" | "writer" | "context"> {
   return {
-    reader: r.pick(["file", "file", "http", "memory"]),
+    reader: r.pick(["file", "file", "http", "memory", "zip"]),
     writer: r.pick(["file", "file", "memory"]),
     context: r.pick(["default", "default", "workers", "cache", "serial"]),
   };
@@ -133,6 +136,13 @@ export const permutation = (r: Random, rank: number): number[] => {
 export function fillValue(r: Random, type: TypeName): JsonValue {
   if (type === "bool") return r.chance(0.5);
   if (type.startsWith("float")) return r.pick([0, -0.5, 1.25, 3, "NaN", "Infinity", -7]);
+  if (type.startsWith("complex"))
+    return r.pick([
+      [0, 0],
+      [1.5, -2],
+      ["NaN", 0],
+      [0, "-Infinity"],
+    ]);
   if (type.startsWith("uint")) return r.pick([0, 0, 1, 7, 200]);
   return r.pick([0, 0, -1, 5, -100]);
 }
@@ -248,7 +258,8 @@ function walk(
 /** The elements of an NDArray in C order, as little-endian bytes (this machine's order). */
 function cOrderBytes(array: NDArray): Uint8Array {
   const data = typedArrayOf(array.data);
-  const size = data.BYTES_PER_ELEMENT;
+  // Strides and offsets count elements (a complex number is two lanes).
+  const size = array.dataType.itemSize;
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const out = new Uint8Array(product(array.shape) * size);
   walk(array.shape, array.stride, array.offset, (i, at) =>
@@ -467,6 +478,8 @@ export function differentialTests<C extends Case>(options: {
       server ??= await startHttpServer(dirname(c.dir));
       return new FetchStore(new URL(`${c.id}/peer/`, server.url));
     }
+    if (c.reader === "zip")
+      return new ZipStore(new FileSystemStore(c.dir, { readOnly: true }), "peer.zip");
     const memory = new MemoryStore();
     for (const [key, bytes] of filesUnder(c.peerPath)) await memory.set(key, bytes);
     return memory;
