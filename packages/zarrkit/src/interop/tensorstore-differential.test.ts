@@ -120,7 +120,7 @@ function makeCase(index: number): V3Case {
       : { name: "v2", configuration: { separator: r.pick(["/", "."]) } },
     codecs,
     ...writesAndReads(r, shape, type),
-    ...access(r),
+    ...access(r, shape, chunkShape),
   };
 }
 

@@ -95,10 +95,11 @@ function makeCase(index: number): V2Case {
   const big = r.chance(0.15);
   const shape = randomShape(r, r.pick([1, 2, 2, 3, 3, 4]), big ? 120_000 : 6000, big ? 600 : 40);
   const dtype = TYPES[type] === 1 ? `|${CODES[type]}` : `${r.pick(["<", ">"])}${CODES[type]}`;
+  const chunkShape = shape.map((n) => r.int(1, n + 2));
   return {
     ...caseBase(SEED, index, root),
     shape,
-    chunkShape: shape.map((n) => r.int(1, n + 2)),
+    chunkShape,
     dataType: type,
     dtype,
     fillValue: v2Fill(fillValue(r, type)),
@@ -107,7 +108,7 @@ function makeCase(index: number): V2Case {
     order: r.pick(["C", "F"]),
     dimensionSeparator: r.pick([".", "/"]),
     ...writesAndReads(r, shape, type),
-    ...access(r),
+    ...access(r, shape, chunkShape),
   };
 }
 

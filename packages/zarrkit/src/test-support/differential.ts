@@ -1,7 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
-import { startHttpServer, type TestHttpServer } from "@zarrkit/stores/testing";
+import {
+  startHttpServer,
+  startS3Server,
+  type TestHttpServer,
+  type TestS3Server,
+} from "@zarrkit/stores/testing";
 import { pythonJson } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -14,13 +19,16 @@ import {
   FetchStore,
   FileSystemStore,
   type JsonValue,
+  type ListableStore,
   MemoryStore,
   type NDArray,
   openArray,
+  S3Store,
   type SelectionItem,
   slice,
   typedArrayOf,
   WorkerPool,
+  type WritableStore,
   type ZarrArray,
   ZipStore,
 } from "../index.js";
@@ -104,7 +112,7 @@ export interface Case {
   reads: string[];
   /** How zarrkit reaches the peer's array, where it writes its own, and with what context. */
   reader: "file" | "http" | "memory" | "zip";
-  writer: "file" | "memory";
+  writer: "file" | "memory" | "s3";
   context: ContextKind;
 }
 
@@ -115,11 +123,19 @@ export interface Case {
  */
 type ContextKind = "default" | "workers" | "cache" | "serial";
 
-/** Draws the stores and context a case runs with. */
-export function access(r: Random): Pick<Case, "reader" | "writer" | "context"> {
+/**
+ * Draws the stores and context a case runs with: S3 (a loopback moto server) only for arrays
+ * of a few chunks, as each chunk is a request.
+ */
+export function access(
+  r: Random,
+  shape: readonly number[],
+  chunkShape: readonly number[],
+): Pick<Case, "reader" | "writer" | "context"> {
+  const chunks = product(shape.map((n, d) => Math.ceil(n / chunkShape[d]!)));
   return {
     reader: r.pick(["file", "file", "http", "memory", "zip"]),
-    writer: r.pick(["file", "file", "memory"]),
+    writer: r.pick(chunks <= 64 ? ["file", "file", "memory", "s3"] : ["file", "file", "memory"]),
     context: r.pick(["default", "default", "workers", "cache", "serial"]),
   };
 }
@@ -456,7 +472,7 @@ export function differentialTests<C extends Case>(options: {
   python: ((script: string, input?: string) => string) | undefined;
   peerScript: URL;
   cases: C[];
-  create: (c: C, store: FileSystemStore | MemoryStore, context: Context) => Promise<ZarrArray>;
+  create: (c: C, store: WritableStore, context: Context) => Promise<ZarrArray>;
 }): void {
   const { peerName, python, cases, create } = options;
   const registry = createDefaultRegistry();
@@ -468,10 +484,29 @@ export function differentialTests<C extends Case>(options: {
     serial: createDefaultContext({ workers: false, concurrency: 1 }),
   };
   let server: TestHttpServer | undefined;
+  // Started for the first S3 case; undefined (said loudly) when moto is not installed.
+  let s3: Promise<TestS3Server | undefined> | undefined;
   afterAll(async () => {
     await pool.close();
     await server?.close();
+    await (await s3)?.close();
   });
+  /** Where zarrkit writes its array; the keys of a store of no files are copied out after. */
+  const ourStore = async (c: C): Promise<WritableStore & ListableStore> => {
+    if (c.writer === "memory") return new MemoryStore();
+    if (c.writer === "s3") {
+      s3 ??= startS3Server();
+      const moto = await s3;
+      if (moto !== undefined)
+        return new S3Store({
+          bucket: await moto.createBucket(),
+          endpoint: moto.endpoint,
+          region: moto.region,
+          credentials: moto.credentials,
+        });
+    }
+    return new FileSystemStore(c.zkPath);
+  };
   const peerStore = async (c: C) => {
     if (c.reader === "file") return new FileSystemStore(c.peerPath, { readOnly: true });
     if (c.reader === "http") {
@@ -512,13 +547,15 @@ export function differentialTests<C extends Case>(options: {
             const context = contexts[c.context];
             const theirs = await openArray(await peerStore(c), "", { context });
             await checkReads(theirs, c, got, `${peerName}'s array`);
-            const memory = c.writer === "memory" ? new MemoryStore() : undefined;
-            const ours = await create(c, memory ?? new FileSystemStore(c.zkPath), context);
+            const store = await ourStore(c);
+            const ours = await create(c, store, context);
             await applyWrites(ours, c);
-            // The peer reads files: a memory store's keys are written out as they are.
-            for (const [key, bytes] of memory?.map ?? []) {
-              mkdirSync(dirname(join(c.zkPath, key)), { recursive: true });
-              writeFileSync(join(c.zkPath, key), bytes);
+            // The peer reads files: a memory or S3 store's keys are written out as they are.
+            if (!(store instanceof FileSystemStore)) {
+              for await (const key of store.list("")) {
+                mkdirSync(dirname(join(c.zkPath, key)), { recursive: true });
+                writeFileSync(join(c.zkPath, key), (await store.get(key))!);
+              }
             }
             written.push(c);
             await checkReads(ours, c, got, "zarrkit's array");
