@@ -37,9 +37,15 @@ def dtype_of(case):
     return np.dtype(case["dtype"])
 
 
+def is_text(case):
+    return dtype_of(case) == np.dtype(object)
+
+
 def fill_of(case):
     number = lambda f: float(f.replace("Infinity", "inf")) if isinstance(f, str) else f  # noqa: E731
     f = case["fillValue"]
+    if is_text(case):
+        return np.array(f, dtype=object)
     if isinstance(f, list):
         return np.array(complex(number(f[0]), number(f[1])), dtype=dtype_of(case))
     return np.array(number(f), dtype=dtype_of(case))
@@ -52,8 +58,11 @@ def values_of(case, j, w):
         return fill_of(case)
     if "scalar" in w:
         return np.array(w["scalar"], dtype=dt)
-    raw = open(os.path.join(case["dir"], f"w{j}.bin"), "rb").read()
     shape = np.empty(case["shape"], dtype=np.uint8)[selection(w["selection"], case["shape"])].shape
+    if is_text(case):
+        items = json.load(open(os.path.join(case["dir"], f"w{j}.json")))
+        return np.array(items, dtype=object).reshape(shape)
+    raw = open(os.path.join(case["dir"], f"w{j}.bin"), "rb").read()
     return np.frombuffer(raw, dtype=dt.newbyteorder("<")).reshape(shape).astype(dt)
 
 
@@ -98,9 +107,13 @@ def write_case(case):
     a = model(case)
     shapes = []
     for k, text in enumerate(case["reads"]):
-        got = np.array(a[selection(text, case["shape"])], order="C")
-        with open(os.path.join(case["dir"], f"r{k}.bin"), "wb") as f:
-            f.write(got.astype(dtype_of(case).newbyteorder("<")).tobytes())
+        got = np.array(a[selection(text, case["shape"])], order="C", dtype=dtype_of(case))
+        if is_text(case):
+            with open(os.path.join(case["dir"], f"r{k}.json"), "w") as f:
+                json.dump([str(x) for x in got.ravel()], f)
+        else:
+            with open(os.path.join(case["dir"], f"r{k}.bin"), "wb") as f:
+                f.write(got.astype(dtype_of(case).newbyteorder("<")).tobytes())
         shapes.append(list(got.shape))
     return shapes
 
@@ -121,6 +134,10 @@ def read_case(case):
     want = model(case)
     if got.shape != want.shape:
         return f"shape {got.shape} != {want.shape}"
+    if is_text(case):
+        g, w = [str(x) for x in got.ravel()], [str(x) for x in want.ravel()]
+        bad = [i for i, (x, y) in enumerate(zip(g, w)) if x != y]
+        return True if not bad else f"{len(bad)} elements differ, first at {bad[0]}: {g[bad[0]]!r} != {w[bad[0]]!r}"
     # Compared as values of one byte order, bit for bit (NaN payloads included).
     g = np.ascontiguousarray(got.astype(want.dtype.newbyteorder("<")))
     w = np.ascontiguousarray(want.astype(want.dtype.newbyteorder("<")))

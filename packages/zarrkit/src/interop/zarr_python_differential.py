@@ -11,6 +11,7 @@ def create(case):
         compressor=codec(case["compressor"]),
         filters=None if case["filters"] is None else [codec(f) for f in case["filters"]],
         order=case["order"], fill_value=fill_of(case),  # noqa: F821 - differential_model.py
+        object_codec=numcodecs.VLenUTF8() if case["dtype"] == "|O" else None,
     )
 
 

@@ -10,7 +10,6 @@ import {
 import { pythonJson } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  type ArrayFor,
   type Context,
   createContext,
   createDefaultContext,
@@ -26,7 +25,6 @@ import {
   S3Store,
   type SelectionItem,
   slice,
-  typedArrayOf,
   WorkerPool,
   type WritableStore,
   type ZarrArray,
@@ -70,9 +68,12 @@ export const TYPES = {
   float64: 8,
   complex64: 8,
   complex128: 16,
+  /** Variable-length: elements are JS strings (values and answers go as JSON). */
+  string: 0,
 } as const;
 export type TypeName = keyof typeof TYPES;
-export const TYPE_NAMES = Object.keys(TYPES) as TypeName[];
+/** The fixed-size types (every peer has them). */
+export const TYPE_NAMES = (Object.keys(TYPES) as TypeName[]).filter((t) => TYPES[t] > 0);
 /** Types whose scalars are JS numbers (the scalar writes use these). */
 const NUMBER_SCALARS: readonly TypeName[] = [
   "int8",
@@ -245,11 +246,34 @@ const selectedShape = (text: string, shape: number[]): number[] =>
     .filter((n): n is number => n !== undefined);
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Random element bytes: any bit pattern, but 0 or 1 for bool. */
-function valueBytes(r: Random, type: TypeName, count: number): Uint8Array {
+/** A case's elements: little-endian element bytes, or strings. */
+type Elements = Uint8Array | string[];
+
+const PIECES = ["a", "b", "Z", "0", " ", "é", "ß", "中", "🧊", "\u0000", "\n"];
+
+/** Random elements: any bit pattern (but 0 or 1 for bool), or strings of 0-12 pieces. */
+function randomElements(r: Random, type: TypeName, count: number): Elements {
+  if (type === "string")
+    return Array.from({ length: count }, () =>
+      Array.from({ length: r.pick([0, 1, 3, 12]) }, () => r.pick(PIECES)).join(""),
+    );
   const bytes = new Uint8Array(count * TYPES[type]);
   for (let i = 0; i < bytes.length; i++) bytes[i] = type === "bool" ? r.int(0, 1) : r.int(0, 255);
   return bytes;
+}
+
+/** w<j> / r<k> files: element bytes, or strings as JSON. */
+const elementsFile = (c: Case, name: string) =>
+  join(c.dir, `${name}.${c.dataType === "string" ? "json" : "bin"}`);
+function writeElements(file: string, elements: Elements): void {
+  writeFileSync(file, elements instanceof Uint8Array ? elements : JSON.stringify(elements));
+}
+function readElements(file: string): Elements {
+  if (file.endsWith(".bin")) return readFileSync(file);
+  const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === "string"))
+    throw new Error(`${file} holds no list of strings`);
+  return parsed;
 }
 
 /** Calls `visit(i, at)` for each element in C order, `at` its index through `stride`. */
@@ -271,9 +295,14 @@ function walk(
   }
 }
 
-/** The elements of an NDArray in C order, as little-endian bytes (this machine's order). */
-function cOrderBytes(array: NDArray): Uint8Array {
-  const data = typedArrayOf(array.data);
+/** The elements of an NDArray in C order: little-endian bytes (this machine's order) or strings. */
+function cOrderElements(array: NDArray): Elements {
+  const { data } = array;
+  if (!ArrayBuffer.isView(data)) {
+    const out: string[] = [];
+    walk(array.shape, array.stride, array.offset, (_, at) => out.push(String(data[at])));
+    return out;
+  }
   // Strides and offsets count elements (a complex number is two lanes).
   const size = array.dataType.itemSize;
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -284,33 +313,45 @@ function cOrderBytes(array: NDArray): Uint8Array {
   return out;
 }
 
+/** Element storage for `count` elements of the array's type, from `elements` in that order. */
+function storage(array: ZarrArray, count: number, at: (i: number) => number, elements: Elements) {
+  if (!(elements instanceof Uint8Array)) {
+    const data: string[] = new Array<string>(count).fill("");
+    elements.forEach((e, i) => {
+      data[at(i)] = e;
+    });
+    return data;
+  }
+  const size = array.dataType.itemSize;
+  const copy = new Uint8Array(count * size);
+  for (let i = 0; i * size < elements.length; i++)
+    copy.set(elements.subarray(i * size, (i + 1) * size), at(i) * size);
+  return array.dataType.view(copy.buffer, 0, count);
+}
+
 /** The case's values as zarrkit takes them: C order, or an NDArray in Fortran order. */
-function valueFor<D extends string>(
-  array: ZarrArray<D>,
-  bytes: Uint8Array,
+function valueFor(
+  array: ZarrArray,
+  elements: Elements,
   shape: number[],
   fortran: boolean,
-): ArrayFor<D> | NDArray<D> {
+): NDArray | ReturnType<typeof storage> {
   const count = product(shape);
-  const size = TYPES[array.dataType.name as TypeName];
-  const copy = new Uint8Array(bytes.length);
-  if (!fortran) {
-    copy.set(bytes);
-    return array.dataType.view(copy.buffer, 0, count);
-  }
+  if (!fortran) return storage(array, count, (i) => i, elements);
   const stride = new Array<number>(shape.length);
   for (let d = 0, step = 1; d < shape.length; step *= shape[d]!, d++) stride[d] = step;
-  walk(shape, stride, 0, (i, at) => copy.set(bytes.subarray(i * size, (i + 1) * size), at * size));
-  const data = array.dataType.view(copy.buffer, 0, count);
+  const place: number[] = [];
+  walk(shape, stride, 0, (_, at) => place.push(at));
+  const data = storage(array, count, (i) => place[i]!, elements);
   return { data, shape, stride, offset: 0, dataType: array.dataType };
 }
 
 /** The value as an NDArray (a C-order array gets its strides). */
-function asView<D extends string>(
-  array: ZarrArray<D>,
-  value: ArrayFor<D> | NDArray<D>,
+function asView(
+  array: ZarrArray,
+  value: NDArray | ReturnType<typeof storage>,
   shape: number[],
-): NDArray<D> {
+): NDArray {
   if ("stride" in value) return value;
   const stride = new Array<number>(shape.length);
   for (let d = shape.length - 1, step = 1; d >= 0; step *= shape[d]!, d--) stride[d] = step;
@@ -361,9 +402,9 @@ async function applyWrites(array: ZarrArray, c: Case): Promise<void> {
     if (w.scalar === "fill") await array.set(w.selection, array.fillValue);
     else if (w.scalar !== undefined) await array.set(w.selection, w.scalar);
     else {
-      const bytes = readFileSync(join(c.dir, `w${j}.bin`));
+      const elements = readElements(elementsFile(c, `w${j}`));
       const shape = selectedShape(w.selection, c.shape);
-      const value = valueFor(array, bytes, shape, w.fortran === true);
+      const value = valueFor(array, elements, shape, w.fortran === true);
       if (w.halves && (await setInHalves(array, c, w.selection, asView(array, value, shape))))
         continue;
       await array.set(w.selection, value);
@@ -373,15 +414,14 @@ async function applyWrites(array: ZarrArray, c: Case): Promise<void> {
 
 const PAD = 3;
 const SENTINEL = 0xa5;
+const SENTINEL_TEXT = "\u0000sentinel";
 
 /**
  * Caller memory for a read of `shape`: the elements in a random order of dimensions, each
- * walked either way, between PAD elements on both sides that hold SENTINEL bytes.
+ * walked either way, between PAD elements on both sides that hold SENTINEL bytes (or text).
  */
 function outView(array: ZarrArray, shape: readonly number[], r: Random): NDArray {
   const count = product(shape);
-  const size = TYPES[array.dataType.name as TypeName];
-  const bytes = new Uint8Array((count + 2 * PAD) * size).fill(SENTINEL);
   const stride = new Array<number>(shape.length);
   let offset = PAD;
   let step = 1;
@@ -391,12 +431,43 @@ function outView(array: ZarrArray, shape: readonly number[], r: Random): NDArray
     if (backwards) offset += (shape[d]! - 1) * step;
     step *= shape[d]!;
   }
-  const data = array.dataType.view(bytes.buffer, 0, count + 2 * PAD);
+  const size = array.dataType.itemSize;
+  const data = array.dataType.variableLength
+    ? new Array<string>(count + 2 * PAD).fill(SENTINEL_TEXT)
+    : array.dataType.view(
+        new Uint8Array((count + 2 * PAD) * size).fill(SENTINEL).buffer,
+        0,
+        count + 2 * PAD,
+      );
   return { data, shape: [...shape], stride, offset, dataType: array.dataType };
 }
 
+/** The PAD elements before and after a caller's memory (outView), as they are now. */
+function edgesOf(out: NDArray): Elements {
+  const { data } = out;
+  if (!ArrayBuffer.isView(data)) return [...data.slice(0, PAD), ...data.slice(-PAD)].map(String);
+  const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const edge = PAD * out.dataType.itemSize;
+  return Uint8Array.from([...raw.subarray(0, edge), ...raw.subarray(raw.length - edge)]);
+}
+
+/** Where two element lists first differ, as text for a failure message. */
+function firstDifference(got: Elements, want: Elements, size: number): string {
+  if (!(got instanceof Uint8Array) || !(want instanceof Uint8Array)) {
+    const e = got.findIndex((x, i) => x !== want[i]);
+    return `element ${e}: got ${JSON.stringify(got[e])}, want ${JSON.stringify(want[e])}`;
+  }
+  let first = 0;
+  while (got[first] === want[first]) first++;
+  const e = Math.floor(first / size);
+  const hex = (b: Uint8Array) => Buffer.from(b.subarray(e * size, (e + 1) * size)).toString("hex");
+  return `element ${e}: got ${hex(got)}, want ${hex(want)}`;
+}
+
+const same = (a: Elements, b: Elements) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /**
- * Reads every selection of the case and compares with the model's bytes and shapes; every
+ * Reads every selection of the case and compares with the model's elements and shapes; every
  * other read goes into caller memory (outView), which must be untouched around the result.
  */
 async function checkReads(array: ZarrArray, c: Case, shapes: number[][], label: string) {
@@ -405,26 +476,16 @@ async function checkReads(array: ZarrArray, c: Case, shapes: number[][], label: 
     const shape = shapes[k]!;
     const out = k % 2 === 1 ? outView(array, shape, r) : undefined;
     const got = await array.get(text, { out });
-    const want = readFileSync(join(c.dir, `r${k}.bin`));
+    const want = readElements(elementsFile(c, `r${k}`));
     expect([label, text, got.shape]).toEqual([label, text, shape]);
-    const bytes = cOrderBytes(got);
-    if (!Buffer.from(bytes).equals(want)) {
-      const size = TYPES[c.dataType];
-      let first = 0;
-      while (bytes[first] === want[first]) first++;
-      const e = Math.floor(first / size);
-      const hex = (b: Uint8Array) =>
-        Buffer.from(b.subarray(e * size, (e + 1) * size)).toString("hex");
+    const elements = cOrderElements(got);
+    if (!same(elements, want))
       expect.fail(
-        `${label}: read "${text}"${out ? " into caller memory" : ""} differs first at element ${e}: got ${hex(bytes)}, want ${hex(want)}`,
+        `${label}: read "${text}"${out ? " into caller memory" : ""} differs first at ${firstDifference(elements, want, array.dataType.itemSize)}`,
       );
-    }
     if (out !== undefined) {
-      const all = typedArrayOf(out.data);
-      const raw = new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
-      const edge = PAD * TYPES[c.dataType];
-      const outside = [...raw.subarray(0, edge), ...raw.subarray(raw.length - edge)];
-      expect([label, text, outside.every((x) => x === SENTINEL)]).toEqual([label, text, true]);
+      const untouched = edgesOf(out).every((x) => x === SENTINEL || x === SENTINEL_TEXT);
+      expect([label, text, untouched]).toEqual([label, text, true]);
     }
   }
 }
@@ -530,7 +591,7 @@ export function differentialTests<C extends Case>(options: {
         for (const [j, w] of c.writes.entries()) {
           if (w.scalar !== undefined) continue;
           const count = product(selectedShape(w.selection, c.shape));
-          writeFileSync(join(c.dir, `w${j}.bin`), valueBytes(r, c.dataType, count));
+          writeElements(elementsFile(c, `w${j}`), randomElements(r, c.dataType, count));
         }
       }
       const shapes: Record<string, JsonValue> =
