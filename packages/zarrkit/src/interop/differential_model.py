@@ -4,6 +4,7 @@ A peer's script defines three functions and is run with this file appended:
   create(case)               -> a handle to a new array at case["peerPath"]
   write(handle, sel, values) -> writes values (shaped as sel selects) at sel, a tuple of
                                 ints and slices of positive step inside the array
+  resize(handle, shape)      -> the handle of the array resized to shape
   read_whole(path)           -> the whole array at path, as NumPy
 stdin: ["write" | "read", cases]. Each case's directory holds w<j>.bin, the values of its
 writes (little-endian, C order). NumPy keeps the model: an array of the fill value with the
@@ -70,6 +71,12 @@ def model(case):
     a = np.full(case["shape"], fill_of(case), dtype=dtype_of(case))
     for j, w in enumerate(case["writes"]):
         a[selection(w["selection"], case["shape"])] = values_of(case, j, w)
+    if "resize" in case:
+        # What the old shape and the new share keeps its values; the rest is the fill value.
+        b = np.full(case["resize"], fill_of(case), dtype=dtype_of(case))
+        common = tuple(slice(0, min(m, n)) for m, n in zip(case["shape"], case["resize"]))
+        b[common] = a[common]
+        a = b
     return a
 
 
@@ -102,12 +109,14 @@ def write_case(case):
                                values_of(case, j, w))
         if sel is not None:
             write(handle, sel, values)  # noqa: F821
+    if "resize" in case:
+        handle = resize(handle, case["resize"])  # noqa: F821
     if case["reader"] == "zip":
         zip_peer(case)
     a = model(case)
     shapes = []
     for k, text in enumerate(case["reads"]):
-        got = np.array(a[selection(text, case["shape"])], order="C", dtype=dtype_of(case))
+        got = np.array(a[selection(text, a.shape)], order="C", dtype=dtype_of(case))
         if is_text(case):
             with open(os.path.join(case["dir"], f"r{k}.json"), "w") as f:
                 json.dump([str(x) for x in got.ravel()], f)

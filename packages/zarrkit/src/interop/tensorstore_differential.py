@@ -19,6 +19,10 @@ def write(handle, sel, values):
     handle[sel].write(values).result()
 
 
+def resize(handle, shape):
+    return handle.resize(exclusive_max=shape).result()
+
+
 def read_whole(path):
     return ts.open({"driver": "zarr3", "kvstore": {"driver": "file", "path": path},
                     "open": True}).result().read().result()

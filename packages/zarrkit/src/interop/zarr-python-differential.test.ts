@@ -99,6 +99,7 @@ function makeCase(index: number): V2Case {
   const shape = randomShape(r, r.pick([1, 2, 2, 3, 3, 4]), big ? 120_000 : 6000, big ? 600 : 40);
   const dtype = TYPES[type] <= 1 ? `|${CODES[type]}` : `${r.pick(["<", ">"])}${CODES[type]}`;
   const chunkShape = shape.map((n) => r.int(1, n + 2));
+  const dimensionSeparator = r.pick([".", "/"] as const);
   return {
     ...caseBase(SEED, index, root),
     shape,
@@ -109,8 +110,10 @@ function makeCase(index: number): V2Case {
     compressor: compressor(r),
     filters: filters(r, type, dtype),
     order: r.pick(["C", "F"]),
-    dimensionSeparator: r.pick([".", "/"]),
-    ...writesAndReads(r, shape, type),
+    dimensionSeparator,
+    // zarr-python 2.13's resize drops dimension_separator from .zarray (and then reads its own
+    // "/" chunks as missing), so arrays with "/" keys are not resized.
+    ...writesAndReads(r, shape, type, dimensionSeparator === "."),
     ...access(r, shape, chunkShape),
   };
 }

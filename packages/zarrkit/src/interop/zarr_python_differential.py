@@ -20,5 +20,10 @@ def write(handle, sel, values):
     handle[sel] = values[()] if values.ndim == 0 else values
 
 
+def resize(handle, shape):
+    handle.resize(*shape)
+    return handle
+
+
 def read_whole(path):
     return zarr.open_array(path, mode="r")[...]

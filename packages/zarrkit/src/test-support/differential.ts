@@ -110,6 +110,8 @@ export interface Case {
   dtype: string;
   fillValue: JsonValue;
   writes: Write[];
+  /** The shape the array is resized to after the writes, if it is. */
+  resize?: number[];
   reads: string[];
   /** How zarrkit reaches the peer's array, where it writes its own, and with what context. */
   reader: "file" | "http" | "memory" | "zip";
@@ -193,7 +195,8 @@ export function writesAndReads(
   r: Random,
   shape: number[],
   type: TypeName,
-): { writes: Write[]; reads: string[] } {
+  resizable = true,
+): { writes: Write[]; reads: string[]; resize?: number[] } {
   const everything = shape.map(() => ":").join(", ");
   const writes: Write[] = [];
   for (let n = r.int(1, 4); n > 0; n--) {
@@ -212,9 +215,14 @@ export function writesAndReads(
         halves: r.chance(0.3),
       });
   }
-  const reads = [everything];
-  for (let n = r.int(2, 4); n > 0; n--) reads.push(selection(r, shape));
-  return { writes, reads };
+  // Sometimes the array is resized after the writes (each dimension cut or grown); the
+  // reads are of the shape it then has.
+  const resize =
+    resizable && r.chance(0.15) ? shape.map((n) => r.int(1, Math.ceil(n * 1.5))) : undefined;
+  const final = resize ?? shape;
+  const reads = [final.map(() => ":").join(", ")];
+  for (let n = r.int(2, 4); n > 0; n--) reads.push(selection(r, final));
+  return { writes, reads, ...(resize && { resize }) };
 }
 
 /** A selected range of one dimension, as Python's slice.indices() makes it. */
@@ -396,8 +404,13 @@ async function setInHalves(
   return true;
 }
 
-/** zarrkit applies the case's writes, in order, to its own array. */
+/** zarrkit applies the case's writes, in order, to its own array, then resizes it if asked. */
 async function applyWrites(array: ZarrArray, c: Case): Promise<void> {
+  await applyEach(array, c);
+  if (c.resize !== undefined) await array.resize(c.resize);
+}
+
+async function applyEach(array: ZarrArray, c: Case): Promise<void> {
   for (const [j, w] of c.writes.entries()) {
     if (w.scalar === "fill") await array.set(w.selection, array.fillValue);
     else if (w.scalar !== undefined) await array.set(w.selection, w.scalar);
