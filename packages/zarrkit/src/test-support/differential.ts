@@ -10,6 +10,8 @@ import {
 import { pythonJson } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  CachingStore,
+  CoalescingStore,
   type Context,
   createContext,
   createDefaultContext,
@@ -114,8 +116,8 @@ export interface Case {
   resize?: number[];
   reads: string[];
   /** How zarrkit reaches the peer's array, where it writes its own, and with what context. */
-  reader: "file" | "http" | "memory" | "zip";
-  writer: "file" | "memory" | "s3";
+  reader: "file" | "http" | "coalesced-http" | "cached-file" | "memory" | "zip";
+  writer: "file" | "memory" | "cached-memory" | "s3";
   context: ContextKind;
 }
 
@@ -137,8 +139,14 @@ export function access(
 ): Pick<Case, "reader" | "writer" | "context"> {
   const chunks = product(shape.map((n, d) => Math.ceil(n / chunkShape[d]!)));
   return {
-    reader: r.pick(["file", "file", "http", "memory", "zip"]),
-    writer: r.pick(chunks <= 64 ? ["file", "file", "memory", "s3"] : ["file", "file", "memory"]),
+    reader: r.pick(["file", "file", "http", "coalesced-http", "cached-file", "memory", "zip"]),
+    writer: r.pick([
+      "file",
+      "file",
+      "memory",
+      "cached-memory",
+      ...(chunks <= 64 ? (["s3"] as const) : []),
+    ]),
     context: r.pick(["default", "default", "workers", "cache", "serial"]),
   };
 }
@@ -565,28 +573,48 @@ export function differentialTests<C extends Case>(options: {
     await server?.close();
     await (await s3)?.close();
   });
-  /** Where zarrkit writes its array; the keys of a store of no files are copied out after. */
-  const ourStore = async (c: C): Promise<WritableStore & ListableStore> => {
-    if (c.writer === "memory") return new MemoryStore();
+  /**
+   * Where zarrkit writes its array, and the store to copy its keys out of for the peer when
+   * they are not files already.
+   */
+  const ourStore = async (
+    c: C,
+  ): Promise<{ store: WritableStore; keys?: WritableStore & ListableStore }> => {
+    if (c.writer === "memory") {
+      const memory = new MemoryStore();
+      return { store: memory, keys: memory };
+    }
+    if (c.writer === "cached-memory") {
+      // Reads after the writes go through the cache: a stale entry would show.
+      const memory = new MemoryStore();
+      return { store: new CachingStore(memory, { maxBytes: 1 << 20 }), keys: memory };
+    }
     if (c.writer === "s3") {
       s3 ??= startS3Server();
       const moto = await s3;
-      if (moto !== undefined)
-        return new S3Store({
+      if (moto !== undefined) {
+        const s3Store = new S3Store({
           bucket: await moto.createBucket(),
           endpoint: moto.endpoint,
           region: moto.region,
           credentials: moto.credentials,
         });
+        return { store: s3Store, keys: s3Store };
+      }
     }
-    return new FileSystemStore(c.zkPath);
+    return { store: new FileSystemStore(c.zkPath) };
   };
   const peerStore = async (c: C) => {
     if (c.reader === "file") return new FileSystemStore(c.peerPath, { readOnly: true });
-    if (c.reader === "http") {
+    if (c.reader === "http" || c.reader === "coalesced-http") {
       server ??= await startHttpServer(dirname(c.dir));
-      return new FetchStore(new URL(`${c.id}/peer/`, server.url));
+      const http = new FetchStore(new URL(`${c.id}/peer/`, server.url));
+      return c.reader === "http" ? http : new CoalescingStore(http);
     }
+    if (c.reader === "cached-file")
+      return new CachingStore(new FileSystemStore(c.peerPath, { readOnly: true }), {
+        maxBytes: 1 << 20,
+      });
     if (c.reader === "zip")
       return new ZipStore(new FileSystemStore(c.dir, { readOnly: true }), "peer.zip");
     const memory = new MemoryStore();
@@ -621,15 +649,13 @@ export function differentialTests<C extends Case>(options: {
             const context = contexts[c.context];
             const theirs = await openArray(await peerStore(c), "", { context });
             await checkReads(theirs, c, got, `${peerName}'s array`);
-            const store = await ourStore(c);
+            const { store, keys } = await ourStore(c);
             const ours = await create(c, store, context);
             await applyWrites(ours, c);
             // The peer reads files: a memory or S3 store's keys are written out as they are.
-            if (!(store instanceof FileSystemStore)) {
-              for await (const key of store.list("")) {
-                mkdirSync(dirname(join(c.zkPath, key)), { recursive: true });
-                writeFileSync(join(c.zkPath, key), (await store.get(key))!);
-              }
+            for await (const key of keys?.list("") ?? []) {
+              mkdirSync(dirname(join(c.zkPath, key)), { recursive: true });
+              writeFileSync(join(c.zkPath, key), (await keys!.get(key))!);
             }
             written.push(c);
             await checkReads(ours, c, got, "zarrkit's array");
