@@ -1,7 +1,14 @@
-/** The work queued on one key: when it has all settled, and the group of shared runs last in line. */
+/** Shared runs queued together: all start at `start`; `release` settles the tail after the last. */
+interface Group {
+  readonly start: Promise<void>;
+  readonly release: () => void;
+  pending: number;
+}
+
+/** The last work queued on one key: when it will have settled, and its group if shared. */
 interface Tail {
   readonly done: Promise<void>;
-  readonly shared?: { readonly start: Promise<void>; readonly members: Promise<void>[] };
+  readonly group?: Group;
 }
 
 const settle = (): undefined => undefined;
@@ -18,18 +25,40 @@ export class KeyedLock {
 
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const result = (this.#tails.get(key)?.done ?? Promise.resolve()).then(fn);
-    this.#queue(key, { done: result.then(settle, settle) });
+    const tail: Tail = { done: result.then(settle, settle) };
+    this.#tails.set(key, tail);
+    // The map holds only keys with work queued.
+    void tail.done.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
     return result;
   }
 
   /** `fn` once no `run` queued before it is under way; shared runs queued together overlap. */
   runShared<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const tail = this.#tails.get(key);
-    const shared = tail?.shared ?? { start: tail?.done ?? Promise.resolve(), members: [] };
-    const result = shared.start.then(fn);
-    shared.members.push(result.then(settle, settle));
-    this.#queue(key, { done: Promise.all(shared.members).then(settle), shared });
+    const last = this.#tails.get(key);
+    const group = last?.group ?? this.#openGroup(key, last);
+    group.pending++;
+    const result = group.start.then(fn);
+    void result.then(settle, settle).then(() => {
+      if (--group.pending > 0) return;
+      // Closed: shared runs from now on form a group of their own (a count, not a list of
+      // members, so a steady stream of overlapping reads holds nothing).
+      if (this.#tails.get(key)?.group === group) this.#tails.delete(key);
+      group.release();
+    });
     return result;
+  }
+
+  /** A new group of shared runs, queued after `last`. */
+  #openGroup(key: string, last: Tail | undefined): Group {
+    let release: () => void = settle;
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const group = { start: last?.done ?? Promise.resolve(), release, pending: 0 };
+    this.#tails.set(key, { done, group });
+    return group;
   }
 
   /**
@@ -43,13 +72,5 @@ export class KeyedLock {
       fn,
     );
     return holding();
-  }
-
-  /** Makes `tail` the key's last; the map holds only keys with work queued. */
-  #queue(key: string, tail: Tail): void {
-    this.#tails.set(key, tail);
-    void tail.done.then(() => {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    });
   }
 }

@@ -53,8 +53,8 @@ export function contiguousElements(chunk: NDArray): TypedArray {
 }
 
 /**
- * Resolves a numcodecs `dtype`/`astype` field (a little-endian or order-free NumPy dtype of a
- * real number type) to a data type. Errors name the codec and the field.
+ * Resolves a numcodecs `dtype`/`astype` field (a NumPy dtype of a real number type, either byte
+ * order) to a data type and its order. Errors name the codec and the field.
  */
 export function numericDtypeField(codec: string, field: string, value: unknown): NumpyDtype {
   const parsed = typeof value === "string" ? parseNumpyDtype(value) : undefined;
