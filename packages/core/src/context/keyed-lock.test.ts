@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { KeyedLock } from "./keyed-lock.js";
 
+/** Work that logs its start and end (name+, name-) and takes `ms`. */
+const stepper = (log: string[]) => (name: string, ms: number) => async () => {
+  log.push(`${name}+`);
+  await new Promise((r) => setTimeout(r, ms));
+  log.push(`${name}-`);
+  return name;
+};
+
 describe("KeyedLock", () => {
   it("runs work on one key one at a time, in order, and other keys freely", async () => {
     const lock = new KeyedLock();
     const log: string[] = [];
-    const step = (name: string, ms: number) => async () => {
-      log.push(`${name}+`);
-      await new Promise((r) => setTimeout(r, ms));
-      log.push(`${name}-`);
-      return name;
-    };
+    const step = stepper(log);
     const results = await Promise.all([
       lock.run("a", step("a1", 10)),
       lock.run("a", step("a2", 1)),
@@ -51,12 +54,7 @@ describe("KeyedLock", () => {
   it("shared runs overlap each other but never a run: each waits for what was queued before", async () => {
     const lock = new KeyedLock();
     const log: string[] = [];
-    const step = (name: string, ms: number) => async () => {
-      log.push(`${name}+`);
-      await new Promise((r) => setTimeout(r, ms));
-      log.push(`${name}-`);
-      return name;
-    };
+    const step = stepper(log);
     const results = await Promise.all([
       lock.runShared("k", step("r1", 10)),
       lock.runShared("k", step("r2", 2)),

@@ -10,7 +10,8 @@ import {
   permutation,
   type Random,
   random,
-  randomShape,
+  randomShapes,
+  runSettings,
   TYPE_NAMES,
   TYPES,
   type TypeName,
@@ -24,8 +25,7 @@ import {
 // indices, steps of either sign, dropped dimensions, empty ranges, scalars, the fill value over
 // whole chunks, values in Fortran order, halves written at once, reads into caller memory).
 // ZARRKIT_DIFF_SEED and ZARRKIT_DIFF_CASES replay or widen a run; a failure names its seed.
-const SEED = Number(process.env.ZARRKIT_DIFF_SEED ?? 20261203);
-const CASES = Number(process.env.ZARRKIT_DIFF_CASES ?? 120);
+const { seed: SEED, cases: CASES } = runSettings(120);
 const root = caseRoot("zarrkit-diff-ts-");
 
 interface V3Case extends Case {
@@ -94,11 +94,9 @@ function sharding(r: Random, type: TypeName, shard: number[], depth: number): Na
 
 function makeCase(index: number): V3Case {
   const r = random(SEED * 7919 + index);
-  const rank = r.pick([1, 2, 2, 2, 3, 3, 4]);
-  const big = r.chance(0.15);
   const type = r.pick(TYPE_NAMES);
-  const shape = randomShape(r, rank, big ? 120_000 : 6000, big ? 600 : 40);
-  const chunkShape = shape.map((n) => r.int(1, n + 2));
+  const { shape, chunkShape } = randomShapes(r);
+  const rank = shape.length;
   let codecs: NamedConfigJson[];
   if (r.chance(0.35)) {
     // Sharding sees the chunk as a transpose before it has permuted it.

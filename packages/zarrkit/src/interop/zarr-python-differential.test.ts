@@ -9,7 +9,8 @@ import {
   fillValue,
   type Random,
   random,
-  randomShape,
+  randomShapes,
+  runSettings,
   TYPE_NAMES,
   TYPES,
   type TypeName,
@@ -22,8 +23,7 @@ import {
 // and filters (delta, shuffle), then the same writes and reads as the tensorstore tests.
 // zarr-python writes what zarrkit reads and reads what zarrkit writes (zarrkit writes
 // little-endian dtypes). ZARRKIT_DIFF_SEED and ZARRKIT_DIFF_CASES replay or widen a run.
-const SEED = Number(process.env.ZARRKIT_DIFF_SEED ?? 20261203);
-const CASES = Number(process.env.ZARRKIT_DIFF_CASES ?? 80);
+const { seed: SEED, cases: CASES } = runSettings(80);
 const root = caseRoot("zarrkit-diff-v2-");
 
 interface V2Case extends Case {
@@ -95,10 +95,8 @@ function makeCase(index: number): V2Case {
   const r = random(SEED * 6007 + index);
   // Strings too: object dtype with vlen-utf8.
   const type: TypeName = r.chance(0.12) ? "string" : r.pick(TYPE_NAMES);
-  const big = r.chance(0.15);
-  const shape = randomShape(r, r.pick([1, 2, 2, 3, 3, 4]), big ? 120_000 : 6000, big ? 600 : 40);
+  const { shape, chunkShape } = randomShapes(r);
   const dtype = TYPES[type] <= 1 ? `|${CODES[type]}` : `${r.pick(["<", ">"])}${CODES[type]}`;
-  const chunkShape = shape.map((n) => r.int(1, n + 2));
   const dimensionSeparator = r.pick([".", "/"] as const);
   return {
     ...caseBase(SEED, index, root),

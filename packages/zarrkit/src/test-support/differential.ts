@@ -188,14 +188,28 @@ function item(r: Random, n: number): string {
 }
 const selection = (r: Random, shape: number[]) => shape.map((n) => item(r, n)).join(", ");
 
-/** A shape of the given rank with at most about `limit` elements. */
-export function randomShape(r: Random, rank: number, limit: number, longest: number): number[] {
+/**
+ * A shape of rank 1-4 (mostly 2 or 3) and chunks of 1 to 2 past each side: mostly up to
+ * ~6000 elements, sometimes up to ~120,000 (chunks large enough for the size-gated paths).
+ */
+export function randomShapes(r: Random): { shape: number[]; chunkShape: number[] } {
+  const rank = r.pick([1, 2, 2, 2, 3, 3, 4]);
+  const big = r.chance(0.15);
+  const [limit, longest] = big ? [120_000, 600] : [6000, 40];
   const shape: number[] = [];
   for (let d = 0; d < rank; d++) {
-    const room = Math.floor(limit / shape.reduce((a, b) => a * b, 1));
+    const room = Math.floor(limit / product(shape));
     shape.push(r.int(1, Math.max(1, Math.min(longest, Math.floor(room ** (1 / (rank - d)))))));
   }
-  return shape;
+  return { shape, chunkShape: shape.map((n) => r.int(1, n + 2)) };
+}
+
+/** The seed and case count of a run: ZARRKIT_DIFF_SEED and ZARRKIT_DIFF_CASES, else defaults. */
+export function runSettings(cases: number): { seed: number; cases: number } {
+  return {
+    seed: Number(process.env.ZARRKIT_DIFF_SEED ?? 20261203),
+    cases: Number(process.env.ZARRKIT_DIFF_CASES ?? cases),
+  };
 }
 
 /** The writes (whole, scalar, the fill value, values of either layout) and reads of a case. */
