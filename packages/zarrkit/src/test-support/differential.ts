@@ -88,7 +88,7 @@ const NUMBER_SCALARS: readonly TypeName[] = [
 
 export interface Write {
   selection: string;
-  /** A JS number for every selected element, or "fill": the fill value. Absent: w<j>.bin. */
+  /** A JS number for every selected element, or "fill": the fill value. Absent: file w<j>. */
   scalar?: number | "fill";
   /** Pass the values as an NDArray laid out in Fortran order rather than a C-order array. */
   fortran?: boolean;
