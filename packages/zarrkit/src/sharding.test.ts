@@ -101,6 +101,13 @@ async function oneShardOfIota(store: Parameters<typeof createArray>[0]) {
 /** Values for element i other than iota's, whose inner chunks encode to other sizes. */
 const rewritten = (i: number) => (i * 7919) % 100_003;
 
+/** Writes `rewritten` over the whole shard. */
+const rewrite = (a: Awaited<ReturnType<typeof oneShardOfIota>>) =>
+  a.set(
+    null,
+    Int32Array.from({ length: 256 }, (_, i) => rewritten(i)),
+  );
+
 /** Windows of three rows (which read the shard's index, unlike whole-shard reads) hold them. */
 async function expectRewritten(a: Awaited<ReturnType<typeof oneShardOfIota>>) {
   for (const row of [0, 9, 15]) {
@@ -282,10 +289,7 @@ describe("sharded arrays", () => {
     // A read whose index load (5 ms) is under way while the whole shard is rewritten.
     const racing = a.get("0, 0:4").catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 1));
-    await a.set(
-      null,
-      Int32Array.from({ length: 256 }, (_, i) => rewritten(i)),
-    );
+    await rewrite(a);
     await racing;
     await expectRewritten(a);
   });
@@ -293,11 +297,9 @@ describe("sharded arrays", () => {
   it("a window read while the shard is being written leaves no old index cached", async () => {
     const store = answersLaterStore({ readMs: 2, writeMs: 5 });
     const a = await oneShardOfIota(store);
-    const writing = a.set(
-      null,
-      Int32Array.from({ length: 256 }, (_, i) => rewritten(i)),
-    );
-    // Begun after the write (which dropped the cached index) and done before it lands.
+    const writing = rewrite(a);
+    // Begun after the write dropped the cached index, before it lands (the read then waits
+    // for the shard's lock); the index it loads must be the new one either way.
     await new Promise((r) => setTimeout(r, 1));
     await a.get("0, 0:4");
     await writing;
@@ -309,10 +311,7 @@ describe("sharded arrays", () => {
     // read paired the old index with the new bytes (other sizes: CorruptChunk or wrong values).
     const store = answersLaterStore({ readMs: 10, writeMs: 5 });
     const a = await oneShardOfIota(store);
-    const writing = a.set(
-      null,
-      Int32Array.from({ length: 256 }, (_, i) => rewritten(i)),
-    );
+    const writing = rewrite(a);
     await new Promise((r) => setTimeout(r, 1));
     const window = Array.from((await a.get("9, 2:13")).data);
     await writing;
