@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { JsonObject } from "@zarrkit/core";
 import { FileSystemStore, ZipWriter } from "@zarrkit/stores";
 import { startHttpServer } from "@zarrkit/stores/testing";
 import { pythonWith } from "@zarrkit/test-support";
@@ -36,10 +37,15 @@ for t, f in [("complex64", "float32"), ("complex128", "float64")]:
     a.flat[0] = complex(np.nan, -np.inf)
     save(t, a.astype(a.dtype.newbyteorder(">")) if t == "complex128" else a)
 save("r16", rng.integers(0, 255, size=(5, 7, 2), dtype=np.uint8).view("V2").reshape(5, 7))
+save("U3", np.array([["", "a", "ü🧊x"][k % 3] for k in range(35)], dtype=">U3").reshape(5, 7))
+save("S4", np.array([bytes((k * 37 + j * 64) % 256 for j in range(k % 6)) for k in range(35)], dtype="S4").reshape(5, 7))
+t = rng.integers(-2**62, 2**62, size=(5, 7)).astype("M8[us]"); t.flat[0] = np.datetime64("NaT")
+save("M8_us", t.astype(">M8[us]"))
+save("m8_10s", np.asfortranarray(rng.integers(-10**9, 10**9, size=(5, 7)).astype("m8[10s]")))
 `;
 
 const CHECK = `
-import sys, json, numpy as np
+import sys, json, base64, numpy as np
 d, name, npy_out, json_out = sys.argv[1:5]
 orig = np.load(f"{d}/{name}.npy")
 got = np.load(npy_out)
@@ -60,6 +66,12 @@ walk(doc["data"], 0)
 kind = orig.dtype.kind
 if kind == "V":
     ok_json = [bytes(v) for v in vals] == [bytes(x) for x in flat]
+elif kind == "U":
+    ok_json = vals == flat.tolist()
+elif kind == "S":
+    ok_json = [base64.b64decode(v) for v in vals] == flat.tolist()
+elif kind in "mM":
+    ok_json = vals == flat.astype(flat.dtype.newbyteorder("<")).view("<i8").tolist()
 elif kind in "fc":
     dec_vals = np.array([dec(v, kind) for v in vals], dtype=orig.dtype.newbyteorder("<"))
     ok_json = np.array_equal(dec_vals, flat, equal_nan=True) and np.array_equal(np.signbit(dec_vals.real), np.signbit(flat.real))
@@ -68,6 +80,13 @@ else:
 print(json.dumps({"npy": bool(ok_npy), "json": bool(ok_json and doc["shape"] == list(orig.shape))}))
 `;
 
+// .npy file name -> the data type that zarr.json names.
+const PARAMETRISED: Record<string, JsonObject> = {
+  U3: { name: "fixed_length_utf32", configuration: { length_bytes: 12 } },
+  S4: { name: "null_terminated_bytes", configuration: { length_bytes: 4 } },
+  M8_us: { name: "numpy.datetime64", configuration: { unit: "us", scale_factor: 1 } },
+  m8_10s: { name: "numpy.timedelta64", configuration: { unit: "s", scale_factor: 10 } },
+};
 const TYPES = [
   "bool",
   "int8",
@@ -84,6 +103,7 @@ const TYPES = [
   "complex64",
   "complex128",
   "r16",
+  ...Object.keys(PARAMETRISED),
 ];
 const CHAINS: Record<string, string> = {
   "bytes little": '[{"name":"bytes","configuration":{"endian":"little"}}]',
@@ -117,13 +137,20 @@ describe.skipIf(numpy === undefined)(
             zarr_format: 3,
             node_type: "array",
             shape: [5, 7],
-            data_type: type,
+            data_type: PARAMETRISED[type] ?? type,
             codecs: JSON.parse(codecs),
           });
           const npyOut = `${location}.out.npy`;
           const jsonOut = `${location}.out.json`;
           expect((await cli("export", location, npyOut)).status).toBe(0);
           expect((await cli("export", location, jsonOut)).status).toBe(0);
+          expect(JSON.parse(readFileSync(jsonOut, "utf8")).data_type).toEqual(
+            PARAMETRISED[type] ?? type,
+          );
+          if (type in PARAMETRISED)
+            expect((await cli("info", location)).stdout).toContain(
+              `data type   ${PARAMETRISED[type]!.name} ${JSON.stringify(PARAMETRISED[type]!.configuration)}\n`,
+            );
           const verdict = JSON.parse(
             numpy!(
               `import sys; sys.argv = ["x", ${[dir, type, npyOut, jsonOut].map((s) => JSON.stringify(s)).join(", ")}]\n${CHECK}`,

@@ -35,6 +35,10 @@ if strings == "yes":
     n[:] = np.array(["Ås", "Bergen", "", "Tromsø", "Oslo"], dtype=object)
     lab = g.create("labels", shape=(4,), chunks=(3,), dtype=">U4", fill_value="", order="C")
     lab[:] = np.array(["a", "Ås🧊", "", "long"], dtype=">U4")
+    tm = g.create("times", shape=(5,), chunks=(2,), dtype="<M8[s]", fill_value=np.datetime64("NaT"))
+    tm[:4] = np.array(["2020-01-01T00:00:00", "NaT", "1969-12-31T23:59:59", "2038-01-19T03:14:08"], dtype="M8[s]")
+    cd = g.create("codes", shape=(3,), chunks=(2,), dtype="|S3", fill_value=b"")
+    cd[:] = np.array([b"AB", b"", b"x\\x00y"], dtype="S3")
 c = g.create("counts", shape=(7, 3), chunks=(3, 2), dtype="<i8", compressor=numcodecs.Zlib(4),
     filters=[numcodecs.Delta("<i8")], dimension_separator="/", fill_value=0)
 c[:5, :] = np.arange(15).reshape(5, 3) * 1000003 - 7
@@ -63,15 +67,21 @@ describe.skipIf(zarr === undefined)("the CLI on Zarr v2", () => {
     expect(lines[0]).toBe(`${v2}  group v2  {"title":"survey"}`);
     expect(lines[1]).toBe("├── stations  group v2");
     expect(lines[2]).toMatch(
-      /^│ {3}├── counts {2}array v2 \(7, 3\) int64 chunks \(3, 2\) \[numcodecs\.delta -> bytes -> numcodecs\.zlib\]$/,
+      /^│ {3}├── codes {2}array v2 \(3,\) null_terminated_bytes chunks \(2,\) \[bytes -> blosc\]$/,
     );
     expect(lines[3]).toMatch(
-      /^│ {3}├── labels {2}array v2 \(4,\) fixed_length_utf32 chunks \(3,\) \[bytes -> blosc\]$/,
+      /^│ {3}├── counts {2}array v2 \(7, 3\) int64 chunks \(3, 2\) \[numcodecs\.delta -> bytes -> numcodecs\.zlib\]$/,
     );
     expect(lines[4]).toMatch(
-      /^│ {3}└── names {2}array v2 \(5,\) string chunks \(2,\) \[vlen-utf8 -> blosc\]$/,
+      /^│ {3}├── labels {2}array v2 \(4,\) fixed_length_utf32 chunks \(3,\) \[bytes -> blosc\]$/,
     );
     expect(lines[5]).toMatch(
+      /^│ {3}├── names {2}array v2 \(5,\) string chunks \(2,\) \[vlen-utf8 -> blosc\]$/,
+    );
+    expect(lines[6]).toMatch(
+      /^│ {3}└── times {2}array v2 \(5,\) numpy\.datetime64 chunks \(2,\) \[bytes -> blosc\]$/,
+    );
+    expect(lines[7]).toMatch(
       /^└── temperature {2}array v2 \(40, 30\) float32 chunks \(16, 16\) \[transpose -> bytes -> blosc\]$/,
     );
   });
@@ -154,7 +164,7 @@ print(json.dumps({"t": bool(np.array_equal(t, temperature)), "t_dtype": str(t.dt
       // In a hierarchy, the array that cannot take the options is named and nothing is written.
       const tree = await run("cp", v2, refused, "--chunks", "32,32", "--codecs", codecs);
       expect(tree.status).toBe(2);
-      expect(tree.stderr).toMatch(/^error: array "stations\/labels": --chunks must be 1 /);
+      expect(tree.stderr).toMatch(/^error: array "stations\/codes": --chunks must be 1 /);
       expect(existsSync(refused)).toBe(false);
     },
   );
@@ -166,7 +176,14 @@ print(json.dumps({"t": bool(np.array_equal(t, temperature)), "t_dtype": str(t.dt
     const back = join(dir, "roundtrip-v2.zarr");
     const r = await run("cp", v3, back, "--zarr-format", "2");
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^copied 4 arrays and 2 groups .* as Zarr v2 /);
+    expect(r.stdout).toMatch(/^copied 6 arrays and 2 groups .* as Zarr v2 /);
+    // v3 keeps the time unit in the data type's configuration, NaT as the smallest int64.
+    const times = readFileSync(join(v3, "stations", "times", "zarr.json"), "utf8");
+    expect(JSON.parse(times).data_type).toEqual({
+      name: "numpy.datetime64",
+      configuration: { unit: "s", scale_factor: 1 },
+    });
+    expect(times).toContain('"fill_value": -9223372036854775808,');
     const check = zarr!(
       `${EXPECTED}
 import json, sys, zarr
@@ -175,7 +192,9 @@ t = root["temperature"]
 print(json.dumps({"t": bool(np.array_equal(t[...], temperature)), "order": t.order, "attrs": dict(t.attrs),
   "c": bool(np.array_equal(root["stations/counts"][...], counts)), "names": list(root["stations/names"][...]),
   "title": root.attrs["title"], "filters": [f.codec_id for f in root["stations/counts"].filters or []],
-  "labels": list(root["stations/labels"][...]), "labels_dtype": root["stations/labels"].dtype.str}))`,
+  "labels": list(root["stations/labels"][...]), "labels_dtype": root["stations/labels"].dtype.str,
+  "times": [str(x) for x in root["stations/times"][...]], "times_dtype": root["stations/times"].dtype.str,
+  "codes": [list(x) for x in root["stations/codes"][...]], "codes_dtype": root["stations/codes"].dtype.str}))`,
       back,
     );
     expect(JSON.parse(check)).toEqual({
@@ -188,6 +207,10 @@ print(json.dumps({"t": bool(np.array_equal(t[...], temperature)), "order": t.ord
       filters: ["delta"],
       labels: ["a", "Ås🧊", "", "long"],
       labels_dtype: "<U4",
+      times: ["2020-01-01T00:00:00", "NaT", "1969-12-31T23:59:59", "2038-01-19T03:14:08", "NaT"],
+      times_dtype: "<M8[s]",
+      codes: [[65, 66], [], [120, 0, 121]],
+      codes_dtype: "|S3",
     });
   });
 

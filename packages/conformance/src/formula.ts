@@ -28,6 +28,14 @@ export function formulaScalar(dataType: DataType, i: number, finite: boolean): u
   if (dataType.kind === "string") return i % 5 === 0 ? "" : `${i}:ünï${"🧊".repeat(i % 3)}`;
   if (dataType.kind === "bytes")
     return Uint8Array.from({ length: i % 4 }, (_, k) => (i * 7 + k) % 256);
+  if (dataType.kind === "fixed_string")
+    return Array.from(i % 5 === 0 ? "" : `${i}:ü🧊`)
+      .slice(0, dataType.lanes)
+      .join("");
+  if (dataType.kind === "fixed_bytes")
+    return Uint8Array.from({ length: i % (dataType.itemSize + 1) }, (_, k) => (i * 7 + k) % 256);
+  if (dataType.kind === "datetime" || dataType.kind === "timedelta")
+    return !finite && i % 11 === 3 ? "NaT" : BigInt(i) * 86_400_000_123n - 10n ** 12n;
   // A third party's data type: its zero element, which every type can represent.
   return dataType.toScalar(new Uint8Array(dataType.itemSize));
 }

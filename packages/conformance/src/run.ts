@@ -351,9 +351,16 @@ async function runExtensionSamples(
   kinds: readonly StoreKind[],
   record: (r: CombinationResult) => void,
 ): Promise<void> {
-  const dataTypes = [
-    ...new Set(registry.list("data-type").flatMap((e) => e.samples.map((s) => s.name))),
-  ].map((name) => registry.get("data-type", name).fromConfig(name, undefined));
+  // One type per name and configuration (a type's samples differ in their fill values).
+  const typeSamples = new Map(
+    registry
+      .list("data-type")
+      .flatMap((e) => e.samples)
+      .map((s) => [JSON.stringify([s.name, s.configuration ?? null]), s] as const),
+  );
+  const dataTypes = [...typeSamples.values()].map(({ name, configuration }) =>
+    registry.get("data-type", name).fromConfig(name, configuration),
+  );
   const keyEncodings: NamedConfigJson[] = registry
     .list("chunk-key-encoding")
     .flatMap((e) =>
@@ -400,6 +407,9 @@ async function runExtensionSamples(
               shape,
               chunkShape: extension.name === "sharding_indexed" ? shards : chunks,
               dataType: dataType.name,
+              ...(dataType.configuration === undefined
+                ? {}
+                : { dataTypeConfiguration: dataType.configuration }),
               codecs: chainFor(extension, configuration, dataType),
               chunkKeyEncoding: keys,
               context,

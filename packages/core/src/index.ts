@@ -44,7 +44,9 @@ export { coreExtension } from "./core-extension.js";
 export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
 export * from "./data-types/float16.js";
+export * from "./data-types/null-terminated-bytes.js";
 export * from "./data-types/numpy-dtype.js";
+export * from "./data-types/numpy-time-data-types.js";
 export {
   bytesDataType,
   decodeUtf8,

@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { type Context, type JsonValue, type NDArray, stringifyJson } from "zarrkit";
+import { type Context, type DataType, type JsonValue, type NDArray, stringifyJson } from "zarrkit";
 import { openLocation } from "../location.js";
 import { serializeNpy } from "../npy/npy-format.js";
 import { UsageError } from "../usage-error.js";
@@ -30,7 +30,7 @@ export async function exportArray(
     await writeFile(
       out,
       serializeNpy(
-        array.dataType.name,
+        array.dataType,
         values.shape,
         new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
       ),
@@ -38,7 +38,7 @@ export async function exportArray(
   } else {
     await writeFile(
       out,
-      `${stringifyJson({ shape: [...values.shape], data_type: array.dataType.name, data: nestedElements(values) }, 0)}\n`,
+      `${stringifyJson({ shape: [...values.shape], data_type: dataTypeJson(array.dataType), data: nestedElements(values) }, 0)}\n`,
     );
   }
 }
@@ -57,4 +57,9 @@ export function nestedElements(values: NDArray): JsonValue {
     return Array.from({ length: shape[d]! }, () => build(d + 1));
   };
   return build(0);
+}
+
+/** The data type as zarr.json names it: its name, or name and configuration. */
+function dataTypeJson({ name, configuration }: DataType): JsonValue {
+  return configuration === undefined ? name : { name, configuration };
 }

@@ -32,9 +32,8 @@ export async function importNpy(
   const encoding = parseEncodingOptions(options, context);
   const npy = parseNpy(await readFile(input));
   const { store, path } = await resolveLocation(location, context, { writable: true });
-  const dataType = context.registry
-    .get("data-type", npy.dataType)
-    .fromConfig(npy.dataType, undefined);
+  const { name, configuration } = npy.dataType;
+  const dataType = context.registry.get("data-type", name).fromConfig(name, configuration);
   const attributes =
     options.attributes === undefined
       ? undefined
@@ -46,7 +45,8 @@ export async function importNpy(
   const array = await createArray(store, path, {
     ...encoding,
     shape: npy.shape,
-    dataType: npy.dataType,
+    dataType: name,
+    ...(configuration === undefined ? {} : { dataTypeConfiguration: configuration }),
     ...(options.chunks === undefined
       ? {}
       : { chunkShape: parseChunks(options.chunks, npy.shape.length) }),

@@ -46,7 +46,7 @@ function describeArray(location: string, array: ZarrArray): string {
     `array       ${location}`,
     `zarr format ${array.zarrFormat}`,
     `shape       (${array.shape.join(", ")})`,
-    `data type   ${array.dataType.name}`,
+    `data type   ${array.dataType.name}${array.dataType.configuration === undefined ? "" : ` ${stringifyJson(array.dataType.configuration, 0)}`}`,
     `chunks      (${array.chunkShape.join(", ")})`,
     `fill value  ${stringifyJson(m.fillValue, 0)}`,
     `codecs      ${m.codecs.map((c) => c.name).join(" -> ")}`,

@@ -1,10 +1,10 @@
-import { copyBytes } from "@zarrkit/core";
+import { copyBytes, type DataType } from "@zarrkit/core";
 import { descrToZarr, NpyError, zarrToDescr } from "./npy-dtype.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
 export interface NpyArray {
-  readonly dataType: string;
+  readonly dataType: DataType;
   readonly shape: number[];
   /** Element bytes in C order, little-endian. */
   readonly data: Uint8Array;
@@ -37,7 +37,8 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   const { descr, fortranOrder, shape } = parseHeader(header);
   const type = descrToZarr(descr);
   const count = shape.reduce((a, b) => a * b, 1);
-  const size = count * type.itemSize;
+  const { itemSize, laneSize } = type.dataType;
+  const size = count * itemSize;
   const payload = bytes.subarray(dataStart);
   if (payload.length !== size) {
     throw new NpyError(
@@ -45,14 +46,14 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
     );
   }
   let data: Uint8Array = copyBytes(payload);
-  if (type.bigEndian) swapLanes(data, type.laneSize);
-  if (fortranOrder && shape.length > 1) data = fortranToC(data, shape, type.itemSize);
+  if (type.bigEndian) swapLanes(data, laneSize);
+  if (fortranOrder && shape.length > 1) data = fortranToC(data, shape, itemSize);
   return { dataType: type.dataType, shape, data };
 }
 
 /** Writes a .npy file: format 1.0 (2.0 if the header needs it), C order, little-endian. */
 export function serializeNpy(
-  dataType: string,
+  dataType: DataType,
   shape: readonly number[],
   data: Uint8Array,
 ): Uint8Array {

@@ -6,6 +6,7 @@ import {
 import type { JsonValue } from "../json/json-value.js";
 import { describe } from "../metadata/named-config.js";
 import { copyBytes } from "../store/copy-bytes.js";
+import { base64ToBytes } from "./base64.js";
 import type {
   ArrayFor,
   CoreDataTypeArrays,
@@ -205,14 +206,8 @@ function rawCodec(size: number): Codec {
   return {
     decode(json, fail) {
       // tensorstore writes raw fill values as base64; the spec's form is a list of byte values.
-      if (
-        typeof json === "string" &&
-        /^[A-Za-z0-9+/]*={0,2}$/.test(json) &&
-        json.length % 4 === 0
-      ) {
-        const decoded = Uint8Array.from(atob(json), (c) => c.charCodeAt(0));
-        if (decoded.length === size) return decoded;
-      }
+      const decoded = typeof json === "string" ? base64ToBytes(json) : undefined;
+      if (decoded?.length === size) return decoded;
       if (!Array.isArray(json) || json.length !== size)
         return fail(`expected an array of ${size} byte values (or their base64)`);
       return Uint8Array.from(json, (b) =>

@@ -4,6 +4,12 @@ import type { DataTypeExtension } from "../registry/extension.js";
 import { CORE_DATA_TYPE_NAMES, coreDataType } from "./core-data-types.js";
 import type { DataType } from "./data-type.js";
 import { FIXED_LENGTH_UTF32, fixedLengthUtf32FromConfig } from "./fixed-length-utf32.js";
+import { NULL_TERMINATED_BYTES, nullTerminatedBytesFromConfig } from "./null-terminated-bytes.js";
+import {
+  NUMPY_DATETIME64,
+  NUMPY_TIMEDELTA64,
+  numpyTimeDataTypeFromConfig,
+} from "./numpy-time-data-types.js";
 import { bytesDataType, stringDataType } from "./variable-length-data-types.js";
 
 function resolve(name: string, configuration: JsonObject | undefined): DataType {
@@ -54,10 +60,30 @@ export const coreDataTypeExtensions: readonly DataTypeExtension[] = [
     kind: "data-type",
     name: FIXED_LENGTH_UTF32,
     fromConfig: (_name, configuration) => fixedLengthUtf32FromConfig(configuration),
-    // Parametrised: the suite's samples name types without a configuration.
-    samples: [],
+    samples: [{ name: FIXED_LENGTH_UTF32, configuration: { length_bytes: 12 }, fillValue: "n/a" }],
   },
   variableLengthExtension(bytesDataType, ["", "AAEC/w=="]),
+  ...(
+    [
+      [NUMPY_DATETIME64, { unit: "s", scale_factor: 1 }, "NaT"],
+      [NUMPY_TIMEDELTA64, { unit: "ms", scale_factor: 10 }, 0],
+    ] as const
+  ).map(
+    ([name, configuration, fillValue]): DataTypeExtension => ({
+      kind: "data-type",
+      name,
+      fromConfig: (_name, config) => numpyTimeDataTypeFromConfig(name, config),
+      samples: [{ name, configuration, fillValue }],
+    }),
+  ),
+  {
+    kind: "data-type",
+    name: NULL_TERMINATED_BYTES,
+    fromConfig: (_name, configuration) => nullTerminatedBytesFromConfig(configuration),
+    samples: [
+      { name: NULL_TERMINATED_BYTES, configuration: { length_bytes: 5 }, fillValue: "YWI=" },
+    ],
+  },
 ];
 
 /** zarr-extensions `string` and `bytes`; serialised only by the vlen-utf8/vlen-bytes codecs. */

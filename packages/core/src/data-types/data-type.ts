@@ -55,7 +55,25 @@ export interface VariableLengthDataTypeScalars {
   bytes: Uint8Array;
 }
 
+/**
+ * zarr-extensions' NumPy time types: int64 counts of `scale_factor` units (NaT is -2^63), and
+ * `null_terminated_bytes` (NumPy's `S`): fixed-size byte strings, `length_bytes` per element.
+ */
+export interface NumpyDataTypeArrays {
+  "numpy.datetime64": BigInt64Array;
+  "numpy.timedelta64": BigInt64Array;
+  null_terminated_bytes: Uint8Array;
+}
+
+export interface NumpyDataTypeScalars {
+  "numpy.datetime64": bigint;
+  "numpy.timedelta64": bigint;
+  /** Without its trailing NULs, as NumPy gives an `S` element. */
+  null_terminated_bytes: Uint8Array;
+}
+
 export type CoreDataTypeName = keyof CoreDataTypeArrays;
+export type NumpyDataTypeName = keyof NumpyDataTypeArrays;
 export type VariableLengthDataTypeName = keyof VariableLengthDataTypeArrays;
 /** Raw bits types: r8, r16, ... (a multiple of 8 bits). */
 export type RawDataTypeName = `r${number}`;
@@ -83,17 +101,21 @@ export type ArrayFor<D extends string> = D extends CoreDataTypeName
   ? CoreDataTypeArrays[D]
   : D extends VariableLengthDataTypeName
     ? VariableLengthDataTypeArrays[D]
-    : D extends RawDataTypeName
-      ? Uint8Array
-      : ElementArray;
+    : D extends NumpyDataTypeName
+      ? NumpyDataTypeArrays[D]
+      : D extends RawDataTypeName
+        ? Uint8Array
+        : ElementArray;
 
 export type ScalarFor<D extends string> = D extends CoreDataTypeName
   ? CoreDataTypeScalars[D]
   : D extends VariableLengthDataTypeName
     ? VariableLengthDataTypeScalars[D]
-    : D extends RawDataTypeName
-      ? Uint8Array
-      : unknown;
+    : D extends NumpyDataTypeName
+      ? NumpyDataTypeScalars[D]
+      : D extends RawDataTypeName
+        ? Uint8Array
+        : unknown;
 
 export type DataTypeKind =
   | "bool"
@@ -104,7 +126,10 @@ export type DataTypeKind =
   | "raw"
   | "string"
   | "bytes"
-  | "fixed_string";
+  | "fixed_string"
+  | "fixed_bytes"
+  | "datetime"
+  | "timedelta";
 
 /**
  * A data type: how one element is stored in JS memory and in JSON. Element values cross

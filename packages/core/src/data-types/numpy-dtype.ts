@@ -1,6 +1,13 @@
 import { coreDataType } from "./core-data-types.js";
 import type { DataType } from "./data-type.js";
 import { fixedLengthUtf32 } from "./fixed-length-utf32.js";
+import { nullTerminatedBytes } from "./null-terminated-bytes.js";
+import {
+  isNumpyTimeUnit,
+  NUMPY_DATETIME64,
+  NUMPY_TIMEDELTA64,
+  numpyTimeDataType,
+} from "./numpy-time-data-types.js";
 
 /** A NumPy dtype string resolved to a data type and the byte order of its stored elements. */
 export interface NumpyDtype {
@@ -20,10 +27,24 @@ const KIND_NAMES: Record<string, (size: number) => string | undefined> = {
 
 /**
  * Parses the fixed-size NumPy dtype strings that Zarr v2 and numcodecs write: `<i4`, `>f8`,
- * `|b1`, `<c16`, `|V3`, `<U8` (fixed_length_utf32), ... ; undefined for anything else (`|O`,
- * `|S8`, structured types).
+ * `|b1`, `<c16`, `|V3`, `<U8` (fixed_length_utf32), `|S8` (null_terminated_bytes), `<M8[ns]`
+ * and `>m8[10ms]` (numpy.datetime64/timedelta64); undefined for anything else (`|O`,
+ * structured types).
  */
 export function parseNumpyDtype(text: string): NumpyDtype | undefined {
+  const bytes = /^\|S([1-9][0-9]*)$/.exec(text);
+  if (bytes !== null) return { dataType: nullTerminatedBytes(Number(bytes[1])), endian: undefined };
+  const time = /^([<>=])([Mm])8(?:\[([1-9][0-9]*)?([A-Za-zμ]+)\])?$/.exec(text);
+  if (time !== null) {
+    // "<M8" alone is NumPy's generic unit.
+    const [, order, letter, scale, unit = "generic"] = time;
+    if (!isNumpyTimeUnit(unit) || (unit === "generic" && time[4] !== undefined)) return undefined;
+    const name = letter === "M" ? NUMPY_DATETIME64 : NUMPY_TIMEDELTA64;
+    return {
+      dataType: numpyTimeDataType(name, unit, scale === undefined ? 1 : Number(scale)),
+      endian: order === ">" ? "big" : "little",
+    };
+  }
   const unicode = /^([<>=|])U([1-9][0-9]*)$/.exec(text);
   if (unicode !== null)
     return {
@@ -45,6 +66,9 @@ export function parseNumpyDtype(text: string): NumpyDtype | undefined {
 
 const KIND_LETTERS: Partial<Record<DataType["kind"], string>> = {
   fixed_string: "U",
+  fixed_bytes: "S",
+  datetime: "M",
+  timedelta: "m",
   bool: "b",
   int: "i",
   uint: "u",
@@ -62,5 +86,15 @@ export function numpyDtypeString(
   if (letter === undefined) return undefined;
   const order = dataType.laneSize === 1 || letter === "V" ? "|" : endian === "big" ? ">" : "<";
   // NumPy counts `U` lengths in code points, everything else in bytes.
-  return `${order}${letter}${letter === "U" ? dataType.itemSize / 4 : dataType.itemSize}`;
+  const size = `${order}${letter}${letter === "U" ? dataType.itemSize / 4 : dataType.itemSize}`;
+  return letter === "M" || letter === "m" ? size + timeUnitSuffix(dataType) : size;
+}
+
+/** `[10ms]`, `[ns]`, or nothing for the generic unit: the bracket of a NumPy time dtype. */
+function timeUnitSuffix(dataType: DataType): string {
+  const unit = dataType.configuration?.unit;
+  const scale = dataType.configuration?.scale_factor;
+  if (unit === "generic" || typeof unit !== "string") return "";
+  // NumPy spells microseconds "us" in its dtype strings.
+  return `[${scale === 1 || typeof scale !== "number" ? "" : scale}${unit === "μs" ? "us" : unit}]`;
 }

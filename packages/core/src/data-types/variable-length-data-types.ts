@@ -6,6 +6,7 @@ import {
 import type { JsonValue } from "../json/json-value.js";
 import { describe } from "../metadata/named-config.js";
 import { copyBytes } from "../store/copy-bytes.js";
+import { base64ToBytes, bytesToBase64 } from "./base64.js";
 import type { DataType } from "./data-type.js";
 
 const utf8Encoder = new TextEncoder();
@@ -23,18 +24,6 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 
 export function encodeUtf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function base64ToBytes(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 function notAView(name: string): never {

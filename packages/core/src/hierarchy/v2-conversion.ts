@@ -1,3 +1,4 @@
+import { bytesToBase64 } from "../data-types/base64.js";
 import type { DataType } from "../data-types/data-type.js";
 import { numpyDtypeString, parseNumpyDtype } from "../data-types/numpy-dtype.js";
 import {
@@ -69,7 +70,7 @@ export function dataTypeOfV2(
   const parsed = parseNumpyDtype(v2.dtype);
   if (parsed === undefined)
     throw new UnsupportedFeatureError(
-      `.zarray of "${path}": dtype "${v2.dtype}" is not supported (fixed-length strings, datetimes and structured types are not)`,
+      `.zarray of "${path}": dtype "${v2.dtype}" is not supported (structured types are not)`,
       { path },
     );
   return parsed;
@@ -195,10 +196,9 @@ function fillValueFromV2(dataType: DataType, fill: JsonValue): JsonValue {
 
 /** The v2 `fill_value` for element bytes (raw types as base64, as zarr-python writes them). */
 export function fillValueToV2(dataType: DataType, element: Uint8Array): JsonValue {
-  if (dataType.kind === "raw") return btoa(String.fromCharCode(...element));
+  if (dataType.kind === "raw") return bytesToBase64(element);
   // zarr-python keeps object fill values as JSON; empty bytes are its None.
-  if (dataType.kind === "bytes")
-    return element.length === 0 ? null : btoa(String.fromCharCode(...element));
+  if (dataType.kind === "bytes") return element.length === 0 ? null : bytesToBase64(element);
   return dataType.encodeFillValue(element);
 }
 

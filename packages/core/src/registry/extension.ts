@@ -58,8 +58,15 @@ export interface DataTypeExtension {
   /** For families of names (r8, r16, ...): whether `name` belongs to this extension. */
   matches?(name: string): boolean;
   fromConfig(name: string, configuration: JsonObject | undefined): DataType;
-  /** Fill values (JSON) the conformance suite uses. */
-  readonly samples: readonly { readonly name: string; readonly fillValue: JsonValue }[];
+  /**
+   * Types (with a configuration, for parametrised ones) and fill values (JSON) the conformance
+   * suite uses.
+   */
+  readonly samples: readonly {
+    readonly name: string;
+    readonly configuration?: JsonObject;
+    readonly fillValue: JsonValue;
+  }[];
 }
 
 export interface StoreTestInstance {

@@ -56,6 +56,11 @@ const TYPES: [string, JsonValue][] = [
   ["|O:vlen-utf8", ""],
   ["|O:vlen-bytes", null],
   [">f8", 2.5],
+  // 400-byte elements: blosc shuffles them as bytes (zarr-python's typesize is the item size).
+  ["<U100", "long"],
+  ["<M8[ns]", -9223372036854775808n],
+  [">m8[10ms]", 7],
+  ["|S5", "YWIAYw=="],
 ];
 
 interface Encoding {
@@ -150,6 +155,11 @@ def formula(case, shape):
     if dt.kind == "U":
         return np.array([("" if k % 5 == 0 else f"{k}ü🧊")[: dt.itemsize // 4] for k in i.flat], dtype=dt).reshape(shape)
     if dt.kind == "b": return (i % 3 == 0)
+    if dt.kind in "mM":
+        a = (i * 86_400_000_000_123 - 10**15).astype("<i8").view(dt.newbyteorder("<")).astype(dt)
+        a.flat[4] = a.dtype.type("NaT"); return a
+    if dt.kind == "S":
+        return np.array([bytes((k * 37 + j * 64) % 256 for j in range(k % 7)) for k in i.flat], dtype=dt).reshape(shape)
     if dt.kind in "iu":
         info = np.iinfo(dt)
         span = int(info.max) - int(info.min) + 1
@@ -169,9 +179,11 @@ def serialize(case, a):
     return np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<")).tobytes().hex()
 def write(case, path):
     obj = case["dtype"] == "|O"
+    # .zarray holds an S fill value as base64; zarr.create takes the bytes.
+    fill = base64.b64decode(case["fill"]) if case["dtype"].startswith("|S") else case["fill"]
     z = zarr.create(shape=${JSON.stringify(SHAPE)}, chunks=${JSON.stringify(CHUNKS)}, dtype=object if obj else case["dtype"],
         compressor=numcodecs.get_codec(case["compressor"]) if case["compressor"] else None,
-        fill_value=case["fill"], order=case["order"], store=zarr.DirectoryStore(path, dimension_separator=case["separator"]),
+        fill_value=fill, order=case["order"], store=zarr.DirectoryStore(path, dimension_separator=case["separator"]),
         filters=[numcodecs.get_codec(f) for f in case["filters"]] or None, overwrite=True,
         object_codec=numcodecs.get_codec({"id": case["objectCodec"]}) if obj else None)
     if case["whole"]: z[...] = formula(case, tuple(${JSON.stringify(SHAPE)}))

@@ -23,6 +23,8 @@ const SHUFFLE_NUMBERS: Record<number, BloscShuffle> = {
 };
 /** The snappy format code in a frame's flags (bits 5-7). */
 const SNAPPY_FORMAT = 2;
+/** c-blosc's BLOSC_MAX_TYPESIZE: larger elements are shuffled as single bytes. */
+const MAX_TYPESIZE = 255;
 /** numcodecs' WebAssembly c-blosc, loaded only to read a snappy frame. */
 let numcodecsBlosc: Promise<typeof import("numcodecs/blosc")["default"]> | undefined;
 
@@ -147,13 +149,10 @@ export class BloscCodec implements BytesToBytesCodec {
       );
     }
     const typesize = c.typesize ?? Math.max(1, itemSize);
-    if (
-      typeof typesize !== "number" ||
-      !Number.isInteger(typesize) ||
-      typesize < 1 ||
-      typesize > 255
-    )
-      fail(`configuration.typesize must be an integer 1..255, got ${JSON.stringify(typesize)}`);
+    // Any element size is valid: c-blosc shuffles elements of more than 255 bytes as bytes
+    // (zarr-python writes `<U100` arrays with the element size, 400, as their typesize).
+    if (typeof typesize !== "number" || !Number.isInteger(typesize) || typesize < 1)
+      fail(`configuration.typesize must be a positive integer, got ${JSON.stringify(typesize)}`);
     const blocksize = c.blocksize ?? 0;
     if (typeof blocksize !== "number" || !Number.isInteger(blocksize) || blocksize < 0)
       fail(
@@ -200,7 +199,7 @@ export class BloscCodec implements BytesToBytesCodec {
       cname: this.cname,
       clevel: this.clevel,
       shuffle: SHUFFLE_CODES[this.shuffle],
-      typesize: this.typesize,
+      typesize: this.typesize > MAX_TYPESIZE ? 1 : this.typesize,
       blocksize: this.blocksize,
     };
   }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { createArray, MemoryStore, openArray } from "./index.js";
+
+const json = (doc: unknown) => new TextEncoder().encode(JSON.stringify(doc));
+const NAT = -(2n ** 63n);
+
+describe("NumPy's datetime64 and S data types in v3 arrays", () => {
+  it("reads zarr-extensions' example: datetime64[10us], a NaT fill, big-endian chunks", async () => {
+    const store = new MemoryStore();
+    await store.set(
+      "zarr.json",
+      json({
+        zarr_format: 3,
+        node_type: "array",
+        shape: [5],
+        data_type: { name: "numpy.datetime64", configuration: { unit: "us", scale_factor: 10 } },
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [3] } },
+        chunk_key_encoding: { name: "default" },
+        fill_value: "NaT",
+        codecs: [{ name: "bytes", configuration: { endian: "big" } }],
+      }),
+    );
+    // Chunk 0: 0, -1 and 2^40, as big-endian int64s; chunk 1 is missing (NaT).
+    const chunk = new Uint8Array(24);
+    const view = new DataView(chunk.buffer);
+    view.setBigInt64(0, 0n, false);
+    view.setBigInt64(8, -1n, false);
+    view.setBigInt64(16, 2n ** 40n, false);
+    await store.set("c/0", chunk);
+    const array = await openArray(store, "", { dataType: "numpy.datetime64" });
+    expect(array.dataType.configuration).toEqual({ unit: "us", scale_factor: 10 });
+    const values = (await array.get()).data;
+    expect(values).toBeInstanceOf(BigInt64Array);
+    expect(Array.from(values)).toEqual([0n, -1n, 2n ** 40n, NAT, NAT]);
+    expect(array.dataType.toScalar(array.dataType.decodeFillValue(array.metadata.fillValue))).toBe(
+      NAT,
+    );
+  });
+
+  it("writes timedelta64 and S arrays whose chunks hold the int64s and NUL-padded bytes", async () => {
+    const store = new MemoryStore();
+    const times = await createArray(store, "t", {
+      shape: [4],
+      chunkShape: [4],
+      dataType: "numpy.timedelta64",
+      dataTypeConfiguration: { unit: "s", scale_factor: 1 },
+      fillValue: NAT,
+      codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+    });
+    await times.set("1:3", BigInt64Array.of(-86400n, 2n ** 62n));
+    const stored = await store.get("t/c/0");
+    const lanes = new DataView(stored!.buffer, stored!.byteOffset, stored!.byteLength);
+    expect([0, 8, 16, 24].map((at) => lanes.getBigInt64(at, true))).toEqual([
+      NAT,
+      -86400n,
+      2n ** 62n,
+      NAT,
+    ]);
+    const meta = new TextDecoder().decode((await store.get("t/zarr.json"))!);
+    expect(JSON.parse(meta).data_type).toEqual({
+      name: "numpy.timedelta64",
+      configuration: { unit: "s", scale_factor: 1 },
+    });
+    // Written as an integer, as NumPy-based writers do (the spec allows "NaT" too).
+    expect(meta).toMatch(/"fill_value": -9223372036854775808\b/);
+
+    const codes = await createArray(store, "s", {
+      shape: [3],
+      chunkShape: [3],
+      dataType: "null_terminated_bytes",
+      dataTypeConfiguration: { length_bytes: 3 },
+      fillValueJson: "eg==", // "z"
+      codecs: [{ name: "bytes" }],
+    });
+    await codes.set("0:2", Uint8Array.of(65, 66, 0, 120, 0, 121));
+    expect(Array.from((await store.get("s/c/0"))!)).toEqual([65, 66, 0, 120, 0, 121, 122, 0, 0]);
+    const scalar = await codes.get("0");
+    expect(codes.dataType.toScalar(scalar.data)).toEqual(Uint8Array.of(65, 66));
+    await expect(codes.set("2", Uint8Array.of(1, 2, 3, 4))).rejects.toMatchObject({
+      code: "InvalidValue",
+    });
+  });
+});
