@@ -1,3 +1,4 @@
+import { namedDataType } from "../data-types/data-type.js";
 import {
   CorruptChunkError,
   InvalidMetadataError,
@@ -131,7 +132,7 @@ export class CodecPipeline {
             codecs: b2b.map((c) => c.toConfig()),
             spec: {
               shape: innerSpec.shape,
-              dataType: innerSpec.dataType.name,
+              dataType: namedDataType(innerSpec.dataType),
               fillValue: innerSpec.fillValue,
             },
             sizes: this.#stageSizes(),

@@ -7,7 +7,8 @@ export interface BytesChainJob {
   /** The spec their factories see: the array->bytes codec's decoded side. */
   readonly spec: {
     readonly shape: readonly number[];
-    readonly dataType: string;
+    /** As the array's metadata names it: parametrised types need their configuration. */
+    readonly dataType: NamedConfig;
     readonly fillValue: Uint8Array;
   };
   /** Decoded size at each stage, innermost first (undefined where not fixed). */

@@ -63,9 +63,8 @@ export class BytesChainExecutor {
     if (chain === undefined) {
       chain = (async () => {
         const registry = await this.#registry;
-        const dataType = registry
-          .get("data-type", job.spec.dataType)
-          .fromConfig(job.spec.dataType, undefined);
+        const { name, configuration } = job.spec.dataType;
+        const dataType = registry.get("data-type", name).fromConfig(name, configuration);
         const spec = { shape: job.spec.shape, dataType, fillValue: job.spec.fillValue };
         return Promise.all(
           job.codecs.map(async (config) => {

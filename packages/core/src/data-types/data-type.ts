@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from "../json/json-value.js";
+import type { NamedConfig } from "../metadata/named-config.js";
 
 /** The element storage of each core data type (DESIGN.md, "Values in JS"). */
 export interface CoreDataTypeArrays {
@@ -172,4 +173,9 @@ export interface DataType<D extends string = string> {
   fromScalar(value: unknown): Uint8Array;
   /** Element bytes into the JS scalar. */
   toScalar(element: Uint8Array): ScalarFor<D>;
+}
+
+/** The data type as metadata names it: its name, with its configuration if it has one. */
+export function namedDataType({ name, configuration }: DataType): NamedConfig {
+  return configuration === undefined ? { name } : { name, configuration };
 }

@@ -1,5 +1,5 @@
 import { bytesToBase64 } from "../data-types/base64.js";
-import type { DataType } from "../data-types/data-type.js";
+import { type DataType, namedDataType } from "../data-types/data-type.js";
 import { numpyDtypeString, parseNumpyDtype } from "../data-types/numpy-dtype.js";
 import {
   InvalidMetadataError,
@@ -149,10 +149,7 @@ function convert(
     zarrFormat: 3,
     nodeType: "array",
     shape: v2.shape,
-    dataType:
-      dataType.configuration === undefined
-        ? { name: dataType.name }
-        : { name: dataType.name, configuration: dataType.configuration },
+    dataType: namedDataType(dataType),
     chunkGrid: { name: "regular", configuration: { chunk_shape: [...v2.chunks] } },
     chunkKeyEncoding: { name: "v2", configuration: { separator: v2.dimensionSeparator } },
     fillValue: fillValueFromV2(dataType, v2.fillValue),

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Extension, NamedConfigJson } from "zarrkit";
+import type { ElementArray, Extension, JsonObject, NamedConfigJson } from "zarrkit";
 
 // With @zarrkit/native the codecs decode on libuv's thread pool and skip the workers: these
 // tests are about the workers (the path without a native build), so they use none. Set before
@@ -108,6 +108,35 @@ describe("the codec worker pool", () => {
       expect(Array.from((await again.get()).data), label).toEqual(Array.from(values));
     }
     expect(pool.jobs).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("rebuilds parametrised data types in the workers from their configuration", async () => {
+    const types: [string, JsonObject, ElementArray][] = [
+      ["fixed_length_utf32", { length_bytes: 8 }, Uint32Array.from({ length: 512 }, (_, i) => i)],
+      [
+        "numpy.datetime64",
+        { unit: "ms", scale_factor: 10 },
+        BigInt64Array.from({ length: 256 }, (_, i) => BigInt(i) * 86_400_000n),
+      ],
+      ["null_terminated_bytes", { length_bytes: 3 }, Uint8Array.from({ length: 768 }, (_, i) => i)],
+    ];
+    for (const [dataType, dataTypeConfiguration, elements] of types) {
+      const store = new MemoryStore();
+      const array = await createArray(store, "", {
+        shape: [256],
+        chunkShape: [64],
+        dataType,
+        dataTypeConfiguration,
+        codecs: CHAINS[1]![1],
+        context,
+      });
+      await array.set(null, elements);
+      await new Promise((r) => setTimeout(r, 300));
+      const before = pool.jobs;
+      await array.set(null, elements);
+      expect((await array.get()).data, dataType).toEqual(elements);
+      expect(pool.jobs, dataType).toBeGreaterThan(before);
+    }
   }, 60_000);
 
   it("reports a corrupt chunk decoded on a worker as CorruptChunk, naming the key", async () => {
