@@ -80,4 +80,33 @@ describe("NumPy's datetime64 and S data types in v3 arrays", () => {
       code: "InvalidValue",
     });
   });
+
+  it("broadcasts a byte-string scalar (a Uint8Array that is not the selection's elements)", async () => {
+    const store = new MemoryStore();
+    const codes = await createArray(store, "s", {
+      shape: [4],
+      chunkShape: [4],
+      dataType: "null_terminated_bytes",
+      dataTypeConfiguration: { length_bytes: 2 },
+      codecs: [{ name: "bytes" }],
+    });
+    await codes.set("1:", Uint8Array.of(7));
+    expect(Array.from((await codes.get()).data)).toEqual([0, 0, 7, 0, 7, 0, 7, 0]);
+    // Exactly the selection's bytes: the elements themselves.
+    await codes.set("0:2", Uint8Array.of(1, 2, 3, 4));
+    expect(Array.from((await codes.get()).data)).toEqual([1, 2, 3, 4, 7, 0, 7, 0]);
+    await expect(codes.set("1:", Uint8Array.of(1, 2, 3))).rejects.toMatchObject({
+      code: "InvalidValue",
+    });
+    const raw = await createArray(store, "r", {
+      shape: [3],
+      chunkShape: [3],
+      dataType: "r16",
+      codecs: [{ name: "bytes" }],
+    });
+    await raw.set(null, Uint8Array.of(9, 8));
+    expect(Array.from((await raw.get()).data)).toEqual([9, 8, 9, 8, 9, 8]);
+    // A raw scalar is exactly itemSize bytes.
+    await expect(raw.set(null, Uint8Array.of(1))).rejects.toMatchObject({ code: "InvalidValue" });
+  });
 });

@@ -254,13 +254,15 @@ export function sourceView(
       );
     }
     const data = value as TypedArray;
-    if (data.length !== n * dataType.lanes) {
+    if (data.length === n * dataType.lanes) return { data, offset: 0, stride: cOrderStride(shape) };
+    // A byte-string type's scalar is a Uint8Array too: one element (up to itemSize bytes),
+    // broadcast. It cannot be mistaken for the elements: those are n * itemSize bytes.
+    const byteScalar = dataType.kind === "raw" || dataType.kind === "fixed_bytes";
+    if (!byteScalar || data.length > dataType.itemSize)
       throw new InvalidValueError(
         `the selection of array "${path}" has ${n} elements of shape [${shape}] (${n * dataType.lanes} ${like.constructor.name} slots); got ${data.length}`,
         { path },
       );
-    }
-    return { data, offset: 0, stride: cOrderStride(shape) };
   }
   let element: Uint8Array;
   try {

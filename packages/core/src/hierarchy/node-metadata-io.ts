@@ -139,8 +139,9 @@ export async function writeV2Attributes(
   await writeKey(store, path, keyIn(path, ".zattrs"), jsonBytes(attributes));
 }
 
+/** A v2 document as zarr-python writes them: four-space indents, ASCII only. */
 function jsonBytes(doc: JsonObject): Uint8Array {
-  return encoder.encode(`${stringifyJson(doc, 4)}\n`);
+  return encoder.encode(`${stringifyJson(doc, 4, { ascii: true })}\n`);
 }
 
 async function writeKey(

@@ -78,6 +78,16 @@ describe("lossless JSON", () => {
     expect((error as Error).message).toContain(message);
   });
 
+  it("writes ASCII only when asked, escaping the rest as Python's json.dumps does", () => {
+    const doc = { clé: ["Tromsø", "🧊", "a\nb"] };
+    // What Python's json.dumps(doc, ensure_ascii=True, separators=(",", ":")) gives.
+    expect(stringifyJson(doc, 0, { ascii: true })).toBe(
+      '{"cl\\u00e9":["Troms\\u00f8","\\ud83e\\uddca","a\\nb"]}',
+    );
+    expect(JSON.parse(stringifyJson(doc, 4, { ascii: true }))).toEqual(doc);
+    expect(stringifyJson(doc, 0)).toBe(JSON.stringify(doc));
+  });
+
   it("refuses to write non-finite numbers", () => {
     expect(() => stringifyJson(Number.NaN)).toThrow(/NaN/);
   });

@@ -245,8 +245,21 @@ class Parser {
 /**
  * JSON text for a JsonValue: like JSON.stringify with `indent` (0 for compact), but bigint is
  * written exactly and -0 as "-0.0". Non-finite numbers throw: Zarr encodes them as strings.
+ * `ascii` escapes every non-ASCII character (`\u00fc`), as zarr-python writes Zarr v2
+ * documents: zarr-python 2 reads them as ASCII and fails on anything else.
  */
-export function stringifyJson(value: JsonValue, indent = 2): string {
+export function stringifyJson(
+  value: JsonValue,
+  indent = 2,
+  options: { readonly ascii?: boolean } = {},
+): string {
+  const text = (s: string) =>
+    options.ascii === true
+      ? JSON.stringify(s).replace(
+          /[\u0080-\uffff]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+        )
+      : JSON.stringify(s);
   const pad = " ".repeat(indent);
   const write = (v: JsonValue, prefix: string): string => {
     if (v === null) return "null";
@@ -260,7 +273,7 @@ export function stringifyJson(value: JsonValue, indent = 2): string {
           throw new InvalidMetadataError(`cannot write ${v} as JSON (encode it as a string)`);
         return Object.is(v, -0) ? "-0.0" : String(v);
       case "string":
-        return JSON.stringify(v);
+        return text(v);
     }
     const inner = prefix + pad;
     const sep = indent > 0 ? `,\n${inner}` : ",";
@@ -273,7 +286,7 @@ export function stringifyJson(value: JsonValue, indent = 2): string {
     const entries = Object.entries(v);
     if (entries.length === 0) return "{}";
     const colon = indent > 0 ? ": " : ":";
-    return `{${open}${entries.map(([k, item]) => `${JSON.stringify(k)}${colon}${write(item, inner)}`).join(sep)}${close}}`;
+    return `{${open}${entries.map(([k, item]) => `${text(k)}${colon}${write(item, inner)}`).join(sep)}${close}}`;
   };
   return write(value, "");
 }

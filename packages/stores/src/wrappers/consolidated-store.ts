@@ -206,7 +206,8 @@ export async function writeConsolidatedMetadata(store: Store): Promise<void> {
       if (bytes !== undefined) metadata[key] = parseJson(decoder.decode(bytes));
     }
     const doc: JsonObject = { metadata, zarr_consolidated_format: 1 };
-    await store.set(".zmetadata", encoder.encode(`${stringifyJson(doc, 4)}\n`));
+    // ASCII only: zarr-python 2 reads .zmetadata as ASCII.
+    await store.set(".zmetadata", encoder.encode(`${stringifyJson(doc, 4, { ascii: true })}\n`));
     return;
   }
   const rootBytes = await store.get("zarr.json");

@@ -14,6 +14,7 @@ writes applied in order.
   read:  the peer reads the array zarrkit wrote at case["zkPath"]; the answer says, per case,
          whether it equals the model.
 """
+import base64
 import json
 import os
 import sys
@@ -47,6 +48,13 @@ def fill_of(case):
     f = case["fillValue"]
     if is_text(case):
         return np.array(f, dtype=object)
+    kind = dtype_of(case).kind
+    if kind == "S":  # base64, as .zarray holds it
+        return np.array(base64.b64decode(f), dtype=dtype_of(case))
+    if kind in "mM":  # int64 counts of the unit
+        return np.array(f, dtype=np.int64).view(dtype_of(case).newbyteorder("=")).astype(dtype_of(case))
+    if kind == "U":
+        return np.array(f, dtype=dtype_of(case))
     if isinstance(f, list):
         return np.array(complex(number(f[0]), number(f[1])), dtype=dtype_of(case))
     return np.array(number(f), dtype=dtype_of(case))

@@ -7,6 +7,7 @@ import {
   caseRoot,
   differentialTests,
   fillValue,
+  NUMPY_TYPE_NAMES,
   type Random,
   random,
   randomShapes,
@@ -18,7 +19,8 @@ import {
 } from "../test-support/differential.js";
 
 // Randomised differential tests against zarr-python 2.13 (test-support/differential.ts), Zarr
-// v2: each case draws a dtype of either byte order, chunks, fill value, order C or F, key
+// v2: each case draws a dtype of either byte order (core types, strings, and NumPy's U, S, M8
+// and m8), chunks, fill value, order C or F, key
 // separator, a numcodecs compressor (blosc of every cname and shuffle, zlib, gzip, zstd, lz4)
 // and filters (delta, shuffle), then the same writes and reads as the tensorstore tests.
 // zarr-python writes what zarrkit reads and reads what zarrkit writes (zarrkit writes
@@ -49,6 +51,10 @@ const CODES: Record<TypeName, string> = {
   complex64: "c8",
   complex128: "c16",
   string: "O",
+  U5: "U5",
+  S7: "S7",
+  "M8[ns]": "M8[ns]",
+  "m8[10s]": "m8[10s]",
 };
 
 function compressor(r: Random): JsonObject | null {
@@ -93,10 +99,13 @@ const v2Fill = (fill: JsonValue): JsonValue =>
 
 function makeCase(index: number): V2Case {
   const r = random(SEED * 6007 + index);
-  // Strings too: object dtype with vlen-utf8.
-  const type: TypeName = r.chance(0.12) ? "string" : r.pick(TYPE_NAMES);
+  // Strings and NumPy's parametrised types too.
+  const x = r.next();
+  const type: TypeName =
+    x < 0.12 ? "string" : x < 0.3 ? r.pick(NUMPY_TYPE_NAMES) : r.pick(TYPE_NAMES);
   const { shape, chunkShape } = randomShapes(r);
-  const dtype = TYPES[type] <= 1 ? `|${CODES[type]}` : `${r.pick(["<", ">"])}${CODES[type]}`;
+  const ordered = TYPES[type] > 1 && type !== "S7";
+  const dtype = `${ordered ? r.pick(["<", ">"]) : "|"}${CODES[type]}`;
   const dimensionSeparator = r.pick([".", "/"] as const);
   return {
     ...caseBase(SEED, index, root),

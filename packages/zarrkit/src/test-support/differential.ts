@@ -21,6 +21,7 @@ import {
   defaultZarrkitContext,
   FetchStore,
   FileSystemStore,
+  type JsonObject,
   type JsonValue,
   type ListableStore,
   MemoryStore,
@@ -74,10 +75,34 @@ export const TYPES = {
   complex128: 16,
   /** Variable-length: elements are JS strings (values and answers go as JSON). */
   string: 0,
+  // NumPy's parametrised types, as zarr-python writes them (tensorstore's zarr3 has none).
+  U5: 20,
+  S7: 7,
+  "M8[ns]": 8,
+  "m8[10s]": 8,
 } as const;
 export type TypeName = keyof typeof TYPES;
-/** The fixed-size types (every peer has them). */
-export const TYPE_NAMES = (Object.keys(TYPES) as TypeName[]).filter((t) => TYPES[t] > 0);
+/** The Zarr data types of NumPy's parametrised types. */
+const PARAMETRISED: Partial<Record<TypeName, { name: string; configuration: JsonObject }>> = {
+  U5: { name: "fixed_length_utf32", configuration: { length_bytes: 20 } },
+  S7: { name: "null_terminated_bytes", configuration: { length_bytes: 7 } },
+  "M8[ns]": { name: "numpy.datetime64", configuration: { unit: "ns", scale_factor: 1 } },
+  "m8[10s]": { name: "numpy.timedelta64", configuration: { unit: "s", scale_factor: 10 } },
+};
+/** The fixed-size core types (every peer has them). */
+export const TYPE_NAMES = (Object.keys(TYPES) as TypeName[]).filter(
+  (t) => TYPES[t] > 0 && PARAMETRISED[t] === undefined,
+);
+/** NumPy's parametrised types (peers that speak NumPy dtypes). */
+export const NUMPY_TYPE_NAMES = Object.keys(PARAMETRISED) as TypeName[];
+
+/** createArray's data type options for a case's type. */
+function dataTypeOptions(type: TypeName): { dataType: string; dataTypeConfiguration?: JsonObject } {
+  const parametrised = PARAMETRISED[type];
+  return parametrised === undefined
+    ? { dataType: type }
+    : { dataType: parametrised.name, dataTypeConfiguration: parametrised.configuration };
+}
 /** Types whose scalars are JS numbers (the scalar writes use these). */
 const NUMBER_SCALARS: readonly TypeName[] = [
   "int8",
@@ -164,6 +189,10 @@ export const permutation = (r: Random, rank: number): number[] => {
 
 export function fillValue(r: Random, type: TypeName): JsonValue {
   if (type === "bool") return r.chance(0.5);
+  if (type === "U5") return r.pick(["", "ab", "ü🧊x"]);
+  // base64 of "", "a" and "\0\x01".
+  if (type === "S7") return r.pick(["", "YQ==", "AAE="]);
+  if (type === "M8[ns]" || type === "m8[10s]") return r.pick([0, 86400, -9223372036854775808n]);
   if (type.startsWith("float")) return r.pick([0, -0.5, 1.25, 3, "NaN", "Infinity", -7]);
   if (type.startsWith("complex"))
     return r.pick([
@@ -673,7 +702,7 @@ export function differentialTests<C extends Case>(options: {
               writeEmptyChunks: c.index % 3 === 0,
               shape: c.shape,
               chunkShape: c.chunkShape,
-              dataType: c.dataType,
+              ...dataTypeOptions(c.dataType),
               fillValueJson: c.fillValue,
               ...format(c),
             });
