@@ -1,4 +1,4 @@
-import type { DataType, ElementArray } from "@zarrkit/core";
+import { type DataType, type ElementArray, isStructDataType } from "@zarrkit/core";
 
 /**
  * The "standard-1" formula (scripts/FORMULA.md), the same one the vector generator computes in
@@ -36,6 +36,10 @@ export function formulaScalar(dataType: DataType, i: number, finite: boolean): u
     return Uint8Array.from({ length: i % (dataType.itemSize + 1) }, (_, k) => (i * 7 + k) % 256);
   if (dataType.kind === "datetime" || dataType.kind === "timedelta")
     return !finite && i % 11 === 3 ? "NaT" : BigInt(i) * 86_400_000_123n - 10n ** 12n;
+  if (isStructDataType(dataType))
+    return Object.fromEntries(
+      dataType.fields.map((f) => [f.name, formulaScalar(f.dataType, i, finite)]),
+    );
   // A third party's data type: its zero element, which every type can represent.
   return dataType.toScalar(new Uint8Array(dataType.itemSize));
 }

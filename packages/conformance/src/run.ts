@@ -359,7 +359,7 @@ async function runExtensionSamples(
       .map((s) => [JSON.stringify([s.name, s.configuration ?? null]), s] as const),
   );
   const dataTypes = [...typeSamples.values()].map(({ name, configuration }) =>
-    registry.get("data-type", name).fromConfig(name, configuration),
+    registry.dataType(name, configuration),
   );
   const keyEncodings: NamedConfigJson[] = registry
     .list("chunk-key-encoding")

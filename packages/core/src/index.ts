@@ -41,12 +41,14 @@ export {
 export { LruCache } from "./context/lru-cache.js";
 export { runLimited } from "./context/run-limited.js";
 export { coreExtension } from "./core-extension.js";
+export * from "./data-types/byte-order.js";
 export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
 export * from "./data-types/float16.js";
 export * from "./data-types/null-terminated-bytes.js";
 export * from "./data-types/numpy-dtype.js";
 export * from "./data-types/numpy-time-data-types.js";
+export * from "./data-types/struct-data-type.js";
 export {
   bytesDataType,
   decodeUtf8,

@@ -33,7 +33,7 @@ export async function importNpy(
   const npy = parseNpy(await readFile(input));
   const { store, path } = await resolveLocation(location, context, { writable: true });
   const { name, configuration } = npy.dataType;
-  const dataType = context.registry.get("data-type", name).fromConfig(name, configuration);
+  const dataType = context.registry.dataType(name, configuration);
   const attributes =
     options.attributes === undefined
       ? undefined

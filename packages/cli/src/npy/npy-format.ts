@@ -1,4 +1,4 @@
-import { copyBytes, type DataType } from "@zarrkit/core";
+import { copyBytes, type DataType, reverseByteOrder } from "@zarrkit/core";
 import { descrToZarr, NpyError, zarrToDescr } from "./npy-dtype.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
@@ -37,7 +37,7 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   const { descr, fortranOrder, shape } = parseHeader(header);
   const type = descrToZarr(descr);
   const count = shape.reduce((a, b) => a * b, 1);
-  const { itemSize, laneSize } = type.dataType;
+  const { itemSize } = type.dataType;
   const size = count * itemSize;
   const payload = bytes.subarray(dataStart);
   if (payload.length !== size) {
@@ -46,7 +46,7 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
     );
   }
   let data: Uint8Array = copyBytes(payload);
-  if (type.bigEndian) swapLanes(data, laneSize);
+  if (type.bigEndian) reverseByteOrder(data, type.dataType);
   if (fortranOrder && shape.length > 1) data = fortranToC(data, shape, itemSize);
   return { dataType: type.dataType, shape, data };
 }
@@ -110,17 +110,6 @@ function parseHeader(text: string): Header {
       return n;
     });
   return { descr, fortranOrder: fortran === "True", shape };
-}
-
-function swapLanes(bytes: Uint8Array, lane: number): void {
-  if (lane === 1) return;
-  for (let i = 0; i < bytes.length; i += lane) {
-    for (let a = i, b = i + lane - 1; a < b; a++, b--) {
-      const t = bytes[a]!;
-      bytes[a] = bytes[b]!;
-      bytes[b] = t;
-    }
-  }
 }
 
 /** Reorders Fortran-ordered element bytes into C order. */

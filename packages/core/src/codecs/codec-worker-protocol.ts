@@ -64,7 +64,7 @@ export class BytesChainExecutor {
       chain = (async () => {
         const registry = await this.#registry;
         const { name, configuration } = job.spec.dataType;
-        const dataType = registry.get("data-type", name).fromConfig(name, configuration);
+        const dataType = registry.dataType(name, configuration);
         const spec = { shape: job.spec.shape, dataType, fillValue: job.spec.fillValue };
         return Promise.all(
           job.codecs.map(async (config) => {

@@ -10,6 +10,7 @@ import {
   NUMPY_TIMEDELTA64,
   numpyTimeDataTypeFromConfig,
 } from "./numpy-time-data-types.js";
+import { STRUCT, STRUCTURED, structFromConfig } from "./struct-data-type.js";
 import { bytesDataType, stringDataType } from "./variable-length-data-types.js";
 
 function resolve(name: string, configuration: JsonObject | undefined): DataType {
@@ -74,6 +75,30 @@ export const coreDataTypeExtensions: readonly DataTypeExtension[] = [
       name,
       fromConfig: (_name, config) => numpyTimeDataTypeFromConfig(name, config),
       samples: [{ name, configuration, fillValue }],
+    }),
+  ),
+  ...[STRUCT, STRUCTURED].map(
+    (name): DataTypeExtension => ({
+      kind: "data-type",
+      name,
+      fromConfig: structFromConfig,
+      // `structured` is read, never written: the suite writes `struct`.
+      samples:
+        name === STRUCT
+          ? [
+              {
+                name,
+                configuration: {
+                  fields: [
+                    { name: "id", data_type: "int32" },
+                    { name: "flag", data_type: "bool" },
+                    { name: "value", data_type: "float64" },
+                  ],
+                },
+                fillValue: { id: -1, flag: false, value: "NaN" },
+              },
+            ]
+          : [],
     }),
   ),
   {

@@ -64,6 +64,8 @@ export interface NumpyDataTypeArrays {
   "numpy.datetime64": BigInt64Array;
   "numpy.timedelta64": BigInt64Array;
   null_terminated_bytes: Uint8Array;
+  /** Packed records (zarr-extensions `struct`): `itemSize` bytes each, fields in order. */
+  struct: Uint8Array;
 }
 
 export interface NumpyDataTypeScalars {
@@ -71,6 +73,13 @@ export interface NumpyDataTypeScalars {
   "numpy.timedelta64": bigint;
   /** Without its trailing NULs, as NumPy gives an `S` element. */
   null_terminated_bytes: Uint8Array;
+  /** Each field's scalar by field name. */
+  struct: StructScalar;
+}
+
+/** A `struct` element: each field's scalar (as its data type gives them) by field name. */
+export interface StructScalar {
+  readonly [field: string]: unknown;
 }
 
 export type CoreDataTypeName = keyof CoreDataTypeArrays;
@@ -130,7 +139,8 @@ export type DataTypeKind =
   | "fixed_string"
   | "fixed_bytes"
   | "datetime"
-  | "timedelta";
+  | "timedelta"
+  | "struct";
 
 /**
  * A data type: how one element is stored in JS memory and in JSON. Element values cross
@@ -155,6 +165,12 @@ export interface DataType<D extends string = string> {
   readonly lanes: number;
   /** Bytes per slot; the unit that the `bytes` codec swaps for big-endian. */
   readonly laneSize: number;
+  /**
+   * For elements made of parts of several sizes (a struct's fields): where each part whose
+   * byte order the `bytes` codec sets lies in the element, `[offset, size]` (size > 1). Such
+   * types have `laneSize` 1 (their storage is bytes); absent, every lane is one part.
+   */
+  readonly byteOrderParts?: readonly (readonly [offset: number, size: number])[];
   /** A zero-filled array for `count` elements (`count * lanes` slots). */
   allocate(count: number): ArrayFor<D>;
   /**
@@ -178,4 +194,12 @@ export interface DataType<D extends string = string> {
 /** The data type as metadata names it: its name, with its configuration if it has one. */
 export function namedDataType({ name, configuration }: DataType): NamedConfig {
   return configuration === undefined ? { name } : { name, configuration };
+}
+
+/**
+ * Whether stored elements of the type have a byte order (the `bytes` codec then needs its
+ * `endian`): multi-byte lanes, or multi-byte parts.
+ */
+export function hasByteOrder(dataType: DataType): boolean {
+  return dataType.laneSize > 1 || (dataType.byteOrderParts?.length ?? 0) > 0;
 }

@@ -1,3 +1,5 @@
+import { UnsupportedFeatureError } from "../errors/errors.js";
+import type { V2Dtype, V2Field } from "../metadata/v2-metadata.js";
 import { coreDataType } from "./core-data-types.js";
 import type { DataType } from "./data-type.js";
 import { fixedLengthUtf32 } from "./fixed-length-utf32.js";
@@ -8,6 +10,7 @@ import {
   NUMPY_TIMEDELTA64,
   numpyTimeDataType,
 } from "./numpy-time-data-types.js";
+import { isStructDataType, structDataType } from "./struct-data-type.js";
 
 /** A NumPy dtype string resolved to a data type and the byte order of its stored elements. */
 export interface NumpyDtype {
@@ -97,4 +100,46 @@ function timeUnitSuffix(dataType: DataType): string {
   if (unit === "generic" || typeof unit !== "string") return "";
   // NumPy spells microseconds "us" in its dtype strings.
   return `[${scale === 1 || typeof scale !== "number" ? "" : scale}${unit === "μs" ? "us" : unit}]`;
+}
+
+/**
+ * A `.zarray` dtype, a string or a structured dtype's fields: these become a `struct`, whose
+ * multi-byte fields must share one byte order (the `bytes` codec has one `endian`). Subarray
+ * fields (Zarr's struct has no shapes) throw UnsupportedFeatureError; undefined for a dtype
+ * string parseNumpyDtype does not know.
+ */
+export function parseV2Dtype(dtype: V2Dtype): NumpyDtype | undefined {
+  if (typeof dtype === "string") return parseNumpyDtype(dtype);
+  const fields: { name: string; dataType: DataType }[] = [];
+  let endian: "little" | "big" | undefined;
+  for (const [name, inner, shape] of dtype) {
+    if (shape !== undefined)
+      throw new UnsupportedFeatureError(
+        `dtype field "${name}" is a subarray of shape [${shape}]; Zarr's struct fields have none`,
+      );
+    const parsed = parseV2Dtype(inner);
+    if (parsed === undefined) return undefined;
+    if (parsed.endian !== undefined && endian !== undefined && parsed.endian !== endian)
+      throw new UnsupportedFeatureError(
+        `dtype field "${name}" is ${parsed.endian}-endian and an earlier field ${endian}-endian; a struct's fields share one byte order`,
+      );
+    endian ??= parsed.endian;
+    fields.push({ name, dataType: parsed.dataType });
+  }
+  return { dataType: structDataType(fields), endian };
+}
+
+/** The `.zarray` dtype of a fixed-size data type (fields for a struct); undefined if none. */
+export function numpyDtypeJson(
+  dataType: DataType,
+  endian: "little" | "big" = "little",
+): V2Dtype | undefined {
+  if (!isStructDataType(dataType)) return numpyDtypeString(dataType, endian);
+  const fields: V2Field[] = [];
+  for (const field of dataType.fields) {
+    const inner = numpyDtypeJson(field.dataType, endian);
+    if (inner === undefined) return undefined;
+    fields.push([field.name, inner]);
+  }
+  return fields;
 }

@@ -172,9 +172,11 @@ export async function createArray<D extends string>(
     options.dataTypeConfiguration === undefined
       ? { name: options.dataType, shorthand: true }
       : { name: options.dataType, configuration: options.dataTypeConfiguration };
-  const dataType: DataType = context.registry
-    .get("data-type", options.dataType, { path: nodePath })
-    .fromConfig(options.dataType, options.dataTypeConfiguration);
+  const dataType: DataType = context.registry.dataType(
+    options.dataType,
+    options.dataTypeConfiguration,
+    { path: nodePath },
+  );
   const chunkShape = checkShape(
     // Variable-length elements: assume about 16 bytes each.
     options.chunkShape ??

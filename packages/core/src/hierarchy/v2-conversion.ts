@@ -1,6 +1,7 @@
-import { bytesToBase64 } from "../data-types/base64.js";
+import { base64ToBytes, bytesToBase64 } from "../data-types/base64.js";
+import { reverseByteOrder } from "../data-types/byte-order.js";
 import { type DataType, namedDataType } from "../data-types/data-type.js";
-import { numpyDtypeString, parseNumpyDtype } from "../data-types/numpy-dtype.js";
+import { numpyDtypeJson, parseNumpyDtype, parseV2Dtype } from "../data-types/numpy-dtype.js";
 import {
   InvalidMetadataError,
   isZarrkitError,
@@ -11,7 +12,7 @@ import {
 import type { JsonObject, JsonValue } from "../json/json-value.js";
 import type { ArrayMetadata } from "../metadata/array-metadata.js";
 import type { NamedConfig } from "../metadata/named-config.js";
-import type { V2ArrayMetadata } from "../metadata/v2-metadata.js";
+import { type V2ArrayMetadata, type V2Dtype, v2DtypeJson } from "../metadata/v2-metadata.js";
 import type { CodecExtension } from "../registry/extension.js";
 import type { Registry } from "../registry/registry.js";
 
@@ -64,13 +65,13 @@ export function dataTypeOfV2(
         `.zarray of "${path}": object dtype "|O" needs a vlen-utf8 or vlen-bytes filter first, got ${id === undefined ? "none" : `"${id}"`}`,
         { path },
       );
-    const dataType = registry.get("data-type", name, { path }).fromConfig(name, undefined);
+    const dataType = registry.dataType(name, undefined, { path });
     return { dataType, endian: undefined, objectCodec: id };
   }
-  const parsed = parseNumpyDtype(v2.dtype);
+  const parsed = parseV2Dtype(v2.dtype);
   if (parsed === undefined)
     throw new UnsupportedFeatureError(
-      `.zarray of "${path}": dtype "${v2.dtype}" is not supported (structured types are not)`,
+      `.zarray of "${path}": dtype ${JSON.stringify(v2DtypeJson(v2.dtype))} is not supported`,
       { path },
     );
   return parsed;
@@ -152,7 +153,7 @@ function convert(
     dataType: namedDataType(dataType),
     chunkGrid: { name: "regular", configuration: { chunk_shape: [...v2.chunks] } },
     chunkKeyEncoding: { name: "v2", configuration: { separator: v2.dimensionSeparator } },
-    fillValue: fillValueFromV2(dataType, v2.fillValue),
+    fillValue: fillValueFromV2(dataType, v2.fillValue, endian),
     codecs: [...before, serializer, ...after],
     attributes,
     ...(dimensionNames === undefined ? {} : { dimensionNames }),
@@ -184,25 +185,39 @@ function filterOutputOrder(
   return filter.astype === undefined ? (dtype ?? input) : orderOf("astype");
 }
 
-/** v2 fill values: null means "none" (zarrkit reads zeros), raw types use base64. */
-function fillValueFromV2(dataType: DataType, fill: JsonValue): JsonValue {
-  const element =
-    fill === null ? new Uint8Array(dataType.itemSize) : dataType.decodeFillValue(fill);
+/**
+ * v2 fill values: null means "none" (zarrkit reads zeros), raw types use base64, and so do
+ * structured ones: base64 of the packed element in the dtype's byte order.
+ */
+function fillValueFromV2(
+  dataType: DataType,
+  fill: JsonValue,
+  endian: "little" | "big" | undefined,
+): JsonValue {
+  if (fill === null) return dataType.encodeFillValue(new Uint8Array(dataType.itemSize));
+  if (dataType.kind !== "struct" || typeof fill !== "string")
+    return dataType.encodeFillValue(dataType.decodeFillValue(fill));
+  const element = base64ToBytes(fill);
+  if (element?.length !== dataType.itemSize)
+    throw new InvalidMetadataError(
+      `fill_value ${JSON.stringify(fill)} is not base64 of one ${dataType.itemSize}-byte element`,
+    );
+  if (endian === "big") reverseByteOrder(element, dataType);
   return dataType.encodeFillValue(element);
 }
 
 /** The v2 `fill_value` for element bytes (raw types as base64, as zarr-python writes them). */
 export function fillValueToV2(dataType: DataType, element: Uint8Array): JsonValue {
-  if (dataType.kind === "raw") return bytesToBase64(element);
+  if (dataType.kind === "raw" || dataType.kind === "struct") return bytesToBase64(element);
   // zarr-python keeps object fill values as JSON; empty bytes are its None.
   if (dataType.kind === "bytes") return element.length === 0 ? null : bytesToBase64(element);
   return dataType.encodeFillValue(element);
 }
 
-/** The v2 dtype string of a data type (little-endian unless told). */
-export function v2DtypeOf(dataType: DataType, endian: "little" | "big" = "little"): string {
+/** The v2 dtype of a data type (little-endian unless told). */
+export function v2DtypeOf(dataType: DataType, endian: "little" | "big" = "little"): V2Dtype {
   if (dataType.variableLength) return "|O";
-  const dtype = numpyDtypeString(dataType, endian);
+  const dtype = numpyDtypeJson(dataType, endian);
   if (dtype === undefined)
     throw new UnsupportedFeatureError(`data type ${dataType.name} has no Zarr v2 dtype`);
   return dtype;

@@ -188,7 +188,7 @@ export class ZarrArray<D extends string = string> {
     };
     const { dataType: dt, chunkGrid, chunkKeyEncoding } = metadata;
     const dataType = resolving("data_type", () =>
-      registry.get("data-type", dt.name, where).fromConfig(dt.name, dt.configuration),
+      registry.dataType(dt.name, dt.configuration, where),
     );
     const fillValue = resolving("fill_value", () => dataType.decodeFillValue(metadata.fillValue));
     const grid = resolving("chunk_grid", () =>

@@ -1,14 +1,22 @@
-import { InvalidMetadataError, UnsupportedFeatureError } from "../errors/errors.js";
+import { InvalidMetadataError } from "../errors/errors.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json/json-value.js";
 import { describe } from "./named-config.js";
+
+/**
+ * A NumPy dtype as `.zarray` holds it: a string (`<i4`, `|O`, ...), or a structured dtype's
+ * list of `[name, dtype]` fields (`[name, dtype, shape]` for a subarray field).
+ */
+export type V2Dtype = string | readonly V2Field[];
+export type V2Field =
+  | readonly [name: string, dtype: V2Dtype]
+  | readonly [name: string, dtype: V2Dtype, shape: readonly number[]];
 
 /** A Zarr v2 `.zarray` document, validated structurally (dtype and codecs resolve later). */
 export interface V2ArrayMetadata {
   readonly zarrFormat: 2;
   readonly shape: readonly number[];
   readonly chunks: readonly number[];
-  /** A NumPy dtype string (`<i4`, `|O`, ...). */
-  readonly dtype: string;
+  readonly dtype: V2Dtype;
   readonly compressor: JsonObject | null;
   readonly fillValue: JsonValue;
   readonly order: "C" | "F";
@@ -52,12 +60,12 @@ export function parseV2ArrayMetadata(doc: JsonValue, path: string): V2ArrayMetad
   const chunks = integers("chunks", 1);
   if (chunks.length !== shape.length)
     throw err("chunks", `has ${chunks.length} entries for ${shape.length} dimensions`);
-  if (typeof doc.dtype !== "string") {
-    throw new UnsupportedFeatureError(
-      `.zarray of "${path}": dtype ${describe(doc.dtype)} is not supported (structured dtypes are not)`,
-      where,
+  const dtype = v2Dtype(doc.dtype);
+  if (dtype === undefined)
+    throw err(
+      "dtype",
+      `must be a NumPy dtype string or a list of fields, got ${describe(doc.dtype)}`,
     );
-  }
   let compressor: JsonObject | null = null;
   if (doc.compressor !== undefined && doc.compressor !== null) {
     if (!isJsonObject(doc.compressor) || typeof doc.compressor.id !== "string")
@@ -90,7 +98,7 @@ export function parseV2ArrayMetadata(doc: JsonValue, path: string): V2ArrayMetad
     zarrFormat: 2,
     shape,
     chunks,
-    dtype: doc.dtype,
+    dtype,
     compressor,
     fillValue: doc.fill_value ?? null,
     order,
@@ -106,7 +114,7 @@ export function v2ArrayMetadataToJson(metadata: V2ArrayMetadata): JsonObject {
     chunks: [...metadata.chunks],
     compressor: metadata.compressor,
     dimension_separator: metadata.dimensionSeparator,
-    dtype: metadata.dtype,
+    dtype: v2DtypeJson(metadata.dtype),
     fill_value: metadata.fillValue,
     filters: metadata.filters === null ? null : [...metadata.filters],
     order: metadata.order,
@@ -138,4 +146,33 @@ export function parseV2Attributes(doc: JsonValue, path: string): JsonObject {
     );
   }
   return doc;
+}
+
+/** A `.zarray` dtype checked for form; undefined when it is neither a string nor fields. */
+function v2Dtype(json: JsonValue | undefined): V2Dtype | undefined {
+  if (typeof json === "string") return json;
+  if (!Array.isArray(json) || json.length === 0) return undefined;
+  const fields: V2Field[] = [];
+  for (const entry of json) {
+    if (!Array.isArray(entry) || (entry.length !== 2 && entry.length !== 3)) return undefined;
+    const [name, inner, shape] = entry;
+    const dtype = v2Dtype(inner);
+    if (typeof name !== "string" || dtype === undefined) return undefined;
+    if (shape === undefined) fields.push([name, dtype]);
+    else if (
+      Array.isArray(shape) &&
+      shape.every((n) => typeof n === "number" && Number.isSafeInteger(n) && n >= 0)
+    )
+      fields.push([name, dtype, shape.map(Number)]);
+    else return undefined;
+  }
+  return fields;
+}
+
+/** The JSON of a v2 dtype. */
+export function v2DtypeJson(dtype: V2Dtype): JsonValue {
+  if (typeof dtype === "string") return dtype;
+  return dtype.map(([name, inner, shape]) =>
+    shape === undefined ? [name, v2DtypeJson(inner)] : [name, v2DtypeJson(inner), [...shape]],
+  );
 }

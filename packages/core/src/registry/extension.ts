@@ -52,12 +52,23 @@ export interface ChunkKeyEncodingExtension {
   readonly samples: readonly (JsonObject | undefined)[];
 }
 
+/** A data type from its name and configuration, as metadata names one. */
+export type DataTypeResolver = (name: string, configuration: JsonObject | undefined) => DataType;
+
 export interface DataTypeExtension {
   readonly kind: "data-type";
   readonly name: string;
   /** For families of names (r8, r16, ...): whether `name` belongs to this extension. */
   matches?(name: string): boolean;
-  fromConfig(name: string, configuration: JsonObject | undefined): DataType;
+  /**
+   * `resolve` gives the data types a type is made of (a struct's fields) from their names and
+   * configurations: `Registry.dataType` passes one that looks them up in the same registry.
+   */
+  fromConfig(
+    name: string,
+    configuration: JsonObject | undefined,
+    resolve?: DataTypeResolver,
+  ): DataType;
   /**
    * Types (with a configuration, for parametrised ones) and fill values (JSON) the conformance
    * suite uses.

@@ -1,4 +1,6 @@
+import type { DataType } from "../data-types/data-type.js";
 import { ExtensionConflictError, UnknownExtensionError } from "../errors/errors.js";
+import type { JsonObject } from "../json/json-value.js";
 import type {
   ChunkGridExtension,
   ChunkKeyEncodingExtension,
@@ -101,6 +103,16 @@ export class Registry {
       });
     }
     return found;
+  }
+
+  /**
+   * The data type `name` with `configuration`, built by its extension; the types it is made
+   * of (a struct's fields) are looked up here too. UnknownExtensionError names `where.path`.
+   */
+  dataType(name: string, configuration?: JsonObject, where?: { path?: string }): DataType {
+    return this.get("data-type", name, where).fromConfig(name, configuration, (n, c) =>
+      this.dataType(n, c, where),
+    );
   }
 
   /** Every distinct extension of a kind, in registration order. */

@@ -8,6 +8,7 @@ import {
   cOrderStride,
   copyBytes,
   elementCount,
+  hasByteOrder,
   InvalidMetadataError,
   InvalidValueError,
   isCContiguous,
@@ -15,13 +16,13 @@ import {
   type NDArray,
   ndarray,
   regionLayout,
+  reverseByteOrder,
   type StridedRuns,
   type StridedView,
   stridedByteRuns,
   stridedCopy,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
-import { swapLanes } from "./byte-swap.js";
 import type { StoredRunsReader } from "./stored-runs-reader.js";
 
 export type Endian = "little" | "big";
@@ -64,8 +65,8 @@ export class BytesCodec implements ArrayToBytesCodec {
     this.encodesStrided = readStoredRuns !== undefined;
     if (readStoredRuns !== undefined) {
       this.encodeStridedMany = (runs, offsets, spec) => {
-        const lane = this.#storedLane(spec.dataType.laneSize);
-        return isGatherLane(lane) ? readStoredRuns.gatherMany(runs, offsets, lane) : undefined;
+        const lane = this.#gatherLane(spec.dataType);
+        return lane !== undefined ? readStoredRuns.gatherMany(runs, offsets, lane) : undefined;
       };
       this.decodeSelectedInto = readStoredRuns.fromMemory;
       this.decodeFileSelectedInto = readStoredRuns.fromFile;
@@ -90,7 +91,7 @@ export class BytesCodec implements ArrayToBytesCodec {
         `codec "bytes" cannot serialise the variable-length data type ${spec.dataType.name}; use ${spec.dataType.kind === "string" ? "vlen-utf8" : "vlen-bytes"}`,
       );
     }
-    if (endian === undefined && spec.dataType.laneSize > 1) {
+    if (endian === undefined && hasByteOrder(spec.dataType)) {
       throw new InvalidMetadataError(
         `codec "bytes": configuration.endian is required for the multi-byte data type ${spec.dataType.name}`,
       );
@@ -109,25 +110,31 @@ export class BytesCodec implements ArrayToBytesCodec {
   }
 
   encode(chunk: NDArray): Uint8Array | Promise<Uint8Array> {
-    const lane = this.#storedLane(chunk.dataType.laneSize);
-    // A contiguous chunk in the host's byte order is its own encoding.
-    if (lane === 1 && isCContiguous(chunk)) return this.#bytesOf(chunk, false);
-    const reader = this.#readStoredRuns;
     const { dataType } = chunk;
+    const asInMemory = this.storesMemoryLayout(chunk);
+    // A contiguous chunk in the host's byte order is its own encoding.
+    if (asInMemory && isCContiguous(chunk)) return this.#bytesOf(chunk, false);
+    const reader = this.#readStoredRuns;
+    const lane = this.#gatherLane(dataType);
     const large = elementCount(chunk.shape) * dataType.itemSize >= MIN_GATHER_BYTES;
     const source = reader && large && stridedByteRuns(chunk, chunk.shape, dataType.lanes, 0);
-    if (reader !== undefined && source && isGatherLane(lane)) {
+    if (reader !== undefined && source && lane !== undefined) {
       // Gathered (lanes reversed, when big-endian) by the addon off the calling thread.
       return reader.gatherMany(source, Float64Array.of(source.offset), lane).then(([b]) => b);
     }
-    const bytes = this.#bytesOf(chunk, lane !== 1);
-    if (lane !== 1) swapLanes(bytes, lane);
+    const bytes = this.#bytesOf(chunk, !asInMemory);
+    if (!asInMemory) reverseByteOrder(bytes, dataType);
     return bytes;
   }
 
-  /** The bytes of each lane to reverse between memory and storage: 1 unless big-endian. */
-  #storedLane(laneSize: number): number {
-    return this.endian === "big" ? laneSize : 1;
+  /**
+   * The lane the addon's gather reverses between memory and storage (1: none); undefined when
+   * it cannot (lanes of other sizes, a struct's fields of several).
+   */
+  #gatherLane(dataType: ChunkSpec["dataType"]): 1 | 2 | 4 | 8 | undefined {
+    if (this.endian !== "big") return 1;
+    if (dataType.byteOrderParts !== undefined) return undefined;
+    return isGatherLane(dataType.laneSize) ? dataType.laneSize : undefined;
   }
 
   decode(bytes: Uint8Array, spec: ChunkSpec): NDArray {
@@ -135,8 +142,8 @@ export class BytesCodec implements ArrayToBytesCodec {
   }
 
   /** Little-endian (or single-byte) elements are stored exactly as they sit in memory. */
-  storesMemoryLayout(spec: ChunkSpec): boolean {
-    return !spec.dataType.variableLength && (this.endian !== "big" || spec.dataType.laneSize === 1);
+  storesMemoryLayout(spec: Pick<ChunkSpec, "dataType">): boolean {
+    return !spec.dataType.variableLength && (this.endian !== "big" || !hasByteOrder(spec.dataType));
   }
 
   /** Big-endian lanes of 2, 4 or 8 bytes, reversed by the native reader where it is built. */
@@ -144,6 +151,7 @@ export class BytesCodec implements ArrayToBytesCodec {
     const reader = this.#readStoredRuns;
     const lane = spec.dataType.laneSize;
     if (reader === undefined || this.endian !== "big" || spec.dataType.variableLength) return;
+    if (spec.dataType.byteOrderParts !== undefined) return;
     if (lane !== 2 && lane !== 4 && lane !== 8) return;
     return (runs) => reader.swapLanes(runs, lane);
   }
@@ -204,7 +212,7 @@ export class BytesCodec implements ArrayToBytesCodec {
     if (bytes === undefined) return false;
     if (bytes.byteLength !== (last - first + 1) * size)
       throw new CorruptChunkError(`codec "bytes": the chunk is shorter than its shape needs`);
-    if (this.endian === "big") swapLanes(bytes, dataType.laneSize);
+    if (this.endian === "big") reverseByteOrder(bytes, dataType);
     const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : copyBytes(bytes);
     const elements = dataType.view(aligned.buffer, aligned.byteOffset, last - first + 1);
     const from = {
@@ -250,7 +258,7 @@ export class BytesCodec implements ArrayToBytesCodec {
         `codec "bytes": expected ${expected} bytes for shape [${spec.shape}] of ${dataType.name}, got ${bytes.byteLength}`,
       );
     }
-    if (this.endian === "big") swapLanes(bytes, dataType.laneSize);
+    if (this.endian === "big") reverseByteOrder(bytes, dataType);
     // Typed arrays need aligned offsets; copy the rare misaligned view.
     const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : copyBytes(bytes);
     return dataType.view(aligned.buffer, aligned.byteOffset, count);
