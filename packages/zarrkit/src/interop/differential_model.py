@@ -36,6 +36,8 @@ def selection(text, shape):
 
 
 def dtype_of(case):
+    if case["dtype"].startswith("["):  # a structured dtype's fields, as JSON
+        return np.dtype([tuple(f) for f in json.loads(case["dtype"])])
     return np.dtype(case["dtype"])
 
 
@@ -49,6 +51,9 @@ def fill_of(case):
     if is_text(case):
         return np.array(f, dtype=object)
     kind = dtype_of(case).kind
+    if dtype_of(case).names:  # base64 of the packed little-endian record
+        le = np.frombuffer(base64.b64decode(f), dtype=dtype_of(case).newbyteorder("<"))
+        return le.reshape(()).astype(dtype_of(case))
     if kind == "S":  # base64, as .zarray holds it
         return np.array(base64.b64decode(f), dtype=dtype_of(case))
     if kind in "mM":  # int64 counts of the unit

@@ -55,6 +55,7 @@ const CODES: Record<TypeName, string> = {
   S7: "S7",
   "M8[ns]": "M8[ns]",
   "m8[10s]": "m8[10s]",
+  rec: "",
 };
 
 function compressor(r: Random): JsonObject | null {
@@ -105,7 +106,16 @@ function makeCase(index: number): V2Case {
     x < 0.12 ? "string" : x < 0.3 ? r.pick(NUMPY_TYPE_NAMES) : r.pick(TYPE_NAMES);
   const { shape, chunkShape } = randomShapes(r);
   const ordered = TYPES[type] > 1 && type !== "S7";
-  const dtype = `${ordered ? r.pick(["<", ">"]) : "|"}${CODES[type]}`;
+  const order = ordered ? r.pick(["<", ">"]) : "|";
+  // A structured dtype goes to NumPy as its fields in JSON.
+  const dtype =
+    type === "rec"
+      ? JSON.stringify([
+          ["a", `${order}i4`],
+          ["b", "|u1"],
+          ["c", `${order}f8`],
+        ])
+      : `${order}${CODES[type]}`;
   const dimensionSeparator = r.pick([".", "/"] as const);
   return {
     ...caseBase(SEED, index, root),

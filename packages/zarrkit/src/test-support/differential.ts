@@ -80,6 +80,8 @@ export const TYPES = {
   S7: 7,
   "M8[ns]": 8,
   "m8[10s]": 8,
+  /** A structured dtype: [("a", i4), ("b", u1), ("c", f8)], packed. */
+  rec: 13,
 } as const;
 export type TypeName = keyof typeof TYPES;
 /** The Zarr data types of NumPy's parametrised types. */
@@ -88,6 +90,16 @@ const PARAMETRISED: Partial<Record<TypeName, { name: string; configuration: Json
   S7: { name: "null_terminated_bytes", configuration: { length_bytes: 7 } },
   "M8[ns]": { name: "numpy.datetime64", configuration: { unit: "ns", scale_factor: 1 } },
   "m8[10s]": { name: "numpy.timedelta64", configuration: { unit: "s", scale_factor: 10 } },
+  rec: {
+    name: "struct",
+    configuration: {
+      fields: [
+        { name: "a", data_type: "int32" },
+        { name: "b", data_type: "uint8" },
+        { name: "c", data_type: "float64" },
+      ],
+    },
+  },
 };
 /** The fixed-size core types (every peer has them). */
 export const TYPE_NAMES = (Object.keys(TYPES) as TypeName[]).filter(
@@ -193,6 +205,8 @@ export function fillValue(r: Random, type: TypeName): JsonValue {
   // base64 of "", "a" and "\0\x01".
   if (type === "S7") return r.pick(["", "YQ==", "AAE="]);
   if (type === "M8[ns]" || type === "m8[10s]") return r.pick([0, 86400, -9223372036854775808n]);
+  // Base64 of the packed little-endian record, as zarr-python writes it: zeros, or (-5, 2, 1.5).
+  if (type === "rec") return r.pick(["AAAAAAAAAAAAAAAAAA==", "+////wIAAAAAAAD4Pw=="]);
   if (type.startsWith("float")) return r.pick([0, -0.5, 1.25, 3, "NaN", "Infinity", -7]);
   if (type.startsWith("complex"))
     return r.pick([
