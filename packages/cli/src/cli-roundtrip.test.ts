@@ -42,6 +42,9 @@ save("S4", np.array([bytes((k * 37 + j * 64) % 256 for j in range(k % 6)) for k 
 t = rng.integers(-2**62, 2**62, size=(5, 7)).astype("M8[us]"); t.flat[0] = np.datetime64("NaT")
 save("M8_us", t.astype(">M8[us]"))
 save("m8_10s", np.asfortranarray(rng.integers(-10**9, 10**9, size=(5, 7)).astype("m8[10s]")))
+r = np.zeros((5, 7), dtype=[("id", ">i4"), ("v", ">f8"), ("tag", "S2")])
+r["id"] = rng.integers(-2**31, 2**31 - 1, size=(5, 7)); r["v"] = rng.standard_normal((5, 7)); r["tag"] = b"q"
+save("rec", r)
 `;
 
 const CHECK = `
@@ -64,7 +67,9 @@ def walk(x, depth):
         for y in x: walk(y, depth + 1)
 walk(doc["data"], 0)
 kind = orig.dtype.kind
-if kind == "V":
+if orig.dtype.names:
+    ok_json = [(v["id"], v["v"], base64.b64decode(v["tag"])) for v in vals] == [(int(x["id"]), float(x["v"]), bytes(x["tag"])) for x in flat]
+elif kind == "V":
     ok_json = [bytes(v) for v in vals] == [bytes(x) for x in flat]
 elif kind == "U":
     ok_json = vals == flat.tolist()
@@ -86,6 +91,19 @@ const PARAMETRISED: Record<string, JsonObject> = {
   S4: { name: "null_terminated_bytes", configuration: { length_bytes: 4 } },
   M8_us: { name: "numpy.datetime64", configuration: { unit: "us", scale_factor: 1 } },
   m8_10s: { name: "numpy.timedelta64", configuration: { unit: "s", scale_factor: 10 } },
+  rec: {
+    name: "struct",
+    configuration: {
+      fields: [
+        { name: "id", data_type: "int32" },
+        { name: "v", data_type: "float64" },
+        {
+          name: "tag",
+          data_type: { name: "null_terminated_bytes", configuration: { length_bytes: 2 } },
+        },
+      ],
+    },
+  },
 };
 const TYPES = [
   "bool",
@@ -185,6 +203,31 @@ describe("CLI errors", () => {
     const result = await cli("info", join(dir, "nothing-here"));
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: .*no Zarr node.*\n$/);
+  });
+
+  it("names what it cannot import from a .npy header", async () => {
+    const npyWith = (header: string) => {
+      const padded = `${header.padEnd(128 - 10 - 1, " ")}\n`;
+      const file = join(dir, `bad-${padded.length}-${header.length}.npy`);
+      const prefix = Buffer.from([0x93, ...Buffer.from("NUMPY"), 1, 0, padded.length, 0]);
+      writeFileSync(file, Buffer.concat([prefix, Buffer.from(padded), Buffer.alloc(24)]));
+      return file;
+    };
+    const cases: [string, RegExp][] = [
+      ["{'descr': '<i4, 'fortran_order': False, 'shape': (2,), }", /malformed \.npy header/],
+      // A subarray field: Zarr's struct fields have no shape.
+      ["{'descr': [('a', '<f4', (3,))], 'fortran_order': False, 'shape': (2,), }", /subarray/],
+      [
+        "{'descr': [('a', '<i4'), ('b', '>i4')], 'fortran_order': False, 'shape': (3,), }",
+        /byte order/,
+      ],
+    ];
+    for (const [header, message] of cases) {
+      const result = await cli("import", npyWith(header), join(dir, "never.zarr"));
+      expect(result.status, header).toBe(1);
+      expect(result.stderr, header).toMatch(message);
+    }
+    expect(existsSync(join(dir, "never.zarr"))).toBe(false);
   });
 
   it("rejects bad options with exit status 2 and does not touch an existing array", async () => {

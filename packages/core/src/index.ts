@@ -129,7 +129,10 @@ export { namedConfigToJson, parseNamedConfig } from "./metadata/named-config.js"
 export {
   parseV2ArrayMetadata,
   type V2ArrayMetadata,
+  type V2Dtype,
+  type V2Field,
   v2ArrayMetadataToJson,
+  v2DtypeJson,
 } from "./metadata/v2-metadata.js";
 export * from "./ndarray.js";
 export type * from "./registry/extension.js";

@@ -1,5 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { createArray, MemoryStore, openArray } from "./index.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createArray, FileSystemStore, MemoryStore, openArray } from "./index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "zarrkit-numpy-types-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const json = (doc: unknown) => new TextEncoder().encode(JSON.stringify(doc));
 const NAT = -(2n ** 63n);
@@ -108,5 +114,54 @@ describe("NumPy's datetime64 and S data types in v3 arrays", () => {
     expect(Array.from((await raw.get()).data)).toEqual([9, 8, 9, 8, 9, 8]);
     // A raw scalar is exactly itemSize bytes.
     await expect(raw.set(null, Uint8Array.of(1))).rejects.toMatchObject({ code: "InvalidValue" });
+  });
+});
+
+describe("struct arrays", () => {
+  it("store records big-endian field by field, in shards, and read windows of them", async () => {
+    const store = new FileSystemStore(join(dir, "records"));
+    const array = await createArray(store, "", {
+      shape: [20, 12],
+      chunkShape: [10, 12],
+      dataType: "struct",
+      dataTypeConfiguration: {
+        fields: [
+          { name: "id", data_type: "int32" },
+          { name: "ok", data_type: "bool" },
+          { name: "v", data_type: "float64" },
+        ],
+      },
+      fillValue: { id: -1, ok: false, v: 0.25 },
+      codecs: [
+        {
+          name: "sharding_indexed",
+          configuration: {
+            chunk_shape: [5, 4],
+            codecs: [{ name: "bytes", configuration: { endian: "big" } }, { name: "zstd" }],
+            index_codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+          },
+        },
+      ],
+    });
+    // Element i (C order) of rows 0..14: (i, i % 2 == 0, i / 8); rows 15.. keep the fill value.
+    const written = new Uint8Array(15 * 12 * 13);
+    const view = new DataView(written.buffer);
+    for (let i = 0; i < 15 * 12; i++) {
+      view.setInt32(i * 13, i, true);
+      view.setUint8(i * 13 + 4, i % 2 === 0 ? 1 : 0);
+      view.setFloat64(i * 13 + 5, i / 8, true);
+    }
+    await array.set("0:15", written);
+    const window = await array.get("13:17, 5:11:3");
+    const record = (r: number, c: number) =>
+      r < 15
+        ? { id: r * 12 + c, ok: (r * 12 + c) % 2 === 0, v: (r * 12 + c) / 8 }
+        : { id: -1, ok: false, v: 0.25 };
+    const got: unknown[] = [];
+    for (let k = 0; k < 8; k++)
+      got.push(array.dataType.toScalar(window.data.subarray(k * 13, k * 13 + 13)));
+    const want: unknown[] = [];
+    for (const r of [13, 14, 15, 16]) for (const c of [5, 8]) want.push(record(r, c));
+    expect(got).toEqual(want);
   });
 });

@@ -1,5 +1,6 @@
 import { copyBytes, type DataType, reverseByteOrder } from "@zarrkit/core";
 import { descrToZarr, NpyError, zarrToDescr } from "./npy-dtype.js";
+import { type PyValue, parsePythonLiteral } from "./python-literal.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
@@ -58,7 +59,7 @@ export function serializeNpy(
   data: Uint8Array,
 ): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
-  const dict = `{'descr': '${zarrToDescr(dataType)}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const dict = `{'descr': ${zarrToDescr(dataType)}, 'fortran_order': False, 'shape': ${shapeText}, }`;
   let prefix = 10;
   let total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
   let major = 1;
@@ -81,35 +82,32 @@ export function serializeNpy(
 }
 
 interface Header {
-  descr: string;
+  descr: PyValue;
   fortranOrder: boolean;
   shape: number[];
 }
 
-/** Parses the Python dict literal of a .npy header (only the forms NumPy writes). */
+/** Parses the Python dict literal of a .npy header. */
 function parseHeader(text: string): Header {
-  const body = /^\s*\{(.*)\}\s*$/s.exec(text)?.[1];
-  if (body === undefined) throw new NpyError(`malformed .npy header: ${text.trim().slice(0, 80)}`);
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(body)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(body)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(body)?.[1];
-  if (descr === undefined) {
-    if (/'descr'\s*:\s*\[/.test(body))
-      throw new NpyError("structured .npy dtypes are not supported");
-    throw new NpyError("malformed .npy header: no 'descr'");
+  let dict: PyValue;
+  try {
+    dict = parsePythonLiteral(text.trim());
+  } catch (err) {
+    throw new NpyError(
+      `malformed .npy header (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
-  if (fortran === undefined) throw new NpyError("malformed .npy header: no 'fortran_order'");
-  if (shapeText === undefined) throw new NpyError("malformed .npy header: no 'shape'");
-  const shape = shapeText
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "")
-    .map((s) => {
-      const n = /^\d+L?$/.test(s) ? Number.parseInt(s, 10) : Number.NaN;
-      if (!Number.isSafeInteger(n)) throw new NpyError(`malformed .npy shape (${shapeText})`);
-      return n;
-    });
-  return { descr, fortranOrder: fortran === "True", shape };
+  if (typeof dict !== "object" || dict === null || Array.isArray(dict))
+    throw new NpyError(`malformed .npy header: ${text.trim().slice(0, 80)}`);
+  const { descr, fortran_order: fortran, shape } = dict;
+  if (descr === undefined) throw new NpyError("malformed .npy header: no 'descr'");
+  if (typeof fortran !== "boolean") throw new NpyError("malformed .npy header: no 'fortran_order'");
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((n) => typeof n === "number" && Number.isSafeInteger(n) && n >= 0)
+  )
+    throw new NpyError(`malformed .npy shape (${JSON.stringify(shape ?? null)})`);
+  return { descr, fortranOrder: fortran, shape: shape.map(Number) };
 }
 
 /** Reorders Fortran-ordered element bytes into C order. */

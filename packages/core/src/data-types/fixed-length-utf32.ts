@@ -1,11 +1,8 @@
-import {
-  InvalidMetadataError,
-  InvalidValueError,
-  UnsupportedFeatureError,
-} from "../errors/errors.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "../json/json-value.js";
+import { InvalidMetadataError, InvalidValueError } from "../errors/errors.js";
+import type { JsonObject, JsonValue } from "../json/json-value.js";
 import { describe } from "../metadata/named-config.js";
 import type { DataType } from "./data-type.js";
+import { lengthBytesOf } from "./length-bytes-config.js";
 
 export const FIXED_LENGTH_UTF32 = "fixed_length_utf32";
 
@@ -83,15 +80,5 @@ export function fixedLengthUtf32(lengthBytes: number): DataType {
 
 /** Reads `{"length_bytes": N}`. */
 export function fixedLengthUtf32FromConfig(configuration: JsonObject | undefined): DataType {
-  const length = isJsonObject(configuration) ? configuration.length_bytes : undefined;
-  if (typeof length !== "number")
-    throw new InvalidMetadataError(
-      `data_type "${FIXED_LENGTH_UTF32}" needs configuration.length_bytes, got ${describe(configuration ?? null)}`,
-    );
-  const extra = Object.keys(configuration ?? {}).filter((k) => k !== "length_bytes");
-  if (extra.length > 0)
-    throw new UnsupportedFeatureError(
-      `data_type "${FIXED_LENGTH_UTF32}": unknown configuration field(s) ${extra.join(", ")}`,
-    );
-  return fixedLengthUtf32(length);
+  return fixedLengthUtf32(lengthBytesOf(FIXED_LENGTH_UTF32, configuration));
 }

@@ -1,13 +1,10 @@
-import {
-  InvalidMetadataError,
-  InvalidValueError,
-  UnsupportedFeatureError,
-} from "../errors/errors.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "../json/json-value.js";
+import { InvalidMetadataError, InvalidValueError } from "../errors/errors.js";
+import type { JsonObject, JsonValue } from "../json/json-value.js";
 import { describe } from "../metadata/named-config.js";
 import { copyBytes } from "../store/copy-bytes.js";
 import { base64ToBytes, bytesToBase64 } from "./base64.js";
 import type { DataType } from "./data-type.js";
+import { lengthBytesOf } from "./length-bytes-config.js";
 
 export const NULL_TERMINATED_BYTES = "null_terminated_bytes";
 const MAX_LENGTH = 2147483647;
@@ -75,15 +72,5 @@ export function nullTerminatedBytes(lengthBytes: number): DataType<typeof NULL_T
 
 /** Reads `{"length_bytes": N}`. */
 export function nullTerminatedBytesFromConfig(configuration: JsonObject | undefined): DataType {
-  const length = isJsonObject(configuration) ? configuration.length_bytes : undefined;
-  if (typeof length !== "number")
-    throw new InvalidMetadataError(
-      `data_type "${NULL_TERMINATED_BYTES}" needs configuration.length_bytes, got ${describe(configuration ?? null)}`,
-    );
-  const extra = Object.keys(configuration ?? {}).filter((k) => k !== "length_bytes");
-  if (extra.length > 0)
-    throw new UnsupportedFeatureError(
-      `data_type "${NULL_TERMINATED_BYTES}": unknown configuration field(s) ${extra.join(", ")}`,
-    );
-  return nullTerminatedBytes(length);
+  return nullTerminatedBytes(lengthBytesOf(NULL_TERMINATED_BYTES, configuration));
 }
