@@ -117,6 +117,39 @@ describe("NumPy's datetime64 and S data types in v3 arrays", () => {
   });
 });
 
+describe("zarr-python 3.1's names for NumPy's V and vlen-bytes types", () => {
+  it("reads raw_bytes as r<8n> and variable_length_bytes as bytes", async () => {
+    const store = new MemoryStore();
+    const meta = (dataType: unknown, fill: unknown, codecs: unknown[]) =>
+      json({
+        zarr_format: 3,
+        node_type: "array",
+        shape: [3],
+        data_type: dataType,
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [2] } },
+        chunk_key_encoding: { name: "default" },
+        fill_value: fill,
+        codecs,
+      });
+    await store.set(
+      "v/zarr.json",
+      meta({ name: "raw_bytes", configuration: { length_bytes: 2 } }, "AAE=", [{ name: "bytes" }]),
+    );
+    await store.set("v/c/0", Uint8Array.of(9, 8, 7, 6));
+    const raw = await openArray(store, "v", { dataType: "r16" });
+    expect(Array.from((await raw.get()).data)).toEqual([9, 8, 7, 6, 0, 1]);
+    await store.set("b/zarr.json", meta("variable_length_bytes", "", [{ name: "vlen-bytes" }]));
+    // numcodecs' VLenBytes framing: a u32 count, then each item's u32 length and bytes.
+    await store.set("b/c/0", Uint8Array.of(2, 0, 0, 0, 1, 0, 0, 0, 0x61, 0, 0, 0, 0));
+    const bytes = await openArray(store, "b", { dataType: "bytes" });
+    expect((await bytes.get()).data).toEqual([
+      Uint8Array.of(0x61),
+      new Uint8Array(0),
+      new Uint8Array(0),
+    ]);
+  });
+});
+
 describe("struct arrays", () => {
   it("store records big-endian field by field, in shards, and read windows of them", async () => {
     const store = new FileSystemStore(join(dir, "records"));

@@ -4,6 +4,7 @@ import type { DataTypeExtension } from "../registry/extension.js";
 import { CORE_DATA_TYPE_NAMES, coreDataType } from "./core-data-types.js";
 import type { DataType } from "./data-type.js";
 import { FIXED_LENGTH_UTF32, fixedLengthUtf32FromConfig } from "./fixed-length-utf32.js";
+import { lengthBytesOf } from "./length-bytes-config.js";
 import { NULL_TERMINATED_BYTES, nullTerminatedBytesFromConfig } from "./null-terminated-bytes.js";
 import {
   NUMPY_DATETIME64,
@@ -64,6 +65,20 @@ export const coreDataTypeExtensions: readonly DataTypeExtension[] = [
     samples: [{ name: FIXED_LENGTH_UTF32, configuration: { length_bytes: 12 }, fillValue: "n/a" }],
   },
   variableLengthExtension(bytesDataType, ["", "AAEC/w=="]),
+  // The names zarr-python 3.1 writes for NumPy's V and vlen-bytes types (read and written as
+  // the types they are: r<8n> and bytes).
+  {
+    kind: "data-type",
+    name: "raw_bytes",
+    fromConfig(name, configuration) {
+      const raw = coreDataType(`r${lengthBytesOf(name, configuration) * 8}`);
+      if (raw === undefined)
+        throw new InvalidMetadataError(`data_type "${name}": length_bytes must be positive`);
+      return raw;
+    },
+    samples: [],
+  },
+  { ...variableLengthExtension(bytesDataType, []), name: "variable_length_bytes" },
   ...(
     [
       [NUMPY_DATETIME64, { unit: "s", scale_factor: 1 }, "NaT"],
