@@ -86,6 +86,27 @@ describe.skipIf(zarr === undefined)("the CLI on Zarr v2", () => {
     );
   });
 
+  it("info shows a structured v2 array's fields, its .zarray dtype and its fill value", async () => {
+    const path = join(dir, "records.zarr");
+    zarr!(
+      `import sys, numpy as np, zarr
+dt = np.dtype([("id", ">i4"), ("where", [("x", ">f4")]), ("tag", "S2")])
+fill = np.zeros((), dtype=dt); fill["id"] = -1; fill["tag"] = b"na"
+zarr.create(store=zarr.DirectoryStore(sys.stdin.read().strip()), shape=(3,), chunks=(2,), dtype=dt,
+    fill_value=fill.tobytes())`,
+      path,
+    );
+    const { status, stdout } = await run("info", path);
+    expect(status).toBe(0);
+    expect(stdout).toContain(
+      'data type   struct {"fields":[{"name":"id","data_type":"int32"},{"name":"where","data_type":{"name":"struct","configuration":{"fields":[{"name":"x","data_type":"float32"}]}}},{"name":"tag","data_type":{"name":"null_terminated_bytes","configuration":{"length_bytes":2}}}]}\n',
+    );
+    expect(stdout).toContain('fill value  {"id":-1,"where":{"x":0},"tag":"bmE="}\n');
+    expect(stdout).toContain(
+      'v2 dtype    [["id",">i4"],["where",[["x",">f4"]]],["tag","|S2"]]  order C\n',
+    );
+  });
+
   it("info --json gives .zarray with .zattrs as attributes; --zarr-format 3 does not find v2", async () => {
     const { stdout } = await run("info", join(v2, "temperature"), "--json");
     const doc = JSON.parse(stdout);

@@ -4,6 +4,7 @@ import {
   nodeMetadataToJson,
   stringifyJson,
   v2ArrayMetadataToJson,
+  v2DtypeJson,
   ZarrArray,
   type ZarrGroup,
 } from "zarrkit";
@@ -53,7 +54,7 @@ function describeArray(location: string, array: ZarrArray): string {
     ...(v2 === undefined
       ? []
       : [
-          `v2 dtype    ${v2.dtype}  order ${v2.order}`,
+          `v2 dtype    ${typeof v2.dtype === "string" ? v2.dtype : stringifyJson(v2DtypeJson(v2.dtype), 0)}  order ${v2.order}`,
           `compressor  ${stringifyJson(v2.compressor, 0)}`,
           `filters     ${stringifyJson(v2.filters === null ? null : [...v2.filters], 0)}`,
         ]),
