@@ -40,6 +40,7 @@ export {
 } from "./context/context.js";
 export { LruCache } from "./context/lru-cache.js";
 export { runLimited } from "./context/run-limited.js";
+export { nextSequence } from "./context/sequence.js";
 export { coreExtension } from "./core-extension.js";
 export * from "./data-types/byte-order.js";
 export * from "./data-types/core-data-types.js";

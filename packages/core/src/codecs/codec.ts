@@ -159,6 +159,14 @@ export interface ChunkSource {
   getShared(range?: ByteRange): Promise<Uint8Array | undefined>;
   /** This read's signal, if it has one. */
   readonly signal?: AbortSignal;
+  /** The stored chunk's version (the store's `version`), when the store can tell it. */
+  version?(): Promise<string | undefined>;
+  /**
+   * When the array reading was opened (nextSequence's count). Where the store tells no
+   * versions, what was cached of the chunk before then is read again: an array sees what
+   * other processes wrote before it was opened, as tensorstore's default `recheck_cached_data`.
+   */
+  readonly openedAt?: number;
   /**
    * Gives back bytes `get` returned once decoded and read by nothing else: their memory may be
    * reclaimed at once (the context's `releaseEncoded`). Optional to call.

@@ -6,6 +6,7 @@ import { BoundedBufferPool } from "../context/bounded-buffer-pool.js";
 import { ByteBufferPool } from "../context/byte-buffer-pool.js";
 import { type Allocator, type Context, chunkCacheKey } from "../context/context.js";
 import { runLimited } from "../context/run-limited.js";
+import { nextSequence } from "../context/sequence.js";
 import type { ArrayFor, DataType, ScalarFor } from "../data-types/data-type.js";
 import {
   CorruptChunkError,
@@ -135,6 +136,8 @@ export class ZarrArray<D extends string = string> {
    */
   readonly #sharedDecodes = new Map<string, SharedDecode>();
   #decodeBuffers: BoundedBufferPool | undefined;
+  /** When this array was opened, in nextSequence's count: see ChunkSource.openedAt. */
+  readonly #openedAt = nextSequence();
 
   private constructor(
     store: Store,
@@ -460,6 +463,10 @@ export class ZarrArray<D extends string = string> {
             ),
           getShared: (range?: ByteRange) =>
             this.#storeCall(key, () => this.store.get(key, range === undefined ? {} : { range })),
+          ...(this.store.version !== undefined && {
+            version: () => this.#storeCall(key, () => this.store.version!(key)),
+          }),
+          openedAt: this.#openedAt,
           ...(signal && { signal }),
           release: (bytes: Uint8Array) => this.#release(bytes),
           indexCache: this.context.indexCache,

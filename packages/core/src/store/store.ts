@@ -47,6 +47,12 @@ export interface StoreCapabilities {
  */
 export interface ReadableStore {
   get(key: string, options?: StoreGetOptions): Promise<Uint8Array | undefined>;
+  /**
+   * An identifier of the value now stored under `key` that changes whenever any process
+   * rewrites it, or undefined when there is no such key: readers trust what they kept of a
+   * value (a shard's index) only while it stays the same.
+   */
+  version?(key: string, options?: { signal?: AbortSignal }): Promise<string | undefined>;
   getRanges?(
     key: string,
     ranges: readonly ByteRange[],

@@ -21,6 +21,7 @@ import {
   type NamedConfig,
   type NDArray,
   ndarray,
+  nextSequence,
   parseNamedConfig,
   projectDimension,
   type Registry,
@@ -33,6 +34,12 @@ import {
   wholeChunkView,
 } from "@zarrkit/core";
 import { ShardIndex } from "./shard-index.js";
+
+// What is known of the index bytes in contexts' caches, whichever array's codec read them:
+/** The version of the shard each index was read from (taken before the read). */
+const indexVersions = new WeakMap<Uint8Array, string>();
+/** When each index was read (nextSequence's count, taken before the read). */
+const indexReadAt = new WeakMap<Uint8Array, number>();
 
 export type IndexLocation = "start" | "end";
 
@@ -213,7 +220,39 @@ export class ShardingCodec implements ArrayToBytesCodec {
     region: readonly ChunkRegion[],
     target: StridedView,
   ): Promise<boolean> {
-    const index = await this.#cachedIndex(source);
+    // A cached index is this process's: another process rewriting the shard leaves it
+    // pointing into other bytes. Where the store tells the shard's version, an index kept
+    // from another version is read again; where it does not, one kept from before the array
+    // was opened is, and one that points at bytes that fail to decode. The version is asked
+    // only with an index at hand: a first read (a short process's only one) pays nothing, and
+    // the index it keeps, of no known version, is read again by the next.
+    const kept = source.indexCache.get(source.cacheKey);
+    const version = kept === undefined ? undefined : await source.version?.();
+    const stale =
+      kept !== undefined &&
+      (source.version !== undefined
+        ? version === undefined || indexVersions.get(kept) !== version
+        : (indexReadAt.get(kept) ?? 0) < (source.openedAt ?? 0));
+    if (stale) source.indexCache.delete(source.cacheKey);
+    const cached = kept !== undefined && !stale;
+    try {
+      return await this.#decodePartialWith(version, source, spec, region, target);
+    } catch (err) {
+      const versioned = source.version !== undefined;
+      if (!cached || versioned || !(err instanceof CorruptChunkError)) throw err;
+      source.indexCache.delete(source.cacheKey);
+      return this.#decodePartialWith(version, source, spec, region, target);
+    }
+  }
+
+  async #decodePartialWith(
+    version: string | undefined,
+    source: ChunkSource,
+    spec: ChunkSpec,
+    region: readonly ChunkRegion[],
+    target: StridedView,
+  ): Promise<boolean> {
+    const index = await this.#cachedIndex(source, version);
     if (index === undefined) return false;
     const grid = regularChunkGrid(spec.shape, this.chunkShape);
     const perDim = region.map((r, d) =>
@@ -339,11 +378,22 @@ export class ShardingCodec implements ArrayToBytesCodec {
   /** Indexes decoded from the bytes the context's cache holds: each is decoded and checked once. */
   readonly #decodedIndexes = new WeakMap<Uint8Array, ShardIndex>();
 
-  async #cachedIndex(source: ChunkSource): Promise<ShardIndex | undefined> {
+  async #cachedIndex(
+    source: ChunkSource,
+    version: string | undefined,
+  ): Promise<ShardIndex | undefined> {
     // Concurrent readers of one shard share one load, which is no one reader's to abort
     // (getShared) and which a write meanwhile keeps out of the cache; each reader checks its
     // own signal after it.
-    const bytes = await source.indexCache.getOrLoad(source.cacheKey, () => this.#loadIndex(source));
+    const bytes = await source.indexCache.getOrLoad(source.cacheKey, async () => {
+      const readAt = nextSequence();
+      const loaded = await this.#loadIndex(source);
+      if (loaded !== undefined) {
+        indexReadAt.set(loaded, readAt);
+        if (version !== undefined) indexVersions.set(loaded, version);
+      }
+      return loaded;
+    });
     throwIfAborted(source.signal, { key: source.key });
     if (bytes === undefined) return undefined;
     return this.#decodedIndexes.get(bytes) ?? this.decodeIndex(bytes, source.key);

@@ -1,5 +1,5 @@
 import type { Dirent } from "node:fs";
-import { type FileHandle, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -84,6 +84,20 @@ export class FileSystemStore implements WritableStore, ListableStore {
       return this.#readNative(key, this.#native, options.range, options.signal);
     const [value] = await this.#read(key, [options.range], options.signal);
     return value;
+  }
+
+  /**
+   * The file's identity, size and modification time: a rewrite (renamed into place, so a new
+   * file) changes it, whichever process made it.
+   */
+  async version(key: string): Promise<string | undefined> {
+    try {
+      const s = await stat(this.#path(key), { bigint: true });
+      return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw storeError("stat", key, err);
+    }
   }
 
   async getRanges(

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  createArray,
+  FileSystemStore,
+  MemoryStore,
+  type NamedConfigJson,
+  openArray,
+  type Store,
+} from "./index.js";
+
+// A reader keeps the shard indexes it read (the context's index cache). Another writer (a
+// store of its own: another process, as far as the reader can tell) rewriting a shard moves
+// its inner chunks; the reader must then read the new index, not decode the new bytes through
+// the old one.
+const dir = mkdtempSync(join(tmpdir(), "zarrkit-shard-rewrites-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sharded = (inner: NamedConfigJson[]): NamedConfigJson[] => [
+  {
+    name: "sharding_indexed",
+    configuration: {
+      chunk_shape: [4, 4],
+      codecs: inner,
+      index_codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+    },
+  },
+];
+const bytesOnly = [{ name: "bytes", configuration: { endian: "little" } }];
+const zstd = [...bytesOnly, { name: "zstd", configuration: { level: 1 } }];
+/**
+ * The element at (r, c) of version `v`: every write changes every element, and version 2's
+ * noise compresses worse, so that compressed inner chunks move within the shard.
+ */
+const value = (v: number, r: number, c: number) =>
+  v * 1000 + r * 16 + c + (v === 2 ? Math.sin(r * 16 + c) : 0);
+
+/**
+ * Version 1, read, version 2, read: the reading array sees version 2 where a stored inner
+ * chunk moved; where one appeared, it does if the store has versions, and an array opened
+ * after the write does in any case.
+ */
+async function rewriteAndRead(
+  writer: Store,
+  reader: Store,
+  inner: NamedConfigJson[],
+  versioned: boolean,
+) {
+  const array = await createArray(writer, "", {
+    shape: [16, 16],
+    chunkShape: [16, 16],
+    dataType: "float64",
+    codecs: sharded(inner),
+  });
+  // Version 1 stores only the top half's inner chunks, version 2 all of them: the inner
+  // chunk a window of the bottom right reads moves within the shard.
+  await array.set(
+    "0:8, :",
+    Float64Array.from({ length: 128 }, (_, i) => value(1, i >> 4, i & 15)),
+  );
+  const theirs = await openArray(reader, "", { dataType: "float64" });
+  expect(Array.from((await theirs.get("2:4, 9:11")).data)).toEqual([
+    value(1, 2, 9),
+    value(1, 2, 10),
+    value(1, 3, 9),
+    value(1, 3, 10),
+  ]);
+  await array.set(
+    null,
+    Float64Array.from({ length: 256 }, (_, i) => value(2, i >> 4, i & 15)),
+  );
+  expect(Array.from((await theirs.get("2:4, 9:11")).data)).toEqual([
+    value(2, 2, 9),
+    value(2, 2, 10),
+    value(2, 3, 9),
+    value(2, 3, 10),
+  ]);
+  const appeared = [12, 13, 14, 15].map((c) => value(2, 13, c));
+  const reopened = await openArray(reader, "", { dataType: "float64" });
+  expect(Array.from((await reopened.get("13, 12:16")).data)).toEqual(appeared);
+  if (versioned) expect(Array.from((await theirs.get("13, 12:16")).data)).toEqual(appeared);
+}
+
+describe("shards rewritten by another writer", () => {
+  it("a filesystem reader reads the new index: the shard's version changed", async () => {
+    for (const [label, inner] of [
+      ["uncompressed", bytesOnly],
+      ["zstd", zstd],
+    ] as const) {
+      const path = join(dir, label);
+      await rewriteAndRead(new FileSystemStore(path), new FileSystemStore(path), inner, true);
+    }
+  });
+
+  it("a reader of a store without versions reads the index again when the bytes do not decode, or once reopened", async () => {
+    const shared = new Map<string, Uint8Array>();
+    await rewriteAndRead(new MemoryStore(shared), new MemoryStore(shared), zstd, false);
+  });
+
+  it("the filesystem store's version changes with every rewrite", async () => {
+    const store = new FileSystemStore(join(dir, "versions"));
+    expect(await store.version("k")).toBeUndefined();
+    await store.set("k", Uint8Array.of(1, 2, 3));
+    const first = await store.version("k");
+    await store.set("k", Uint8Array.of(1, 2, 3));
+    const second = await store.version("k");
+    expect(first).toBeDefined();
+    expect(second).not.toBe(first);
+    expect(await store.version("k")).toBe(second);
+  });
+});
