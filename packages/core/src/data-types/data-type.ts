@@ -57,8 +57,9 @@ export interface VariableLengthDataTypeScalars {
 }
 
 /**
- * zarr-extensions' NumPy time types: int64 counts of `scale_factor` units (NaT is -2^63), and
- * `null_terminated_bytes` (NumPy's `S`): fixed-size byte strings, `length_bytes` per element.
+ * The types NumPy's dtypes need beyond the core ones: zarr-extensions' time types (int64
+ * counts of `scale_factor` units, NaT being -2^63), zarr-python's `null_terminated_bytes`
+ * (NumPy's `S`: `length_bytes` per element) and zarr-extensions' `struct` (structured dtypes).
  */
 export interface NumpyDataTypeArrays {
   "numpy.datetime64": BigInt64Array;

@@ -132,7 +132,7 @@ export class BytesCodec implements ArrayToBytesCodec {
    * it cannot (lanes of other sizes, a struct's fields of several).
    */
   #gatherLane(dataType: ChunkSpec["dataType"]): 1 | 2 | 4 | 8 | undefined {
-    if (this.endian !== "big") return 1;
+    if (this.endian !== "big" || !hasByteOrder(dataType)) return 1;
     if (dataType.byteOrderParts !== undefined) return undefined;
     return isGatherLane(dataType.laneSize) ? dataType.laneSize : undefined;
   }
