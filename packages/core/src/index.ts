@@ -29,6 +29,7 @@ export {
   type WebWorkerPoolOptions,
   type WorkerScopeLike,
 } from "./codecs/web-worker-pool.js";
+export { CacheFreshness, cacheFreshness } from "./context/cache-freshness.js";
 export {
   type Allocator,
   type Context,

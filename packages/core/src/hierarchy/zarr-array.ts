@@ -4,6 +4,7 @@ import type { ChunkRegion, FileDecodeOutcome } from "../codecs/codec.js";
 import { CodecPipeline } from "../codecs/codec-pipeline.js";
 import { BoundedBufferPool } from "../context/bounded-buffer-pool.js";
 import { ByteBufferPool } from "../context/byte-buffer-pool.js";
+import { cacheFreshness } from "../context/cache-freshness.js";
 import { type Allocator, type Context, chunkCacheKey } from "../context/context.js";
 import { runLimited } from "../context/run-limited.js";
 import { nextSequence } from "../context/sequence.js";
@@ -967,11 +968,25 @@ export class ZarrArray<D extends string = string> {
   ): Promise<NDArray | undefined> {
     const key = this.chunkKey(coords);
     if (!cached) return this.#loadChunk(key, signal);
+    // A decoded chunk is kept while the store says the chunk is the one it was read from, or,
+    // where the store tells no versions, if it was read since this array was opened.
+    const cacheKey = chunkCacheKey(this.store, key);
+    const versioned = this.store.version !== undefined;
+    const version = versioned
+      ? await this.#storeCall(key, () => this.store.version!(key))
+      : undefined;
+    const kept = this.context.chunkCache.get(cacheKey);
+    const now = { versioned, ...(version !== undefined && { version }), openedAt: this.#openedAt };
+    if (kept !== undefined && !cacheFreshness.stands(kept, now))
+      this.context.chunkCache.delete(cacheKey);
     // Readers of one chunk at once share its read and decode (tiles of a map, say): the load
     // is no one reader's to abort, so each checks its own signal after it.
-    const chunk = await this.context.chunkCache.getOrLoad(chunkCacheKey(this.store, key), () =>
-      this.#loadChunk(key, undefined),
-    );
+    const chunk = await this.context.chunkCache.getOrLoad(cacheKey, async () => {
+      const readAt = nextSequence();
+      const loaded = await this.#loadChunk(key, undefined);
+      if (loaded !== undefined) cacheFreshness.note(loaded, readAt, version);
+      return loaded;
+    });
     throwIfAborted(signal, { path: this.path, key });
     return chunk;
   }

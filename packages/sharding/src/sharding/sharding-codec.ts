@@ -8,6 +8,7 @@ import {
   CodecPipeline,
   type CodecRunner,
   CorruptChunkError,
+  cacheFreshness,
   chunkProjections,
   cOrderStride,
   coreDataType,
@@ -34,12 +35,6 @@ import {
   wholeChunkView,
 } from "@zarrkit/core";
 import { ShardIndex } from "./shard-index.js";
-
-// What is known of the index bytes in contexts' caches, whichever array's codec read them:
-/** The version of the shard each index was read from (taken before the read). */
-const indexVersions = new WeakMap<Uint8Array, string>();
-/** When each index was read (nextSequence's count, taken before the read). */
-const indexReadAt = new WeakMap<Uint8Array, number>();
 
 export type IndexLocation = "start" | "end";
 
@@ -227,18 +222,20 @@ export class ShardingCodec implements ArrayToBytesCodec {
     // only with an index at hand: a first read (a short process's only one) pays nothing, and
     // the index it keeps, of no known version, is read again by the next.
     const kept = source.indexCache.get(source.cacheKey);
+    const versioned = source.version !== undefined;
     const version = kept === undefined ? undefined : await source.version?.();
     const stale =
       kept !== undefined &&
-      (source.version !== undefined
-        ? version === undefined || indexVersions.get(kept) !== version
-        : (indexReadAt.get(kept) ?? 0) < (source.openedAt ?? 0));
+      !cacheFreshness.stands(kept, {
+        versioned,
+        ...(version !== undefined && { version }),
+        openedAt: source.openedAt ?? 0,
+      });
     if (stale) source.indexCache.delete(source.cacheKey);
     const cached = kept !== undefined && !stale;
     try {
       return await this.#decodePartialWith(version, source, spec, region, target);
     } catch (err) {
-      const versioned = source.version !== undefined;
       if (!cached || versioned || !(err instanceof CorruptChunkError)) throw err;
       source.indexCache.delete(source.cacheKey);
       return this.#decodePartialWith(version, source, spec, region, target);
@@ -388,10 +385,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
     const bytes = await source.indexCache.getOrLoad(source.cacheKey, async () => {
       const readAt = nextSequence();
       const loaded = await this.#loadIndex(source);
-      if (loaded !== undefined) {
-        indexReadAt.set(loaded, readAt);
-        if (version !== undefined) indexVersions.set(loaded, version);
-      }
+      if (loaded !== undefined) cacheFreshness.note(loaded, readAt, version);
       return loaded;
     });
     throwIfAborted(source.signal, { key: source.key });

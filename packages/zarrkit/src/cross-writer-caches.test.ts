@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createArray,
+  createDefaultContext,
   FileSystemStore,
   MemoryStore,
   type NamedConfigJson,
@@ -11,10 +12,10 @@ import {
   type Store,
 } from "./index.js";
 
-// A reader keeps the shard indexes it read (the context's index cache). Another writer (a
-// store of its own: another process, as far as the reader can tell) rewriting a shard moves
-// its inner chunks; the reader must then read the new index, not decode the new bytes through
-// the old one.
+// A reader keeps the shard indexes it read (the context's index cache), and decoded chunks
+// when asked to (chunkCacheBytes). Another writer (a store of its own: another process, as far
+// as the reader can tell) rewriting a chunk makes them stale: a shard's inner chunks move, a
+// chunk's values change. The reader must then read what is stored now.
 const dir = mkdtempSync(join(tmpdir(), "zarrkit-shard-rewrites-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -109,5 +110,48 @@ describe("shards rewritten by another writer", () => {
     expect(first).toBeDefined();
     expect(second).not.toBe(first);
     expect(await store.version("k")).toBe(second);
+  });
+});
+
+describe("decoded chunks cached (chunkCacheBytes), rewritten by another writer", () => {
+  const context = createDefaultContext({ chunkCacheBytes: 1 << 20 });
+  const write = async (store: Store, v: number) => {
+    const array = await openArray(store, "", { dataType: "int32" });
+    await array.set(
+      null,
+      Int32Array.from({ length: 16 }, (_, i) => v * 100 + i),
+    );
+  };
+  const create = (store: Store) =>
+    createArray(store, "", {
+      shape: [16],
+      chunkShape: [4],
+      dataType: "int32",
+      codecs: zstd,
+    });
+
+  it("a filesystem reader reads a chunk again once its version changed", async () => {
+    const path = join(dir, "cached");
+    const writer = new FileSystemStore(path);
+    await create(writer);
+    await write(writer, 1);
+    const reader = await openArray(new FileSystemStore(path), "", { dataType: "int32", context });
+    expect(Array.from((await reader.get("5:7")).data)).toEqual([105, 106]);
+    await write(writer, 2);
+    expect(Array.from((await reader.get("5:7")).data)).toEqual([205, 206]);
+  });
+
+  it("a reader of a store without versions sees the chunks as they were when it was opened", async () => {
+    const shared = new Map<string, Uint8Array>();
+    const writer = new MemoryStore(shared);
+    await create(writer);
+    await write(writer, 1);
+    const reader = new MemoryStore(shared);
+    const before = await openArray(reader, "", { dataType: "int32", context });
+    expect(Array.from((await before.get("5:7")).data)).toEqual([105, 106]);
+    await write(writer, 2);
+    expect(Array.from((await before.get("5:7")).data)).toEqual([105, 106]);
+    const after = await openArray(reader, "", { dataType: "int32", context });
+    expect(Array.from((await after.get("5:7")).data)).toEqual([205, 206]);
   });
 });
