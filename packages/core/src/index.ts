@@ -46,6 +46,7 @@ export { coreExtension } from "./core-extension.js";
 export * from "./data-types/byte-order.js";
 export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
+export * from "./data-types/datetime64-dates.js";
 export * from "./data-types/float16.js";
 export * from "./data-types/null-terminated-bytes.js";
 export * from "./data-types/numpy-dtype.js";
