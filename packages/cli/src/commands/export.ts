@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { type Context, type DataType, type JsonValue, type NDArray, stringifyJson } from "zarrkit";
+import { type Context, dataTypeJson, type JsonValue, type NDArray, stringifyJson } from "zarrkit";
 import { openLocation } from "../location.js";
 import { serializeNpy } from "../npy/npy-format.js";
 import { UsageError } from "../usage-error.js";
@@ -57,9 +57,4 @@ export function nestedElements(values: NDArray): JsonValue {
     return Array.from({ length: shape[d]! }, () => build(d + 1));
   };
   return build(0);
-}
-
-/** The data type as zarr.json names it: its name, or name and configuration. */
-function dataTypeJson({ name, configuration }: DataType): JsonValue {
-  return configuration === undefined ? name : { name, configuration };
 }

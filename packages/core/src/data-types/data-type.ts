@@ -192,6 +192,11 @@ export interface DataType<D extends string = string> {
   toScalar(element: Uint8Array): ScalarFor<D>;
 }
 
+/** The data type as zarr.json's `data_type` names it: its name, or name and configuration. */
+export function dataTypeJson({ name, configuration }: DataType): JsonValue {
+  return configuration === undefined ? name : { name, configuration };
+}
+
 /** The data type as metadata names it: its name, with its configuration if it has one. */
 export function namedDataType({ name, configuration }: DataType): NamedConfig {
   return configuration === undefined ? { name } : { name, configuration };

@@ -8,7 +8,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from "../json/json-valu
 import { describe } from "../metadata/named-config.js";
 import type { DataTypeResolver } from "../registry/extension.js";
 import { base64ToBytes } from "./base64.js";
-import type { DataType, StructScalar } from "./data-type.js";
+import { type DataType, dataTypeJson, type StructScalar } from "./data-type.js";
 
 export const STRUCT = "struct";
 /** zarr-extensions' legacy name for `struct` (fields as [name, type] pairs): read, not written. */
@@ -98,13 +98,7 @@ export function structDataType(
     byteOrderParts: parts,
     fields: placed,
     configuration: {
-      fields: placed.map(({ name, dataType }) => ({
-        name,
-        data_type:
-          dataType.configuration === undefined
-            ? dataType.name
-            : { name: dataType.name, configuration: dataType.configuration },
-      })),
+      fields: placed.map(({ name, dataType }) => ({ name, data_type: dataTypeJson(dataType) })),
     },
     allocate: (count) => new Uint8Array(count * itemSize),
     view: (buffer, byteOffset, count) => new Uint8Array(buffer, byteOffset, count * itemSize),
