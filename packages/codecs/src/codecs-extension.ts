@@ -8,6 +8,7 @@ import {
   createBytesCodecExtension,
 } from "./array-to-bytes/bytes/bytes-codec.js";
 import type { StoredRunsReader } from "./array-to-bytes/bytes/stored-runs-reader.js";
+import { packBitsCodecExtension } from "./array-to-bytes/packbits/packbits-codec.js";
 import {
   vlenBytesCodecExtension,
   vlenUtf8CodecExtension,
@@ -69,6 +70,7 @@ export function createCodecsExtension(
           : createBytesCodecExtension(readStoredRuns),
         vlenUtf8CodecExtension,
         vlenBytesCodecExtension,
+        packBitsCodecExtension,
         transposeCodecExtension,
         gzip,
         zlib,

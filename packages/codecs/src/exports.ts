@@ -17,6 +17,12 @@ export {
 } from "./array-to-bytes/bytes/bytes-codec.js";
 export type { StoredRunsReader } from "./array-to-bytes/bytes/stored-runs-reader.js";
 export {
+  PACKBITS_DATA_TYPES,
+  PackBitsCodec,
+  type PaddingEncoding,
+  packBitsCodecExtension,
+} from "./array-to-bytes/packbits/packbits-codec.js";
+export {
   VlenCodec,
   vlenBytesCodecExtension,
   vlenUtf8CodecExtension,

@@ -1,4 +1,9 @@
-import { type DataType, type ElementArray, isStructDataType } from "@zarrkit/core";
+import {
+  type DataType,
+  type ElementArray,
+  isStructDataType,
+  smallFloatFormat,
+} from "@zarrkit/core";
 
 /**
  * The "standard-1" formula (scripts/FORMULA.md), the same one the vector generator computes in
@@ -7,12 +12,23 @@ import { type DataType, type ElementArray, isStructDataType } from "@zarrkit/cor
 export function formulaScalar(dataType: DataType, i: number, finite: boolean): unknown {
   const name = dataType.name;
   if (name === "bool") return i % 3 === 0;
-  const int = /^(u?)int(8|16|32|64)$/.exec(name);
+  const int = /^(u?)int(2|4|8|16|32|64)$/.exec(name);
   if (int !== null) {
     const bits = BigInt(int[2]!);
     let v = (BigInt(i) * 2654435761n + 12345n) % (1n << bits);
     if (int[1] === "" && v >= 1n << (bits - 1n)) v -= 1n << bits;
     return bits === 64n ? v : Number(v);
+  }
+  const small = smallFloatFormat(name);
+  if (small !== undefined) {
+    if (small.specials === "e8m0")
+      return !finite && i % 11 === 3 ? Number.NaN : 2 ** ((i % 16) - 8);
+    if (!finite) {
+      if (i % 11 === 3 && small.hasNaN) return Number.NaN;
+      if (i % 11 === 5 && small.specials !== "fnuz") return -0;
+      if (i % 11 === 7 && small.hasInfinity) return Number.POSITIVE_INFINITY;
+    }
+    return i * 0.25 - 7;
   }
   if (name.startsWith("float")) {
     if (!finite) {

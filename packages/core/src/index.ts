@@ -48,10 +48,13 @@ export * from "./data-types/core-data-types.js";
 export * from "./data-types/data-type.js";
 export * from "./data-types/datetime64-dates.js";
 export * from "./data-types/float16.js";
+export { lowPrecisionDataType } from "./data-types/low-precision-data-types.js";
 export * from "./data-types/null-terminated-bytes.js";
 export * from "./data-types/numpy-dtype.js";
 export * from "./data-types/numpy-time-data-types.js";
+export * from "./data-types/small-float-format.js";
 export * from "./data-types/struct-data-type.js";
+export * from "./data-types/value-bits.js";
 export {
   bytesDataType,
   decodeUtf8,

@@ -18,7 +18,7 @@ import type {
 } from "./data-type.js";
 import { float16BitsToNumber, numberToFloat16Bits } from "./float16.js";
 
-type ArrayConstructorFor<T> = {
+export type ArrayConstructorFor<T> = {
   new (length: number): T;
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
 };
@@ -40,8 +40,12 @@ const CONSTRUCTORS: { [K in CoreDataTypeName]: ArrayConstructorFor<CoreDataTypeA
   complex128: Float64Array,
 };
 
-/** Per-kind behaviour: JSON fill values and JS scalars to element bytes and back. */
-interface Codec {
+/**
+ * Per-kind behaviour: JSON fill values and JS scalars to element bytes and back. `fail` throws
+ * the error for the boundary at hand (InvalidMetadataError naming the fill value, or
+ * InvalidValueError naming the value).
+ */
+export interface ElementConversions {
   decode(json: JsonValue, fail: (why: string) => never): Uint8Array;
   encode(bytes: Uint8Array): JsonValue;
   fromScalar(value: unknown, fail: (why: string) => never): Uint8Array;
@@ -52,13 +56,20 @@ const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset,
 
 // ---- integers (two's complement, little-endian, any width) ----
 
-function integerCodec(size: number, signed: boolean): Codec {
-  const bits = BigInt(size * 8);
+/** Integers of `size` bytes; `valueBits` narrower than the bytes limits the range (int4). */
+export function integerConversions(
+  size: number,
+  signed: boolean,
+  valueBits = size * 8,
+): ElementConversions {
+  const bits = BigInt(valueBits);
+  const width = BigInt(size * 8);
   const min = signed ? -(1n << (bits - 1n)) : 0n;
   const max = signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
+  // Element bytes hold narrower values sign-extended, as a typed array of the size does.
   const toBytes = (v: bigint): Uint8Array => {
     const out = new Uint8Array(size);
-    let u = v < 0n ? v + (1n << bits) : v;
+    let u = v < 0n ? v + (1n << width) : v;
     for (let i = 0; i < size; i++) {
       out[i] = Number(u & 0xffn);
       u >>= 8n;
@@ -68,7 +79,7 @@ function integerCodec(size: number, signed: boolean): Codec {
   const toBigInt = (bytes: Uint8Array): bigint => {
     let u = 0n;
     for (let i = size - 1; i >= 0; i--) u = (u << 8n) | BigInt(bytes[i]!);
-    return signed && u > max ? u - (1n << bits) : u;
+    return signed && u >> (width - 1n) === 1n ? u - (1n << width) : u;
   };
   const checked = (value: unknown, fail: (why: string) => never): bigint => {
     let v: bigint;
@@ -112,7 +123,7 @@ function bytesToHex(bytes: Uint8Array): string {
   return hex;
 }
 
-function floatCodec(size: 2 | 4 | 8): Codec {
+function floatCodec(size: 2 | 4 | 8): ElementConversions {
   const fromNumber = (x: number): Uint8Array => {
     const out = new Uint8Array(size);
     const dv = view(out);
@@ -161,7 +172,7 @@ function floatCodec(size: 2 | 4 | 8): Codec {
   };
 }
 
-function complexCodec(size: 8 | 16): Codec {
+function complexCodec(size: 8 | 16): ElementConversions {
   const half = size / 2;
   const part = floatCodec(half === 4 ? 4 : 8);
   const join = (re: Uint8Array, im: Uint8Array) => {
@@ -190,7 +201,7 @@ function complexCodec(size: 8 | 16): Codec {
   };
 }
 
-const boolCodec: Codec = {
+const boolCodec: ElementConversions = {
   decode: (json, fail) =>
     typeof json === "boolean" ? Uint8Array.of(json ? 1 : 0) : fail("expected true or false"),
   encode: (bytes) => bytes[0] !== 0,
@@ -202,7 +213,7 @@ const boolCodec: Codec = {
   toScalar: (bytes) => bytes[0] !== 0,
 };
 
-function rawCodec(size: number): Codec {
+function rawCodec(size: number): ElementConversions {
   return {
     decode(json, fail) {
       // tensorstore writes raw fill values as base64; the spec's form is a list of byte values.
@@ -227,13 +238,18 @@ function rawCodec(size: number): Codec {
 
 // ---- assembling DataType objects ----
 
-function build<D extends string, A extends ArrayFor<D>>(
+/**
+ * A fixed-size data type from its storage and conversions. `valueBits`: for types narrower
+ * than their byte (int4, float4_e2m1fn), the low bits of each stored byte that hold the value.
+ */
+export function fixedSizeDataType<D extends string, A extends ArrayFor<D>>(
   name: D,
   kind: DataTypeKind,
   itemSize: number,
   lanes: number,
   Ctor: ArrayConstructorFor<A>,
-  codec: Codec,
+  codec: ElementConversions,
+  valueBits?: number,
 ): DataType<D> {
   const fail =
     (what: string, ErrorClass: typeof InvalidMetadataError | typeof InvalidValueError) =>
@@ -254,6 +270,7 @@ function build<D extends string, A extends ArrayFor<D>>(
     itemSize,
     lanes,
     laneSize: itemSize / lanes,
+    ...(valueBits === undefined ? {} : { valueBits }),
     allocate: (count) => new Ctor(count * lanes),
     view: (buffer, byteOffset, count) => new Ctor(buffer, byteOffset, count * lanes),
     decodeFillValue: (json) =>
@@ -274,19 +291,96 @@ function describeScalar(value: unknown): string {
   return String(value);
 }
 
-export const bool = build("bool", "bool", 1, 1, CONSTRUCTORS.bool, boolCodec);
-export const int8 = build("int8", "int", 1, 1, CONSTRUCTORS.int8, integerCodec(1, true));
-export const int16 = build("int16", "int", 2, 1, CONSTRUCTORS.int16, integerCodec(2, true));
-export const int32 = build("int32", "int", 4, 1, CONSTRUCTORS.int32, integerCodec(4, true));
-export const int64 = build("int64", "int", 8, 1, CONSTRUCTORS.int64, integerCodec(8, true));
-export const uint8 = build("uint8", "uint", 1, 1, CONSTRUCTORS.uint8, integerCodec(1, false));
-export const uint16 = build("uint16", "uint", 2, 1, CONSTRUCTORS.uint16, integerCodec(2, false));
-export const uint32 = build("uint32", "uint", 4, 1, CONSTRUCTORS.uint32, integerCodec(4, false));
-export const uint64 = build("uint64", "uint", 8, 1, CONSTRUCTORS.uint64, integerCodec(8, false));
-export const float16 = build("float16", "float", 2, 1, CONSTRUCTORS.float16, floatCodec(2));
-export const float32 = build("float32", "float", 4, 1, CONSTRUCTORS.float32, floatCodec(4));
-export const float64 = build("float64", "float", 8, 1, CONSTRUCTORS.float64, floatCodec(8));
-export const complex64 = build(
+export const bool = fixedSizeDataType("bool", "bool", 1, 1, CONSTRUCTORS.bool, boolCodec);
+export const int8 = fixedSizeDataType(
+  "int8",
+  "int",
+  1,
+  1,
+  CONSTRUCTORS.int8,
+  integerConversions(1, true),
+);
+export const int16 = fixedSizeDataType(
+  "int16",
+  "int",
+  2,
+  1,
+  CONSTRUCTORS.int16,
+  integerConversions(2, true),
+);
+export const int32 = fixedSizeDataType(
+  "int32",
+  "int",
+  4,
+  1,
+  CONSTRUCTORS.int32,
+  integerConversions(4, true),
+);
+export const int64 = fixedSizeDataType(
+  "int64",
+  "int",
+  8,
+  1,
+  CONSTRUCTORS.int64,
+  integerConversions(8, true),
+);
+export const uint8 = fixedSizeDataType(
+  "uint8",
+  "uint",
+  1,
+  1,
+  CONSTRUCTORS.uint8,
+  integerConversions(1, false),
+);
+export const uint16 = fixedSizeDataType(
+  "uint16",
+  "uint",
+  2,
+  1,
+  CONSTRUCTORS.uint16,
+  integerConversions(2, false),
+);
+export const uint32 = fixedSizeDataType(
+  "uint32",
+  "uint",
+  4,
+  1,
+  CONSTRUCTORS.uint32,
+  integerConversions(4, false),
+);
+export const uint64 = fixedSizeDataType(
+  "uint64",
+  "uint",
+  8,
+  1,
+  CONSTRUCTORS.uint64,
+  integerConversions(8, false),
+);
+export const float16 = fixedSizeDataType(
+  "float16",
+  "float",
+  2,
+  1,
+  CONSTRUCTORS.float16,
+  floatCodec(2),
+);
+export const float32 = fixedSizeDataType(
+  "float32",
+  "float",
+  4,
+  1,
+  CONSTRUCTORS.float32,
+  floatCodec(4),
+);
+export const float64 = fixedSizeDataType(
+  "float64",
+  "float",
+  8,
+  1,
+  CONSTRUCTORS.float64,
+  floatCodec(8),
+);
+export const complex64 = fixedSizeDataType(
   "complex64",
   "complex",
   8,
@@ -294,7 +388,7 @@ export const complex64 = build(
   CONSTRUCTORS.complex64,
   complexCodec(8),
 );
-export const complex128 = build(
+export const complex128 = fixedSizeDataType(
   "complex128",
   "complex",
   16,
@@ -332,7 +426,7 @@ export function rawDataType(bits: number): DataType<RawDataTypeName> | undefined
   const name: RawDataTypeName = `r${bits}`;
   let type = rawTypes.get(name);
   if (type === undefined) {
-    type = build(name, "raw", bits / 8, bits / 8, Uint8Array, rawCodec(bits / 8));
+    type = fixedSizeDataType(name, "raw", bits / 8, bits / 8, Uint8Array, rawCodec(bits / 8));
     rawTypes.set(name, type);
   }
   return type;

@@ -5,6 +5,7 @@ import { CORE_DATA_TYPE_NAMES, coreDataType } from "./core-data-types.js";
 import type { DataType } from "./data-type.js";
 import { FIXED_LENGTH_UTF32, fixedLengthUtf32FromConfig } from "./fixed-length-utf32.js";
 import { lengthBytesOf } from "./length-bytes-config.js";
+import { lowPrecisionDataTypeExtensions } from "./low-precision-data-types.js";
 import { NULL_TERMINATED_BYTES, nullTerminatedBytesFromConfig } from "./null-terminated-bytes.js";
 import {
   NUMPY_DATETIME64,
@@ -124,6 +125,7 @@ export const coreDataTypeExtensions: readonly DataTypeExtension[] = [
       { name: NULL_TERMINATED_BYTES, configuration: { length_bytes: 5 }, fillValue: "YWI=" },
     ],
   },
+  ...lowPrecisionDataTypeExtensions,
 ];
 
 /** zarr-extensions `string` and `bytes`; serialised only by the vlen-utf8/vlen-bytes codecs. */

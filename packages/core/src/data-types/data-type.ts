@@ -83,6 +83,33 @@ export interface StructScalar {
   readonly [field: string]: unknown;
 }
 
+/**
+ * zarr-extensions' low-precision types (ML formats; ml_dtypes in Python). Floats are held as
+ * their bit patterns (see `small-float-format.ts` for conversions): bfloat16 in a Uint16Array,
+ * the 8-, 6- and 4-bit formats one per byte in the low bits of a Uint8Array. The 2- and 4-bit
+ * integers are held one per byte as their values (signed ones sign-extended).
+ */
+export interface LowPrecisionDataTypeArrays {
+  bfloat16: Uint16Array;
+  float8_e3m4: Uint8Array;
+  float8_e4m3: Uint8Array;
+  float8_e4m3fn: Uint8Array;
+  float8_e4m3fnuz: Uint8Array;
+  float8_e4m3b11fnuz: Uint8Array;
+  float8_e5m2: Uint8Array;
+  float8_e5m2fnuz: Uint8Array;
+  float8_e8m0fnu: Uint8Array;
+  float6_e2m3fn: Uint8Array;
+  float6_e3m2fn: Uint8Array;
+  float4_e2m1fn: Uint8Array;
+  int2: Int8Array;
+  int4: Int8Array;
+  uint2: Uint8Array;
+  uint4: Uint8Array;
+}
+
+export type LowPrecisionDataTypeName = keyof LowPrecisionDataTypeArrays;
+
 export type CoreDataTypeName = keyof CoreDataTypeArrays;
 export type NumpyDataTypeName = keyof NumpyDataTypeArrays;
 export type VariableLengthDataTypeName = keyof VariableLengthDataTypeArrays;
@@ -114,9 +141,11 @@ export type ArrayFor<D extends string> = D extends CoreDataTypeName
     ? VariableLengthDataTypeArrays[D]
     : D extends NumpyDataTypeName
       ? NumpyDataTypeArrays[D]
-      : D extends RawDataTypeName
-        ? Uint8Array
-        : ElementArray;
+      : D extends LowPrecisionDataTypeName
+        ? LowPrecisionDataTypeArrays[D]
+        : D extends RawDataTypeName
+          ? Uint8Array
+          : ElementArray;
 
 export type ScalarFor<D extends string> = D extends CoreDataTypeName
   ? CoreDataTypeScalars[D]
@@ -124,9 +153,11 @@ export type ScalarFor<D extends string> = D extends CoreDataTypeName
     ? VariableLengthDataTypeScalars[D]
     : D extends NumpyDataTypeName
       ? NumpyDataTypeScalars[D]
-      : D extends RawDataTypeName
-        ? Uint8Array
-        : unknown;
+      : D extends LowPrecisionDataTypeName
+        ? number
+        : D extends RawDataTypeName
+          ? Uint8Array
+          : unknown;
 
 export type DataTypeKind =
   | "bool"
@@ -172,6 +203,13 @@ export interface DataType<D extends string = string> {
    * types have `laneSize` 1 (their storage is bytes); absent, every lane is one part.
    */
   readonly byteOrderParts?: readonly (readonly [offset: number, size: number])[];
+  /**
+   * For types narrower than their byte (int4, float4_e2m1fn): the low bits of each stored
+   * byte that hold the value. Other writers may set the bits above; the `bytes` codec ignores
+   * them when reading (sign-extending signed integers, as they are held in memory) and writes
+   * them as zero.
+   */
+  readonly valueBits?: number;
   /** A zero-filled array for `count` elements (`count * lanes` slots). */
   allocate(count: number): ArrayFor<D>;
   /**

@@ -87,6 +87,8 @@ export function numpyDtypeString(
 ): string | undefined {
   const letter = KIND_LETTERS[dataType.kind];
   if (letter === undefined) return undefined;
+  // NumPy's numbers are the core types: bfloat16 or int4 (ml_dtypes) have no dtype string.
+  if ("biufcV".includes(letter) && coreDataType(dataType.name) === undefined) return undefined;
   const order = dataType.laneSize === 1 || letter === "V" ? "|" : endian === "big" ? ">" : "<";
   // NumPy counts `U` lengths in code points, everything else in bytes.
   const size = `${order}${letter}${letter === "U" ? dataType.itemSize / 4 : dataType.itemSize}`;

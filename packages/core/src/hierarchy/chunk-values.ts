@@ -4,9 +4,10 @@ import type {
   TypedArray,
   VariableLengthArray,
 } from "../data-types/data-type.js";
+import { firstInvalidValueBits } from "../data-types/value-bits.js";
 import { InvalidValueError } from "../errors/errors.js";
 import { everyRun, stridedByteRuns } from "../indexing/byte-runs.js";
-import type { StridedView } from "../indexing/strided-copy.js";
+import { type StridedView, stridedCopy } from "../indexing/strided-copy.js";
 import { cOrderStride, elementCount, type NDArray, ndarray } from "../ndarray.js";
 
 /** A C-ordered array of `shape` with every element set to `element` (element bytes). */
@@ -227,6 +228,11 @@ export function sourceView(
       );
     }
     checkedView(dataType, value, path, "the value");
+    if (dataType.valueBits !== undefined) {
+      const copy = ndarray(dataType, value.shape);
+      stridedCopy(copy, value, value.shape, dataType.lanes);
+      checkValueBits(copy.data, dataType, path);
+    }
     return {
       data: value.data,
       offset: value.offset,
@@ -254,7 +260,10 @@ export function sourceView(
       );
     }
     const data = value as TypedArray;
-    if (data.length === n * dataType.lanes) return { data, offset: 0, stride: cOrderStride(shape) };
+    if (data.length === n * dataType.lanes) {
+      checkValueBits(data, dataType, path);
+      return { data, offset: 0, stride: cOrderStride(shape) };
+    }
     // A byte-string type's scalar is a Uint8Array too: one element (up to itemSize bytes),
     // broadcast. It cannot be mistaken for the elements: those are n * itemSize bytes.
     const byteScalar = dataType.kind === "raw" || dataType.kind === "fixed_bytes";
@@ -278,6 +287,20 @@ export function sourceView(
     offset: 0,
     stride: new Array<number>(shape.length).fill(0),
   };
+}
+
+/**
+ * For types narrower than their byte, checks that every element is a value of the type, up
+ * front, so that a bad one cannot half-write a selection.
+ */
+function checkValueBits(elements: ElementArray, dataType: DataType, path: string): void {
+  if (!(elements instanceof Int8Array || elements instanceof Uint8Array)) return;
+  const bad = firstInvalidValueBits(elements, dataType);
+  if (bad >= 0)
+    throw new InvalidValueError(
+      `element ${bad} of the value for "${path}" (${elements[bad]}) is not a ${dataType.name} value${dataType.kind === "float" ? " (a bit pattern)" : ""}`,
+      { path },
+    );
 }
 
 /** Checks every element up front, so that a bad one cannot half-write a chunk. */

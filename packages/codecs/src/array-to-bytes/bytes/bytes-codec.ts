@@ -21,6 +21,8 @@ import {
   type StridedView,
   stridedByteRuns,
   stridedCopy,
+  valueBitsFromStorage,
+  valueBitsToStorage,
 } from "@zarrkit/core";
 import { onlyFields } from "../../config-fields.js";
 import type { StoredRunsReader } from "./stored-runs-reader.js";
@@ -123,7 +125,10 @@ export class BytesCodec implements ArrayToBytesCodec {
       return reader.gatherMany(source, Float64Array.of(source.offset), lane).then(([b]) => b);
     }
     const bytes = this.#bytesOf(chunk, !asInMemory);
-    if (!asInMemory) reverseByteOrder(bytes, dataType);
+    if (!asInMemory) {
+      reverseByteOrder(bytes, dataType);
+      valueBitsToStorage(bytes, dataType);
+    }
     return bytes;
   }
 
@@ -132,6 +137,7 @@ export class BytesCodec implements ArrayToBytesCodec {
    * it cannot (lanes of other sizes, a struct's fields of several).
    */
   #gatherLane(dataType: ChunkSpec["dataType"]): 1 | 2 | 4 | 8 | undefined {
+    if (dataType.valueBits !== undefined) return undefined;
     if (this.endian !== "big" || !hasByteOrder(dataType)) return 1;
     if (dataType.byteOrderParts !== undefined) return undefined;
     return isGatherLane(dataType.laneSize) ? dataType.laneSize : undefined;
@@ -141,9 +147,17 @@ export class BytesCodec implements ArrayToBytesCodec {
     return ndarray(spec.dataType, spec.shape, this.#elements(bytes, spec));
   }
 
-  /** Little-endian (or single-byte) elements are stored exactly as they sit in memory. */
+  /**
+   * Little-endian (or single-byte) elements are stored exactly as they sit in memory; types
+   * narrower than their byte are not (the bits above the value are ignored when read).
+   */
   storesMemoryLayout(spec: Pick<ChunkSpec, "dataType">): boolean {
-    return !spec.dataType.variableLength && (this.endian !== "big" || !hasByteOrder(spec.dataType));
+    const { dataType } = spec;
+    return (
+      !dataType.variableLength &&
+      dataType.valueBits === undefined &&
+      (this.endian !== "big" || !hasByteOrder(dataType))
+    );
   }
 
   /** Big-endian lanes of 2, 4 or 8 bytes, reversed by the native reader where it is built. */
@@ -213,6 +227,7 @@ export class BytesCodec implements ArrayToBytesCodec {
     if (bytes.byteLength !== (last - first + 1) * size)
       throw new CorruptChunkError(`codec "bytes": the chunk is shorter than its shape needs`);
     if (this.endian === "big") reverseByteOrder(bytes, dataType);
+    valueBitsFromStorage(bytes, dataType);
     const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : copyBytes(bytes);
     const elements = dataType.view(aligned.buffer, aligned.byteOffset, last - first + 1);
     const from = {
@@ -259,6 +274,7 @@ export class BytesCodec implements ArrayToBytesCodec {
       );
     }
     if (this.endian === "big") reverseByteOrder(bytes, dataType);
+    valueBitsFromStorage(bytes, dataType);
     // Typed arrays need aligned offsets; copy the rare misaligned view.
     const aligned = bytes.byteOffset % dataType.laneSize === 0 ? bytes : copyBytes(bytes);
     return dataType.view(aligned.buffer, aligned.byteOffset, count);
