@@ -374,6 +374,20 @@ async function runExtensionSamples(
     .flatMap((extension) =>
       extension.samples.map((configuration) => ({ extension, configuration })),
     );
+  // The regular grid (the geometry's chunks), then every other grid's samples, which are
+  // tried on the 2-d geometry.
+  const grids: (NamedConfigJson | undefined)[] = [
+    undefined,
+    ...registry
+      .list("chunk-grid")
+      .filter((e) => e.name !== "regular")
+      .flatMap((e) =>
+        e.samples.map(
+          (s): NamedConfigJson =>
+            s === undefined ? { name: e.name } : { name: e.name, configuration: s },
+        ),
+      ),
+  ];
   for (const kind of kinds) {
     const empty = kind.empty;
     let n = 0;
@@ -381,66 +395,87 @@ async function runExtensionSamples(
       const row = sampleLabel(extension, configuration);
       const types = dataTypes.filter((t) => accepts(extension, t));
       for (const [t, dataType] of types.entries()) {
-        for (const [k, keys] of keyEncodings.entries()) {
-          // memory and filesystem get every combination; other stores a rotating subset in which
-          // every codec sample, data type and key encoding still appears.
-          const full = FULL_MATRIX_STORES.has(kind.name);
-          if (!full && (s + t + k) % 4 !== 0) continue;
-          const label = `${row} x ${dataType.name} x ${describeKeys(keys)} @ ${kind.name}`;
-          const column = kind.name;
-          if (empty === undefined) {
-            if (n++ === 0)
-              record({
-                case: `write samples @ ${kind.name}`,
-                row: "(samples)",
-                section: "samples",
-                column,
-                status: "not applicable",
-                reason: `${kind.name} is read-only`,
+        for (const [k, keys] of keyEncodings.entries())
+          for (const [g, grid] of grids.entries()) {
+            // memory and filesystem get every combination on the regular grid, memory on the
+            // others too; the rest a rotating subset in which every codec sample, data type, key
+            // encoding and grid still appears.
+            const full =
+              kind.name === "memory" || (grid === undefined && FULL_MATRIX_STORES.has(kind.name));
+            if (!full && (s + t + k + g) % 4 !== 0) continue;
+            const gridLabel = grid === undefined ? "" : ` x ${describeKeys(grid)}`;
+            const label = `${row} x ${dataType.name} x ${describeKeys(keys)}${gridLabel} @ ${kind.name}`;
+            const column = kind.name;
+            if (grid !== undefined && rankOf(configuration) !== 2) continue;
+            if (grid !== undefined && extension.name === "sharding_indexed") {
+              // A sample's inner chunks tile its own shards, not another grid's chunks.
+              if (t === 0 && k === 0)
+                record({
+                  case: `write ${label}`,
+                  row,
+                  section: "samples",
+                  column,
+                  status: "not applicable",
+                  reason: "a sharding sample's inner chunks are made for the regular grid's shards",
+                });
+              continue;
+            }
+            if (empty === undefined) {
+              if (n++ === 0)
+                record({
+                  case: `write samples @ ${kind.name}`,
+                  row: "(samples)",
+                  section: "samples",
+                  column,
+                  status: "not applicable",
+                  reason: `${kind.name} is read-only`,
+                });
+              continue;
+            }
+            const result = await attempt(async () => {
+              const { shape, chunks, shards } =
+                GEOMETRY[grid === undefined ? rankOf(configuration) : 2]!;
+              const store = await empty();
+              const array = await createArray(store, "", {
+                shape,
+                ...(grid === undefined
+                  ? { chunkShape: extension.name === "sharding_indexed" ? shards : chunks }
+                  : { chunkGrid: grid }),
+                dataType: dataType.name,
+                ...(dataType.configuration === undefined
+                  ? {}
+                  : { dataTypeConfiguration: dataType.configuration }),
+                codecs: chainFor(extension, configuration, dataType),
+                chunkKeyEncoding: keys,
+                context,
               });
-            continue;
-          }
-          const result = await attempt(async () => {
-            const { shape, chunks, shards } = GEOMETRY[rankOf(configuration)]!;
-            const store = await empty();
-            const array = await createArray(store, "", {
-              shape,
-              chunkShape: extension.name === "sharding_indexed" ? shards : chunks,
-              dataType: dataType.name,
-              ...(dataType.configuration === undefined
-                ? {}
-                : { dataTypeConfiguration: dataType.configuration }),
-              codecs: chainFor(extension, configuration, dataType),
-              chunkKeyEncoding: keys,
-              context,
+              const count = shape.reduce((a, b) => a * b, 1);
+              const indices = Array.from({ length: count }, (_, i) => i);
+              // A NaN poisons every later element of a delta's running sum (in numcodecs too).
+              const finite =
+                extension.name === "numcodecs.delta" ||
+                lossyTolerance(extension.name, configuration) !== undefined;
+              await array.set(null, formulaData(dataType, indices, finite));
+              const reading = kind.forReading === undefined ? store : await kind.forReading(store);
+              const back = await open(reading, "", { context });
+              if (back.kind !== "array") return "reopened as a group";
+              const fill = new Uint8Array(dataType.itemSize);
+              return firstMismatch(
+                dataType,
+                shape,
+                (await back.get()).data,
+                expectedElements(dataType, shape, wholeBox(shape), fill, finite),
+                lossyTolerance(extension.name, configuration),
+              );
             });
-            const count = shape.reduce((a, b) => a * b, 1);
-            const indices = Array.from({ length: count }, (_, i) => i);
-            // A NaN poisons every later element of a delta's running sum (in numcodecs too).
-            const finite =
-              extension.name === "numcodecs.delta" ||
-              lossyTolerance(extension.name, configuration) !== undefined;
-            await array.set(null, formulaData(dataType, indices, finite));
-            const reading = kind.forReading === undefined ? store : await kind.forReading(store);
-            const back = await open(reading, "", { context });
-            if (back.kind !== "array") return "reopened as a group";
-            const fill = new Uint8Array(dataType.itemSize);
-            return firstMismatch(
-              dataType,
-              shape,
-              (await back.get()).data,
-              expectedElements(dataType, shape, wholeBox(shape), fill, finite),
-              lossyTolerance(extension.name, configuration),
-            );
-          });
-          record({
-            case: `write ${label}`,
-            row: `${row} ${dataType.name}`,
-            section: "samples",
-            column,
-            ...result,
-          });
-        }
+            record({
+              case: `write ${label}`,
+              row: `${row} ${dataType.name}`,
+              section: "samples",
+              column,
+              ...result,
+            });
+          }
       }
     }
   }

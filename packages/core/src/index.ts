@@ -1,4 +1,8 @@
 export type * from "./chunk-grids/chunk-grid.js";
+export {
+  rectilinearChunkGrid,
+  rectilinearChunkGridExtension,
+} from "./chunk-grids/rectilinear-chunk-grid.js";
 export { regularChunkGrid, regularChunkGridExtension } from "./chunk-grids/regular-chunk-grid.js";
 export type * from "./chunk-key-encodings/chunk-key-encoding.js";
 export {

@@ -193,9 +193,20 @@ describe("bad metadata gives a typed error naming the node and the field", () =>
     ],
     [
       "unknown chunk grid",
-      { chunk_grid: { name: "rectilinear", configuration: {} } },
+      { chunk_grid: { name: "hexagonal", configuration: {} } },
       "UnknownExtension",
-      /chunk-grid "rectilinear"/,
+      /chunk-grid "hexagonal"/,
+    ],
+    [
+      "rectilinear grid that does not cover the array",
+      {
+        chunk_grid: {
+          name: "rectilinear",
+          configuration: { kind: "inline", chunk_shapes: [[1, 2]] },
+        },
+      },
+      "InvalidMetadata",
+      /zarr.json of "node": chunk_grid "rectilinear": chunk_shapes\[0\] covers 3 elements; the array has 4/,
     ],
     ["data type given as a number", { data_type: 16 }, "InvalidMetadata", /data_type/],
   ];

@@ -1,4 +1,5 @@
 import {
+  type ChunkGrid,
   type Context,
   createArray,
   createGroup,
@@ -74,7 +75,7 @@ export async function cp(
   const copies = await createNodes(store, nodes, source, encoding, options, context);
 
   const units = copies.flatMap(({ from, to }) =>
-    [...chunkRegions(to.shape, to.chunkShape)].map((region) => ({ from, to, region })),
+    [...chunkRegions(to.shape, to.chunkGrid)].map((region) => ({ from, to, region })),
   );
   const bytesOf = (region: Region, array: ZarrArray) =>
     region.reduce((n, [a, b]) => n * (b - a), Math.max(1, array.dataType.itemSize));
@@ -135,14 +136,17 @@ async function consolidate(store: Store): Promise<void> {
 type Region = [number, number][];
 
 /** The destination's chunk (or shard) boxes, clipped to the shape; one empty box for 0-d. */
-function* chunkRegions(shape: readonly number[], chunks: readonly number[]): Generator<Region> {
+function* chunkRegions(shape: readonly number[], grid: ChunkGrid): Generator<Region> {
   if (shape.some((n) => n === 0)) return;
-  const grid = shape.map((n, d) => Math.ceil(n / chunks[d]!));
-  const index = grid.map(() => 0);
+  const dims = grid.dimensions;
+  const index = dims.map(() => 0);
   while (true) {
-    yield index.map((i, d) => [i * chunks[d]!, Math.min(shape[d]!, (i + 1) * chunks[d]!)]);
-    let d = grid.length - 1;
-    while (d >= 0 && ++index[d]! === grid[d]!) index[d--] = 0;
+    yield index.map((i, d) => {
+      const start = dims[d]!.chunkStart(i);
+      return [start, Math.min(shape[d]!, start + dims[d]!.chunkSize(i))];
+    });
+    let d = dims.length - 1;
+    while (d >= 0 && ++index[d]! === dims[d]!.chunkCount) index[d--] = 0;
     if (d < 0) return;
   }
 }
@@ -155,16 +159,21 @@ function arrayOptions(
   context: Context,
 ) {
   const where = from.path === "" ? "the source array" : `array "${from.path}"`;
-  const chunkShape =
-    options.chunks === undefined
-      ? from.chunkShape
-      : (() => {
-          try {
-            return parseChunks(options.chunks, from.shape.length);
-          } catch (err) {
-            throw new UsageError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
-          }
-        })();
+  // Another grid than the regular one (rectilinear) is copied as it is, unless --chunks asks
+  // for regular chunks.
+  const parseChunkOption = (chunks: string): readonly number[] => {
+    try {
+      return parseChunks(chunks, from.shape.length);
+    } catch (err) {
+      throw new UsageError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const chunking =
+    options.chunks !== undefined
+      ? { chunkShape: parseChunkOption(options.chunks) }
+      : from.metadata.chunkGrid.name === "regular"
+        ? { chunkShape: from.chunkShape }
+        : { chunkGrid: asJson(from.metadata.chunkGrid) };
   // v2's _ARRAY_DIMENSIONS is the dimension names; it moves to dimension_names (and back).
   const { _ARRAY_DIMENSIONS: _names, ...attributes } = from.attributes;
   const dimensionNames =
@@ -184,7 +193,7 @@ function arrayOptions(
     ...(from.dataType.configuration === undefined
       ? {}
       : { dataTypeConfiguration: from.dataType.configuration }),
-    chunkShape,
+    ...chunking,
     fillValueJson,
     attributes:
       options.attributes === undefined

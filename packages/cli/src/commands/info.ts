@@ -1,6 +1,7 @@
 import {
   type Context,
   type JsonObject,
+  namedConfigToJson,
   nodeMetadataToJson,
   stringifyJson,
   v2ArrayMetadataToJson,
@@ -48,7 +49,9 @@ function describeArray(location: string, array: ZarrArray): string {
     `zarr format ${array.zarrFormat}`,
     `shape       (${array.shape.join(", ")})`,
     `data type   ${array.dataType.name}${array.dataType.configuration === undefined ? "" : ` ${stringifyJson(array.dataType.configuration, 0)}`}`,
-    `chunks      (${array.chunkShape.join(", ")})`,
+    m.chunkGrid.name === "regular"
+      ? `chunks      (${array.chunkShape.join(", ")})`
+      : `chunk grid  ${stringifyJson(namedConfigToJson(m.chunkGrid), 0)}`,
     `fill value  ${stringifyJson(m.fillValue, 0)}`,
     `codecs      ${m.codecs.map((c) => c.name).join(" -> ")}`,
     ...(v2 === undefined

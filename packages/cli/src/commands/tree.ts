@@ -27,7 +27,7 @@ function describe(node: ZarrArray | ZarrGroup): string {
     return `group ${format}${attrs}`;
   }
   const codecs = node.metadata.codecs.map((c) => c.name).join(" -> ");
-  return `array ${format} ${tuple(node.shape)} ${node.dataType.name} chunks ${tuple(node.chunkShape)} [${codecs}]`;
+  return `array ${format} ${tuple(node.shape)} ${node.dataType.name} ${node.metadata.chunkGrid.name === "regular" ? `chunks ${tuple(node.chunkShape)}` : `chunk grid ${node.metadata.chunkGrid.name}`} [${codecs}]`;
 }
 
 /** Python's tuple notation: (5,) and (4, 4). */

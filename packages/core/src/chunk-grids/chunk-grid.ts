@@ -10,6 +10,8 @@ export interface ChunkGridDimension {
   chunkSize(i: number): number;
   /** The chunk holding array index `x`. */
   chunkIndexOf(x: number): number;
+  /** The distinct sizes of the chunks that hold part of the array (at least one). */
+  chunkSizes(): readonly number[];
 }
 
 export interface ChunkGrid {

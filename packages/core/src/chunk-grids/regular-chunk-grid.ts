@@ -14,6 +14,7 @@ export function regularChunkGrid(
     chunkStart: (i) => i * size,
     chunkSize: () => size,
     chunkIndexOf: (x) => Math.floor(x / size),
+    chunkSizes: () => [size],
   }));
   return {
     name: "regular",

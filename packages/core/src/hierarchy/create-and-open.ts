@@ -58,6 +58,11 @@ export interface CreateArrayOptions<D extends string> extends ArrayOptions, V2Cr
   dataType: D;
   /** Chunk shape of the regular grid (default: about 1 MiB per chunk). */
   chunkShape?: readonly number[];
+  /**
+   * Another chunk grid instead of `chunkShape`'s regular one, as zarr.json names it: e.g.
+   * `{name: "rectilinear", configuration: {kind: "inline", chunk_shapes: [[10, 20], 8]}}`.
+   */
+  chunkGrid?: NamedConfigJson;
   /** The fill value as a JS scalar (default: zero / false). */
   fillValue?: ScalarFor<D>;
   /**
@@ -202,12 +207,23 @@ export async function createArray<D extends string>(
   const codecs = (options.codecs ?? defaultCodecs(dataType)).map((c, i) =>
     parseNamedConfig(c, `codecs[${i}]`, nodePath),
   );
+  if (
+    options.chunkGrid !== undefined &&
+    (options.chunkShape !== undefined || options.zarrFormat === 2)
+  )
+    throw new InvalidValueError(
+      `array "${nodePath}": chunkGrid replaces chunkShape, and Zarr v2 has regular chunks only`,
+      { path: nodePath },
+    );
   const draft: ArrayMetadata = {
     zarrFormat: 3,
     nodeType: "array",
     shape,
     dataType: dataTypeConfig,
-    chunkGrid: { name: "regular", configuration: { chunk_shape: chunkShape } },
+    chunkGrid:
+      options.chunkGrid === undefined
+        ? { name: "regular", configuration: { chunk_shape: chunkShape } }
+        : parseNamedConfig(options.chunkGrid, "chunk_grid", nodePath),
     chunkKeyEncoding: parseNamedConfig(
       options.chunkKeyEncoding ?? { name: "default", configuration: { separator: "/" } },
       "chunk_key_encoding",

@@ -1,7 +1,7 @@
 import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
 import type { ChunkRegion, FileDecodeOutcome } from "../codecs/codec.js";
-import { CodecPipeline } from "../codecs/codec-pipeline.js";
+import type { CodecPipeline } from "../codecs/codec-pipeline.js";
 import { BoundedBufferPool } from "../context/bounded-buffer-pool.js";
 import { ByteBufferPool } from "../context/byte-buffer-pool.js";
 import { cacheFreshness } from "../context/cache-freshness.js";
@@ -41,6 +41,7 @@ import {
   type StoreEntry,
   type WritableStore,
 } from "../store/store.js";
+import { type ChunkLayout, ChunkLayouts } from "./chunk-layouts.js";
 import {
   bytesAllElement,
   checkedOutput,
@@ -86,7 +87,8 @@ interface Resolved<D extends string> {
   readonly fillValue: Uint8Array;
   readonly grid: ChunkGrid;
   readonly keyEncoding: ChunkKeyEncoding;
-  readonly pipeline: CodecPipeline;
+  /** Each chunk's shape and pipeline (one for a regular grid). */
+  readonly layouts: ChunkLayouts;
 }
 
 /** A chunk's decode that reads under way share (see ZarrArray's #readShared). */
@@ -205,16 +207,10 @@ export class ZarrArray<D extends string = string> {
         .get("chunk-key-encoding", chunkKeyEncoding.name, where)
         .fromConfig(chunkKeyEncoding.configuration),
     );
-    const chunkShape = grid.regularChunkShape;
-    if (chunkShape === undefined) {
-      throw new UnsupportedFeatureError(
-        `array "${path}": chunk grid "${grid.name}" has no regular chunk shape`,
-        where,
-      );
-    }
-    const pipeline = await CodecPipeline.create(
+    const layouts = await ChunkLayouts.resolve(
+      grid,
       metadata.codecs,
-      { shape: chunkShape, dataType, fillValue },
+      { dataType, fillValue },
       registry,
       path,
       context.codecRunner,
@@ -223,7 +219,7 @@ export class ZarrArray<D extends string = string> {
       store,
       path,
       metadata,
-      { dataType, fillValue, grid, keyEncoding, pipeline },
+      { dataType, fillValue, grid, keyEncoding, layouts },
       context,
       options,
       v2,
@@ -248,9 +244,13 @@ export class ZarrArray<D extends string = string> {
   get dataType(): DataType<D> {
     return this.#resolved.dataType;
   }
-  /** The chunk shape of the regular grid. */
+  /** The chunk shape of a regular grid; empty for others (see `chunkGrid`). */
   get chunkShape(): readonly number[] {
     return this.#resolved.grid.regularChunkShape ?? [];
+  }
+  /** How the array is cut into chunks: every chunk's start and size along each dimension. */
+  get chunkGrid(): ChunkGrid {
+    return this.#resolved.grid;
   }
   get fillValue(): ScalarFor<D> {
     return this.#resolved.dataType.toScalar(this.#resolved.fillValue);
@@ -261,8 +261,9 @@ export class ZarrArray<D extends string = string> {
   get dimensionNames(): readonly (string | null)[] | undefined {
     return this.#metadata.dimensionNames;
   }
+  /** The codec pipeline (of the first chunk shape, for an irregular grid). */
   get codecPipeline(): CodecPipeline {
-    return this.#resolved.pipeline;
+    return this.#resolved.layouts.representative;
   }
 
   /** The store key of the chunk at grid coordinates `coords`. */
@@ -298,18 +299,43 @@ export class ZarrArray<D extends string = string> {
       );
     }
     const old = this.shape;
-    const chunkShape = this.chunkShape;
-    const gridOf = (s: readonly number[]) => s.map((n, d) => Math.ceil(n / chunkShape[d]!));
-    const oldGrid = gridOf(old);
-    const newGrid = gridOf(shape);
+    const metadata: ArrayMetadata = { ...this.#metadata, shape: [...shape] };
+    // The grid over the new shape first: a grid that cannot cover it (a rectilinear grid's
+    // listed edges) is refused before anything changes. Chunks keep their places.
+    let grid: ChunkGrid;
+    try {
+      grid = this.context.registry
+        .get("chunk-grid", metadata.chunkGrid.name, { path: this.path })
+        .fromConfig(metadata.chunkGrid.configuration, metadata.shape);
+    } catch (err) {
+      if (err instanceof ZarrkitError && err.path === undefined)
+        throw err.withLocation({ path: this.path }, `resize of "${this.path}": `);
+      throw err;
+    }
+    const layouts =
+      grid.regularChunkShape !== undefined && this.#resolved.layouts.regular !== undefined
+        ? this.#resolved.layouts
+        : await ChunkLayouts.resolve(
+            grid,
+            metadata.codecs,
+            { dataType: this.dataType, fillValue: this.#resolved.fillValue },
+            this.context.registry,
+            this.path,
+            this.context.codecRunner,
+          );
+    const dims = this.#resolved.grid.dimensions;
+    const newCounts = grid.dimensions.map((d) => d.chunkCount);
     // Chunks wholly outside the new shape go (listing finds them even beyond the old shape);
     // chunks the new edge cuts through keep their inside and get the fill value outside.
-    const cut = shape.map((n, d) => n < old[d]! && n % chunkShape[d]! !== 0);
+    const keptAlong = (c: number, d: number): number => shape[d]! - dims[d]!.chunkStart(c);
+    const cuts = (c: number, d: number): boolean =>
+      shape[d]! < old[d]! && c === newCounts[d]! - 1 && keptAlong(c, d) < dims[d]!.chunkSize(c);
     const doomed: string[] = [];
     const edges: number[][] = [];
-    for (const coords of await this.#storedChunkCoords(oldGrid)) {
-      if (coords.some((c, d) => c >= newGrid[d]!)) doomed.push(this.chunkKey(coords));
-      else if (coords.some((c, d) => cut[d] && c === newGrid[d]! - 1)) edges.push(coords);
+    const oldCounts = dims.map((d) => d.chunkCount);
+    for (const coords of await this.#storedChunkCoords(oldCounts)) {
+      if (coords.some((c, d) => c >= newCounts[d]!)) doomed.push(this.chunkKey(coords));
+      else if (coords.some(cuts)) edges.push(coords);
     }
     await runLimited(
       doomed,
@@ -330,10 +356,10 @@ export class ZarrArray<D extends string = string> {
           const chunk = await this.#readChunk(coords, signal);
           if (chunk === undefined) return;
           coords.forEach((c, d) => {
-            const keep = shape[d]! - c * chunkShape[d]!;
-            if (keep >= chunkShape[d]!) return;
+            if (!cuts(c, d)) return;
+            const keep = keptAlong(c, d);
             // The slab [keep, chunk size) along d, whole along the other dimensions.
-            const counts = chunkShape.map((n, k) => (k === d ? n - keep : n));
+            const counts = chunk.shape.map((n, k) => (k === d ? n - keep : n));
             const target = {
               data: chunk.data,
               offset: chunk.offset + keep * chunk.stride[d]!,
@@ -346,15 +372,11 @@ export class ZarrArray<D extends string = string> {
               this.dataType.lanes,
             );
           });
-          await this.#writeChunk(store, this.chunkKey(coords), chunk);
+          await this.#writeChunk(store, this.chunkKey(coords), chunk, layouts.of(coords));
         }),
       signal,
     );
     throwIfAborted(signal, { path: this.path });
-    const metadata: ArrayMetadata = { ...this.#metadata, shape: [...shape] };
-    const grid = this.context.registry
-      .get("chunk-grid", metadata.chunkGrid.name, { path: this.path })
-      .fromConfig(metadata.chunkGrid.configuration, metadata.shape);
     if (this.#v2 === undefined) await writeNodeMetadata(store, this.path, metadata);
     else {
       const v2: V2ArrayMetadata = { ...this.#v2, shape: [...shape] };
@@ -362,7 +384,7 @@ export class ZarrArray<D extends string = string> {
       this.#v2 = v2;
     }
     this.#metadata = metadata;
-    this.#resolved = { ...this.#resolved, grid };
+    this.#resolved = { ...this.#resolved, grid, layouts };
   }
 
   /** Coordinates of stored chunks: listed when the store can list, else every cell of `grid`. */
@@ -404,28 +426,30 @@ export class ZarrArray<D extends string = string> {
       offset: viewOffset(out.offset, outStride, projection),
       stride: outStride,
     });
+    const grid = this.#resolved.grid.dimensions;
     const readOne = async (projection: ChunkProjection): Promise<void> => {
       const counts = projection.dims.map((p) => p.count);
       const dst = destination(projection);
+      const layout = this.#resolved.layouts.of(projection.coords);
+      const { pipeline } = layout;
       const whole =
-        this.#resolved.pipeline.canDecodeInto && !caching
-          ? wholeChunkView(projection, this.chunkShape, this.shape, dst)
+        pipeline.canDecodeInto && !caching
+          ? wholeChunkView(projection, grid, this.shape, dst)
           : undefined;
       if (whole !== undefined) {
         // The selection covers the whole chunk: decode straight into the output.
         const key = this.chunkKey(projection.coords);
-        if (await this.#readRaw(key, whole, signal)) return;
-        const read = await this.#readFileChunk(key, whole, undefined, signal);
+        if (await this.#readRaw(key, layout, whole, signal)) return;
+        const read = await this.#readFileChunk(key, pipeline, whole, undefined, signal);
         if (read === "missing") stridedCopy(dst, fill, counts, lanes);
         if (read !== "unsupported") return;
         // A shard in a local file is read in parts (below); elsewhere in one request.
-        const inParts =
-          this.#resolved.pipeline.readsFilesInParts && this.store.localFile?.(key) !== undefined;
+        const inParts = pipeline.readsFilesInParts && this.store.localFile?.(key) !== undefined;
         if (!inParts) {
           const bytes = await this.#storeGetLent(key, signal, buffers);
           if (bytes === undefined) stridedCopy(dst, fill, counts, lanes);
           else {
-            await this.#decoding(key, () => this.#resolved.pipeline.decodeInto(bytes, whole));
+            await this.#decoding(key, () => pipeline.decodeInto(bytes, whole));
             // decodeInto keeps nothing of the bytes: the next chunk may be read into them.
             if (!buffers.giveBack(bytes)) this.#release(bytes);
           }
@@ -438,20 +462,20 @@ export class ZarrArray<D extends string = string> {
         step: p.step,
         count: p.count,
       }));
-      if (!caching && this.#sharesDecodeOf(key)) {
+      if (!caching && regular !== undefined && this.#sharesDecodeOf(key)) {
         // Other reads under way want parts of this chunk too (tiles of a map, say): it is
         // decoded once for all of them, each copying its part out.
-        await this.#readShared(key, region, dst, signal, () =>
+        await this.#readShared(regular.pipeline, key, region, dst, signal, () =>
           stridedCopy(dst, fill, counts, lanes),
         );
         return;
       }
       if (!caching) {
-        const read = await this.#readFileChunk(key, dst, region, signal);
+        const read = await this.#readFileChunk(key, pipeline, dst, region, signal);
         if (read === "missing") stridedCopy(dst, fill, counts, lanes);
         if (read !== "unsupported") return;
       }
-      const partial = this.#resolved.pipeline.partialDecoder;
+      const partial = pipeline.partialDecoder;
       if (partial !== undefined && !caching) {
         // Read only what the selection needs of this chunk (sharding).
         const cacheKey = chunkCacheKey(this.store, key);
@@ -474,7 +498,7 @@ export class ZarrArray<D extends string = string> {
           file: this.store.localFile?.(key),
         };
         const spec = {
-          shape: this.chunkShape,
+          shape: layout.shape,
           dataType: this.dataType,
           fillValue: this.#resolved.fillValue,
         };
@@ -490,8 +514,10 @@ export class ZarrArray<D extends string = string> {
       const chunk = await this.#readChunk(projection.coords, signal, caching);
       stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
     };
+    // Decodes are shared on regular grids (one pipeline, buffers of one size).
+    const regular = this.#resolved.layouts.regular;
     const wanted =
-      !caching && this.#resolved.pipeline.sharesDecodes ? this.#chunkKeysWithin(indexers) : [];
+      !caching && regular?.pipeline.sharesDecodes ? this.#chunkKeysWithin(indexers) : [];
     for (const key of wanted) this.#wanted.set(key, (this.#wanted.get(key) ?? 0) + 1);
     if (wanted.length > 0) this.#wanting++;
     try {
@@ -551,7 +577,8 @@ export class ZarrArray<D extends string = string> {
         // Whole chunks in local files, read and decoded by one job. Those it does not decode
         // (and all of them, if it fails: each chunk's error then names its key) go one by one.
         throwIfAborted(signal, { path: this.path });
-        const outcomes = await this.#resolved.pipeline
+        // Batches are made on regular grids only (#fileBatches): one pipeline.
+        const outcomes = await this.#resolved.layouts.representative
           .decodeFileManyInto(
             task.map(({ path }) => ({ path })),
             task.map(({ view }) => view),
@@ -580,22 +607,40 @@ export class ZarrArray<D extends string = string> {
     indexers: readonly DimIndexer[],
     destination: (projection: ChunkProjection) => StridedView,
   ): Generator<ChunkProjection | FileBatch> {
-    const { pipeline } = this.#resolved;
+    const pipeline = this.#resolved.layouts.regular?.pipeline;
     const localFile = this.store.localFile?.bind(this.store);
-    if (!pipeline.decodesFileBatches || !pipeline.canDecodeInto || !localFile || !this.#small) {
+    if (
+      pipeline === undefined ||
+      !pipeline.decodesFileBatches ||
+      !pipeline.canDecodeInto ||
+      !localFile ||
+      !this.#small
+    ) {
       yield* this.#projections(indexers);
       return;
     }
     yield* inBatches(this.#projections(indexers), (projection) => {
-      const view = wholeChunkView(projection, this.chunkShape, this.shape, destination(projection));
+      const view = wholeChunkView(
+        projection,
+        this.#resolved.grid.dimensions,
+        this.shape,
+        destination(projection),
+      );
       const path = view && localFile(this.chunkKey(projection.coords));
       return view === undefined || path === undefined ? undefined : { projection, view, path };
     });
   }
 
-  /** Whether chunks are small enough to read and write in batches (MAX_BATCHED_CHUNK_BYTES). */
+  /**
+   * Whether chunks are small enough to read and write in batches (MAX_BATCHED_CHUNK_BYTES);
+   * batches are made on regular grids only (one pipeline for all).
+   */
   get #small(): boolean {
-    return elementCount(this.chunkShape) * this.dataType.itemSize <= MAX_BATCHED_CHUNK_BYTES;
+    const regular = this.#resolved.layouts.regular;
+    return (
+      regular !== undefined &&
+      elementCount(regular.shape) * this.dataType.itemSize <= MAX_BATCHED_CHUNK_BYTES
+    );
   }
 
   /** Writes `value` into a selection, read-modify-writing chunks it covers only partly. */
@@ -608,7 +653,8 @@ export class ZarrArray<D extends string = string> {
     const source = sourceView(this.dataType, value, selShape, this.path);
     const srcStride = fullRankStride(indexers, source.stride);
     const { lanes } = this.dataType;
-    const chunkShape = this.chunkShape;
+    const grid = this.#resolved.grid.dimensions;
+    const { layouts } = this.#resolved;
     // Chunk buffers whose values are stored: this call reuses them instead of allocating more.
     const spare: NDArray[] = [];
     // Chunks that encode in pieces (shards) keep the same number of encodes in flight, so fewer
@@ -619,7 +665,7 @@ export class ZarrArray<D extends string = string> {
         Math.min(
           this.context.concurrency,
           store.capabilities?.writeConcurrency ?? this.context.concurrency,
-        ) / this.#resolved.pipeline.encodeConcurrency,
+        ) / layouts.representative.encodeConcurrency,
       ),
     );
     const fromValue = (projection: ChunkProjection): NDArray => ({
@@ -631,9 +677,10 @@ export class ZarrArray<D extends string = string> {
     });
     const writeOne = async (projection: ChunkProjection): Promise<void> => {
       const key = this.chunkKey(projection.coords);
+      const layout = layouts.of(projection.coords);
       const covered = projection.dims.every((p, d) => {
-        const start = p.chunk * chunkShape[d]!;
-        const extent = Math.min(chunkShape[d]!, this.shape[d]! - start);
+        const start = grid[d]!.chunkStart(p.chunk);
+        const extent = Math.min(layout.shape[d]!, this.shape[d]! - start);
         return p.count === extent && (extent === 1 || Math.abs(p.step) === 1);
       });
       const src: StridedView = {
@@ -643,21 +690,26 @@ export class ZarrArray<D extends string = string> {
       };
       // Chunks written only in part are read, modified and written under the chunk's lock.
       await this.context.chunkLocks.run(chunkCacheKey(this.store, key), async () => {
-        if (covered && (await this.#writeRaw(store, key, projection, src, signal))) return;
-        if (!covered && (await this.#updatePart(store, key, projection, src, signal))) return;
+        if (covered && (await this.#writeRaw(store, key, layout, projection, src, signal))) return;
+        if (!covered && (await this.#updatePart(store, key, layout, projection, src, signal)))
+          return;
         const existing = covered ? undefined : await this.#readChunk(projection.coords, signal);
         // A chunk that the value covers inside the array needs no fill: every element is set.
         const inside =
-          covered && projection.coords.every((c, d) => (c + 1) * chunkShape[d]! <= this.shape[d]!);
-        if (inside && this.#resolved.pipeline.gathersStrided && walksForward(projection)) {
+          covered &&
+          projection.coords.every(
+            (c, d) => grid[d]!.chunkStart(c) + layout.shape[d]! <= this.shape[d]!,
+          );
+        if (inside && layout.pipeline.gathersStrided && walksForward(projection)) {
           // Encoded from the value itself: the codec gathers its rows off this thread.
-          await this.#writeChunk(store, key, fromValue(projection));
+          await this.#writeChunk(store, key, fromValue(projection), layout);
           return;
         }
+        // Spare buffers are of the regular grid's one shape.
         const chunk =
           existing ??
-          (inside ? spare.pop() : undefined) ??
-          fillChunk(this.dataType, chunkShape, this.#resolved.fillValue);
+          (inside && layouts.regular !== undefined ? spare.pop() : undefined) ??
+          fillChunk(this.dataType, layout.shape, this.#resolved.fillValue);
         stridedCopy(
           chunkView(chunk, projection),
           src,
@@ -665,14 +717,14 @@ export class ZarrArray<D extends string = string> {
           lanes,
         );
         throwIfAborted(signal, { path: this.path, key });
-        const shared = await this.#writeChunk(store, key, chunk);
+        const shared = await this.#writeChunk(store, key, chunk, layout);
         // Once encoded into memory of its own, the chunk can take the next chunk's values.
         if (ArrayBuffer.isView(chunk.data) && !shared && spare.length < concurrency)
           spare.push(chunk);
       });
     };
     // Small chunks the value covers whole go to the codec and the store in batches.
-    const { pipeline } = this.#resolved;
+    const pipeline = layouts.representative;
     const batches =
       this.#small &&
       ((pipeline.encodesBatches && store.setMany !== undefined) ||
@@ -720,7 +772,11 @@ export class ZarrArray<D extends string = string> {
           ? async () => undefined
           : await this.#batchWriter(store, keptKeys, kept, signal);
       if (write === undefined) {
-        await Promise.all(chunks.map((chunk, i) => this.#writeChunk(store, keys[i]!, chunk)));
+        await Promise.all(
+          chunks.map((chunk, i) =>
+            this.#writeChunk(store, keys[i]!, chunk, this.#resolved.layouts.of(batch[i]!.coords)),
+          ),
+        );
         return;
       }
       const deleted = keys.filter((_, i) => empty[i]);
@@ -744,7 +800,8 @@ export class ZarrArray<D extends string = string> {
     chunks: readonly NDArray[],
     signal: AbortSignal | undefined,
   ): Promise<(() => Promise<void>) | undefined> {
-    const { pipeline } = this.#resolved;
+    // Batches are made on regular grids only (#small): one pipeline.
+    const pipeline = this.#resolved.layouts.representative;
     const options = signal === undefined ? {} : { signal };
     const { setMany, setManyStrided } = store;
     const laid = setManyStrided && pipeline.layoutMany(chunks);
@@ -773,11 +830,12 @@ export class ZarrArray<D extends string = string> {
   async #updatePart(
     store: WritableStore,
     key: string,
+    layout: ChunkLayout,
     projection: ChunkProjection,
     src: StridedView,
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
-    const update = this.#resolved.pipeline.partialUpdater;
+    const update = layout.pipeline.partialUpdater;
     if (update === undefined) return false;
     this.#forgetCached(key);
     const stored = await this.#storeGet(key, signal);
@@ -814,16 +872,17 @@ export class ZarrArray<D extends string = string> {
     const { dataType } = this;
     const chunkBytes = dataType.variableLength
       ? 0
-      : elementCount(this.chunkShape) * dataType.itemSize;
+      : this.#resolved.layouts.maxElements * dataType.itemSize;
     return maxSize > 0 && chunkBytes <= maxSize;
   }
 
   /** Whether a projection covers its whole chunk, which lies inside the array. */
   #isWholeChunk(projection: ChunkProjection): boolean {
-    return projection.dims.every(
-      (p, d) =>
-        p.count === this.chunkShape[d]! && (p.chunk + 1) * this.chunkShape[d]! <= this.shape[d]!,
-    );
+    const grid = this.#resolved.grid.dimensions;
+    return projection.dims.every((p, d) => {
+      const size = grid[d]!.chunkSize(p.chunk);
+      return p.count === size && grid[d]!.chunkStart(p.chunk) + size <= this.shape[d]!;
+    });
   }
 
   /**
@@ -833,11 +892,11 @@ export class ZarrArray<D extends string = string> {
    */
   async #readFileChunk(
     key: string,
+    pipeline: CodecPipeline,
     target: StridedView,
     region: readonly ChunkRegion[] | undefined,
     signal: AbortSignal | undefined,
   ): Promise<FileDecodeOutcome> {
-    const { pipeline } = this.#resolved;
     const path = pipeline.decodesFiles ? this.store.localFile?.(key) : undefined;
     if (path === undefined) return "unsupported";
     throwIfAborted(signal, { path: this.path, key });
@@ -853,12 +912,13 @@ export class ZarrArray<D extends string = string> {
    */
   async #readRaw(
     key: string,
+    layout: ChunkLayout,
     target: StridedView,
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     const { getInto, getIntoStrided } = this.store;
     if (getInto === undefined && getIntoStrided === undefined) return false;
-    const runs = this.#resolved.pipeline.memoryLayout(target, "read");
+    const runs = layout.pipeline.memoryLayout(target, "read");
     if (runs === undefined) return false;
     const options = signal === undefined ? {} : { signal };
     const size = await this.#storeCall(key, () =>
@@ -870,13 +930,13 @@ export class ZarrArray<D extends string = string> {
     if (size === undefined) {
       stridedCopy(
         target,
-        fillSource(this.dataType, this.#resolved.fillValue, this.chunkShape.length),
-        this.chunkShape,
+        fillSource(this.dataType, this.#resolved.fillValue, layout.shape.length),
+        layout.shape,
         this.dataType.lanes,
       );
     } else if (size !== expected) {
       throw new CorruptChunkError(
-        `chunk ${key} holds ${size} bytes; shape [${this.chunkShape}] of ${this.dataType.name} needs ${expected}`,
+        `chunk ${key} holds ${size} bytes; shape [${layout.shape}] of ${this.dataType.name} needs ${expected}`,
         { path: this.path, key },
       );
     }
@@ -891,6 +951,7 @@ export class ZarrArray<D extends string = string> {
   async #writeRaw(
     store: WritableStore,
     key: string,
+    layout: ChunkLayout,
     projection: ChunkProjection,
     src: StridedView,
     signal: AbortSignal | undefined,
@@ -898,8 +959,8 @@ export class ZarrArray<D extends string = string> {
     const { setParts, setPartsStrided } = store;
     if (setParts === undefined && setPartsStrided === undefined) return false;
     // The chunk's elements in C order, as the source lays them out.
-    const chunkSrc = wholeChunkView(projection, this.chunkShape, this.shape, src);
-    const runs = chunkSrc && this.#resolved.pipeline.memoryLayout(chunkSrc, "write");
+    const chunkSrc = wholeChunkView(projection, this.#resolved.grid.dimensions, this.shape, src);
+    const runs = chunkSrc && layout.pipeline.memoryLayout(chunkSrc, "write");
     if (runs === undefined) return false;
     this.#forgetCached(key);
     const fill = this.#resolved.fillValue;
@@ -967,7 +1028,8 @@ export class ZarrArray<D extends string = string> {
     cached = false,
   ): Promise<NDArray | undefined> {
     const key = this.chunkKey(coords);
-    if (!cached) return this.#loadChunk(key, signal);
+    const layout = this.#resolved.layouts.of(coords);
+    if (!cached) return this.#loadChunk(key, layout, signal);
     // A decoded chunk is kept while the store says the chunk is the one it was read from, or,
     // where the store tells no versions, if it was read since this array was opened.
     const cacheKey = chunkCacheKey(this.store, key);
@@ -983,7 +1045,7 @@ export class ZarrArray<D extends string = string> {
     // is no one reader's to abort, so each checks its own signal after it.
     const chunk = await this.context.chunkCache.getOrLoad(cacheKey, async () => {
       const readAt = nextSequence();
-      const loaded = await this.#loadChunk(key, undefined);
+      const loaded = await this.#loadChunk(key, layout, undefined);
       if (loaded !== undefined) cacheFreshness.note(loaded, readAt, version);
       return loaded;
     });
@@ -992,15 +1054,19 @@ export class ZarrArray<D extends string = string> {
   }
 
   /** Reads and decodes one chunk, checked for shape; undefined when it is not stored. */
-  async #loadChunk(key: string, signal: AbortSignal | undefined): Promise<NDArray | undefined> {
+  async #loadChunk(
+    key: string,
+    layout: ChunkLayout,
+    signal: AbortSignal | undefined,
+  ): Promise<NDArray | undefined> {
     const bytes = await this.#storeGet(key, signal);
     if (bytes === undefined) return undefined;
     return this.#decoding(key, async () => {
-      const decoded = await this.#resolved.pipeline.decode(bytes);
+      const decoded = await layout.pipeline.decode(bytes);
       // Unless the chunk is a view of them (no compression), nothing reads the bytes any more.
       if (!ArrayBuffer.isView(decoded.data) || decoded.data.buffer !== bytes.buffer)
         this.#release(bytes);
-      const expected = this.chunkShape;
+      const expected = layout.shape;
       if (
         decoded.shape.length !== expected.length ||
         decoded.shape.some((n, d) => n !== expected[d])
@@ -1036,13 +1102,13 @@ export class ZarrArray<D extends string = string> {
    * other reads that want it at the same time (`missing` when it is not stored).
    */
   async #readShared(
+    pipeline: CodecPipeline,
     key: string,
     region: readonly ChunkRegion[],
     target: StridedView,
     signal: AbortSignal | undefined,
     missing: () => void,
   ): Promise<void> {
-    const { pipeline } = this.#resolved;
     let shared = this.#sharedDecodes.get(key);
     if (shared === undefined) {
       this.#decodeBuffers ??= new BoundedBufferPool(
@@ -1111,7 +1177,12 @@ export class ZarrArray<D extends string = string> {
    * Encodes and stores a chunk (or deletes it when all fill). Resolves whether the stored bytes
    * may share the chunk's memory (then it cannot take other values until they are written).
    */
-  async #writeChunk(store: WritableStore, key: string, chunk: NDArray): Promise<boolean> {
+  async #writeChunk(
+    store: WritableStore,
+    key: string,
+    chunk: NDArray,
+    layout: ChunkLayout,
+  ): Promise<boolean> {
     // Whatever happens next, cached copies of this chunk (and of its shard index) are stale.
     this.#forgetCached(key);
     if (!this.options.writeEmptyChunks && isAllElement(chunk, this.#resolved.fillValue)) {
@@ -1120,7 +1191,7 @@ export class ZarrArray<D extends string = string> {
     }
     const buffer = ArrayBuffer.isView(chunk.data) ? chunk.data.buffer : undefined;
     const setParts = store.setParts;
-    const { pipeline } = this.#resolved;
+    const { pipeline } = layout;
     // Several parts (a shard's inner chunks and index) are gathered by the store, never joined.
     const parts =
       setParts === undefined ? [await pipeline.encode(chunk)] : await pipeline.encodeParts(chunk);

@@ -73,15 +73,16 @@ export function* chunkProjections(
  */
 export function wholeChunkView(
   projection: ChunkProjection,
-  chunkShape: readonly number[],
+  grid: readonly ChunkGridDimension[],
   arrayShape: readonly number[],
   view: StridedView,
 ): StridedView | undefined {
   let offset = view.offset;
   const stride: number[] = [];
   for (const [d, p] of projection.dims.entries()) {
-    const size = chunkShape[d]!;
-    if ((p.chunk + 1) * size > arrayShape[d]! || p.count !== size) return undefined;
+    const dim = grid[d]!;
+    const size = dim.chunkSize(p.chunk);
+    if (p.count !== size || dim.chunkStart(p.chunk) + size > arrayShape[d]!) return undefined;
     if (size > 1 && Math.abs(p.step) !== 1) return undefined;
     const step = size > 1 ? p.step : 1;
     // Chunk index i lands at position start + (i - chunkStart) * step.

@@ -289,7 +289,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
       const partial: typeof stored = [];
       for (const w of stored) {
         const view = this.inner.decodesFileBatches
-          ? wholeChunkView(w.projection, this.chunkShape, spec.shape, targetOf(w.projection))
+          ? wholeChunkView(w.projection, grid.dimensions, spec.shape, targetOf(w.projection))
           : undefined;
         if (view === undefined) partial.push(w);
         else whole.push({ w, view });
@@ -308,7 +308,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
         runLimited(partial, INNER_FILE_JOBS_IN_FLIGHT, async (w) => {
           const [offset, length] = w.entry!;
           const into = targetOf(w.projection);
-          const whole = wholeChunkView(w.projection, this.chunkShape, spec.shape, into);
+          const whole = wholeChunkView(w.projection, grid.dimensions, spec.shape, into);
           const slice = { path: file, offset, length };
           const read = await (whole === undefined
             ? this.inner.decodeFileInto(slice, into, partOf(w.projection))
@@ -356,7 +356,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
             const stored = bytes.subarray(entry![0] - start, entry![0] - start + entry![1]);
             // An inner chunk wanted whole decodes straight into the target.
             const whole = this.inner.canDecodeInto
-              ? wholeChunkView(projection, this.chunkShape, spec.shape, targetOf(projection))
+              ? wholeChunkView(projection, grid.dimensions, spec.shape, targetOf(projection))
               : undefined;
             if (whole !== undefined) {
               await this.inner.decodeInto(stored, whole);
@@ -572,7 +572,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
         stride: value.stride,
       };
       const counts = projection.dims.map((p) => p.count);
-      const whole = wholeChunkView(projection, this.chunkShape, spec.shape, from);
+      const whole = wholeChunkView(projection, grid.dimensions, spec.shape, from);
       let chunk: NDArray;
       if (whole !== undefined && this.inner.gathersStrided && walksForward(projection)) {
         // Covered whole: encoded straight from the value.
