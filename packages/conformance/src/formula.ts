@@ -2,6 +2,7 @@ import {
   type DataType,
   type ElementArray,
   isStructDataType,
+  type SmallFloatFormat,
   smallFloatFormat,
 } from "@zarrkit/core";
 
@@ -20,16 +21,11 @@ export function formulaScalar(dataType: DataType, i: number, finite: boolean): u
     return bits === 64n ? v : Number(v);
   }
   const small = smallFloatFormat(name);
-  if (small !== undefined) {
-    if (small.specials === "e8m0")
-      return !finite && i % 11 === 3 ? Number.NaN : 2 ** ((i % 16) - 8);
-    if (!finite) {
-      if (i % 11 === 3 && small.hasNaN) return Number.NaN;
-      if (i % 11 === 5 && small.specials !== "fnuz") return -0;
-      if (i % 11 === 7 && small.hasInfinity) return Number.POSITIVE_INFINITY;
-    }
-    return i * 0.25 - 7;
-  }
+  if (small !== undefined) return smallFloatFormula(small, i, finite);
+  // complex_<format>: the format's formula at i (real) and at i + 5 (imaginary).
+  const parts = name.startsWith("complex_") ? smallFloatFormat(name.slice(8)) : undefined;
+  if (parts !== undefined)
+    return [smallFloatFormula(parts, i, finite), smallFloatFormula(parts, i + 5, finite)];
   if (name.startsWith("float")) {
     if (!finite) {
       if (i % 11 === 3) return Number.NaN;
@@ -58,6 +54,17 @@ export function formulaScalar(dataType: DataType, i: number, finite: boolean): u
     );
   // A third party's data type: its zero element, which every type can represent.
   return dataType.toScalar(new Uint8Array(dataType.itemSize));
+}
+
+/** bfloat16 and the 8-, 6- and 4-bit floats: the float formula where the format can hold it. */
+function smallFloatFormula(small: SmallFloatFormat, i: number, finite: boolean): number {
+  if (small.specials === "e8m0") return !finite && i % 11 === 3 ? Number.NaN : 2 ** ((i % 16) - 8);
+  if (!finite) {
+    if (i % 11 === 3 && small.hasNaN) return Number.NaN;
+    if (i % 11 === 5 && small.specials !== "fnuz") return -0;
+    if (i % 11 === 7 && small.hasInfinity) return Number.POSITIVE_INFINITY;
+  }
+  return i * 0.25 - 7;
 }
 
 /** Element bytes of the formula's value at flat index `i`. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pythonWith, tensorstorePython } from "@zarrkit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createArray,
@@ -277,4 +278,81 @@ describe("low-precision values at the boundary", () => {
       await expect(make(store, dataType, fill)).rejects.toThrow(InvalidMetadataError);
     }
   });
+});
+
+describe("complex types named by their parts", () => {
+  it("complex_float32 and complex_float64 are complex64 and complex128 by other names", async () => {
+    const store = new MemoryStore();
+    for (const [alias, core, Data] of [
+      ["complex_float32", "complex64", Float32Array],
+      ["complex_float64", "complex128", Float64Array],
+    ] as const) {
+      const values = Data.from([1.5, -2, Number.NaN, 0.25, -0, Number.POSITIVE_INFINITY]);
+      for (const dataType of [alias, core]) {
+        const array = await createArray(store, dataType, {
+          shape: [3],
+          chunkShape: [3],
+          dataType,
+          codecs: [{ name: "bytes", configuration: { endian: "big" } }],
+        });
+        await array.set(":", values);
+      }
+      expect(await store.get(`${alias}/c/0`)).toEqual(await store.get(`${core}/c/0`));
+      const back = await openArray(store, alias);
+      expect(back.dataType.name).toBe(alias);
+      expect(Array.from(typedArrayOf((await back.get()).data), Number)).toEqual(Array.from(values));
+    }
+  });
+
+  // Each part as NumPy's float16 or ml_dtypes' format converts it, real part first.
+  const peer = pythonWith("ml_dtypes", tensorstorePython());
+  it.skipIf(peer === undefined).each([
+    ["complex_float16", "float16", "big"],
+    ["complex_bfloat16", "bfloat16", "big"],
+    ["complex_bfloat16", "bfloat16", "little"],
+    ["complex_float8_e4m3", "float8_e4m3", "little"],
+    ["complex_float8_e8m0fnu", "float8_e8m0fnu", "little"],
+    ["complex_float4_e2m1fn", "float4_e2m1fn", "little"],
+  ] as const)(
+    "%s (%s parts, %s-endian) stores what the parts' converter gives",
+    async (dataType, part, endian) => {
+      const pairs: [number, number][] =
+        part === "float8_e8m0fnu"
+          ? [
+              [1, 0.25],
+              [3, 1024],
+              [0.7, 2 ** -20],
+            ]
+          : [
+              [1.5, -2],
+              [0.3, 100],
+              [-0.001, 5],
+            ];
+      const want = peer!(
+        `import sys, json, numpy as np, ml_dtypes
+part, endian, pairs = json.load(sys.stdin)
+dt = np.dtype(np.float16 if part == "float16" else getattr(ml_dtypes, part))
+flat = np.array([x for p in pairs for x in p], dtype=np.float64).astype(dt)
+u = flat.view(np.uint16 if dt.itemsize == 2 else np.uint8)
+sys.stdout.write(u.astype(u.dtype.newbyteorder(">" if endian == "big" else "<")).tobytes().hex())`,
+        JSON.stringify([part, endian, pairs]),
+      );
+      const store = new MemoryStore();
+      const array = await createArray(store, "", {
+        shape: [3],
+        chunkShape: [3],
+        dataType,
+        codecs: [
+          {
+            name: "bytes",
+            ...(part.startsWith("float8") || part.startsWith("float4")
+              ? {}
+              : { configuration: { endian } }),
+          },
+        ],
+      });
+      for (const [i, pair] of pairs.entries()) await array.set(String(i), pair);
+      expect(Buffer.from((await store.get("c/0"))!).toString("hex")).toBe(want);
+    },
+  );
 });

@@ -173,8 +173,12 @@ function floatCodec(size: 2 | 4 | 8): ElementConversions {
 }
 
 function complexCodec(size: 8 | 16): ElementConversions {
-  const half = size / 2;
-  const part = floatCodec(half === 4 ? 4 : 8);
+  return complexConversions(floatCodec(size === 8 ? 4 : 8), size / 2);
+}
+
+/** Complex numbers of two parts of `half` bytes each (real first), each as `part` converts. */
+export function complexConversions(part: ElementConversions, half: number): ElementConversions {
+  const size = 2 * half;
   const join = (re: Uint8Array, im: Uint8Array) => {
     const out = new Uint8Array(size);
     out.set(re, 0);
@@ -394,6 +398,35 @@ export const complex128 = fixedSizeDataType(
   16,
   2,
   CONSTRUCTORS.complex128,
+  complexCodec(16),
+);
+
+/**
+ * zarr-extensions' complex types named by their parts' type: float16 pairs (bit patterns, as
+ * float16), and complex64/complex128 under the names complex_float32/complex_float64.
+ */
+export const complexFloat16 = fixedSizeDataType(
+  "complex_float16",
+  "complex",
+  4,
+  2,
+  Uint16Array,
+  complexConversions(floatCodec(2), 2),
+);
+export const complexFloat32 = fixedSizeDataType(
+  "complex_float32",
+  "complex",
+  8,
+  2,
+  Float32Array,
+  complexCodec(8),
+);
+export const complexFloat64 = fixedSizeDataType(
+  "complex_float64",
+  "complex",
+  16,
+  2,
+  Float64Array,
   complexCodec(16),
 );
 

@@ -110,6 +110,29 @@ export interface LowPrecisionDataTypeArrays {
 
 export type LowPrecisionDataTypeName = keyof LowPrecisionDataTypeArrays;
 
+/**
+ * zarr-extensions' complex types named by their parts' type: interleaved (re, im) as each part
+ * is held (bit patterns, but complex_float32/64, which are complex64/128 by another name).
+ */
+export interface ComplexPartsDataTypeArrays {
+  complex_float16: Uint16Array;
+  complex_float32: Float32Array;
+  complex_float64: Float64Array;
+  complex_bfloat16: Uint16Array;
+  complex_float8_e3m4: Uint8Array;
+  complex_float8_e4m3: Uint8Array;
+  complex_float8_e4m3fnuz: Uint8Array;
+  complex_float8_e4m3b11fnuz: Uint8Array;
+  complex_float8_e5m2: Uint8Array;
+  complex_float8_e5m2fnuz: Uint8Array;
+  complex_float8_e8m0fnu: Uint8Array;
+  complex_float6_e2m3fn: Uint8Array;
+  complex_float6_e3m2fn: Uint8Array;
+  complex_float4_e2m1fn: Uint8Array;
+}
+
+export type ComplexPartsDataTypeName = keyof ComplexPartsDataTypeArrays;
+
 export type CoreDataTypeName = keyof CoreDataTypeArrays;
 export type NumpyDataTypeName = keyof NumpyDataTypeArrays;
 export type VariableLengthDataTypeName = keyof VariableLengthDataTypeArrays;
@@ -143,9 +166,11 @@ export type ArrayFor<D extends string> = D extends CoreDataTypeName
       ? NumpyDataTypeArrays[D]
       : D extends LowPrecisionDataTypeName
         ? LowPrecisionDataTypeArrays[D]
-        : D extends RawDataTypeName
-          ? Uint8Array
-          : ElementArray;
+        : D extends ComplexPartsDataTypeName
+          ? ComplexPartsDataTypeArrays[D]
+          : D extends RawDataTypeName
+            ? Uint8Array
+            : ElementArray;
 
 export type ScalarFor<D extends string> = D extends CoreDataTypeName
   ? CoreDataTypeScalars[D]
@@ -155,9 +180,11 @@ export type ScalarFor<D extends string> = D extends CoreDataTypeName
       ? NumpyDataTypeScalars[D]
       : D extends LowPrecisionDataTypeName
         ? number
-        : D extends RawDataTypeName
-          ? Uint8Array
-          : unknown;
+        : D extends ComplexPartsDataTypeName
+          ? readonly [number, number]
+          : D extends RawDataTypeName
+            ? Uint8Array
+            : unknown;
 
 export type DataTypeKind =
   | "bool"

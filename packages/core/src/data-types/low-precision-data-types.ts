@@ -2,11 +2,15 @@ import { InvalidMetadataError } from "../errors/errors.js";
 import type { JsonObject, JsonValue } from "../json/json-value.js";
 import type { DataTypeExtension } from "../registry/extension.js";
 import {
+  complexConversions,
+  complexFloat16,
+  complexFloat32,
+  complexFloat64,
   type ElementConversions,
   fixedSizeDataType,
   integerConversions,
 } from "./core-data-types.js";
-import type { DataType, LowPrecisionDataTypeName } from "./data-type.js";
+import type { ComplexPartsDataTypeName, DataType, LowPrecisionDataTypeName } from "./data-type.js";
 import {
   numberToSmallFloatBits,
   SMALL_FLOAT_FORMATS,
@@ -73,6 +77,22 @@ function smallFloatDataType(f: SmallFloatFormat): DataType {
   return fixedSizeDataType(f.name, "float", 1, 1, Uint8Array, conversions, valueBits);
 }
 
+/** complex_<format>: pairs of the format's bit patterns, real part first. */
+function smallComplexDataType(f: SmallFloatFormat): DataType {
+  const name = `complex_${f.name}`;
+  const half = f.bits > 8 ? 2 : 1;
+  const conversions = complexConversions(smallFloatConversions(f, half), half);
+  if (half === 2) return fixedSizeDataType(name, "complex", 4, 2, Uint16Array, conversions);
+  const valueBits = f.bits < 8 ? f.bits : undefined;
+  return fixedSizeDataType(name, "complex", 2, 2, Uint8Array, conversions, valueBits);
+}
+
+/** The complex fill value the conformance suite tries for a format. */
+function sampleComplexFillValues(f: SmallFloatFormat): JsonValue[] {
+  if (f.specials === "e8m0") return [[0.25, "NaN"]];
+  return [f.hasNaN ? ["NaN", -1.5] : [-1.5, 0.5]];
+}
+
 /** The fill value the conformance suite tries for a format (one: there are sixteen types). */
 function sampleFillValues(f: SmallFloatFormat): JsonValue[] {
   if (f.specials === "e8m0") return [0.25];
@@ -84,6 +104,13 @@ const LOW_PRECISION: readonly (readonly [DataType, JsonValue[]])[] = [
   ...Object.values(SMALL_FLOAT_FORMATS).map(
     (f) => [smallFloatDataType(f), sampleFillValues(f)] as const,
   ),
+  // zarr-extensions has no complex_float8_e4m3fn (tensorstore's float8_e4m3fn is not in it).
+  ...Object.values(SMALL_FLOAT_FORMATS)
+    .filter((f) => f.name !== "float8_e4m3fn")
+    .map((f) => [smallComplexDataType(f), sampleComplexFillValues(f)] as const),
+  [complexFloat16, [["NaN", -0.5]]],
+  [complexFloat32, [[1.5, "-Infinity"]]],
+  [complexFloat64, [[0, -0.25]]],
   [fixedSizeDataType("int2", "int", 1, 1, Int8Array, integerConversions(1, true, 2), 2), [-2]],
   [fixedSizeDataType("int4", "int", 1, 1, Int8Array, integerConversions(1, true, 4), 4), [-8]],
   [fixedSizeDataType("uint2", "uint", 1, 1, Uint8Array, integerConversions(1, false, 2), 2), [3]],
@@ -94,8 +121,10 @@ const BY_NAME: ReadonlyMap<string, DataType> = new Map(
   LOW_PRECISION.map(([type]) => [type.name, type]),
 );
 
-/** A low-precision data type (bfloat16, float8_e4m3, int4, ...) by name. */
-export function lowPrecisionDataType(name: LowPrecisionDataTypeName): DataType;
+/** A low-precision data type (bfloat16, float8_e4m3, int4, complex_bfloat16, ...) by name. */
+export function lowPrecisionDataType(
+  name: LowPrecisionDataTypeName | ComplexPartsDataTypeName,
+): DataType;
 export function lowPrecisionDataType(name: string): DataType | undefined;
 export function lowPrecisionDataType(name: string): DataType | undefined {
   return BY_NAME.get(name);

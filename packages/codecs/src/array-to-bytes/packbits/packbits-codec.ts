@@ -57,6 +57,20 @@ export const PACKBITS_DATA_TYPES: readonly string[] = [
   "float64",
   "complex64",
   "complex128",
+  "complex_float16",
+  "complex_float32",
+  "complex_float64",
+  "complex_bfloat16",
+  "complex_float8_e3m4",
+  "complex_float8_e4m3",
+  "complex_float8_e4m3fnuz",
+  "complex_float8_e4m3b11fnuz",
+  "complex_float8_e5m2",
+  "complex_float8_e5m2fnuz",
+  "complex_float8_e8m0fnu",
+  "complex_float6_e2m3fn",
+  "complex_float6_e3m2fn",
+  "complex_float4_e2m1fn",
 ];
 
 /** Bits of one component (a complex number has two) of a data type: N in the codec's README. */
