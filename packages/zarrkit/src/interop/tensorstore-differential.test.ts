@@ -7,6 +7,7 @@ import {
   caseRoot,
   differentialTests,
   fillValue,
+  LOW_PRECISION_TYPE_NAMES,
   permutation,
   type Random,
   random,
@@ -94,7 +95,7 @@ function sharding(r: Random, type: TypeName, shard: number[], depth: number): Na
 
 function makeCase(index: number): V3Case {
   const r = random(SEED * 7919 + index);
-  const type = r.pick(TYPE_NAMES);
+  const type = r.chance(0.2) ? r.pick(LOW_PRECISION_TYPE_NAMES) : r.pick(TYPE_NAMES);
   const { shape, chunkShape } = randomShapes(r);
   const rank = shape.length;
   let codecs: NamedConfigJson[];

@@ -35,7 +35,7 @@ interface V2Case extends Case {
   dimensionSeparator: "." | "/";
 }
 
-const CODES: Record<TypeName, string> = {
+const CODES: Partial<Record<TypeName, string>> = {
   bool: "b1",
   int8: "i1",
   uint8: "u1",
