@@ -148,6 +148,28 @@ describe("zarr-python 3.1's names for NumPy's V and vlen-bytes types", () => {
       new Uint8Array(0),
     ]);
   });
+
+  it("creates and opens arrays by those names, keeping them in zarr.json", async () => {
+    const store = new MemoryStore();
+    await createArray(store, "v", {
+      shape: [2],
+      chunkShape: [2],
+      dataType: "raw_bytes",
+      dataTypeConfiguration: { length_bytes: 3 },
+    });
+    const raw = await openArray(store, "v", { dataType: "raw_bytes" });
+    expect(raw.dataType.name).toBe("r24");
+    const doc = JSON.parse(new TextDecoder().decode((await store.get("v/zarr.json"))!));
+    expect(doc.data_type).toEqual({ name: "raw_bytes", configuration: { length_bytes: 3 } });
+    await createArray(store, "b", {
+      shape: [2],
+      chunkShape: [2],
+      dataType: "variable_length_bytes",
+    });
+    expect((await openArray(store, "b", { dataType: "variable_length_bytes" })).dataType.name).toBe(
+      "bytes",
+    );
+  });
 });
 
 describe("struct arrays", () => {

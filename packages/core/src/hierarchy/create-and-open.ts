@@ -145,11 +145,16 @@ export async function openArray<D extends string = string>(
   return node;
 }
 
+/** Whether the array holds `dataType`, by its name or by the name zarr.json gives (an alias). */
 function isArrayOf<D extends string>(
   array: ZarrArray,
   dataType: D | undefined,
 ): array is ZarrArray<D> {
-  return dataType === undefined || array.dataType.name === dataType;
+  return (
+    dataType === undefined ||
+    array.dataType.name === dataType ||
+    array.metadata.dataType.name === dataType
+  );
 }
 
 export async function openGroup(
