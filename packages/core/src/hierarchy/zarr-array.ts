@@ -312,8 +312,9 @@ export class ZarrArray<D extends string = string> {
         throw err.withLocation({ path: this.path }, `resize of "${this.path}": `);
       throw err;
     }
+    const kept = this.#resolved.layouts.regular?.shape;
     const layouts =
-      grid.regularChunkShape !== undefined && this.#resolved.layouts.regular !== undefined
+      kept !== undefined && grid.regularChunkShape?.every((n, d) => n === kept[d])
         ? this.#resolved.layouts
         : await ChunkLayouts.resolve(
             grid,
