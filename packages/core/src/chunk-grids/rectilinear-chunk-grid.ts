@@ -59,18 +59,21 @@ function runsOf(edges: JsonValue, length: number, d: number): Run[] {
   return runs;
 }
 
+/** The last run whose `field` is at most `x` (runs ascend in both fields), by binary search. */
+function lastRunAtMost(runs: readonly Run[], field: "firstChunk" | "start", x: number): Run {
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (runs[mid]![field] <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return runs[lo]!;
+}
+
 /** A dimension of runs: lookups by binary search over the runs (few, even for many chunks). */
 function runDimension(runs: readonly Run[], length: number): ChunkGridDimension {
-  const runOfChunk = (i: number): Run => {
-    let lo = 0;
-    let hi = runs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (runs[mid]!.firstChunk <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return runs[lo]!;
-  };
+  const runOfChunk = (i: number): Run => lastRunAtMost(runs, "firstChunk", i);
   let chunkCount = 0;
   for (const r of runs) {
     if (r.start >= length) break;
@@ -84,14 +87,7 @@ function runDimension(runs: readonly Run[], length: number): ChunkGridDimension 
     },
     chunkSize: (i) => runOfChunk(i).size,
     chunkIndexOf(x) {
-      let lo = 0;
-      let hi = runs.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (runs[mid]!.start <= x) lo = mid;
-        else hi = mid - 1;
-      }
-      const r = runs[lo]!;
+      const r = lastRunAtMost(runs, "start", x);
       return r.firstChunk + Math.floor((x - r.start) / r.size);
     },
     chunkSizes: () => [

@@ -70,21 +70,17 @@ function smallFloatConversions(f: SmallFloatFormat, itemSize: 1 | 2): ElementCon
   };
 }
 
-function smallFloatDataType(f: SmallFloatFormat): DataType {
-  const conversions = smallFloatConversions(f, f.bits > 8 ? 2 : 1);
-  if (f.bits > 8) return fixedSizeDataType(f.name, "float", 2, 1, Uint16Array, conversions);
+/** A format's data type, or its complex form (pairs of bit patterns, real part first). */
+function smallFloatDataType(f: SmallFloatFormat, complex: boolean): DataType {
+  const part = f.bits > 8 ? 2 : 1;
+  const real = smallFloatConversions(f, part);
+  const [name, kind, lanes] = complex
+    ? ([`complex_${f.name}`, "complex", 2] as const)
+    : ([f.name, "float", 1] as const);
+  const conversions = complex ? complexConversions(real, part) : real;
+  if (part === 2) return fixedSizeDataType(name, kind, 2 * lanes, lanes, Uint16Array, conversions);
   const valueBits = f.bits < 8 ? f.bits : undefined;
-  return fixedSizeDataType(f.name, "float", 1, 1, Uint8Array, conversions, valueBits);
-}
-
-/** complex_<format>: pairs of the format's bit patterns, real part first. */
-function smallComplexDataType(f: SmallFloatFormat): DataType {
-  const name = `complex_${f.name}`;
-  const half = f.bits > 8 ? 2 : 1;
-  const conversions = complexConversions(smallFloatConversions(f, half), half);
-  if (half === 2) return fixedSizeDataType(name, "complex", 4, 2, Uint16Array, conversions);
-  const valueBits = f.bits < 8 ? f.bits : undefined;
-  return fixedSizeDataType(name, "complex", 2, 2, Uint8Array, conversions, valueBits);
+  return fixedSizeDataType(name, kind, lanes, lanes, Uint8Array, conversions, valueBits);
 }
 
 /** The complex fill value the conformance suite tries for a format. */
@@ -93,7 +89,7 @@ function sampleComplexFillValues(f: SmallFloatFormat): JsonValue[] {
   return [f.hasNaN ? ["NaN", -1.5] : [-1.5, 0.5]];
 }
 
-/** The fill value the conformance suite tries for a format (one: there are sixteen types). */
+/** The fill value the conformance suite tries for a format (one: there are many such types). */
 function sampleFillValues(f: SmallFloatFormat): JsonValue[] {
   if (f.specials === "e8m0") return [0.25];
   return f.hasNaN ? ["NaN"] : [-1.5];
@@ -102,12 +98,12 @@ function sampleFillValues(f: SmallFloatFormat): JsonValue[] {
 /** Each type with the fill values the conformance suite tries for it. */
 const LOW_PRECISION: readonly (readonly [DataType, JsonValue[]])[] = [
   ...Object.values(SMALL_FLOAT_FORMATS).map(
-    (f) => [smallFloatDataType(f), sampleFillValues(f)] as const,
+    (f) => [smallFloatDataType(f, false), sampleFillValues(f)] as const,
   ),
   // zarr-extensions has no complex_float8_e4m3fn (tensorstore's float8_e4m3fn is not in it).
   ...Object.values(SMALL_FLOAT_FORMATS)
     .filter((f) => f.name !== "float8_e4m3fn")
-    .map((f) => [smallComplexDataType(f), sampleComplexFillValues(f)] as const),
+    .map((f) => [smallFloatDataType(f, true), sampleComplexFillValues(f)] as const),
   [complexFloat16, [["NaN", -0.5]]],
   [complexFloat32, [[1.5, "-Infinity"]]],
   [complexFloat64, [[0, -0.25]]],
