@@ -13,6 +13,7 @@ import {
   typedArrayOf,
   type WritableStore,
 } from "./index.js";
+import { random } from "./test-support/differential.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zarrkit-rectilinear-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -204,5 +205,82 @@ describe("arrays on a rectilinear chunk grid", () => {
         zarrFormat: 2,
       }),
     ).rejects.toThrow(InvalidValueError);
+  });
+});
+
+describe("random rectilinear grids against a model", () => {
+  it("reads back every random write, through random selections, on 60 random grids", async () => {
+    const r = random(20261203);
+    for (let n = 0; n < 60; n++) {
+      const rank = r.int(1, 3);
+      const shape = Array.from({ length: rank }, () => r.int(1, 9));
+      // Each dimension: an integer, or a list of lengths and runs covering it (maybe more).
+      const chunkShapes = shape.map((len) => {
+        if (r.chance(0.3)) return r.int(1, len + 1);
+        const edges: (number | [number, number])[] = [];
+        let covered = 0;
+        while (covered < len || r.chance(0.2)) {
+          const size = r.int(1, 4);
+          const count = r.chance(0.3) ? r.int(1, 3) : 1;
+          edges.push(count === 1 ? size : [size, count]);
+          covered += size * count;
+        }
+        return edges;
+      });
+      const codecs = r.pick(CHAINS.filter(([name]) => name !== "sharding"))[1];
+      const store = r.chance(0.5)
+        ? new MemoryStore()
+        : new FileSystemStore(mkdtempSync(join(dir, "r-")));
+      const array = await createArray(store, "", {
+        shape,
+        chunkGrid: {
+          name: "rectilinear",
+          configuration: { kind: "inline", chunk_shapes: chunkShapes },
+        },
+        dataType: "int32",
+        fillValue: -1,
+        codecs: rank === 2 ? codecs : [{ name: "bytes", configuration: { endian: "little" } }],
+      });
+      const size = shape.reduce((a, b) => a * b, 1);
+      const model = new Int32Array(size).fill(-1);
+      const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+      /** A random slice per dimension, as text and as the indices it picks. */
+      const slices = () =>
+        shape.map((len) => {
+          const step = r.pick([1, 1, 2, -1, 3]);
+          const a = r.int(0, len - 1);
+          const b = r.int(0, len - 1);
+          const [start, stop] =
+            step > 0 ? [Math.min(a, b), Math.max(a, b) + 1] : [Math.max(a, b), Math.min(a, b) - 1];
+          const picked: number[] = [];
+          for (let i = start; step > 0 ? i < stop : i > stop; i += step) picked.push(i);
+          return { text: `${start}:${stop < 0 ? "" : stop}:${step}`, picked };
+        });
+      const flat = (picks: number[][]): number[] =>
+        picks.reduce<number[]>(
+          (acc, p, d) => acc.flatMap((base) => p.map((i) => base + i * strides[d]!)),
+          [0],
+        );
+      for (let w = 0; w < 4; w++) {
+        const sel = slices();
+        const at = flat(sel.map((s) => s.picked));
+        const values = Int32Array.from(at, (_, k) => n * 1000 + w * 100 + k);
+        await array.set(sel.map((s) => s.text).join(", "), values);
+        at.forEach((i, k) => {
+          model[i] = values[k]!;
+        });
+      }
+      const reopened = await openArray(store);
+      for (let q = 0; q < 3; q++) {
+        const sel = q === 0 ? shape.map((len) => ({ text: ":", picked: range(0, len) })) : slices();
+        const got = Array.from(
+          typedArrayOf((await reopened.get(sel.map((s) => s.text).join(", "))).data),
+          Number,
+        );
+        expect(got, `${JSON.stringify(chunkShapes)} ${sel.map((s) => s.text).join(", ")}`).toEqual(
+          flat(sel.map((s) => s.picked)).map((i) => model[i]!),
+        );
+      }
+    }
   });
 });

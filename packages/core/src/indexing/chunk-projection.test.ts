@@ -62,3 +62,20 @@ describe("projecting a slice onto chunks", () => {
     ]);
   });
 });
+
+describe("a chunk grid that contradicts itself", () => {
+  it("is an error, not a loop without end", () => {
+    // chunkIndexOf says chunk 1 for every index, but chunk 1 spans [4, 8).
+    const broken = {
+      chunkCount: 2,
+      chunkStart: (i: number) => i * 4,
+      chunkSize: () => 4,
+      chunkIndexOf: () => 1,
+      chunkSizes: () => [4],
+    };
+    const [ix] = normalizeSelection("0:8", [8]);
+    expect(() => projectDimension(ix!, broken)).toThrow(
+      /the chunk grid puts index 0 in chunk 1, which spans \[4, 8\)/,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import type { ChunkGridDimension } from "../chunk-grids/chunk-grid.js";
+import { InvalidMetadataError } from "../errors/errors.js";
 import type { DimIndexer } from "./selection.js";
 import type { StridedView } from "./strided-copy.js";
 
@@ -29,6 +30,11 @@ export function projectDimension(indexer: DimIndexer, grid: ChunkGridDimension):
     const chunk = grid.chunkIndexOf(x);
     const lo = grid.chunkStart(chunk);
     const hi = lo + grid.chunkSize(chunk);
+    // A grid whose chunk does not hold the index would make this loop forever.
+    if (x < lo || x >= hi)
+      throw new InvalidMetadataError(
+        `the chunk grid puts index ${x} in chunk ${chunk}, which spans [${lo}, ${hi})`,
+      );
     // The selected indices x + j*step stay in [lo, hi) for j < n.
     const n = step > 0 ? Math.ceil((hi - x) / step) : Math.floor((x - lo) / -step) + 1;
     const take = Math.min(n, count - k);
