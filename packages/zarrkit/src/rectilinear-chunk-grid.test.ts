@@ -179,6 +179,34 @@ describe("arrays on a rectilinear chunk grid", () => {
     expect(array.shape).toEqual([10, 30]);
   });
 
+  it("resolves the codecs of grids with more than 1024 chunk shapes as chunks are used", async () => {
+    // 33 sizes along each dimension: 1089 shapes, more than are resolved when opened.
+    const edges = Array.from({ length: 33 }, (_, i) => i + 1);
+    const n = edges.reduce((a, b) => a + b, 0);
+    const store = new MemoryStore();
+    const array = await createArray(store, "", {
+      shape: [n, n],
+      chunkGrid: {
+        name: "rectilinear",
+        configuration: { kind: "inline", chunk_shapes: [edges, edges] },
+      },
+      dataType: "uint16",
+      codecs: [
+        { name: "bytes", configuration: { endian: "big" } },
+        { name: "zstd", configuration: { level: 1, checksum: false } },
+      ],
+    });
+    const values = Uint16Array.from({ length: n * n }, (_, i) => (i * 7) % 65521);
+    await array.set(":", values);
+    const back = await openArray(store);
+    expect(Array.from(typedArrayOf((await back.get()).data), Number)).toEqual(Array.from(values));
+    // The last chunk: rows and columns 528..560 (33 each).
+    const last = (await back.get("528:, 528:")).data;
+    expect(Array.from(typedArrayOf(last), Number).slice(0, 3)).toEqual(
+      [0, 1, 2].map((c) => ((528 * n + 528 + c) * 7) % 65521),
+    );
+  });
+
   it("refuses codecs that do not fit a chunk shape, and v2 rectilinear arrays", async () => {
     await expect(
       createArray(new MemoryStore(), "", {

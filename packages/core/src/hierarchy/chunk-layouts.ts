@@ -2,7 +2,6 @@ import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkSpec } from "../codecs/codec.js";
 import { CodecPipeline } from "../codecs/codec-pipeline.js";
 import type { CodecRunner } from "../codecs/codec-runner.js";
-import { UnsupportedFeatureError } from "../errors/errors.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { Registry } from "../registry/registry.js";
 
@@ -13,15 +12,18 @@ export interface ChunkLayout {
 }
 
 /**
- * Beyond this many distinct chunk shapes an irregular grid is refused: each shape resolves its
- * own pipeline (codecs are built for a shape: sharding checks that its inner chunks tile it).
+ * Up to this many distinct chunk shapes, an irregular grid's pipelines are all resolved when the
+ * array is opened (so that a codec that does not fit a shape fails then); beyond it, each when
+ * a chunk of its shape is first read or written, the most recent MAX_CHUNK_SHAPES kept.
  */
 const MAX_CHUNK_SHAPES = 1024;
 
+type Resolver = (shape: readonly number[]) => Promise<CodecPipeline>;
+
 /**
  * The layouts of a grid's chunks: one for a regular grid; one per distinct chunk shape for
- * others (rectilinear), resolved when the array is opened so that every read and write finds
- * its chunk's pipeline without waiting.
+ * others (rectilinear). Codecs are resolved for a shape (sharding checks that its inner chunks
+ * tile it, `bytes` sizes the chunk).
  */
 export class ChunkLayouts {
   /** The one layout of a regular grid; undefined for others. */
@@ -31,15 +33,18 @@ export class ChunkLayouts {
   /** Elements of the largest chunk. */
   readonly maxElements: number;
   readonly #grid: ChunkGrid;
-  readonly #byShape: ReadonlyMap<string, ChunkLayout>;
+  readonly #byShape: Map<string, ChunkLayout | Promise<ChunkLayout>>;
+  readonly #resolve: Resolver;
 
   private constructor(
     grid: ChunkGrid,
-    byShape: ReadonlyMap<string, ChunkLayout>,
+    byShape: Map<string, ChunkLayout>,
     maxElements: number,
+    resolve: Resolver,
   ) {
     this.#grid = grid;
     this.#byShape = byShape;
+    this.#resolve = resolve;
     this.maxElements = maxElements;
     const first = byShape.values().next().value;
     if (first === undefined) throw new TypeError("a grid has at least one chunk shape");
@@ -55,44 +60,45 @@ export class ChunkLayouts {
     path: string,
     runner: CodecRunner | undefined,
   ): Promise<ChunkLayouts> {
+    const resolve: Resolver = (shape) =>
+      CodecPipeline.create(codecs, { ...spec, shape }, registry, path, runner);
     const sizes =
       grid.regularChunkShape?.map((n) => [n]) ?? grid.dimensions.map((d) => d.chunkSizes());
     const count = sizes.reduce((n, s) => n * s.length, 1);
-    if (count > MAX_CHUNK_SHAPES)
-      throw new UnsupportedFeatureError(
-        `array "${path}": chunk grid "${grid.name}" has ${count} distinct chunk shapes; zarrkit resolves codecs for at most ${MAX_CHUNK_SHAPES}`,
-        { path },
-      );
-    const shapes = sizes.reduce<number[][]>(
-      (acc, options) => acc.flatMap((prefix) => options.map((n) => [...prefix, n])),
-      [[]],
-    );
+    // Every shape when there are few; else the first (what is the same for every chunk).
+    const shapes =
+      count <= MAX_CHUNK_SHAPES
+        ? sizes.reduce<number[][]>(
+            (acc, options) => acc.flatMap((prefix) => options.map((n) => [...prefix, n])),
+            [[]],
+          )
+        : [sizes.map((s) => s[0]!)];
     const byShape = new Map<string, ChunkLayout>();
-    let maxElements = 0;
-    for (const shape of shapes) {
-      const pipeline = await CodecPipeline.create(
-        codecs,
-        { ...spec, shape },
-        registry,
-        path,
-        runner,
-      );
-      byShape.set(shape.join(","), { shape, pipeline });
-      maxElements = Math.max(
-        maxElements,
-        shape.reduce((a, b) => a * b, 1),
-      );
-    }
-    return new ChunkLayouts(grid, byShape, maxElements);
+    for (const shape of shapes)
+      byShape.set(shape.join(","), { shape, pipeline: await resolve(shape) });
+    const maxElements = sizes.reduce((n, s) => n * Math.max(...s), 1);
+    return new ChunkLayouts(grid, byShape, maxElements, resolve);
   }
 
-  /** The layout of the chunk at grid coordinates `coords`. */
-  of(coords: readonly number[]): ChunkLayout {
+  /**
+   * The layout of the chunk at grid coordinates `coords` (callers on hot paths take `regular`
+   * first: it needs no wait).
+   */
+  async of(coords: readonly number[]): Promise<ChunkLayout> {
     if (this.regular !== undefined) return this.regular;
     const dims = this.#grid.dimensions;
-    const key = coords.map((c, d) => dims[d]!.chunkSize(c)).join(",");
-    const layout = this.#byShape.get(key);
-    if (layout === undefined) throw new TypeError(`no layout for chunk shape [${key}]`);
-    return layout;
+    const shape = coords.map((c, d) => dims[d]!.chunkSize(c));
+    const key = shape.join(",");
+    const known = this.#byShape.get(key);
+    if (known !== undefined) return known;
+    const resolving = this.#resolve(shape).then((pipeline) => ({ shape, pipeline }));
+    if (this.#byShape.size >= MAX_CHUNK_SHAPES) {
+      const oldest = this.#byShape.keys().next().value;
+      if (oldest !== undefined) this.#byShape.delete(oldest);
+    }
+    this.#byShape.set(key, resolving);
+    // A failed resolution is not kept: the next chunk of the shape tries again (and fails alike).
+    resolving.catch(() => this.#byShape.delete(key));
+    return resolving;
   }
 }

@@ -373,7 +373,7 @@ export class ZarrArray<D extends string = string> {
               this.dataType.lanes,
             );
           });
-          await this.#writeChunk(store, this.chunkKey(coords), chunk, layouts.of(coords));
+          await this.#writeChunk(store, this.chunkKey(coords), chunk, await layouts.of(coords));
         }),
       signal,
     );
@@ -431,7 +431,8 @@ export class ZarrArray<D extends string = string> {
     const readOne = async (projection: ChunkProjection): Promise<void> => {
       const counts = projection.dims.map((p) => p.count);
       const dst = destination(projection);
-      const layout = this.#resolved.layouts.of(projection.coords);
+      const { layouts } = this.#resolved;
+      const layout = layouts.regular ?? (await layouts.of(projection.coords));
       const { pipeline } = layout;
       const whole =
         pipeline.canDecodeInto && !caching
@@ -678,7 +679,7 @@ export class ZarrArray<D extends string = string> {
     });
     const writeOne = async (projection: ChunkProjection): Promise<void> => {
       const key = this.chunkKey(projection.coords);
-      const layout = layouts.of(projection.coords);
+      const layout = layouts.regular ?? (await layouts.of(projection.coords));
       const covered = projection.dims.every((p, d) => {
         const start = grid[d]!.chunkStart(p.chunk);
         const extent = Math.min(layout.shape[d]!, this.shape[d]! - start);
@@ -773,10 +774,10 @@ export class ZarrArray<D extends string = string> {
           ? async () => undefined
           : await this.#batchWriter(store, keptKeys, kept, signal);
       if (write === undefined) {
+        // Batches are made on regular grids only (#small): one layout.
+        const layout = await this.#resolved.layouts.of(batch[0]!.coords);
         await Promise.all(
-          chunks.map((chunk, i) =>
-            this.#writeChunk(store, keys[i]!, chunk, this.#resolved.layouts.of(batch[i]!.coords)),
-          ),
+          chunks.map((chunk, i) => this.#writeChunk(store, keys[i]!, chunk, layout)),
         );
         return;
       }
@@ -1029,7 +1030,8 @@ export class ZarrArray<D extends string = string> {
     cached = false,
   ): Promise<NDArray | undefined> {
     const key = this.chunkKey(coords);
-    const layout = this.#resolved.layouts.of(coords);
+    const { layouts } = this.#resolved;
+    const layout = layouts.regular ?? (await layouts.of(coords));
     if (!cached) return this.#loadChunk(key, layout, signal);
     // A decoded chunk is kept while the store says the chunk is the one it was read from, or,
     // where the store tells no versions, if it was read since this array was opened.
