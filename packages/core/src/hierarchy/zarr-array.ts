@@ -428,11 +428,13 @@ export class ZarrArray<D extends string = string> {
       stride: outStride,
     });
     const grid = this.#resolved.grid.dimensions;
+    const { layouts } = this.#resolved;
+    // Decodes are shared on regular grids (one pipeline, buffers of one size).
+    const regular = layouts.regular;
     const readOne = async (projection: ChunkProjection): Promise<void> => {
       const counts = projection.dims.map((p) => p.count);
       const dst = destination(projection);
-      const { layouts } = this.#resolved;
-      const layout = layouts.regular ?? (await layouts.of(projection.coords));
+      const layout = regular ?? (await layouts.of(projection.coords));
       const { pipeline } = layout;
       const whole =
         pipeline.canDecodeInto && !caching
@@ -516,8 +518,6 @@ export class ZarrArray<D extends string = string> {
       const chunk = await this.#readChunk(projection.coords, signal, caching);
       stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
     };
-    // Decodes are shared on regular grids (one pipeline, buffers of one size).
-    const regular = this.#resolved.layouts.regular;
     const wanted =
       !caching && regular?.pipeline.sharesDecodes ? this.#chunkKeysWithin(indexers) : [];
     for (const key of wanted) this.#wanted.set(key, (this.#wanted.get(key) ?? 0) + 1);
