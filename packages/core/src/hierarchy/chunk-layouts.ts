@@ -62,8 +62,14 @@ export class ChunkLayouts {
   ): Promise<ChunkLayouts> {
     const resolve: Resolver = (shape) =>
       CodecPipeline.create(codecs, { ...spec, shape }, registry, path, runner);
-    const sizes =
-      grid.regularChunkShape?.map((n) => [n]) ?? grid.dimensions.map((d) => d.chunkSizes());
+    const regular = grid.regularChunkShape;
+    if (regular !== undefined) {
+      // The common case, kept short: it is on the way of every array's first read.
+      const layout = { shape: regular, pipeline: await resolve(regular) };
+      const count = regular.reduce((a, b) => a * b, 1);
+      return new ChunkLayouts(grid, new Map([["", layout]]), count, resolve);
+    }
+    const sizes = grid.dimensions.map((d) => d.chunkSizes());
     const count = sizes.reduce((n, s) => n * s.length, 1);
     // Every shape when there are few; else the first (what is the same for every chunk).
     const shapes =
