@@ -82,8 +82,9 @@ function componentBits(dataType: DataType): number {
 /**
  * zarr-extensions' `packbits` (array -> bytes): bits `first_bit..last_bit` of each component,
  * packed in C order from the least significant bit of the first byte, zero-padded to a byte,
- * with the number of padding bits as a first or last byte if asked (`first_byte` is numcodecs'
- * PackBits for bool). Decoding sign-extends signed integers from `last_bit`, zero-extends the rest.
+ * with the number of padding bits as a first or last byte if asked (numcodecs' PackBits states
+ * it first too, but packs from the most significant bit). Decoding sign-extends signed integers
+ * from `last_bit` and zero-extends the rest.
  */
 export class PackBitsCodec implements ArrayToBytesCodec {
   readonly kind = "array_to_bytes";
@@ -154,12 +155,15 @@ export class PackBitsCodec implements ArrayToBytesCodec {
     return this.lastBit - this.firstBit + 1;
   }
 
-  #packedBytes(spec: ChunkSpec): number {
-    return Math.ceil((elementCount(spec.shape) * spec.dataType.lanes * this.#width) / 8);
+  /** The packed bytes of a chunk, and the zero bits that pad them to a byte. */
+  #packing(spec: ChunkSpec): { packed: number; paddingBits: number } {
+    const bits = elementCount(spec.shape) * spec.dataType.lanes * this.#width;
+    const packed = Math.ceil(bits / 8);
+    return { packed, paddingBits: packed * 8 - bits };
   }
 
   encodedSize(spec: ChunkSpec): number {
-    return this.#packedBytes(spec) + (this.padding === "none" ? 0 : 1);
+    return this.#packing(spec).packed + (this.padding === "none" ? 0 : 1);
   }
 
   encode(chunk: NDArray, spec: ChunkSpec): Uint8Array {
@@ -172,15 +176,16 @@ export class PackBitsCodec implements ArrayToBytesCodec {
     }
     const elements = typedArrayOf(data);
     const source = new Uint8Array(elements.buffer, elements.byteOffset, elements.byteLength);
-    const packed = this.#packedBytes(spec);
-    const extra = this.padding === "none" ? 0 : 1;
-    const out = new Uint8Array(packed + extra);
-    const body = out.subarray(
-      this.padding === "first_byte" ? 1 : 0,
-      packed + (this.padding === "first_byte" ? 1 : 0),
+    const { packed, paddingBits } = this.#packing(spec);
+    const out = new Uint8Array(this.encodedSize(spec));
+    const start = this.padding === "first_byte" ? 1 : 0;
+    pack(
+      source,
+      dataType.laneSize,
+      this.firstBit,
+      this.#width,
+      out.subarray(start, start + packed),
     );
-    pack(source, dataType.laneSize, this.firstBit, this.#width, body);
-    const paddingBits = packed * 8 - (source.length / dataType.laneSize) * this.#width;
     if (this.padding === "first_byte") out[0] = paddingBits;
     if (this.padding === "last_byte") out[packed] = paddingBits;
     return out;
@@ -188,14 +193,12 @@ export class PackBitsCodec implements ArrayToBytesCodec {
 
   decode(bytes: Uint8Array, spec: ChunkSpec): NDArray {
     const { dataType } = spec;
-    const count = elementCount(spec.shape) * dataType.lanes;
-    const packed = this.#packedBytes(spec);
+    const { packed, paddingBits } = this.#packing(spec);
     const expected = this.encodedSize(spec);
     if (bytes.byteLength !== expected)
       throw new CorruptChunkError(
         `codec "packbits": expected ${expected} bytes for shape [${spec.shape}] of ${dataType.name}, got ${bytes.byteLength}`,
       );
-    const paddingBits = packed * 8 - count * this.#width;
     const start = this.padding === "first_byte" ? 1 : 0;
     if (this.padding !== "none") {
       const stated = bytes[this.padding === "first_byte" ? 0 : packed]!;
