@@ -195,6 +195,25 @@ describe.skipIf(numpy === undefined)(
         data: JSON.parse(expected),
       });
     });
+
+    it("exports positions per dimension as numpy's np.ix_ takes them", async () => {
+      const location = join(dir, "positions.zarr");
+      expect(
+        (await cli("import", join(dir, "int16.npy"), location, "--chunks", "2,2")).status,
+      ).toBe(0);
+      const out = join(dir, "positions.npy");
+      expect(
+        (await cli("export", location, out, "--select", "[2, 0, -1, 0], ..., 1:5")).status,
+      ).toBe(0);
+      const same = numpy!(
+        `import numpy as np
+a = np.load(${JSON.stringify(join(dir, "int16.npy"))})
+b = np.load(${JSON.stringify(out)})
+want = a[[2, 0, -1, 0]][..., 1:5]
+print(b.dtype == a.dtype and b.shape == want.shape and bool((b == want).all()))`,
+      );
+      expect(same.trim()).toBe("True");
+    });
   },
 );
 

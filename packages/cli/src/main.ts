@@ -15,7 +15,8 @@ const USAGE = `usage: zarrkit <command> [options]
 commands:
   info LOCATION [--json]                 summary of an array or group (--json: its metadata)
   tree LOCATION                          the hierarchy below a group, one line per node
-  export LOCATION OUT [--select SEL]     write an array (or a selection) to OUT.npy or OUT.json
+  export LOCATION OUT [--select SEL]     write an array (or a selection; SEL may list positions
+                                         per dimension: "[0,5,-1], 2:10") to OUT.npy or OUT.json
   import IN.npy LOCATION [options]       create an array from a .npy file
   cp SRC DST [options]                   copy an array or hierarchy, re-encoding on the way
   conformance [--json] [--extension MODULE]... [--stores memory,filesystem,http,zip,s3]

@@ -119,6 +119,18 @@ export {
   walksForward,
   wholeChunkView,
 } from "./indexing/chunk-projection.js";
+export type {
+  CoordinateSelection,
+  MaskSelection,
+} from "./indexing/coordinate-selection.js";
+export {
+  type IndexList,
+  normalizeOrthogonalSelection,
+  type OrthogonalDimIndexer,
+  type OrthogonalSelection,
+  type OrthogonalSelectionItem,
+  parseOrthogonalSelection,
+} from "./indexing/orthogonal-selection.js";
 export {
   type DimIndexer,
   normalizeSelection,

@@ -9,7 +9,11 @@ export interface ExportOptions {
   zarrFormat?: 2 | 3;
 }
 
-/** `zarrkit export LOCATION OUT [--select SELECTION]`: OUT ends in .npy or .json. */
+/**
+ * `zarrkit export LOCATION OUT [--select SELECTION]`: OUT ends in .npy or .json. SELECTION is
+ * NumPy basic indexing whose items may also be bracketed positions ("[0, 5, -1], 2:10"), taken
+ * per dimension (orthogonal indexing).
+ */
 export async function exportArray(
   location: string,
   out: string,
@@ -20,7 +24,7 @@ export async function exportArray(
   if (format === undefined)
     throw new UsageError(`export: OUT must end in .npy or .json, got ${out}`);
   const array = await openLocation(location, context, "array", options.zarrFormat);
-  const values = await array.get(options.select ?? null);
+  const values = await array.getOrthogonal(options.select ?? null);
   if (format === "npy") {
     const { data } = values;
     if (!ArrayBuffer.isView(data))

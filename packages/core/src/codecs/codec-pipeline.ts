@@ -374,6 +374,13 @@ export class CodecPipeline {
     return (stored, region, value) => updateParts.call(codec, stored, spec, region, value);
   }
 
+  /** The array->bytes codec's partialReadShape, when the chain is that codec alone. */
+  get partialReadShape(): readonly number[] | undefined {
+    return this.arrayToArray.length === 0 && this.bytesToBytes.length === 0
+      ? this.arrayToBytes.partialReadShape
+      : undefined;
+  }
+
   /** Whether the chain is an array->bytes codec alone that reads local files in parts. */
   get readsFilesInParts(): boolean {
     return (

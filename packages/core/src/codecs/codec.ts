@@ -126,6 +126,11 @@ export interface ArrayToBytesCodec extends CodecBase, SelectingDecoder {
    */
   readonly readsFilesInParts?: boolean;
   /**
+   * The shape of the parts that decodePartialInto reads and decodes on their own (sharding: its
+   * inner chunks): reads of scattered elements (points, positions) are grouped by them.
+   */
+  readonly partialReadShape?: readonly number[];
+  /**
    * A stored chunk with `region` of it set from `value` (a view of the region's shape), as the
    * parts to store, re-encoding only what the region touches (sharding keeps the bytes of the
    * inner chunks it does not touch, as they are). `stored`: the chunk's bytes, or undefined

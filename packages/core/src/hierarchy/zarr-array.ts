@@ -1,11 +1,12 @@
 import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
-import type { ChunkRegion, FileDecodeOutcome } from "../codecs/codec.js";
+import type { ChunkRegion, ChunkSource, FileDecodeOutcome } from "../codecs/codec.js";
 import type { CodecPipeline } from "../codecs/codec-pipeline.js";
 import { BoundedBufferPool } from "../context/bounded-buffer-pool.js";
 import { ByteBufferPool } from "../context/byte-buffer-pool.js";
 import { cacheFreshness } from "../context/cache-freshness.js";
 import { type Allocator, type Context, chunkCacheKey } from "../context/context.js";
+import { LruCache } from "../context/lru-cache.js";
 import { runLimited } from "../context/run-limited.js";
 import { nextSequence } from "../context/sequence.js";
 import type { ArrayFor, DataType, ScalarFor } from "../data-types/data-type.js";
@@ -20,6 +21,7 @@ import {
   ZarrkitError,
 } from "../errors/errors.js";
 import { everyRun, expandRuns, joinedParts, stridedRunsLength } from "../indexing/byte-runs.js";
+import { cartesianProduct } from "../indexing/cartesian-product.js";
 import {
   type ChunkProjection,
   chunkProjections,
@@ -27,12 +29,33 @@ import {
   walksForward,
   wholeChunkView,
 } from "../indexing/chunk-projection.js";
+import {
+  type CoordinateSelection,
+  type MaskSelection,
+  maskCoordinates,
+  normalizeCoordinates,
+  type Points,
+} from "../indexing/coordinate-selection.js";
+import { type AxisBlock, axisBlocks } from "../indexing/orthogonal-blocks.js";
+import {
+  basicIndexers,
+  normalizeOrthogonalSelection,
+  type OrthogonalDimIndexer,
+  type OrthogonalSelection,
+} from "../indexing/orthogonal-selection.js";
+import { offsetsInBlock, type PointBlock, pointBlocks } from "../indexing/point-blocks.js";
 import { type DimIndexer, normalizeSelection, type Selection } from "../indexing/selection.js";
-import { type StridedView, stridedCopy } from "../indexing/strided-copy.js";
+import {
+  copyElementsAt,
+  outerCopy,
+  type StridedView,
+  stridedCopy,
+} from "../indexing/strided-copy.js";
 import type { JsonObject } from "../json/json-value.js";
 import type { ArrayMetadata } from "../metadata/array-metadata.js";
 import type { V2ArrayMetadata } from "../metadata/v2-metadata.js";
 import { elementCount, type NDArray, ndarray } from "../ndarray.js";
+import { sliceRange } from "../store/byte-range.js";
 import {
   type ByteRange,
   isListable,
@@ -53,6 +76,7 @@ import {
 } from "./chunk-values.js";
 import { writeNodeMetadata, writeV2ArrayMetadata, writeV2Attributes } from "./node-metadata-io.js";
 import { keyIn } from "./node-path.js";
+import { ScratchArrays } from "./scratch-arrays.js";
 
 export interface ArrayOptions {
   /**
@@ -412,9 +436,12 @@ export class ZarrArray<D extends string = string> {
 
   /** Reads a selection (NumPy basic indexing); missing chunks read as the fill value. */
   async get(selection?: Selection, options: GetOptions<D> = {}): Promise<NDArray<D>> {
+    throwIfAborted(options.signal, { path: this.path });
+    return this.#get(normalizeSelection(selection, this.shape), options);
+  }
+
+  async #get(indexers: readonly DimIndexer[], options: GetOptions<D>): Promise<NDArray<D>> {
     const { signal } = options;
-    throwIfAborted(signal, { path: this.path });
-    const indexers = normalizeSelection(selection, this.shape);
     const outShape = selectionShape(indexers);
     const out = this.#output(outShape, options);
     const outStride = fullRankStride(indexers, out.stride);
@@ -461,11 +488,7 @@ export class ZarrArray<D extends string = string> {
         }
       }
       const key = this.chunkKey(projection.coords);
-      const region = projection.dims.map((p) => ({
-        start: p.chunkStart,
-        step: p.step,
-        count: p.count,
-      }));
+      const region = regionOf(projection);
       if (!caching && regular !== undefined && this.#sharesDecodeOf(key)) {
         // Other reads under way want parts of this chunk too (tiles of a map, say): it is
         // decoded once for all of them, each copying its part out.
@@ -516,7 +539,12 @@ export class ZarrArray<D extends string = string> {
         return;
       }
       const chunk = await this.#readChunk(projection.coords, signal, caching);
-      stridedCopy(dst, chunk === undefined ? fill : chunkView(chunk, projection), counts, lanes);
+      stridedCopy(
+        dst,
+        chunk === undefined ? fill : regionView(chunk, regionOf(projection)),
+        counts,
+        lanes,
+      );
     };
     const wanted =
       !caching && regular?.pipeline.sharesDecodes ? this.#chunkKeysWithin(indexers) : [];
@@ -647,10 +675,18 @@ export class ZarrArray<D extends string = string> {
 
   /** Writes `value` into a selection, read-modify-writing chunks it covers only partly. */
   async set(selection: Selection, value: SetValue<D>, options: SetOptions = {}): Promise<void> {
+    this.#writableStore();
+    throwIfAborted(options.signal, { path: this.path });
+    return this.#set(normalizeSelection(selection, this.shape), value, options);
+  }
+
+  async #set(
+    indexers: readonly DimIndexer[],
+    value: SetValue<D>,
+    options: SetOptions,
+  ): Promise<void> {
     const { signal } = options;
     const store = this.#writableStore();
-    throwIfAborted(signal, { path: this.path });
-    const indexers = normalizeSelection(selection, this.shape);
     const selShape = selectionShape(indexers);
     const source = sourceView(this.dataType, value, selShape, this.path);
     const srcStride = fullRankStride(indexers, source.stride);
@@ -659,17 +695,7 @@ export class ZarrArray<D extends string = string> {
     const { layouts } = this.#resolved;
     // Chunk buffers whose values are stored: this call reuses them instead of allocating more.
     const spare: NDArray[] = [];
-    // Chunks that encode in pieces (shards) keep the same number of encodes in flight, so fewer
-    // of them: sharded writes 8 -> 2 at once, 220 -> 195 ms, and half the encoded bytes held.
-    const concurrency = Math.max(
-      1,
-      Math.floor(
-        Math.min(
-          this.context.concurrency,
-          store.capabilities?.writeConcurrency ?? this.context.concurrency,
-        ) / layouts.representative.encodeConcurrency,
-      ),
-    );
+    const concurrency = this.#writeConcurrency(store);
     const fromValue = (projection: ChunkProjection): NDArray => ({
       data: source.data,
       shape: projection.dims.map((p) => p.count),
@@ -713,7 +739,7 @@ export class ZarrArray<D extends string = string> {
           (inside && layouts.regular !== undefined ? spare.pop() : undefined) ??
           fillChunk(this.dataType, layout.shape, this.#resolved.fillValue);
         stridedCopy(
-          chunkView(chunk, projection),
+          regionView(chunk, regionOf(projection)),
           src,
           projection.dims.map((p) => p.count),
           lanes,
@@ -741,6 +767,202 @@ export class ZarrArray<D extends string = string> {
       concurrency,
       (task) =>
         Array.isArray(task) ? this.#writeBatch(store, task, fromValue, signal) : writeOne(task),
+      signal,
+    );
+  }
+
+  /**
+   * How many chunks a write stores at once: the context's concurrency, or the store's where it
+   * asks for less. Chunks that encode in pieces (shards) keep the same number of encodes in
+   * flight, so fewer of them: sharded writes 8 -> 2 at once, 220 -> 195 ms, and half the
+   * encoded bytes held.
+   */
+  #writeConcurrency(store: WritableStore): number {
+    const { concurrency } = this.context;
+    const most = Math.min(concurrency, store.capabilities?.writeConcurrency ?? concurrency);
+    return Math.max(1, Math.floor(most / this.#resolved.layouts.representative.encodeConcurrency));
+  }
+
+  /**
+   * Reads an orthogonal selection (zarr-python's `oindex`): each dimension takes an index, a
+   * slice, positions (any order, repeats allowed) or a boolean mask, on its own; the result
+   * holds every combination, with a dimension for each one not given as a single index.
+   */
+  async getOrthogonal(
+    selection: OrthogonalSelection,
+    options: GetOptions<D> = {},
+  ): Promise<NDArray<D>> {
+    const { signal } = options;
+    throwIfAborted(signal, { path: this.path });
+    const indexers = normalizeOrthogonalSelection(selection, this.shape);
+    const basic = basicIndexers(indexers);
+    if (basic !== undefined) return this.#get(basic, options);
+    const out = this.#output(selectionShape(indexers), options);
+    const target = { ...out, stride: fullRankStride(indexers, out.stride) };
+    // Positions are read in parts of the chunk a partial decode reads on its own, if any.
+    const grain = this.#resolved.layouts.regular?.pipeline.partialReadShape;
+    const grid = this.#resolved.grid.dimensions;
+    const perDim = indexers.map((ix, d) => axisBlocks(ix, grid[d]!, grain?.[d]));
+    const scratch = new ScratchArrays(this.dataType, this.#resolved.layouts.maxElements);
+    await runLimited(
+      cartesianProduct(perDim),
+      this.context.concurrency,
+      async (blocks) => {
+        const box = scratch.take(blocks.map((b) => b.count));
+        const part = await this.#get(blocks.map(rangeOf), { out: box, ...(signal && { signal }) });
+        outerCopy(
+          target,
+          blocks.map((b) => b.inSelection),
+          part,
+          blocks.map((b) => b.inBlock),
+          this.dataType.lanes,
+        );
+        scratch.giveBack(part);
+      },
+      signal,
+    );
+    return out;
+  }
+
+  /**
+   * Writes an orthogonal selection (see getOrthogonal): `value` as `set` takes it, of the
+   * selection's shape or broadcast to it. Where positions repeat, the last value given stays.
+   */
+  async setOrthogonal(
+    selection: OrthogonalSelection,
+    value: SetValue<D>,
+    options: SetOptions = {},
+  ): Promise<void> {
+    const store = this.#writableStore();
+    const { signal } = options;
+    throwIfAborted(signal, { path: this.path });
+    const indexers = normalizeOrthogonalSelection(selection, this.shape);
+    const basic = basicIndexers(indexers);
+    if (basic !== undefined) return this.#set(basic, value, options);
+    const source = sourceView(this.dataType, value, selectionShape(indexers), this.path);
+    const from = { ...source, stride: fullRankStride(indexers, source.stride) };
+    const grid = this.#resolved.grid.dimensions;
+    const perDim = indexers.map((ix, d) => axisBlocks(ix, grid[d]!));
+    await runLimited(
+      cartesianProduct(perDim),
+      this.#writeConcurrency(store),
+      (blocks) =>
+        this.#modifyRegion(
+          store,
+          blocks.map((b) => b.chunk),
+          blocks.map((b, d) => ({
+            start: b.start - grid[d]!.chunkStart(b.chunk),
+            step: b.step,
+            count: b.count,
+          })),
+          (target) =>
+            outerCopy(
+              target,
+              blocks.map((b) => b.inBlock),
+              from,
+              blocks.map((b) => b.inSelection),
+              this.dataType.lanes,
+            ),
+          signal,
+        ),
+      signal,
+    );
+  }
+
+  /**
+   * Reads points (zarr-python's `vindex` / coordinate selection): one list of positions per
+   * dimension, point i at `[coordinates[0][i], coordinates[1][i], ...]`. The result is 1-d,
+   * one element per point, in the order given.
+   */
+  async getCoordinates(
+    coordinates: CoordinateSelection,
+    options: GetOptions<D> = {},
+  ): Promise<NDArray<D>> {
+    throwIfAborted(options.signal, { path: this.path });
+    return this.#getPoints(normalizeCoordinates(coordinates, this.shape), options);
+  }
+
+  /** Writes points (see getCoordinates): a scalar, or one value per point. The last of repeated points stays. */
+  async setCoordinates(
+    coordinates: CoordinateSelection,
+    value: SetValue<D>,
+    options: SetOptions = {},
+  ): Promise<void> {
+    const store = this.#writableStore();
+    throwIfAborted(options.signal, { path: this.path });
+    return this.#setPoints(store, normalizeCoordinates(coordinates, this.shape), value, options);
+  }
+
+  /** Reads the elements a boolean mask of the array's shape selects, in C order (1-d). */
+  async getMask(mask: MaskSelection, options: GetOptions<D> = {}): Promise<NDArray<D>> {
+    throwIfAborted(options.signal, { path: this.path });
+    return this.#getPoints(maskCoordinates(mask, this.shape), options);
+  }
+
+  /** Writes the elements a boolean mask selects: a scalar, or one value per true position in C order. */
+  async setMask(mask: MaskSelection, value: SetValue<D>, options: SetOptions = {}): Promise<void> {
+    const store = this.#writableStore();
+    throwIfAborted(options.signal, { path: this.path });
+    return this.#setPoints(store, maskCoordinates(mask, this.shape), value, options);
+  }
+
+  async #getPoints(points: Points, options: GetOptions<D>): Promise<NDArray<D>> {
+    const { signal } = options;
+    const out = this.#output([points.count], options);
+    const grain = this.#resolved.layouts.regular?.pipeline.partialReadShape;
+    const blocks = pointBlocks(points, this.#resolved.grid.dimensions, grain);
+    const scratch = new ScratchArrays(this.dataType, this.#resolved.layouts.maxElements);
+    await runLimited(
+      blocks,
+      this.context.concurrency,
+      async (block) => {
+        const box = scratch.take(block.shape);
+        const part = await this.#get(boxOf(block), { out: box, ...(signal && { signal }) });
+        copyElementsAt(
+          out.data,
+          block.points.map((i) => out.offset + i * out.stride[0]!),
+          part.data,
+          offsetsInBlock(block, points, part),
+          this.dataType.lanes,
+        );
+        scratch.giveBack(part);
+      },
+      signal,
+    );
+    return out;
+  }
+
+  async #setPoints(
+    store: WritableStore,
+    points: Points,
+    value: SetValue<D>,
+    options: SetOptions,
+  ): Promise<void> {
+    const { signal } = options;
+    const source = sourceView(this.dataType, value, [points.count], this.path);
+    const grid = this.#resolved.grid.dimensions;
+    await runLimited(
+      pointBlocks(points, grid),
+      this.#writeConcurrency(store),
+      (block) =>
+        this.#modifyRegion(
+          store,
+          block.chunk,
+          block.start.map((start, d) => ({
+            start: start - grid[d]!.chunkStart(block.chunk[d]!),
+            step: 1,
+            count: block.shape[d]!,
+          })),
+          (target) =>
+            copyElementsAt(
+              target.data,
+              offsetsInBlock(block, points, target),
+              source.data,
+              block.points.map((i) => source.offset + i * source.stride[0]!),
+              this.dataType.lanes,
+            ),
+          signal,
+        ),
       signal,
     );
   }
@@ -841,13 +1063,24 @@ export class ZarrArray<D extends string = string> {
     if (update === undefined) return false;
     this.#forgetCached(key);
     const stored = await this.#storeGet(key, signal);
-    const region = projection.dims.map((p) => ({
-      start: p.chunkStart,
-      step: p.step,
-      count: p.count,
-    }));
+    const region = regionOf(projection);
     const { parts, empty } = await this.#decoding(key, () => update(stored, region, src));
     throwIfAborted(signal, { path: this.path, key });
+    await this.#storeParts(store, key, stored, parts, empty);
+    return true;
+  }
+
+  /**
+   * Stores the parts of chunk `key` that replace `stored` (its bytes before, if any), or deletes
+   * the chunk when nothing but the fill value is left in it (`empty`).
+   */
+  async #storeParts(
+    store: WritableStore,
+    key: string,
+    stored: Uint8Array | undefined,
+    parts: Uint8Array[],
+    empty: boolean,
+  ): Promise<void> {
     const { setParts } = store;
     await this.#storeWrite(key, () =>
       empty && !this.options.writeEmptyChunks
@@ -861,7 +1094,54 @@ export class ZarrArray<D extends string = string> {
       for (const part of parts) if (part.buffer !== stored?.buffer) this.#release(part);
       if (stored !== undefined) this.#release(stored);
     }
-    return true;
+  }
+
+  /**
+   * Sets elements of `region` of chunk `coords` through `modify`, which is given a view of the
+   * region holding its stored values, all under the chunk's lock. A chunk whose codec updates
+   * parts (sharding) decodes and re-encodes only the inner chunks the region touches; others
+   * are read, modified and written whole.
+   */
+  async #modifyRegion(
+    store: WritableStore,
+    coords: readonly number[],
+    region: readonly ChunkRegion[],
+    modify: (target: StridedView) => void,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const key = this.chunkKey(coords);
+    const { layouts, fillValue } = this.#resolved;
+    const layout = layouts.regular ?? (await layouts.of(coords));
+    await this.context.chunkLocks.run(chunkCacheKey(this.store, key), async () => {
+      throwIfAborted(signal, { path: this.path, key });
+      const { pipeline } = layout;
+      const update = pipeline.partialUpdater;
+      const partial = pipeline.partialDecoder;
+      if (update !== undefined && partial !== undefined) {
+        this.#forgetCached(key);
+        const stored = await this.#storeGet(key, signal);
+        const values = fillChunk(
+          this.dataType,
+          region.map((r) => r.count),
+          fillValue,
+        );
+        if (stored !== undefined) {
+          const spec = { shape: layout.shape, dataType: this.dataType, fillValue };
+          await this.#decoding(key, () => partial(storedSource(key, stored), spec, region, values));
+        }
+        modify(values);
+        throwIfAborted(signal, { path: this.path, key });
+        const { parts, empty } = await this.#decoding(key, () => update(stored, region, values));
+        await this.#storeParts(store, key, stored, parts, empty);
+        return;
+      }
+      const chunk =
+        (await this.#readChunk(coords, signal)) ??
+        fillChunk(this.dataType, layout.shape, fillValue);
+      modify(regionView(chunk, region));
+      throwIfAborted(signal, { path: this.path, key });
+      await this.#writeChunk(store, key, chunk, layout);
+    });
   }
 
   /**
@@ -1283,14 +1563,29 @@ export class ZarrArray<D extends string = string> {
 }
 
 /** The output shape: one entry per sliced dimension (indexed dimensions are dropped). */
-function selectionShape(indexers: readonly DimIndexer[]): number[] {
-  return indexers.flatMap((ix) => (ix.kind === "range" ? [ix.count] : []));
+function selectionShape(indexers: readonly OrthogonalDimIndexer[]): number[] {
+  return indexers.flatMap((ix) =>
+    ix.kind === "index" ? [] : [ix.kind === "range" ? ix.count : ix.indices.length],
+  );
 }
 
 /** Strides of an output-shaped view expanded to the array's rank (0 for indexed dimensions). */
-function fullRankStride(indexers: readonly DimIndexer[], outStride: readonly number[]): number[] {
+function fullRankStride(
+  indexers: readonly OrthogonalDimIndexer[],
+  outStride: readonly number[],
+): number[] {
   let k = 0;
-  return indexers.map((ix) => (ix.kind === "range" ? outStride[k++]! : 0));
+  return indexers.map((ix) => (ix.kind === "index" ? 0 : outStride[k++]!));
+}
+
+/** An axis block's range as a basic indexer (kept as a dimension of the result). */
+function rangeOf(block: AxisBlock): DimIndexer {
+  return { kind: "range", start: block.start, step: block.step, count: block.count };
+}
+
+/** The box of a point block as basic indexers. */
+function boxOf(block: PointBlock): DimIndexer[] {
+  return block.start.map((start, d) => ({ kind: "range", start, step: 1, count: block.shape[d]! }));
 }
 
 /** Offset of a projection's first element in a selection-shaped view. */
@@ -1302,14 +1597,35 @@ function viewOffset(base: number, stride: readonly number[], projection: ChunkPr
   return offset;
 }
 
-/** The part of a decoded chunk that a projection reads or writes. */
-function chunkView(chunk: NDArray, projection: ChunkProjection): StridedView {
+/** What a projection selects of its chunk. */
+function regionOf(projection: ChunkProjection): ChunkRegion[] {
+  return projection.dims.map((p) => ({ start: p.chunkStart, step: p.step, count: p.count }));
+}
+
+/** The part of a decoded chunk that a region of it covers. */
+function regionView(chunk: NDArray, region: readonly ChunkRegion[]): StridedView {
   let offset = chunk.offset;
-  const stride = projection.dims.map((p, d) => {
-    offset += p.chunkStart * chunk.stride[d]!;
-    return chunk.stride[d]! * p.step;
+  const stride = region.map((r, d) => {
+    offset += r.start * chunk.stride[d]!;
+    return chunk.stride[d]! * r.step;
   });
   return { data: chunk.data, offset, stride };
+}
+
+/**
+ * A chunk's stored bytes as the source of a partial decode. Codecs may decode in place into
+ * what a source returns, so it returns copies: the bytes are stored again, in part, after.
+ */
+function storedSource(key: string, stored: Uint8Array): ChunkSource {
+  const get = async (range?: ByteRange): Promise<Uint8Array> =>
+    sliceRange(stored, range, key).slice();
+  return {
+    key,
+    cacheKey: key,
+    get,
+    getShared: get,
+    indexCache: new LruCache(1 << 20, (bytes) => bytes.byteLength),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ChunkGridDimension } from "../chunk-grids/chunk-grid.js";
 import { InvalidMetadataError } from "../errors/errors.js";
+import { cartesianProduct } from "./cartesian-product.js";
 import type { DimIndexer } from "./selection.js";
 import type { StridedView } from "./strided-copy.js";
 
@@ -54,21 +55,7 @@ export interface ChunkProjection {
 export function* chunkProjections(
   perDim: readonly (readonly DimProjection[])[],
 ): Generator<ChunkProjection> {
-  if (perDim.some((p) => p.length === 0)) return;
-  const rank = perDim.length;
-  const at = new Array<number>(rank).fill(0);
-  while (true) {
-    const dims = at.map((i, d) => perDim[d]![i]!);
-    yield { coords: dims.map((p) => p.chunk), dims };
-    let d = rank - 1;
-    while (d >= 0) {
-      at[d]!++;
-      if (at[d]! < perDim[d]!.length) break;
-      at[d] = 0;
-      d--;
-    }
-    if (d < 0) return;
-  }
+  for (const dims of cartesianProduct(perDim)) yield { coords: dims.map((p) => p.chunk), dims };
 }
 
 /**

@@ -52,7 +52,7 @@ export function parseSelection(text: string): SelectionItem[] {
   });
 }
 
-function parseInteger(s: string, text: string, position: number): number {
+export function parseInteger(s: string, text: string, position: number): number {
   if (!/^[+-]?\d+$/.test(s)) {
     throw new InvalidSelectionError(
       `selection "${text}": item ${position} ("${s}") is not an integer, slice or "..."`,
@@ -72,29 +72,42 @@ export function normalizeSelection(selection: Selection, shape: readonly number[
       : typeof selection === "string"
         ? parseSelection(selection)
         : selection;
+  return expandEllipsis(items, shape.length).map((item, d) => normalizeItem(item, shape[d]!, d));
+}
+
+/**
+ * One item per dimension: "..." (at most one) stands for as many `null`s as the items leave
+ * dimensions, and dimensions after the last item are `null` too.
+ */
+export function expandEllipsis<T>(items: readonly T[], rank: number): (Exclude<T, "..."> | null)[] {
   if (!Array.isArray(items))
     throw new InvalidSelectionError(
-      `selection must be an array, a string or null, got ${typeof selection}`,
+      `selection must be an array, a string or null, got ${typeof items}`,
     );
   const ellipses = items.filter((item) => item === "...").length;
   if (ellipses > 1)
     throw new InvalidSelectionError(`selection has ${ellipses} ellipses; at most one is allowed`);
   const explicit = items.length - ellipses;
-  if (explicit > shape.length) {
+  if (explicit > rank) {
     throw new InvalidSelectionError(
-      `selection has ${explicit} items but the array has ${shape.length} dimensions`,
+      `selection has ${explicit} items but the array has ${rank} dimensions`,
     );
   }
-  const expanded: SelectionItem[] = [];
+  const expanded: (Exclude<T, "..."> | null)[] = [];
   for (const item of items) {
-    if (item === "...") for (let i = 0; i < shape.length - explicit; i++) expanded.push(null);
+    if (isEllipsis(item)) for (let i = 0; i < rank - explicit; i++) expanded.push(null);
     else expanded.push(item);
   }
-  while (expanded.length < shape.length) expanded.push(null);
-  return expanded.map((item, d) => normalizeItem(item, shape[d]!, d));
+  while (expanded.length < rank) expanded.push(null);
+  return expanded;
 }
 
-function normalizeItem(item: SelectionItem, length: number, d: number): DimIndexer {
+function isEllipsis<T>(item: T): item is Extract<T, "..."> {
+  return item === "...";
+}
+
+/** One basic item resolved against a dimension of `length` (position `d`, for messages). */
+export function normalizeItem(item: SelectionItem, length: number, d: number): DimIndexer {
   if (item === null) return { kind: "range", start: 0, step: 1, count: length };
   if (typeof item === "number") {
     if (!Number.isInteger(item))

@@ -123,3 +123,91 @@ function bytesOf(data: ElementArray): Uint8Array | undefined {
 function copyElement(d: Slots, dAt: number, s: Slots, sAt: number, lanes: number): void {
   for (let i = 0; i < lanes; i++) d[dAt + i] = s[sAt + i]!;
 }
+
+/**
+ * For every combination of positions (one from each dimension's list), copies the element of
+ * `src` at `srcAt[0][i0], srcAt[1][i1], ...` to `dst` at `dstAt[0][i0], dstAt[1][i1], ...`:
+ * the gather and scatter of orthogonal selections. Innermost runs that are contiguous on both
+ * sides move as one memmove.
+ */
+export function outerCopy(
+  dst: StridedView,
+  dstAt: readonly ArrayLike<number>[],
+  src: StridedView,
+  srcAt: readonly ArrayLike<number>[],
+  lanes: number,
+): void {
+  const rank = dstAt.length;
+  if (dstAt.some((at) => at.length === 0)) return;
+  if (rank === 0) {
+    stridedCopy(dst, src, [], lanes);
+    return;
+  }
+  const dOffsets = dstAt.map((at, d) => Float64Array.from(at, (p) => p * dst.stride[d]!));
+  const sOffsets = srcAt.map((at, d) => Float64Array.from(at, (p) => p * src.stride[d]!));
+  const last = rank - 1;
+  const dInner = dOffsets[last]!;
+  const sInner = sOffsets[last]!;
+  const inner = dInner.length;
+  const typed = ArrayBuffer.isView(dst.data) && ArrayBuffer.isView(src.data);
+  const bulk =
+    typed &&
+    inner > 1 &&
+    dst.stride[last] === 1 &&
+    src.stride[last] === 1 &&
+    isRun(dstAt[last]!) &&
+    isRun(srcAt[last]!);
+  const slotBytes = ArrayBuffer.isView(dst.data) ? dst.data.BYTES_PER_ELEMENT : 1;
+  const dBytes = bulk ? bytesOf(dst.data) : undefined;
+  const sBytes = bulk ? bytesOf(src.data) : undefined;
+  const d: Slots = asBits(dst.data);
+  const s: Slots = asBits(src.data);
+  const index = new Array<number>(last).fill(0);
+  while (true) {
+    let dOff = dst.offset;
+    let sOff = src.offset;
+    for (let k = 0; k < last; k++) {
+      dOff += dOffsets[k]![index[k]!]!;
+      sOff += sOffsets[k]![index[k]!]!;
+    }
+    if (dBytes !== undefined && sBytes !== undefined) {
+      const n = inner * lanes * slotBytes;
+      const from = (sOff + sInner[0]!) * lanes * slotBytes;
+      dBytes.set(sBytes.subarray(from, from + n), (dOff + dInner[0]!) * lanes * slotBytes);
+    } else if (lanes === 1) {
+      for (let i = 0; i < inner; i++) d[dOff + dInner[i]!] = s[sOff + sInner[i]!]!;
+    } else {
+      for (let i = 0; i < inner; i++)
+        copyElement(d, (dOff + dInner[i]!) * lanes, s, (sOff + sInner[i]!) * lanes, lanes);
+    }
+    let k = last - 1;
+    while (k >= 0) {
+      if (++index[k]! < dstAt[k]!.length) break;
+      index[k] = 0;
+      k--;
+    }
+    if (k < 0) return;
+  }
+}
+
+/** Copies element `src[srcAt[i]]` to `dst[dstAt[i]]` for each i (element offsets). */
+export function copyElementsAt(
+  dst: ElementArray,
+  dstAt: ArrayLike<number>,
+  src: ElementArray,
+  srcAt: ArrayLike<number>,
+  lanes: number,
+): void {
+  const d: Slots = asBits(dst);
+  const s: Slots = asBits(src);
+  if (lanes === 1) for (let i = 0; i < dstAt.length; i++) d[dstAt[i]!] = s[srcAt[i]!]!;
+  else
+    for (let i = 0; i < dstAt.length; i++)
+      copyElement(d, dstAt[i]! * lanes, s, srcAt[i]! * lanes, lanes);
+}
+
+/** Whether positions step by one. */
+function isRun(at: ArrayLike<number>): boolean {
+  for (let i = 1; i < at.length; i++) if (at[i] !== at[i - 1]! + 1) return false;
+  return true;
+}

@@ -61,6 +61,11 @@ export class ShardingCodec implements ArrayToBytesCodec {
   readonly indexSize: number;
   readonly #config: NamedConfig;
 
+  /** Partial reads decode whole inner chunks. */
+  get partialReadShape(): readonly number[] {
+    return this.chunkShape;
+  }
+
   /** Inner chunks that gather their own rows are encoded from views of the shard's values. */
   get encodesStrided(): boolean {
     return this.inner.gathersStrided;
