@@ -467,13 +467,43 @@ async function runExtensionSamples(
               const back = await open(reading, "", { context });
               if (back.kind !== "array") return "reopened as a group";
               const fill = new Uint8Array(dataType.itemSize);
-              return firstMismatch(
+              const expected = expectedElements(dataType, shape, wholeBox(shape), fill, finite);
+              const tolerance = lossyTolerance(extension.name, configuration);
+              const whole = firstMismatch(
                 dataType,
                 shape,
                 (await back.get()).data,
-                expectedElements(dataType, shape, wholeBox(shape), fill, finite),
-                lossyTolerance(extension.name, configuration),
+                expected,
+                tolerance,
               );
+              if (whole !== undefined) return whole;
+              // Points: the paths that read and update parts of chunks (partial decoders).
+              const at = [count - 1, 0, Math.floor(count / 2), 0];
+              const read = await back.getCoordinates(coordinatesOf(shape, at));
+              const points = firstMismatch(
+                dataType,
+                [at.length],
+                read.data,
+                at.map((i) => expected[i]!),
+                tolerance,
+              );
+              if (points !== undefined) return `points read: ${points}`;
+              await array.setCoordinates(
+                coordinatesOf(shape, [count - 1, 0]),
+                formulaData(dataType, [1, 2], finite),
+              );
+              const rereading =
+                kind.forReading === undefined ? store : await kind.forReading(store);
+              const again = await open(rereading, "", { context });
+              if (again.kind !== "array") return "reopened as a group";
+              const changed = firstMismatch(
+                dataType,
+                [3],
+                (await again.getCoordinates(coordinatesOf(shape, [count - 1, 0, 1]))).data,
+                [expected[1]!, expected[2]!, expected[1]!],
+                tolerance,
+              );
+              return changed === undefined ? undefined : `points written: ${changed}`;
             });
             record({
               case: `write ${label}`,
@@ -493,6 +523,14 @@ function sampleLabel(extension: CodecExtension, configuration: JsonObject | unde
   const text = JSON.stringify(configuration ?? {});
   if (text.length <= 48) return `${extension.name} ${text}`;
   return `${extension.name} #${extension.samples.indexOf(configuration) + 1}`;
+}
+
+/** Flat C-order indices of `shape` as a coordinate selection. */
+function coordinatesOf(shape: readonly number[], flat: readonly number[]): number[][] {
+  return shape.map((n, d) => {
+    const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+    return flat.map((i) => Math.floor(i / inner) % n);
+  });
 }
 
 function wholeBox(shape: readonly number[]): Box {
