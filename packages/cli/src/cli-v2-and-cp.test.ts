@@ -293,6 +293,24 @@ print(json.dumps({"same": bool(np.array_equal(z[...], np.arange(60).reshape(6, 1
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--codecs applies to --zarr-format 3 only/);
   });
+
+  it("rm deletes a node of zarr-python's hierarchy, which zarr-python then lists without it", async () => {
+    const copy = join(dir, "to-prune.zarr");
+    zarr!(MAKE_V2, `${copy} no`);
+    expect((await run("rm", join(copy, "stations"))).status).toBe(0);
+    const listed = zarr!(
+      `import json, sys, zarr
+g = zarr.open_group(sys.stdin.read().strip(), mode="r")
+print(json.dumps(sorted(g.keys())))`,
+      copy,
+    );
+    expect(JSON.parse(listed)).toEqual(["temperature"]);
+    expect(existsSync(join(copy, "stations"))).toBe(false);
+    expect(readdirSync(copy).sort()).toEqual([".zattrs", ".zgroup", "temperature"]);
+    const again = await run("rm", join(copy, "stations"));
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/^error: no Zarr node at .*stations/);
+  });
 });
 
 describe("progress reporting", () => {

@@ -5,6 +5,7 @@ import { cp } from "./commands/cp.js";
 import { exportArray } from "./commands/export.js";
 import { importNpy } from "./commands/import.js";
 import { info } from "./commands/info.js";
+import { rm } from "./commands/rm.js";
 import { tree } from "./commands/tree.js";
 import { zarrFormatOption } from "./location.js";
 import { NpyError } from "./npy/npy-dtype.js";
@@ -19,6 +20,7 @@ commands:
                                          per dimension: "[0,5,-1], 2:10") to OUT.npy or OUT.json
   import IN.npy LOCATION [options]       create an array from a .npy file
   cp SRC DST [options]                   copy an array or hierarchy, re-encoding on the way
+  rm LOCATION                            delete an array or group with everything below it
   conformance [--json] [--extension MODULE]... [--stores memory,filesystem,http,zip,s3]
                                          run the conformance matrix (with third-party extensions)
 
@@ -96,6 +98,11 @@ async function run(argv: readonly string[], io: Io): Promise<void> {
         context,
         io.stdout,
       );
+      return;
+    }
+    case "rm": {
+      const { positionals } = parse(rest, {}, 1);
+      await rm(positionals[0]!, context);
       return;
     }
     case "tree": {

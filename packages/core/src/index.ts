@@ -79,6 +79,7 @@ export {
   type V2CreateOptions,
 } from "./hierarchy/create-and-open.js";
 export { defaultChunkShape } from "./hierarchy/default-chunk-shape.js";
+export { deleteNode } from "./hierarchy/delete-node.js";
 export {
   readStoredNode,
   type StoredNode,

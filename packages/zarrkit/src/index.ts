@@ -4,6 +4,7 @@ import {
   type CreateGroupOptions,
   createArray as coreCreateArray,
   createGroup as coreCreateGroup,
+  deleteNode as coreDeleteNode,
   open as coreOpen,
   openArray as coreOpenArray,
   openGroup as coreOpenGroup,
@@ -98,4 +99,14 @@ export async function createGroup(
 ): Promise<ZarrGroup> {
   const { store, context } = await resolve(where, options, true);
   return coreCreateGroup(store, path, { ...options, context });
+}
+
+/** Deletes the array or group at `path` of a store or location, and everything below it. */
+export async function deleteNode(
+  where: Where,
+  path = "",
+  options: { context?: Context } = {},
+): Promise<void> {
+  const { store } = await resolve(where, options, true);
+  return coreDeleteNode(store, path);
 }

@@ -18,6 +18,7 @@ import {
 import type { V2ArrayMetadata } from "../metadata/v2-metadata.js";
 import { isListable, isWritable, type Store, type WritableStore } from "../store/store.js";
 import { defaultChunkShape } from "./default-chunk-shape.js";
+import { deleteKeysBelow } from "./delete-node.js";
 import {
   readStoredNode,
   storedNodeType,
@@ -383,12 +384,8 @@ async function prepareLocation(
     );
   }
   if (!overwrite) return;
-  if (isListable(store)) {
-    const prefix = path === "" ? "" : `${path}/`;
-    const keys: string[] = [];
-    for await (const key of store.list(prefix)) keys.push(key);
-    await Promise.all(keys.map((key) => store.delete(key)));
-  } else {
+  if (isListable(store)) await deleteKeysBelow(store, path);
+  else {
     for (const name of ["zarr.json", ".zarray", ".zgroup", ".zattrs"])
       await store.delete(path === "" ? name : `${path}/${name}`);
   }

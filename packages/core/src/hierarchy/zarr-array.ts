@@ -305,6 +305,41 @@ export class ZarrArray<D extends string = string> {
   }
 
   /**
+   * Grows the array along `axis` (default 0; negative counts from the end) by the value's
+   * extent there and writes the value into the new part, as zarr-python's `append`. `value`:
+   * an NDArray whose shape matches the array's but along `axis`, or flat C-order data (its
+   * extent along `axis` follows from its length). Resolves the new shape. The shape is written
+   * before the values: an append cut short leaves fill values at the end, never a shape that
+   * hides values written.
+   */
+  async append(
+    value: NDArray<D> | ArrayFor<D>,
+    options: SetOptions & { axis?: number } = {},
+  ): Promise<readonly number[]> {
+    this.#writableStore();
+    const { ndim, shape, path } = this;
+    const given = options.axis ?? 0;
+    const axis = given < 0 ? given + ndim : given;
+    if (!Number.isInteger(given) || axis < 0 || axis >= ndim)
+      throw new InvalidValueError(
+        `append to "${path}": axis ${given} is not one of the array's ${ndim} dimensions`,
+        { path },
+      );
+    const extent = appendedExtent(this.dataType, value, shape, axis, path);
+    const start = shape[axis]!;
+    const grown = shape.map((n, d) => (d === axis ? n + extent : n));
+    await this.resize(grown, options);
+    const region = shape.map(
+      (_, d): DimIndexer =>
+        d === axis
+          ? { kind: "range", start, step: 1, count: extent }
+          : { kind: "range", start: 0, step: 1, count: shape[d]! },
+    );
+    await this.#set(region, value, options);
+    return grown;
+  }
+
+  /**
    * Changes the shape (same rank). Growing exposes fill values. Shrinking deletes chunks that
    * fall wholly outside the new shape and resets the cut-off part of edge chunks to the fill
    * value, so that growing again never brings old values back. Metadata is written last.
@@ -1683,4 +1718,36 @@ function fillSource(dataType: DataType, fillValue: Uint8Array, rank: number): St
     offset: 0,
     stride: new Array<number>(rank).fill(0),
   };
+}
+
+/** How far appending `value` grows `shape` along `axis` (see ZarrArray's append). */
+function appendedExtent(
+  dataType: DataType,
+  value: unknown,
+  shape: readonly number[],
+  axis: number,
+  path: string,
+): number {
+  const fail = (why: string): never => {
+    throw new InvalidValueError(`append to "${path}": ${why}`, { path });
+  };
+  if (isNDArray(value)) {
+    if (
+      value.shape.length !== shape.length ||
+      value.shape.some((n, d) => d !== axis && n !== shape[d])
+    )
+      fail(`a value of shape [${value.shape}] does not fit [${shape}] along axis ${axis}`);
+    return value.shape[axis]!;
+  }
+  if (!Array.isArray(value) && !ArrayBuffer.isView(value))
+    return fail("the value must be an NDArray or flat C-order data");
+  const count = ArrayBuffer.isView(value)
+    ? value.byteLength / (dataType.itemSize || 1)
+    : value.length;
+  const across = shape.reduce((n, m, d) => (d === axis ? n : n * m), 1);
+  if (across === 0 || !Number.isInteger(count / across))
+    fail(
+      `${count} elements do not fill whole slices of [${shape.map((n, d) => (d === axis ? "*" : n))}]`,
+    );
+  return count / across;
 }

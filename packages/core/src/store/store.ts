@@ -144,6 +144,12 @@ export interface WritableStore extends ReadableStore {
     options?: { signal?: AbortSignal },
   ): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Called once every key under `prefix` ("" or ending in "/") has been deleted: removes what
+   * the store keeps for the prefix itself (a filesystem's directories). Deleting a node ends
+   * with it where offered.
+   */
+  deletePrefix?(prefix: string): Promise<void>;
 }
 
 export interface ListableStore extends ReadableStore {

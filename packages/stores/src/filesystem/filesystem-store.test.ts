@@ -115,6 +115,19 @@ describe.each([
     expect(await store.get("a/c")).toEqual(Uint8Array.of(3));
   });
 
+  it("deletePrefix removes the directories its deleted keys left, and keeps files that are not keys", async () => {
+    const store = new FileSystemStore(root, { native });
+    for (const key of ["a/b/c/0", "a/b/d", "a/e/1", "z"]) await store.set(key, Uint8Array.of(1));
+    for (const key of ["a/b/c/0", "a/b/d", "a/e/1"]) await store.delete(key);
+    await writeFile(join(root, "a", "e", `left${".zarrkit-tmp"}`), "not a key");
+    await store.deletePrefix("a/");
+    expect(await readdir(root)).toEqual(["a", "z"]);
+    expect(await readdir(join(root, "a"))).toEqual(["e"]);
+    await rm(join(root, "a", "e", "left.zarrkit-tmp"));
+    await store.deletePrefix("");
+    expect(await readdir(root)).toEqual(["z"]);
+  });
+
   it("refuses writes when read-only", async () => {
     await new FileSystemStore(root, { native }).set("k", Uint8Array.of(1));
     const store = new FileSystemStore(root, { readOnly: true, native });

@@ -1,5 +1,15 @@
 import type { Dirent } from "node:fs";
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+} from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -437,6 +447,21 @@ export class FileSystemStore implements WritableStore, ListableStore {
     }
   }
 
+  /**
+   * Removes the empty directories left under `prefix` (and its own, unless it is the root)
+   * once its keys are deleted. Files that are not keys stay, with the directories holding them.
+   */
+  async deletePrefix(prefix: string): Promise<void> {
+    assertValidPrefix(prefix);
+    this.#assertWritable(prefix);
+    const key = prefix.endsWith("/") ? prefix.slice(0, -1) : prefix;
+    try {
+      await removeEmptyDirectories(key === "" ? this.root : this.#path(key), key !== "");
+    } catch (err) {
+      throw storeError("delete", prefix, err);
+    }
+  }
+
   async *list(prefix: string): AsyncIterable<string> {
     assertValidPrefix(prefix);
     // Walk only the directory the prefix names (or its parent when it ends mid-name).
@@ -531,4 +556,30 @@ function storeError(action: string, key: string, err: unknown): StoreError {
   if (err instanceof StoreError) return err;
   const why = err instanceof Error ? err.message : String(err);
   return new StoreError(`cannot ${action} ${key}: ${why}`, { key, cause: err });
+}
+
+/** Removes the empty directories below `dir` (and `dir` itself when `self`); whether it was empty. */
+async function removeEmptyDirectories(dir: string, self: boolean): Promise<boolean> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isMissing(err)) return true;
+    throw err;
+  }
+  let empty = true;
+  for (const entry of entries) {
+    const removed =
+      entry.isDirectory() && (await removeEmptyDirectories(resolve(dir, entry.name), true));
+    if (!removed) empty = false;
+  }
+  if (!empty || !self) return empty;
+  try {
+    await rmdir(dir);
+  } catch (err) {
+    // A key written there meanwhile keeps its directory.
+    if (err instanceof Error && "code" in err && err.code === "ENOTEMPTY") return false;
+    throw err;
+  }
+  return true;
 }
