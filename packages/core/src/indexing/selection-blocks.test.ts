@@ -39,7 +39,10 @@ describe("orthogonal selections", () => {
       expect(blocks.map((b) => [b.chunk, b.start, b.count])).toEqual(ranges);
       // Every selected position comes from the element the selection names.
       const got = new Float64Array(indices.length);
-      for (const b of blocks) b.inSelection.forEach((s, k) => (got[s] = b.start + b.inBlock[k]!));
+      for (const b of blocks)
+        b.inSelection.forEach((s, k) => {
+          got[s] = b.start + b.inBlock[k]!;
+        });
       expect(got).toEqual(indices);
     };
     check(undefined, [
