@@ -1,14 +1,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startHttpServer, startS3Server } from "@zarrkit/stores/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createArray,
   createDefaultContext,
+  FetchStore,
   FileSystemStore,
   MemoryStore,
   type NamedConfigJson,
   openArray,
+  S3Store,
   type Store,
 } from "./index.js";
 
@@ -18,6 +21,8 @@ import {
 // chunk's values change. The reader must then read what is stored now.
 const dir = mkdtempSync(join(tmpdir(), "zarrkit-shard-rewrites-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A real S3-compatible server (moto) on 127.0.0.1.
+const s3 = await startS3Server();
 
 const sharded = (inner: NamedConfigJson[]): NamedConfigJson[] => [
   {
@@ -61,7 +66,9 @@ async function rewriteAndRead(
     "0:8, :",
     Float64Array.from({ length: 128 }, (_, i) => value(1, i >> 4, i & 15)),
   );
-  const theirs = await openArray(reader, "", { dataType: "float64" });
+  // The reader's own context (caches): another process, as far as the writer can tell.
+  const readerContext = createDefaultContext();
+  const theirs = await openArray(reader, "", { dataType: "float64", context: readerContext });
   expect(Array.from((await theirs.get("2:4, 9:11")).data)).toEqual([
     value(1, 2, 9),
     value(1, 2, 10),
@@ -79,9 +86,35 @@ async function rewriteAndRead(
     value(2, 3, 10),
   ]);
   const appeared = [12, 13, 14, 15].map((c) => value(2, 13, c));
-  const reopened = await openArray(reader, "", { dataType: "float64" });
+  const reopened = await openArray(reader, "", { dataType: "float64", context: readerContext });
   expect(Array.from((await reopened.get("13, 12:16")).data)).toEqual(appeared);
   if (versioned) expect(Array.from((await theirs.get("13, 12:16")).data)).toEqual(appeared);
+}
+
+/**
+ * Version 1 stores every inner chunk, version 2 leaves the first one empty (not stored), so
+ * the others move up by one inner chunk's bytes; uncompressed, bytes read at the old offsets
+ * would decode, to another inner chunk's values. A reader of a store whose reads tell versions
+ * reads the inner chunks of its index's version only, and so reads the new index.
+ */
+async function rewriteMovingInnerChunks(writer: Store, reader: Store) {
+  const array = await createArray(writer, "", {
+    shape: [16, 16],
+    chunkShape: [16, 16],
+    dataType: "float64",
+    codecs: sharded(bytesOnly),
+  });
+  const all = (v: number) => Float64Array.from({ length: 256 }, (_, i) => value(v, i >> 4, i & 15));
+  await array.set(null, all(1));
+  const theirs = await openArray(reader, "", {
+    dataType: "float64",
+    context: createDefaultContext(),
+  });
+  const window = (v: number) => [value(v, 2, 9), value(v, 2, 10), value(v, 3, 9), value(v, 3, 10)];
+  expect(Array.from((await theirs.get("2:4, 9:11")).data)).toEqual(window(1));
+  await array.set(null, all(2));
+  await array.set("0:4, 0:4", 0);
+  expect(Array.from((await theirs.get("2:4, 9:11")).data)).toEqual(window(2));
 }
 
 describe("shards rewritten by another writer", () => {
@@ -94,6 +127,37 @@ describe("shards rewritten by another writer", () => {
       await rewriteAndRead(new FileSystemStore(path), new FileSystemStore(path), inner, true);
     }
   });
+
+  it("an HTTP reader reads inner chunks of its index's version only (ETag, If-Match), so it reads the new index", async () => {
+    const path = join(dir, "served");
+    const server = await startHttpServer(path);
+    try {
+      // Uncompressed inner chunks: bytes read at the old offsets would decode, to wrong values.
+      await rewriteMovingInnerChunks(new FileSystemStore(path), new FetchStore(server.url));
+      const pinned = server.requests.filter((r) => r.ifMatch !== undefined);
+      expect(pinned.length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.skipIf(s3 === undefined)(
+    "an S3 reader reads inner chunks of its index's version only (ETag, IfMatch)",
+    async () => {
+      if (s3 === undefined) return;
+      try {
+        const options = {
+          bucket: await s3.createBucket(),
+          endpoint: s3.endpoint,
+          region: s3.region,
+          credentials: s3.credentials,
+        };
+        await rewriteMovingInnerChunks(new S3Store(options), new S3Store(options));
+      } finally {
+        await s3.close();
+      }
+    },
+  );
 
   it("a reader of a store without versions reads the index again when the bytes do not decode, or once reopened", async () => {
     const shared = new Map<string, Uint8Array>();

@@ -6,7 +6,7 @@ import type { JsonObject } from "../json/json-value.js";
 import type { NamedConfig } from "../metadata/named-config.js";
 import type { NDArray } from "../ndarray.js";
 import type { Registry } from "../registry/registry.js";
-import type { ByteRange, FileSlice } from "../store/store.js";
+import type { ByteRange, FileSlice, StoreGetOptions } from "../store/store.js";
 import type { CodecRunner } from "./codec-runner.js";
 
 /** What a codec sees on its decoded side: the chunk's shape, data type and fill value. */
@@ -151,17 +151,24 @@ export interface ChunkRegion {
   readonly count: number;
 }
 
+/**
+ * Reads of one version of a stored chunk (see StoreGetOptions): the first read learns the
+ * version (`onVersion`), later ones ask for it (`ifVersion`), and a chunk rewritten between
+ * them fails the later read with ValueChangedError instead of pairing two versions' bytes.
+ */
+export type VersionPin = Pick<StoreGetOptions, "ifVersion" | "onVersion">;
+
 /** Byte access to one stored chunk, for partial decoding. */
 export interface ChunkSource {
   readonly key: string;
   /** Identifies the chunk across arrays sharing a context (store identity + key). */
   readonly cacheKey: string;
-  get(range?: ByteRange): Promise<Uint8Array | undefined>;
+  get(range?: ByteRange, pin?: VersionPin): Promise<Uint8Array | undefined>;
   /**
    * `get` without this read's signal, for bytes that reads under way share (a shard's index):
    * one reader's abort must not fail the others. The reader checks `signal` once it has them.
    */
-  getShared(range?: ByteRange): Promise<Uint8Array | undefined>;
+  getShared(range?: ByteRange, pin?: VersionPin): Promise<Uint8Array | undefined>;
   /** This read's signal, if it has one. */
   readonly signal?: AbortSignal;
   /** The stored chunk's version (the store's `version`), when the store can tell it. */

@@ -16,7 +16,8 @@ export type ZarrkitErrorCode =
   | "InvalidValue"
   | "NodeExists"
   | "ExtensionConflict"
-  | "Aborted";
+  | "Aborted"
+  | "ValueChanged";
 
 export interface ZarrkitErrorOptions {
   /** The node (array or group) path inside its store, when known. */
@@ -104,6 +105,14 @@ export class InvalidValueError extends ZarrkitError {
 /** An extension is already registered under that name (and `override` was not given). */
 export class ExtensionConflictError extends ZarrkitError {
   readonly code = "ExtensionConflict";
+}
+/**
+ * A stored value changed between reads that must see one version of it (a shard's index, then
+ * its inner chunks): the later read is refused (`StoreGetOptions.ifVersion`), and the reader
+ * starts again from the new version.
+ */
+export class ValueChangedError extends ZarrkitError {
+  readonly code = "ValueChanged";
 }
 /** The operation was cancelled through its AbortSignal. */
 export class AbortedError extends ZarrkitError {

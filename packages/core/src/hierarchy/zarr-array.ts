@@ -1,6 +1,6 @@
 import type { ChunkGrid } from "../chunk-grids/chunk-grid.js";
 import type { ChunkKeyEncoding } from "../chunk-key-encodings/chunk-key-encoding.js";
-import type { ChunkRegion, ChunkSource, FileDecodeOutcome } from "../codecs/codec.js";
+import type { ChunkRegion, ChunkSource, FileDecodeOutcome, VersionPin } from "../codecs/codec.js";
 import type { CodecPipeline } from "../codecs/codec-pipeline.js";
 import { BoundedBufferPool } from "../context/bounded-buffer-pool.js";
 import { ByteBufferPool } from "../context/byte-buffer-pool.js";
@@ -553,12 +553,12 @@ export class ZarrArray<D extends string = string> {
         const source = {
           key,
           cacheKey,
-          get: (range?: ByteRange) =>
+          get: (range?: ByteRange, pin?: VersionPin) =>
             this.#storeCall(key, () =>
-              this.store.get(key, { ...(range && { range }), ...(signal && { signal }) }),
+              this.store.get(key, { ...(range && { range }), ...pin, ...(signal && { signal }) }),
             ),
-          getShared: (range?: ByteRange) =>
-            this.#storeCall(key, () => this.store.get(key, range === undefined ? {} : { range })),
+          getShared: (range?: ByteRange, pin?: VersionPin) =>
+            this.#storeCall(key, () => this.store.get(key, { ...(range && { range }), ...pin })),
           ...(this.store.version !== undefined && {
             version: () => {
               const asked =

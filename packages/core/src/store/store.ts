@@ -18,6 +18,14 @@ export interface FileSlice {
 export interface StoreGetOptions {
   range?: ByteRange;
   signal?: AbortSignal;
+  /**
+   * Read only the value whose version `onVersion` reported as this (an HTTP ETag, sent as
+   * If-Match): a value rewritten since rejects with ValueChangedError. Stores whose reads tell
+   * versions (`capabilities.versionedReads`) honour it; others ignore it.
+   */
+  ifVersion?: string;
+  /** Told the version of the value read, where the store's answer carries one (a strong ETag). */
+  onVersion?: (version: string) => void;
 }
 
 export interface StoreCapabilities {
@@ -38,6 +46,8 @@ export interface StoreCapabilities {
    * writer may then reuse or free that memory.
    */
   readonly copiesValues?: boolean;
+  /** True when reads report versions (`onVersion`) and honour `ifVersion`. */
+  readonly versionedReads?: boolean;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   InvalidMetadataError,
   isAllElement,
   isCContiguous,
+  isZarrkitError,
   type JsonObject,
   joinedParts,
   type NamedConfig,
@@ -31,6 +32,7 @@ import {
   type StridedView,
   stridedCopy,
   throwIfAborted,
+  type VersionPin,
   walksForward,
   wholeChunkView,
 } from "@zarrkit/core";
@@ -237,13 +239,20 @@ export class ShardingCodec implements ArrayToBytesCodec {
         openedAt: source.openedAt ?? 0,
       });
     if (stale) source.indexCache.delete(source.cacheKey);
-    const cached = kept !== undefined && !stale;
-    try {
-      return await this.#decodePartialWith(version, source, spec, region, target);
-    } catch (err) {
-      if (!cached || versioned || !(err instanceof CorruptChunkError)) throw err;
-      source.indexCache.delete(source.cacheKey);
-      return this.#decodePartialWith(version, source, spec, region, target);
+    let cached = kept !== undefined && !stale;
+    // Stores whose reads tell versions (HTTP ETags) read the inner chunks of the index's
+    // version only: a shard rewritten since fails them (ValueChanged), and the read starts
+    // again from the new index.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#decodePartialWith(version, source, spec, region, target);
+      } catch (err) {
+        const changed = isZarrkitError(err, "ValueChanged") && attempt < VERSION_ATTEMPTS;
+        const corrupt = cached && !versioned && err instanceof CorruptChunkError;
+        if (!changed && !corrupt) throw err;
+        source.indexCache.delete(source.cacheKey);
+        cached = false;
+      }
     }
   }
 
@@ -254,8 +263,9 @@ export class ShardingCodec implements ArrayToBytesCodec {
     region: readonly ChunkRegion[],
     target: StridedView,
   ): Promise<boolean> {
-    const index = await this.#cachedIndex(source, version);
-    if (index === undefined) return false;
+    const found = await this.#cachedIndex(source, version);
+    if (found === undefined) return false;
+    const { index, pin } = found;
     const grid = regularChunkGrid(spec.shape, this.chunkShape);
     const perDim = region.map((r, d) =>
       projectDimension({ kind: "range", ...r }, grid.dimensions[d]!),
@@ -353,7 +363,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
       runLimited(runs, runsInFlight(runs), async (run) => {
         const start = run[0]!.entry![0];
         const end = run[run.length - 1]!.entry![0] + run[run.length - 1]!.entry![1];
-        const bytes = await source.get({ offset: start, length: end - start });
+        const bytes = await source.get({ offset: start, length: end - start }, pin);
         if (bytes === undefined)
           throw new CorruptChunkError("the shard vanished while being read", { key: source.key });
         await Promise.all(
@@ -379,11 +389,13 @@ export class ShardingCodec implements ArrayToBytesCodec {
 
   /** Indexes decoded from the bytes the context's cache holds: each is decoded and checked once. */
   readonly #decodedIndexes = new WeakMap<Uint8Array, ShardIndex>();
+  /** The version the store reported for index bytes it read (see VersionPin). */
+  readonly #indexVersions = new WeakMap<Uint8Array, string>();
 
   async #cachedIndex(
     source: ChunkSource,
     version: string | undefined,
-  ): Promise<ShardIndex | undefined> {
+  ): Promise<{ index: ShardIndex; pin: VersionPin | undefined } | undefined> {
     // Concurrent readers of one shard share one load, which is no one reader's to abort
     // (getShared) and which a write meanwhile keeps out of the cache; each reader checks its
     // own signal after it.
@@ -395,7 +407,9 @@ export class ShardingCodec implements ArrayToBytesCodec {
     });
     throwIfAborted(source.signal, { key: source.key });
     if (bytes === undefined) return undefined;
-    return this.#decodedIndexes.get(bytes) ?? this.decodeIndex(bytes, source.key);
+    const index = this.#decodedIndexes.get(bytes) ?? (await this.decodeIndex(bytes, source.key));
+    const ifVersion = this.#indexVersions.get(bytes);
+    return { index, pin: ifVersion === undefined ? undefined : { ifVersion } };
   }
 
   /** A shard's index bytes, read, decoded and checked (the decoded index kept beside them). */
@@ -404,8 +418,14 @@ export class ShardingCodec implements ArrayToBytesCodec {
       this.indexLocation === "start"
         ? { offset: 0, length: this.indexSize }
         : { suffix: this.indexSize };
-    const bytes = await source.getShared(range);
+    let version: string | undefined;
+    const bytes = await source.getShared(range, {
+      onVersion: (v) => {
+        version = v;
+      },
+    });
     if (bytes === undefined) return undefined;
+    if (version !== undefined) this.#indexVersions.set(bytes, version);
     const index = await this.decodeIndex(bytes, source.key);
     // The shard's length is unknown here; still refuse overlapping or half-empty entries.
     index.validate(
@@ -640,6 +660,8 @@ export class ShardingCodec implements ArrayToBytesCodec {
  * runs of 1 MiB peak ~20 MiB lower than 2 MiB (with native reads) and are no slower.
  */
 const MAX_RUN_BYTES = 1 << 20;
+/** Reads of a shard that its rewrites under way may restart (ValueChanged) before one fails. */
+const VERSION_ATTEMPTS = 4;
 /** Inner chunks read and decoded from the shard's file at once (libuv's pool has 4 threads). */
 const INNER_FILE_JOBS_IN_FLIGHT = 8;
 /**

@@ -57,6 +57,37 @@ describe.each([
     expect(sent).toContain("bytes=-4");
   });
 
+  it("reads one version of a value: ETags reported, If-Match sent, a rewrite refused", async () => {
+    server.mode = "normal";
+    const files = new FileSystemStore(root);
+    await files.set("v/k", text("first value"));
+    const s = store({ versionedReads: true });
+    expect(s.capabilities.versionedReads).toBe(true);
+    let version: string | undefined;
+    const onVersion = (v: string) => {
+      version = v;
+    };
+    expect(await s.get("v/k", { range: { suffix: 5 }, onVersion })).toEqual(text("value"));
+    expect(version).toMatch(/^"/);
+    const pinned = { ifVersion: version!, range: { offset: 0, length: 5 } };
+    expect(await s.get("v/k", pinned)).toEqual(text("first"));
+    expect(server.requests.at(-1)?.ifMatch).toBe(version);
+    await files.set("v/k", text("second value"));
+    const err = await s.get("v/k", pinned).catch((e: unknown) => e);
+    expect(isZarrkitError(err, "ValueChanged"), String(err)).toBe(true);
+    // A weak ETag is no version of these bytes: nothing reported, nothing pinned.
+    server.mode = "weak-etags";
+    version = undefined;
+    expect(await s.get("v/k", { onVersion })).toEqual(text("second value"));
+    expect(version).toBeUndefined();
+    server.mode = "normal";
+    // Off (the portable default): neither reported nor sent.
+    const off = new FetchStore(server.url, { versionedReads: false });
+    expect(await off.get("v/k", { ifVersion: '"stale"', onVersion })).toEqual(text("second value"));
+    expect(version).toBeUndefined();
+    expect(server.requests.at(-1)?.ifMatch).toBeUndefined();
+  });
+
   it("gives the right bytes when the server ignores Range", async () => {
     server.mode = "ignore-range";
     try {

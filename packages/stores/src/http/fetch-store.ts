@@ -7,6 +7,7 @@ import {
   type StoreCapabilities,
   StoreError,
   type StoreGetOptions,
+  ValueChangedError,
 } from "@zarrkit/core";
 import { fetchTransport, type HttpReply, type HttpTransport } from "./http-transport.js";
 
@@ -25,6 +26,14 @@ export interface FetchStoreOptions {
   retryDelayMs?: number;
   /** Per-attempt timeout (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Versioned reads (StoreGetOptions): strong ETags are reported and later reads of the same
+   * value send If-Match, so a shard rewritten between its index and its inner chunks is read
+   * again instead of mixed. Default: on in Node; off elsewhere, since in a browser If-Match
+   * needs a CORS preflight that the server must allow (Access-Control-Allow-Headers: If-Match,
+   * Access-Control-Expose-Headers: ETag).
+   */
+  versionedReads?: boolean;
 }
 
 /** Why an attempt failed, and whether trying again may help. */
@@ -43,12 +52,7 @@ class AttemptError extends Error {
  */
 export class FetchStore implements ReadableStore {
   readonly url: URL;
-  readonly capabilities: StoreCapabilities = {
-    readable: true,
-    writable: false,
-    listable: false,
-    ranges: true,
-  };
+  readonly capabilities: StoreCapabilities;
   readonly #options: Required<Omit<FetchStoreOptions, "headers" | "fetch" | "transport">> &
     Pick<FetchStoreOptions, "headers">;
   readonly #transport: HttpTransport;
@@ -63,7 +67,15 @@ export class FetchStore implements ReadableStore {
       retries: 4,
       retryDelayMs: 50,
       timeoutMs: 30_000,
+      versionedReads: false,
       ...rest,
+    };
+    this.capabilities = {
+      readable: true,
+      writable: false,
+      listable: false,
+      ranges: true,
+      versionedReads: this.#options.versionedReads,
     };
     this.#transport =
       givenFetch !== undefined ? fetchTransport(givenFetch) : (transport ?? fetchTransport(fetch));
@@ -111,7 +123,7 @@ export class FetchStore implements ReadableStore {
       if (signal?.aborted)
         throw new AbortedError(`reading ${key} was aborted`, { key, cause: signal.reason });
       try {
-        return await this.#attempt(url, key, range, signal, lend);
+        return await this.#attempt(url, key, options, lend);
       } catch (err) {
         if (signal?.aborted)
           throw new AbortedError(`reading ${key} was aborted`, { key, cause: signal.reason });
@@ -140,16 +152,17 @@ export class FetchStore implements ReadableStore {
   async #attempt(
     url: URL,
     key: string,
-    range: ByteRange | undefined,
-    signal: AbortSignal | undefined,
+    { range, signal, ...pin }: StoreGetOptions,
     lend: ((size: number) => Uint8Array) | undefined,
   ): Promise<Uint8Array | undefined> {
     const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     // An empty range has no Range header form: ask whether the key exists and how long it is.
     const empty = range !== undefined && !("suffix" in range) && range.length === 0;
+    const { ifVersion, onVersion } = this.#options.versionedReads ? pin : {};
     const headers = {
       ...this.#options.headers,
       ...(range !== undefined && !empty ? { Range: rangeHeader(range) } : {}),
+      ...(ifVersion !== undefined ? { "If-Match": ifVersion } : {}),
     };
     let response: HttpReply;
     try {
@@ -170,11 +183,20 @@ export class FetchStore implements ReadableStore {
       await response.discard();
       return undefined;
     }
+    if (status === 412 && ifVersion !== undefined) {
+      await response.discard();
+      throw new ValueChangedError(`${url.href} changed since version ${ifVersion} was read`, {
+        key,
+      });
+    }
     if (status !== 200 && status !== 206) {
       await response.discard();
       const retryable = status >= 500 || status === 429 || status === 408;
       throw new AttemptError(`HTTP ${status} ${response.statusText}`, retryable);
     }
+    // A weak ETag names equivalent content, not these bytes: If-Match never matches it.
+    const etag = response.header("ETag");
+    if (etag !== null && !etag.startsWith("W/")) onVersion?.(etag);
     if (empty) {
       const size = Number(response.header("Content-Length") ?? Number.NaN);
       if (Number.isFinite(size) && range.offset > size) {

@@ -5,16 +5,16 @@ import { nodeHttpTransport } from "./node-http-transport.js";
 
 /**
  * FetchStore in Node: requests go through node:http (connections kept alive) unless a `fetch`
- * or a `transport` is given.
+ * or a `transport` is given; versioned reads are on unless turned off (no CORS here).
  */
 export class FetchStore extends PortableFetchStore {
   constructor(url: string | URL, options: FetchStoreOptions = {}) {
-    super(
-      url,
-      options.fetch === undefined && options.transport === undefined
-        ? { ...options, transport: nodeHttpTransport }
-        : options,
-    );
+    super(url, {
+      versionedReads: true,
+      ...options,
+      ...(options.fetch === undefined &&
+        options.transport === undefined && { transport: nodeHttpTransport }),
+    });
   }
 }
 

@@ -47,6 +47,26 @@ describe.skipIf(server === undefined)("S3Store on a loopback S3 server", () => {
     expect(listed).toEqual(["k"]);
   });
 
+  it("reads one version of an object: ETags reported, IfMatch sent, a rewrite refused", async () => {
+    const store = await make("v");
+    expect(store.capabilities.versionedReads).toBe(true);
+    await store.set("k", new TextEncoder().encode("first value"));
+    let version: string | undefined;
+    const got = await store.get("k", {
+      range: { suffix: 5 },
+      onVersion: (v) => {
+        version = v;
+      },
+    });
+    expect(new TextDecoder().decode(got)).toBe("value");
+    expect(version).toMatch(/^"/);
+    const pinned = { ifVersion: version!, range: { offset: 0, length: 5 } };
+    expect(new TextDecoder().decode(await store.get("k", pinned))).toBe("first");
+    await store.set("k", new TextEncoder().encode("second value"));
+    const err = await store.get("k", pinned).catch((e: unknown) => e);
+    expect(isZarrkitError(err, "ValueChanged"), String(err)).toBe(true);
+  });
+
   it("reads a whole object into the memory lent to it", async () => {
     const store = await make("p");
     const value = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31) % 251);

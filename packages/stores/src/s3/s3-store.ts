@@ -9,6 +9,7 @@ import {
   StoreError,
   type StoreGetOptions,
   UnsupportedFeatureError,
+  ValueChangedError,
   type WritableStore,
 } from "@zarrkit/core";
 
@@ -50,15 +51,20 @@ export interface S3StoreOptions {
 function isNotFound(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const name = "name" in err ? err.name : undefined;
-  const status =
+  // A missing bucket is a misconfiguration, not an absent key.
+  return name === "NoSuchKey" || (statusOf(err) === 404 && name !== "NoSuchBucket");
+}
+
+/** The HTTP status of an SDK error, if it has one. */
+function statusOf(err: unknown): unknown {
+  return typeof err === "object" &&
+    err !== null &&
     "$metadata" in err &&
     typeof err.$metadata === "object" &&
     err.$metadata !== null &&
     "httpStatusCode" in err.$metadata
-      ? err.$metadata.httpStatusCode
-      : undefined;
-  // A missing bucket is a misconfiguration, not an absent key.
-  return name === "NoSuchKey" || (status === 404 && name !== "NoSuchBucket");
+    ? err.$metadata.httpStatusCode
+    : undefined;
 }
 
 /**
@@ -83,6 +89,7 @@ export class S3Store implements WritableStore, ListableStore {
       writable: options.readOnly !== true,
       listable: true,
       ranges: true,
+      versionedReads: true,
     };
     if (options.client !== undefined) this.#client = Promise.resolve(options.client);
   }
@@ -172,7 +179,7 @@ export class S3Store implements WritableStore, ListableStore {
     options: StoreGetOptions,
     lend: ((size: number) => Uint8Array) | undefined,
   ): Promise<Uint8Array | undefined> {
-    const { range, signal } = options;
+    const { range, signal, ifVersion, onVersion } = options;
     const { client, sdk } = await this.#s3();
     try {
       if (range !== undefined && "offset" in range && range.length === 0) {
@@ -196,9 +203,12 @@ export class S3Store implements WritableStore, ListableStore {
           Bucket: this.bucket,
           Key: this.#key(key),
           ...(range === undefined ? {} : { Range: rangeHeader(range) }),
+          ...(ifVersion === undefined ? {} : { IfMatch: ifVersion }),
         }),
         { abortSignal: signal },
       );
+      if (response.ETag !== undefined && !response.ETag.startsWith("W/"))
+        onVersion?.(response.ETag);
       const body = response.Body;
       if (body === undefined) return new Uint8Array(0);
       const size = response.ContentLength;
@@ -215,6 +225,11 @@ export class S3Store implements WritableStore, ListableStore {
     } catch (err) {
       if (isNotFound(err)) return undefined;
       if (err instanceof Error && err.name === "CredentialsProviderError") throw err;
+      if (ifVersion !== undefined && statusOf(err) === 412)
+        throw new ValueChangedError(`${this.url}/${key} changed since version ${ifVersion}`, {
+          key,
+          cause: err,
+        });
       return this.#fail("reading", key, err);
     }
   }

@@ -11,18 +11,25 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * How the test server misbehaves:
- * - "normal": Range and suffix ranges (206 + Content-Range), CORS preflight, 404s.
+ * - "normal": Range and suffix ranges (206 + Content-Range), strong ETags and If-Match (412
+ *   when the file changed), CORS preflight, 404s.
+ * - "weak-etags": as normal, with weak ETags (W/"..."), which If-Match never matches.
  * - "ignore-range": always 200 with the whole file.
  * - "faulty": each path's attempts cycle through a 500, a reset connection, a truncated body,
  *   then a correct answer.
  * - "broken": every request of an existing file gets a 500.
  */
-export type ServerMode = "normal" | "ignore-range" | "faulty" | "broken";
+export type ServerMode = "normal" | "weak-etags" | "ignore-range" | "faulty" | "broken";
 
 export interface TestHttpServer {
   readonly url: string;
   mode: ServerMode;
-  readonly requests: { method: string; path: string; range: string | undefined }[];
+  readonly requests: {
+    method: string;
+    path: string;
+    range: string | undefined;
+    ifMatch: string | undefined;
+  }[];
   close(): Promise<void>;
 }
 
@@ -45,12 +52,13 @@ export async function startHttpServer(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const range = req.headers.range;
-    state.requests.push({ method: req.method ?? "", path, range });
+    const ifMatch = req.headers["if-match"];
+    state.requests.push({ method: req.method ?? "", path, range, ifMatch });
     res.setHeader("Access-Control-Allow-Origin", "*");
-    res.setHeader("Access-Control-Expose-Headers", "Content-Range, Content-Length");
+    res.setHeader("Access-Control-Expose-Headers", "Content-Range, Content-Length, ETag");
     if (req.method === "OPTIONS") {
       res.writeHead(204, {
-        "Access-Control-Allow-Headers": "Range",
+        "Access-Control-Allow-Headers": "Range, If-Match",
         "Access-Control-Allow-Methods": "GET, HEAD",
       });
       res.end();
@@ -65,6 +73,13 @@ export async function startHttpServer(
     res.setHeader("Content-Type", CONTENT_TYPES[extname(file)] ?? "application/octet-stream");
 
     if (state.mode === "broken") return void res.writeHead(500).end();
+    // Changes with every rewrite of the file (a new inode: writers rename into place).
+    const tag = `"${info.ino}-${info.size}-${info.mtimeMs}"`;
+    const etag = state.mode === "weak-etags" ? `W/${tag}` : tag;
+    res.setHeader("ETag", etag);
+    // If-Match compares strongly: a weak ETag never matches.
+    if (ifMatch !== undefined && (ifMatch !== etag || etag.startsWith("W/")))
+      return void res.writeHead(412).end();
     if (state.mode === "faulty") {
       const n = attempts.get(path) ?? 0;
       attempts.set(path, n + 1);

@@ -10,6 +10,8 @@ import {
 /** A cached answer; `value` undefined records "not found". */
 interface Entry {
   readonly value: Uint8Array | undefined;
+  /** The version the wrapped store reported for it (see StoreGetOptions.onVersion). */
+  readonly version?: string;
 }
 
 /**
@@ -37,13 +39,28 @@ export class CachingStore {
   async get(key: string, options: StoreGetOptions = {}): Promise<Uint8Array | undefined> {
     const id = options.range === undefined ? key : `${key}\u0000${JSON.stringify(options.range)}`;
     const hit = this.#cache.get(id);
-    // Callers own what they get, so hand out copies.
-    if (hit !== undefined) return hit.value === undefined ? undefined : copyBytes(hit.value);
+    const { ifVersion, onVersion } = options;
+    // A read of one version is answered from the cache only with that version's bytes.
+    if (hit !== undefined && (ifVersion === undefined || hit.version === ifVersion)) {
+      if (hit.version !== undefined) onVersion?.(hit.version);
+      // Callers own what they get, so hand out copies.
+      return hit.value === undefined ? undefined : copyBytes(hit.value);
+    }
     const writes = this.#writes.get(key);
-    const value = await this.store.get(key, options);
+    let version: string | undefined;
+    const value = await this.store.get(key, {
+      ...options,
+      onVersion: (v) => {
+        version = v;
+        onVersion?.(v);
+      },
+    });
     // A write of the key while this read was under way: what it read may predate the write.
     if (this.#writes.get(key) !== writes) return value;
-    this.#cache.set(id, { value: value === undefined ? undefined : copyBytes(value) });
+    this.#cache.set(id, {
+      value: value === undefined ? undefined : copyBytes(value),
+      ...(version !== undefined && { version }),
+    });
     const ids = this.#idsByKey.get(key) ?? new Set<string>();
     ids.add(id);
     this.#idsByKey.set(key, ids);

@@ -3,6 +3,7 @@ import type { ByteRange, ReadableStore, Store, StoreGetOptions } from "@zarrkit/
 interface Waiting {
   readonly offset: number;
   readonly length: number;
+  readonly onVersion: ((version: string) => void) | undefined;
   resolve(value: Uint8Array | undefined): void;
   reject(error: unknown): void;
 }
@@ -23,7 +24,8 @@ export class CoalescingStore implements ReadableStore {
   readonly store: Store;
   readonly #maxGap: number;
   readonly #maxRequest: number;
-  readonly #pending = new Map<string, Waiting[]>();
+  /** Reads waiting to be merged, by key and the version they read (see StoreGetOptions). */
+  readonly #pending = new Map<string, { ifVersion: string | undefined; waiting: Waiting[] }>();
   #scheduled = false;
   /** Requests actually sent to the wrapped store (for tests and tuning). */
   requests = 0;
@@ -45,10 +47,18 @@ export class CoalescingStore implements ReadableStore {
       this.requests++;
       return this.store.get(key, options);
     }
+    const { ifVersion, onVersion } = options;
     return new Promise((resolve, reject) => {
-      const list = this.#pending.get(key) ?? [];
-      list.push({ offset: range.offset, length: range.length, resolve, reject });
-      this.#pending.set(key, list);
+      const id = `${key}\u0000${ifVersion ?? ""}`;
+      const pending = this.#pending.get(id) ?? { ifVersion, waiting: [] };
+      pending.waiting.push({
+        offset: range.offset,
+        length: range.length,
+        onVersion,
+        resolve,
+        reject,
+      });
+      this.#pending.set(id, pending);
       if (!this.#scheduled) {
         this.#scheduled = true;
         setTimeout(() => this.#flush(), 0);
@@ -64,7 +74,8 @@ export class CoalescingStore implements ReadableStore {
     this.#scheduled = false;
     const batches = [...this.#pending];
     this.#pending.clear();
-    for (const [key, waiting] of batches) {
+    for (const [id, { ifVersion, waiting }] of batches) {
+      const key = id.slice(0, id.indexOf("\u0000"));
       waiting.sort((a, b) => a.offset - b.offset);
       let group: Waiting[] = [];
       let end = 0;
@@ -74,20 +85,24 @@ export class CoalescingStore implements ReadableStore {
           group.length > 0 &&
           (w.offset > end + this.#maxGap || w.offset + w.length - start > this.#maxRequest)
         ) {
-          this.#fetch(key, group, end);
+          this.#fetch(key, ifVersion, group, end);
           group = [];
         }
         group.push(w);
         end = Math.max(group.length === 1 ? 0 : end, w.offset + w.length);
       }
-      if (group.length > 0) this.#fetch(key, group, end);
+      if (group.length > 0) this.#fetch(key, ifVersion, group, end);
     }
   }
 
-  #fetch(key: string, group: readonly Waiting[], end: number): void {
+  #fetch(key: string, ifVersion: string | undefined, group: readonly Waiting[], end: number): void {
     const start = group[0]!.offset;
     this.requests++;
-    this.store.get(key, { range: { offset: start, length: end - start } }).then(
+    const onVersion = (version: string) => {
+      for (const w of group) w.onVersion?.(version);
+    };
+    const range = { offset: start, length: end - start };
+    this.store.get(key, { range, onVersion, ...(ifVersion !== undefined && { ifVersion }) }).then(
       (bytes) => {
         for (const w of group) {
           w.resolve(

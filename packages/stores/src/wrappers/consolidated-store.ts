@@ -58,6 +58,7 @@ export class ConsolidatedStore {
       writable: false,
       listable: true,
       ranges: store.capabilities?.ranges ?? false,
+      versionedReads: store.capabilities?.versionedReads ?? false,
     };
   }
 

@@ -1,5 +1,11 @@
-import { MemoryStore, type StoreGetOptions } from "@zarrkit/core";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isZarrkitError, MemoryStore, type StoreGetOptions } from "@zarrkit/core";
 import { describe, expect, it } from "vitest";
+import { FileSystemStore } from "../filesystem/filesystem-store.js";
+import { FetchStore } from "../http/node-fetch-store.js";
+import { startHttpServer } from "../testing/http-server.js";
 import { CachingStore } from "./caching-store.js";
 import { CoalescingStore } from "./coalescing-store.js";
 
@@ -106,5 +112,58 @@ describe("CachingStore under concurrent writes", () => {
     await cache.delete("k");
     await reading;
     expect(await cache.get("k")).toBeUndefined();
+  });
+});
+
+describe("versioned reads through the wrappers (a real HTTP server's ETags)", () => {
+  it("CachingStore answers a read of one version only with that version's bytes; CoalescingStore merges reads of one version", async () => {
+    const root = await mkdtemp(join(tmpdir(), "zarrkit-wrappers-"));
+    const server = await startHttpServer(root);
+    try {
+      const files = new FileSystemStore(root);
+      await files.set("k", data);
+      const http = new FetchStore(server.url, { versionedReads: true });
+      const caching = new CachingStore(http, { maxBytes: 1 << 20 });
+      const versions: string[] = [];
+      const onVersion = (v: string) => versions.push(v);
+      const range = { offset: 10, length: 5 };
+      await caching.get("k", { range, onVersion });
+      await caching.get("k", { range, onVersion });
+      // The second answer came from memory, with the version it was read as.
+      expect(server.requests.length).toBe(1);
+      expect(versions).toHaveLength(2);
+      expect(versions[1]).toBe(versions[0]);
+      await files.set(
+        "k",
+        data.map((b) => 255 - b),
+      );
+      const pinned = await caching.get("k", { range, ifVersion: versions[0]! });
+      expect(pinned).toEqual(data.subarray(10, 15));
+      // Asked for another version than it holds: the wrapped store answers (and refuses).
+      const stale = await caching.get("k", { range, ifVersion: '"another"' }).catch((e) => e);
+      expect(isZarrkitError(stale, "ValueChanged")).toBe(true);
+
+      const coalescing = new CoalescingStore(http, { maxGap: 100 });
+      const seen: string[] = [];
+      const [a, b, c] = await Promise.all([
+        coalescing.get("k", { range: { offset: 0, length: 2 }, onVersion: (v) => seen.push(v) }),
+        coalescing.get("k", { range: { offset: 4, length: 2 }, onVersion: (v) => seen.push(v) }),
+        coalescing
+          .get("k", { range: { offset: 8, length: 2 }, ifVersion: versions[0]! })
+          .catch((e: unknown) => e),
+      ]);
+      expect([a, b]).toEqual([
+        data.subarray(0, 2).map((x) => 255 - x),
+        data.subarray(4, 6).map((x) => 255 - x),
+      ]);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]).not.toBe(versions[0]);
+      // The read of the old version went on its own, and was refused.
+      expect(isZarrkitError(c, "ValueChanged")).toBe(true);
+      expect(coalescing.requests).toBe(2);
+    } finally {
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
