@@ -2,6 +2,7 @@ import type { CodecExtension, Extension } from "@zarrkit/core";
 import { bitroundCodecExtension } from "./array-to-array/bitround/bitround-codec.js";
 import { deltaCodecExtension } from "./array-to-array/delta/delta-codec.js";
 import { fixedScaleOffsetCodecExtension } from "./array-to-array/fixedscaleoffset/fixedscaleoffset-codec.js";
+import { numcodecsPackBitsCodecExtension } from "./array-to-array/numcodecs-packbits/numcodecs-packbits-codec.js";
 import { transposeCodecExtension } from "./array-to-array/transpose/transpose-codec.js";
 import {
   bytesCodecExtension,
@@ -83,6 +84,7 @@ export function createCodecsExtension(
         fletcher32CodecExtension,
         bitroundCodecExtension,
         deltaCodecExtension,
+        numcodecsPackBitsCodecExtension,
         fixedScaleOffsetCodecExtension,
       ],
     },

@@ -6,6 +6,10 @@ export {
   fixedScaleOffsetCodecExtension,
 } from "./array-to-array/fixedscaleoffset/fixedscaleoffset-codec.js";
 export {
+  NumcodecsPackBitsCodec,
+  numcodecsPackBitsCodecExtension,
+} from "./array-to-array/numcodecs-packbits/numcodecs-packbits-codec.js";
+export {
   TransposeCodec,
   transposeCodecExtension,
 } from "./array-to-array/transpose/transpose-codec.js";

@@ -74,10 +74,17 @@ const ENCODINGS: Encoding[] = [
   { compressor: null, order: "C", separator: "." },
   {
     compressor: { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 },
+    // numcodecs' PackBits (bool only), not zarr-extensions' packbits.
+    filters: (dtype) => (dtype === "|b1" ? [{ id: "packbits" }] : []),
     order: "F",
     separator: "/",
   },
-  { compressor: { id: "zlib", level: 3 }, order: "C", separator: "/" },
+  {
+    compressor: { id: "zlib", level: 3 },
+    filters: (dtype) => (dtype === "|b1" ? [{ id: "packbits" }] : []),
+    order: "C",
+    separator: "/",
+  },
   { compressor: { id: "gzip", level: 1 }, order: "F", separator: "." },
   { compressor: { id: "zstd", level: 3 }, order: "C", separator: "." },
   {
