@@ -123,6 +123,18 @@ interface SharedDecode {
   pooled?: Uint8Array;
 }
 
+/**
+ * What the blocks of one orthogonal or point selection share, each read as a basic selection
+ * of its own. They touch chunks (or a shard's parts) no other block of it does, so they take no
+ * part in shared decodes (a burst of blocks would otherwise decode every chunk whole into
+ * buffers of the pool, where a block's read decodes only up to its last element, straight into
+ * its box); and each stored chunk's version is asked of the store once per selection, as one
+ * basic read does (a stat per inner chunk cost 1000 points ~25 ms).
+ */
+interface SelectionPart {
+  readonly versions: Map<string, Promise<string | undefined>>;
+}
+
 /** Whole chunks in local files read and decoded by one job (see ZarrArray's #fileBatches). */
 type FileBatch = { projection: ChunkProjection; view: StridedView; path: string }[];
 /**
@@ -475,16 +487,13 @@ export class ZarrArray<D extends string = string> {
     return this.#get(normalizeSelection(selection, this.shape), options);
   }
 
-  /**
-   * `versions`: the stored chunks' versions as found by earlier reads of the same selection
-   * (its blocks, see getOrthogonal), so that each chunk's is asked of the store once per
-   * selection, as one basic read does (a stat per inner chunk cost 1000 points ~25 ms).
-   */
+  /** `part`: given when this read is a block of an orthogonal or point selection. */
   async #get(
     indexers: readonly DimIndexer[],
     options: GetOptions<D>,
-    versions?: Map<string, Promise<string | undefined>>,
+    part?: SelectionPart,
   ): Promise<NDArray<D>> {
+    const versions = part?.versions;
     const { signal } = options;
     const outShape = selectionShape(indexers);
     const out = this.#output(outShape, options);
@@ -533,7 +542,7 @@ export class ZarrArray<D extends string = string> {
       }
       const key = this.chunkKey(projection.coords);
       const region = regionOf(projection);
-      if (!caching && regular !== undefined && this.#sharesDecodeOf(key)) {
+      if (!caching && regular !== undefined && part === undefined && this.#sharesDecodeOf(key)) {
         // Other reads under way want parts of this chunk too (tiles of a map, say): it is
         // decoded once for all of them, each copying its part out.
         await this.#readShared(regular.pipeline, key, region, dst, signal, () =>
@@ -596,7 +605,9 @@ export class ZarrArray<D extends string = string> {
       );
     };
     const wanted =
-      !caching && regular?.pipeline.sharesDecodes ? this.#chunkKeysWithin(indexers) : [];
+      !caching && part === undefined && regular?.pipeline.sharesDecodes
+        ? this.#chunkKeysWithin(indexers)
+        : [];
     for (const key of wanted) this.#wanted.set(key, (this.#wanted.get(key) ?? 0) + 1);
     if (wanted.length > 0) this.#wanting++;
     try {
@@ -853,7 +864,7 @@ export class ZarrArray<D extends string = string> {
     const grid = this.#resolved.grid.dimensions;
     const perDim = indexers.map((ix, d) => axisBlocks(ix, grid[d]!, grain?.[d]));
     const scratch = new ScratchArrays(this.dataType);
-    const versions = new Map<string, Promise<string | undefined>>();
+    const blockOf: SelectionPart = { versions: new Map() };
     await runLimited(
       cartesianProduct(perDim),
       this.context.concurrency,
@@ -862,7 +873,7 @@ export class ZarrArray<D extends string = string> {
         const part = await this.#get(
           blocks.map(rangeOf),
           { out: box, ...(signal && { signal }) },
-          versions,
+          blockOf,
         );
         outerCopy(
           target,
@@ -966,7 +977,7 @@ export class ZarrArray<D extends string = string> {
     const grain = this.#resolved.layouts.regular?.pipeline.partialReadShape;
     const blocks = pointBlocks(points, this.#resolved.grid.dimensions, grain);
     const scratch = new ScratchArrays(this.dataType);
-    const versions = new Map<string, Promise<string | undefined>>();
+    const blockOf: SelectionPart = { versions: new Map() };
     await runLimited(
       blocks,
       this.context.concurrency,
@@ -975,7 +986,7 @@ export class ZarrArray<D extends string = string> {
         const part = await this.#get(
           boxOf(block),
           { out: box, ...(signal && { signal }) },
-          versions,
+          blockOf,
         );
         copyElementsAt(
           out.data,
